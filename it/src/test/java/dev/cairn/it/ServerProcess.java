@@ -1,0 +1,215 @@
+package dev.cairn.it;
+
+import dev.cairn.v1.ListRunsRequest;
+import dev.cairn.v1.RunServiceGrpc;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged server, run as a real process on a free loopback port with its own data directory,
+ * and a client channel authenticated with the token the server generated.
+ */
+final class ServerProcess implements AutoCloseable {
+  private static final Path SERVER_JAR = Path.of(System.getProperty("cairn.server.jar"));
+  private final Path dataDir;
+  private final int port;
+  private final List<String> extraProperties;
+  private Process process;
+  private ManagedChannel channel;
+
+  private ServerProcess(Path dataDir, int port, List<String> extraProperties) {
+    this.dataDir = dataDir;
+    this.port = port;
+    this.extraProperties = List.copyOf(extraProperties);
+  }
+
+  static ServerProcess start(Path dataDir, String... properties) {
+    ServerProcess server = new ServerProcess(dataDir, freePort(), List.of(properties));
+    server.launch();
+    return server;
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void launch() {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-Dcairn.data-dir=" + dataDir);
+    command.add("-Dquarkus.grpc.server.port=" + port);
+    command.addAll(extraProperties);
+    command.add("-jar");
+    command.add(SERVER_JAR.toString());
+    try {
+      Files.createDirectories(dataDir);
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+              .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    awaitServing();
+  }
+
+  Path log() {
+    return dataDir.resolve("server-test.log");
+  }
+
+  String logText() {
+    try {
+      return Files.readString(log(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  private void awaitServing() {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "server exited with " + process.exitValue() + ":\n" + logText());
+      }
+      if (Files.exists(dataDir.resolve("token"))) {
+        try {
+          stub().listRuns(ListRunsRequest.newBuilder().setPageSize(1).build());
+          return;
+        } catch (StatusRuntimeException notYet) {
+          // The listener is not up yet; poll again.
+        }
+      }
+      pause(50);
+    }
+    throw new IllegalStateException("server did not answer within 60 s:\n" + logText());
+  }
+
+  static void pause(long millis) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  String target() {
+    return "127.0.0.1:" + port;
+  }
+
+  int port() {
+    return port;
+  }
+
+  Path dataDir() {
+    return dataDir;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  String token() {
+    try {
+      return Files.readString(dataDir.resolve("token"), StandardCharsets.UTF_8).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  synchronized ManagedChannel channel() {
+    if (channel == null) {
+      channel = NettyChannelBuilder.forTarget(target()).usePlaintext().build();
+    }
+    return channel;
+  }
+
+  /** Credentials carrying a bearer token, or none when {@code token} is null. */
+  static CallCredentials bearer(String token) {
+    return new CallCredentials() {
+      @Override
+      public void applyRequestMetadata(
+          RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
+        Metadata headers = new Metadata();
+        headers.put(
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+            "Bearer " + token);
+        applier.apply(headers);
+      }
+    };
+  }
+
+  RunServiceGrpc.RunServiceBlockingStub stub() {
+    return RunServiceGrpc.newBlockingStub(channel()).withCallCredentials(bearer(token()));
+  }
+
+  RunServiceGrpc.RunServiceStub asyncStub() {
+    return RunServiceGrpc.newStub(channel()).withCallCredentials(bearer(token()));
+  }
+
+  /** SIGTERM, then waits for the process to exit. */
+  void stop() {
+    closeChannel();
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** SIGKILL: the server gets no chance to clean up. */
+  void kill9() {
+    closeChannel();
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts a new server process on the same data directory and port. */
+  void restart() {
+    stop();
+    launch();
+  }
+
+  private synchronized void closeChannel() {
+    if (channel != null) {
+      channel.shutdownNow();
+      channel = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

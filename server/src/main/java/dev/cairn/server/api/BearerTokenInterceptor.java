@@ -1,0 +1,49 @@
+package dev.cairn.server.api;
+
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.quarkus.grpc.GlobalInterceptor;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Every RPC needs {@code authorization: Bearer <token>}; the standard health service is exempt so
+ * that probes need no secret. The comparison takes constant time.
+ */
+@GlobalInterceptor
+@ApplicationScoped
+public class BearerTokenInterceptor implements ServerInterceptor {
+  static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final String HEALTH_SERVICE = "grpc.health.v1.Health";
+
+  @Inject CairnServer server;
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    if (HEALTH_SERVICE.equals(call.getMethodDescriptor().getServiceName())) {
+      return next.startCall(call, headers);
+    }
+    String header = headers.get(AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      call.close(
+          Status.UNAUTHENTICATED.withDescription(
+              "missing bearer token: send the metadata 'authorization: Bearer <token>'"),
+          new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    byte[] expected = server.token().getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(given, expected)) {
+      call.close(Status.UNAUTHENTICATED.withDescription("invalid bearer token"), new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    return next.startCall(call, headers);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.cairn.server.api;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The server's settings, under the {@code cairn.} prefix (system properties or environment). */
+@ConfigMapping(prefix = "cairn")
+public interface CairnConfig {
+  /** Data directory: database, token, step output. Default: $XDG_DATA_HOME/cairn. */
+  Optional<String> dataDir();
+
+  /** Server-wide cap on running attempts; 0 means twice the number of processors, at least 4. */
+  @WithDefault("0")
+  int maxParallel();
+
+  /** Cap on one attempt's output file, in bytes. */
+  @WithDefault("268435456")
+  long outputLimitBytes();
+
+  /** Time between SIGTERM and SIGKILL when stopping an attempt. */
+  @WithDefault("5s")
+  Duration stopGrace();
+
+  /** Largest serialized workflow spec accepted, in bytes. */
+  @WithDefault("1048576")
+  int maxSpecBytes();
+
+  /** Largest number of steps in one workflow. */
+  @WithDefault("10000")
+  int maxSteps();
+}

@@ -1,0 +1,150 @@
+package dev.cairn.server.api;
+
+import dev.cairn.server.engine.EngineClock;
+import dev.cairn.server.engine.SpecLimits;
+import dev.cairn.server.process.ProcessSupervisor;
+import dev.cairn.server.runtime.Engine;
+import dev.cairn.server.runtime.EngineSettings;
+import dev.cairn.server.runtime.EventBroadcaster;
+import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.SqliteEventStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+/**
+ * Wires the server together at start: the data directory, the store, the supervisor and the engine,
+ * after checking that the gRPC listener is safe (loopback, or TLS). Owns their lifecycle.
+ */
+@Startup
+@ApplicationScoped
+public class CairnServer {
+  private static final Logger LOG = Logger.getLogger(CairnServer.class);
+
+  /** Variables copied from the server's environment into every step, when set. */
+  static final List<String> BASE_ENVIRONMENT =
+      List.of("PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "LC_CTYPE", "TZ",
+          "TMPDIR");
+
+  private static final String DEFAULT_PATH =
+      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  @Inject CairnConfig config;
+  @Inject Config rawConfig;
+
+  private DataDirectory dataDirectory;
+  private EventStore store;
+  private ProcessSupervisor supervisor;
+  private Engine engine;
+  private EventBroadcaster broadcaster;
+  private String token;
+
+  @PostConstruct
+  void start() {
+    refuseInsecureBind();
+    dataDirectory = DataDirectory.open(config.dataDir());
+    token = dataDirectory.token();
+    store = SqliteEventStore.open(dataDirectory.database());
+    supervisor = new ProcessSupervisor(config.stopGrace());
+    broadcaster = new EventBroadcaster();
+    int cores = Runtime.getRuntime().availableProcessors();
+    EngineSettings settings =
+        new EngineSettings(
+            dataDirectory.root(),
+            dataDirectory.storeId(),
+            config.maxParallel() > 0 ? config.maxParallel() : Math.max(4, 2 * cores),
+            config.outputLimitBytes(),
+            config.stopGrace(),
+            new SpecLimits(config.maxSpecBytes(), config.maxSteps()),
+            baseEnvironment());
+    engine = new Engine(store, supervisor, EngineClock.system(), settings, broadcaster);
+    engine.start();
+    try {
+      if (!engine.awaitReady(Duration.ofMinutes(10))) {
+        throw new IllegalStateException("recovery did not finish within 10 minutes");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted during recovery", e);
+    }
+    LOG.infof(
+        "Cairn ready: data directory %s, max %d parallel attempts",
+        dataDirectory.root(), settings.maxParallel());
+  }
+
+  private void refuseInsecureBind() {
+    String host = rawConfig.getOptionalValue("quarkus.grpc.server.host", String.class).orElse("");
+    boolean tls =
+        rawConfig.getOptionalValue("quarkus.grpc.server.ssl.certificate", String.class).isPresent();
+    if (tls || isLoopback(host)) {
+      return;
+    }
+    throw new IllegalStateException(
+        "refusing to listen on "
+            + host
+            + " without TLS: bind to 127.0.0.1, or set quarkus.grpc.server.ssl.certificate and"
+            + " quarkus.grpc.server.ssl.key");
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static Map<String, String> baseEnvironment() {
+    Map<String, String> env = new HashMap<>();
+    for (String name : BASE_ENVIRONMENT) {
+      String value = System.getenv(name);
+      if (value != null) {
+        env.put(name, value);
+      }
+    }
+    env.putIfAbsent("PATH", DEFAULT_PATH);
+    return env;
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (engine != null) {
+      engine.close();
+    }
+    if (supervisor != null) {
+      supervisor.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+    if (dataDirectory != null) {
+      dataDirectory.close();
+    }
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  public EventStore store() {
+    return store;
+  }
+
+  public EventBroadcaster broadcaster() {
+    return broadcaster;
+  }
+
+  String token() {
+    return token;
+  }
+}

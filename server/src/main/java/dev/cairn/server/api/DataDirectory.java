@@ -1,0 +1,131 @@
+package dev.cairn.server.api;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * The server's data directory: it holds the database, the bearer token (0600, generated on first
+ * start), this store's id for process markers, and step output. One server at a time: a lock is
+ * held for the life of the process, because two engines on one log would each kill the other's
+ * processes as strays.
+ */
+public final class DataDirectory implements AutoCloseable {
+  private final Path root;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+
+  private DataDirectory(Path root, FileChannel lockChannel, FileLock lock) {
+    this.root = root;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  /** The default location: $XDG_DATA_HOME/cairn, else ~/.local/share/cairn. */
+  public static Path defaultPath() {
+    String xdg = System.getenv("XDG_DATA_HOME");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".local", "share");
+    return base.resolve("cairn");
+  }
+
+  /** Creates (0700) and locks the directory. */
+  public static DataDirectory open(Optional<String> configured) {
+    Path root = configured.filter(s -> !s.isBlank()).map(Path::of).orElse(defaultPath());
+    try {
+      root = root.toAbsolutePath().normalize();
+      if (!Files.isDirectory(root)) {
+        Files.createDirectories(
+            root,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+      FileChannel channel =
+          FileChannel.open(
+              root.resolve("server.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        channel.close();
+        throw new IllegalStateException(
+            "another Cairn server is using the data directory " + root);
+      }
+      return new DataDirectory(root, channel, lock);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot use data directory " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path database() {
+    return root.resolve("cairn.db");
+  }
+
+  /** The bearer token, generated into a 0600 file on first use. */
+  public String token() {
+    return readOrCreate(root.resolve("token"), () -> random(32, true));
+  }
+
+  /** A short random id naming this store in process markers. */
+  public String storeId() {
+    return readOrCreate(root.resolve("store-id"), () -> random(6, false));
+  }
+
+  private static String random(int bytes, boolean base64) {
+    byte[] value = new byte[bytes];
+    new SecureRandom().nextBytes(value);
+    return base64
+        ? Base64.getUrlEncoder().withoutPadding().encodeToString(value)
+        : HexFormat.of().formatHex(value);
+  }
+
+  private static String readOrCreate(Path file, java.util.function.Supplier<String> create) {
+    try {
+      if (!Files.exists(file)) {
+        String value = create.get();
+        Path temporary = file.resolveSibling(file.getFileName() + ".new");
+        Files.deleteIfExists(temporary);
+        Files.createFile(
+            temporary,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(temporary, value + "\n", StandardCharsets.UTF_8);
+        try {
+          Files.move(temporary, file);
+        } catch (FileAlreadyExistsException raced) {
+          Files.deleteIfExists(temporary);
+        }
+      }
+      String value = Files.readString(file, StandardCharsets.UTF_8).trim();
+      if (value.isEmpty()) {
+        throw new IllegalStateException(file + " is empty");
+      }
+      return value;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      lock.release();
+      lockChannel.close();
+    } catch (IOException ignored) {
+      // The lock dies with the process anyway.
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.cairn.server.api;
+
+import com.google.protobuf.Any;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import dev.cairn.server.engine.InvalidSpecException;
+import dev.cairn.server.runtime.EngineStoppedException;
+import dev.cairn.server.runtime.RunNotFoundException;
+import dev.cairn.server.runtime.StoreUnavailableException;
+import dev.cairn.server.store.StoreException;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.jboss.logging.Logger;
+
+/**
+ * The one place exceptions become gRPC statuses: a canonical code, a description for people, and a
+ * google.rpc.ErrorInfo with a machine-readable reason.
+ */
+final class ErrorMapper {
+  static final String DOMAIN = "cairn.dev";
+  private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+
+  private ErrorMapper() {}
+
+  static StatusRuntimeException toStatus(Throwable error) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof StatusRuntimeException status) {
+      return status;
+    }
+    if (cause instanceof InvalidSpecException invalid) {
+      return status(Code.INVALID_ARGUMENT, invalid.reason(), invalid.getMessage(), invalid.field());
+    }
+    if (cause instanceof RunNotFoundException notFound) {
+      return status(Code.NOT_FOUND, "RUN_NOT_FOUND", notFound.getMessage(), "run_id");
+    }
+    if (cause instanceof IllegalArgumentException invalid) {
+      return status(Code.INVALID_ARGUMENT, "INVALID_REQUEST", invalid.getMessage(), "");
+    }
+    if (cause instanceof StoreUnavailableException || cause instanceof StoreException) {
+      LOG.warn("store failure answered as UNAVAILABLE: " + cause.getMessage());
+      return status(Code.UNAVAILABLE, "STORE_UNAVAILABLE", cause.getMessage(), "");
+    }
+    if (cause instanceof EngineStoppedException) {
+      return status(Code.UNAVAILABLE, "ENGINE_STOPPED", cause.getMessage(), "");
+    }
+    LOG.error("internal error", cause);
+    return status(Code.INTERNAL, "INTERNAL", "internal error: " + cause, "");
+  }
+
+  static StatusRuntimeException status(Code code, String reason, String message, String field) {
+    ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN);
+    if (!field.isEmpty()) {
+      info.putMetadata("field", field);
+    }
+    com.google.rpc.Status status =
+        com.google.rpc.Status.newBuilder()
+            .setCode(code.getNumber())
+            .setMessage(message)
+            .addDetails(Any.pack(info.build()))
+            .build();
+    return StatusProto.toStatusRuntimeException(status);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable current = error;
+    while ((current instanceof CompletionException || current instanceof ExecutionException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+}

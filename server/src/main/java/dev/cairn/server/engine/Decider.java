@@ -1,0 +1,334 @@
+package dev.cairn.server.engine;
+
+import dev.cairn.v1.FailureReason;
+import dev.cairn.v1.RetryPolicy;
+import dev.cairn.v1.RunCancelRequested;
+import dev.cairn.v1.RunCancelled;
+import dev.cairn.v1.RunFailed;
+import dev.cairn.v1.RunSubmitted;
+import dev.cairn.v1.RunSucceeded;
+import dev.cairn.v1.StepCancelled;
+import dev.cairn.v1.StepFailed;
+import dev.cairn.v1.StepRetryScheduled;
+import dev.cairn.v1.StepSkipped;
+import dev.cairn.v1.StepStarted;
+import dev.cairn.v1.StepStatus;
+import dev.cairn.v1.StepSucceeded;
+import dev.cairn.v1.StepTimedOut;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * {@code decide(state, trigger, now) -> events}: the engine's rules. Pure: no I/O and no clock
+ * read; the time comes in as {@code now}. A trigger that no longer fits the state (an exit of an
+ * attempt that was already settled, a timeout of a finished attempt) decides nothing.
+ */
+public final class Decider {
+  private Decider() {}
+
+  /**
+   * Decides the events a trigger leads to.
+   *
+   * @param runId the run's id (needed when {@code state} is null, for a submit)
+   * @param state the run's current state, or null before its submit
+   */
+  public static Decision decide(String runId, RunState state, Trigger trigger, Instant now) {
+    Emitter out = new Emitter(runId, state, now);
+    if (trigger instanceof Trigger.Submit submit) {
+      if (state == null) {
+        out.emit(
+            event ->
+                event.setRunSubmitted(
+                    RunSubmitted.newBuilder()
+                        .setSpec(submit.spec())
+                        .setRequestId(submit.requestId())
+                        .setPrincipal(submit.principal())));
+      }
+      return out.decision();
+    }
+    if (state == null || state.isTerminal()) {
+      return out.decision();
+    }
+    if (trigger instanceof Trigger.AttemptStarted started) {
+      onStarted(out, started);
+    } else if (trigger instanceof Trigger.AttemptSpawnFailed spawn) {
+      onSpawnFailed(out, spawn);
+    } else if (trigger instanceof Trigger.AttemptExited exited) {
+      onExited(out, exited);
+    } else if (trigger instanceof Trigger.TimeoutDue due) {
+      onTimeout(out, due);
+    } else if (trigger instanceof Trigger.AttemptLost lost) {
+      onLost(out, lost);
+    } else if (trigger instanceof Trigger.Cancel cancel) {
+      onCancel(out, cancel);
+    }
+    completeIfDone(out);
+    return out.decision();
+  }
+
+  private static void onStarted(Emitter out, Trigger.AttemptStarted started) {
+    RunState state = out.state();
+    int position = state.plan().indexOf(started.stepId());
+    StepState step = position < 0 ? null : state.step(position);
+    if (!startable(step, started.attempt()) || state.stopping()) {
+      return;
+    }
+    Duration timeout = state.plan().timeout(position);
+    StepStarted.Builder event =
+        StepStarted.newBuilder()
+            .setStepId(started.stepId())
+            .setAttempt(started.attempt())
+            .setPid(started.pid())
+            .setPgid(started.pgid())
+            .setProcessStartTicks(started.startTicks())
+            .setMarker(started.marker())
+            .setOutputPath(started.outputPath());
+    if (timeout != null) {
+      event.setDeadline(Times.timestamp(out.now().plus(timeout)));
+    }
+    out.emit(e -> e.setStepStarted(event));
+  }
+
+  private static boolean startable(StepState step, int attempt) {
+    if (step == null || attempt != step.attempt() + 1) {
+      return false;
+    }
+    return step.status() == StepStatus.STEP_STATUS_PENDING
+        || step.status() == StepStatus.STEP_STATUS_RETRY_WAIT;
+  }
+
+  private static void onSpawnFailed(Emitter out, Trigger.AttemptSpawnFailed spawn) {
+    StepState step = out.state().step(spawn.stepId());
+    if (step == null || !startable(step, spawn.attempt())) {
+      return;
+    }
+    out.emit(
+        e ->
+            e.setStepFailed(
+                StepFailed.newBuilder()
+                    .setStepId(spawn.stepId())
+                    .setAttempt(spawn.attempt())
+                    .setReason(FailureReason.FAILURE_REASON_SPAWN_ERROR)
+                    .setMessage(spawn.message())));
+    afterFailure(out, spawn.stepId(), spawn.attempt(), FailureReason.FAILURE_REASON_SPAWN_ERROR, 0);
+  }
+
+  private static boolean isCurrent(StepState step, int attempt) {
+    return step != null && step.isRunning() && step.attempt() == attempt;
+  }
+
+  private static void onExited(Emitter out, Trigger.AttemptExited exited) {
+    StepState step = out.state().step(exited.stepId());
+    if (!isCurrent(step, exited.attempt())) {
+      return;
+    }
+    boolean clean = exited.exitCode() == 0 && exited.signal() == 0;
+    if (clean && !exited.outputLimitExceeded()) {
+      out.emit(
+          e ->
+              e.setStepSucceeded(
+                  StepSucceeded.newBuilder()
+                      .setStepId(exited.stepId())
+                      .setAttempt(exited.attempt())
+                      .setDuration(Times.duration(exited.duration()))
+                      .setOutputBytes(exited.outputBytes())));
+      return;
+    }
+    if (out.state().stopping()) {
+      out.emit(
+          e ->
+              e.setStepCancelled(
+                  StepCancelled.newBuilder()
+                      .setStepId(exited.stepId())
+                      .setAttempt(exited.attempt())));
+      skipDownstream(out, exited.stepId());
+      return;
+    }
+    StepFailed.Builder failure =
+        StepFailed.newBuilder()
+            .setStepId(exited.stepId())
+            .setAttempt(exited.attempt())
+            .setExitCode(exited.exitCode())
+            .setSignal(exited.signal())
+            .setDuration(Times.duration(exited.duration()))
+            .setOutputBytes(exited.outputBytes());
+    if (step.lastAttempt().timedOut()) {
+      Duration timeout = out.state().plan().timeout(out.state().plan().indexOf(exited.stepId()));
+      failure
+          .setReason(FailureReason.FAILURE_REASON_TIMEOUT)
+          .setMessage("timed out after " + Durations.format(timeout));
+    } else if (exited.outputLimitExceeded()) {
+      failure
+          .setReason(FailureReason.FAILURE_REASON_OUTPUT_LIMIT)
+          .setMessage("output exceeded the limit after " + exited.outputBytes() + " bytes");
+    } else if (exited.signal() != 0) {
+      failure
+          .setReason(FailureReason.FAILURE_REASON_SIGNAL)
+          .setMessage("killed by signal " + exited.signal());
+    } else {
+      failure
+          .setReason(FailureReason.FAILURE_REASON_EXIT_CODE)
+          .setMessage("exit code " + exited.exitCode());
+    }
+    out.emit(e -> e.setStepFailed(failure));
+    afterFailure(out, exited.stepId(), exited.attempt(), failure.getReason(), exited.exitCode());
+  }
+
+  private static void onTimeout(Emitter out, Trigger.TimeoutDue due) {
+    StepState step = out.state().step(due.stepId());
+    if (!isCurrent(step, due.attempt()) || step.lastAttempt().timedOut() || out.state().stopping()) {
+      return;
+    }
+    Duration timeout = out.state().plan().timeout(out.state().plan().indexOf(due.stepId()));
+    out.emit(
+        e ->
+            e.setStepTimedOut(
+                StepTimedOut.newBuilder()
+                    .setStepId(due.stepId())
+                    .setAttempt(due.attempt())
+                    .setTimeout(Times.duration(timeout))));
+  }
+
+  private static void onLost(Emitter out, Trigger.AttemptLost lost) {
+    StepState step = out.state().step(lost.stepId());
+    if (!isCurrent(step, lost.attempt())) {
+      return;
+    }
+    if (out.state().stopping()) {
+      out.emit(
+          e ->
+              e.setStepCancelled(
+                  StepCancelled.newBuilder().setStepId(lost.stepId()).setAttempt(lost.attempt())));
+      skipDownstream(out, lost.stepId());
+      return;
+    }
+    out.emit(
+        e ->
+            e.setStepFailed(
+                StepFailed.newBuilder()
+                    .setStepId(lost.stepId())
+                    .setAttempt(lost.attempt())
+                    .setReason(FailureReason.FAILURE_REASON_LOST)
+                    .setMessage(lost.message())));
+    afterFailure(out, lost.stepId(), lost.attempt(), FailureReason.FAILURE_REASON_LOST, 0);
+  }
+
+  private static void onCancel(Emitter out, Trigger.Cancel cancel) {
+    if (out.state().cancelRequested()) {
+      return;
+    }
+    out.emit(
+        e ->
+            e.setRunCancelRequested(
+                RunCancelRequested.newBuilder()
+                    .setReason(cancel.reason())
+                    .setPrincipal(cancel.principal())));
+    for (StepState step : out.state().steps()) {
+      if (!step.isTerminal() && !step.isRunning()) {
+        out.emit(
+            e -> e.setStepCancelled(StepCancelled.newBuilder().setStepId(step.id()).setAttempt(0)));
+      }
+    }
+  }
+
+  /** After a recorded failure: schedule a retry when the policy allows, else settle the step. */
+  private static void afterFailure(
+      Emitter out, String stepId, int attempt, FailureReason reason, int exitCode) {
+    RunState state = out.state();
+    int position = state.plan().indexOf(stepId);
+    RetryPolicy policy = state.plan().retry(position);
+    if (attempt < Backoff.maxAttempts(policy) && retryable(policy, reason, exitCode)) {
+      Duration backoff = Backoff.delay(policy, state.runId(), stepId, attempt);
+      Instant due = out.now().plus(backoff);
+      out.emit(
+          e ->
+              e.setStepRetryScheduled(
+                  StepRetryScheduled.newBuilder()
+                      .setStepId(stepId)
+                      .setNextAttempt(attempt + 1)
+                      .setDueTime(Times.timestamp(due))
+                      .setBackoff(Times.duration(backoff))));
+      return;
+    }
+    skipDownstream(out, stepId);
+    if (out.state().failingFast()) {
+      for (StepState step : out.state().steps()) {
+        if (step.status() == StepStatus.STEP_STATUS_PENDING) {
+          out.emit(
+              e ->
+                  e.setStepSkipped(
+                      StepSkipped.newBuilder().setStepId(step.id()).setCauseStepId(stepId)));
+        } else if (step.status() == StepStatus.STEP_STATUS_RETRY_WAIT) {
+          out.emit(
+              e ->
+                  e.setStepCancelled(
+                      StepCancelled.newBuilder().setStepId(step.id()).setAttempt(0)));
+        }
+      }
+    }
+  }
+
+  private static boolean retryable(RetryPolicy policy, FailureReason reason, int exitCode) {
+    if (policy.getRetryOnExitCodesCount() == 0) {
+      return true;
+    }
+    return reason == FailureReason.FAILURE_REASON_EXIT_CODE
+        && policy.getRetryOnExitCodesList().contains(exitCode);
+  }
+
+  /** Every pending step downstream of {@code causeId}, transitively, becomes SKIPPED. */
+  private static void skipDownstream(Emitter out, String causeId) {
+    RunPlan plan = out.state().plan();
+    Deque<Integer> queue = new ArrayDeque<>();
+    queue.add(plan.indexOf(causeId));
+    while (!queue.isEmpty()) {
+      for (int next : plan.downstream(queue.poll())) {
+        StepState step = out.state().step(next);
+        if (step.status() == StepStatus.STEP_STATUS_PENDING) {
+          out.emit(
+              e ->
+                  e.setStepSkipped(
+                      StepSkipped.newBuilder().setStepId(step.id()).setCauseStepId(causeId)));
+          queue.add(next);
+        }
+      }
+    }
+  }
+
+  /** When every step is terminal, the run's terminal event closes it: the last event of the run. */
+  private static void completeIfDone(Emitter out) {
+    RunState state = out.state();
+    if (state.isTerminal()) {
+      return;
+    }
+    List<String> failed = new ArrayList<>();
+    for (StepState step : state.steps()) {
+      if (!step.isTerminal()) {
+        return;
+      }
+      if (step.status() == StepStatus.STEP_STATUS_FAILED) {
+        failed.add(step.id());
+      }
+    }
+    if (state.cancelRequested()) {
+      out.emit(e -> e.setRunCancelled(RunCancelled.getDefaultInstance()));
+    } else if (!failed.isEmpty() || !allSucceeded(state)) {
+      out.emit(e -> e.setRunFailed(RunFailed.newBuilder().addAllFailedStepIds(failed)));
+    } else {
+      out.emit(e -> e.setRunSucceeded(RunSucceeded.getDefaultInstance()));
+    }
+  }
+
+  private static boolean allSucceeded(RunState state) {
+    for (StepState step : state.steps()) {
+      if (step.status() != StepStatus.STEP_STATUS_SUCCEEDED) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,65 @@
+package dev.cairn.server.engine;
+
+import dev.cairn.v1.StepStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which attempts may start now: steps whose dependencies all succeeded, pending or with a due
+ * retry, in spec order, within the run's and the server's free slots. A step waiting for its backoff
+ * holds no slot. Pure.
+ */
+public final class Scheduler {
+  private Scheduler() {}
+
+  /** An attempt to start. */
+  public record Start(String stepId, int attempt) {}
+
+  /**
+   * @param globalFree slots left under the server-wide cap
+   * @return at most {@code min(globalFree, run's free slots)} attempts
+   */
+  public static List<Start> startable(RunState state, Instant now, int globalFree) {
+    if (state.isTerminal() || state.stopping()) {
+      return List.of();
+    }
+    int runCap = state.plan().spec().getMaxParallel();
+    int free = runCap == 0 ? globalFree : Math.min(globalFree, runCap - state.runningCount());
+    List<Start> starts = new ArrayList<>();
+    for (int i = 0; i < state.stepCount() && starts.size() < free; i++) {
+      StepState step = state.step(i);
+      if (ready(state, i, step, now)) {
+        starts.add(new Start(step.id(), step.attempt() + 1));
+      }
+    }
+    return starts;
+  }
+
+  /** The earliest retry due time after {@code now} among waiting steps, or null. */
+  public static Instant nextDue(RunState state) {
+    Instant earliest = null;
+    for (StepState step : state.steps()) {
+      if (step.status() == StepStatus.STEP_STATUS_RETRY_WAIT
+          && (earliest == null || step.nextAttemptTime().isBefore(earliest))) {
+        earliest = step.nextAttemptTime();
+      }
+    }
+    return earliest;
+  }
+
+  private static boolean ready(RunState state, int position, StepState step, Instant now) {
+    if (step.status() == StepStatus.STEP_STATUS_RETRY_WAIT) {
+      return !step.nextAttemptTime().isAfter(now);
+    }
+    if (step.status() != StepStatus.STEP_STATUS_PENDING) {
+      return false;
+    }
+    for (int upstream : state.plan().upstream(position)) {
+      if (state.step(upstream).status() != StepStatus.STEP_STATUS_SUCCEEDED) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

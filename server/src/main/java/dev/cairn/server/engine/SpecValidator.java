@@ -1,0 +1,223 @@
+package dev.cairn.server.engine;
+
+import com.google.protobuf.Duration;
+import dev.cairn.v1.RetryPolicy;
+import dev.cairn.v1.StepSpec;
+import dev.cairn.v1.WorkflowSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a spec before anything is recorded: sizes, step ids, commands, dependencies, cycles,
+ * durations and limits. The first problem found is reported with the field it concerns.
+ */
+public final class SpecValidator {
+  private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final long MAX_DURATION_SECONDS = 366L * 24 * 3600;
+  private static final int MAX_ATTEMPTS = 1000;
+
+  private SpecValidator() {}
+
+  /**
+   * @throws InvalidSpecException naming the first problem
+   */
+  public static void validate(WorkflowSpec spec, SpecLimits limits) {
+    int size = spec.getSerializedSize();
+    if (size > limits.maxSpecBytes()) {
+      throw new InvalidSpecException(
+          "SPEC_TOO_LARGE",
+          "spec",
+          "spec is " + size + " bytes; the limit is " + limits.maxSpecBytes() + " bytes");
+    }
+    if (spec.getStepsCount() == 0) {
+      throw new InvalidSpecException("NO_STEPS", "steps", "steps: a workflow needs at least one step");
+    }
+    if (spec.getStepsCount() > limits.maxSteps()) {
+      throw new InvalidSpecException(
+          "TOO_MANY_STEPS",
+          "steps",
+          "steps: " + spec.getStepsCount() + " steps; the limit is " + limits.maxSteps());
+    }
+    if (spec.getName().length() > 256) {
+      throw new InvalidSpecException("INVALID_NAME", "name", "name: longer than 256 characters");
+    }
+    if (!spec.getWorkingDir().isEmpty() && !spec.getWorkingDir().startsWith("/")) {
+      throw new InvalidSpecException(
+          "INVALID_WORKING_DIR",
+          "working_dir",
+          "working_dir: must be an absolute path, got '" + spec.getWorkingDir() + "'");
+    }
+    checkEnv("env", spec.getEnvMap());
+    checkTimeout("defaults.timeout", spec.getDefaults().getTimeout());
+    checkRetry("defaults.retry", spec.getDefaults().getRetry());
+    Map<String, Integer> ids = new HashMap<>();
+    for (int i = 0; i < spec.getStepsCount(); i++) {
+      checkStep(spec.getSteps(i), "steps[" + i + "]", ids, i);
+    }
+    for (int i = 0; i < spec.getStepsCount(); i++) {
+      StepSpec step = spec.getSteps(i);
+      for (int d = 0; d < step.getDependsOnCount(); d++) {
+        String dependency = step.getDependsOn(d);
+        if (!ids.containsKey(dependency)) {
+          throw new InvalidSpecException(
+              "UNKNOWN_DEPENDENCY",
+              "steps[" + i + "].depends_on[" + d + "]",
+              "steps[" + i + "] (" + step.getId() + "): depends on unknown step '" + dependency
+                  + "'");
+        }
+      }
+    }
+    List<String> cycle = findCycle(spec, ids);
+    if (!cycle.isEmpty()) {
+      throw new InvalidSpecException(
+          "CYCLE", "steps", "steps: dependency cycle " + String.join(" -> ", cycle));
+    }
+  }
+
+  private static void checkStep(StepSpec step, String field, Map<String, Integer> ids, int index) {
+    if (!STEP_ID.matcher(step.getId()).matches()) {
+      throw new InvalidSpecException(
+          "INVALID_STEP_ID",
+          field + ".id",
+          field + ".id: '" + step.getId() + "' must match [A-Za-z0-9._-]{1,128}");
+    }
+    Integer previous = ids.putIfAbsent(step.getId(), index);
+    if (previous != null) {
+      throw new InvalidSpecException(
+          "DUPLICATE_STEP_ID",
+          field + ".id",
+          field + ".id: duplicate step id '" + step.getId() + "' (also steps[" + previous + "])");
+    }
+    String where = field + " (" + step.getId() + ")";
+    switch (step.getCommandCase()) {
+      case RUN -> {
+        if (step.getRun().isBlank()) {
+          throw new InvalidSpecException("EMPTY_COMMAND", field + ".run", where + ": run is empty");
+        }
+      }
+      case ARGV -> {
+        if (step.getArgv().getArgsCount() == 0 || step.getArgv().getArgs(0).isEmpty()) {
+          throw new InvalidSpecException(
+              "EMPTY_COMMAND", field + ".argv", where + ": argv is empty");
+        }
+      }
+      case COMMAND_NOT_SET ->
+          throw new InvalidSpecException(
+              "EMPTY_COMMAND", field + ".run", where + ": needs exactly one of run or argv");
+    }
+    checkEnv(field + ".env", step.getEnvMap());
+    checkTimeout(field + ".timeout", step.getTimeout());
+    checkRetry(field + ".retry", step.getRetry());
+  }
+
+  private static void checkEnv(String field, Map<String, String> env) {
+    for (Map.Entry<String, String> entry : env.entrySet()) {
+      if (!ENV_NAME.matcher(entry.getKey()).matches()) {
+        throw new InvalidSpecException(
+            "INVALID_ENV", field, field + ": '" + entry.getKey() + "' is not a valid variable name");
+      }
+      if (entry.getValue().indexOf('\0') >= 0) {
+        throw new InvalidSpecException(
+            "INVALID_ENV", field, field + "." + entry.getKey() + ": value contains a NUL byte");
+      }
+    }
+  }
+
+  private static void checkTimeout(String field, Duration duration) {
+    checkDuration(field, duration);
+  }
+
+  private static void checkDuration(String field, Duration duration) {
+    boolean negative = duration.getSeconds() < 0 || duration.getNanos() < 0;
+    if (negative || duration.getNanos() > 999_999_999) {
+      throw new InvalidSpecException("INVALID_DURATION", field, field + ": must not be negative");
+    }
+    if (duration.getSeconds() > MAX_DURATION_SECONDS) {
+      throw new InvalidSpecException(
+          "INVALID_DURATION", field, field + ": longer than 366 days");
+    }
+  }
+
+  private static void checkRetry(String field, RetryPolicy retry) {
+    if (retry.getMaxAttempts() > MAX_ATTEMPTS) {
+      throw new InvalidSpecException(
+          "INVALID_RETRY",
+          field + ".max_attempts",
+          field + ".max_attempts: " + retry.getMaxAttempts() + " is above " + MAX_ATTEMPTS);
+    }
+    checkDuration(field + ".initial_backoff", retry.getInitialBackoff());
+    checkDuration(field + ".max_backoff", retry.getMaxBackoff());
+    double multiplier = retry.getMultiplier();
+    if (multiplier != 0 && !(multiplier >= 1 && multiplier <= 100)) {
+      throw new InvalidSpecException(
+          "INVALID_RETRY",
+          field + ".multiplier",
+          field + ".multiplier: must be between 1 and 100, got " + multiplier);
+    }
+    double jitter = retry.getJitter();
+    if (!(jitter >= 0 && jitter <= 1)) {
+      throw new InvalidSpecException(
+          "INVALID_RETRY",
+          field + ".jitter",
+          field + ".jitter: must be between 0 and 1, got " + jitter);
+    }
+  }
+
+  /** Returns a cycle as a path of ids whose last equals its first, or an empty list. */
+  private static List<String> findCycle(WorkflowSpec spec, Map<String, Integer> ids) {
+    int count = spec.getStepsCount();
+    int[] color = new int[count]; // 0 unvisited, 1 on the stack, 2 done
+    int[] parent = new int[count];
+    int[] nextEdge = new int[count];
+    for (int root = 0; root < count; root++) {
+      if (color[root] != 0) {
+        continue;
+      }
+      // An explicit stack keeps deep chains (thousands of steps) off the call stack.
+      List<Integer> stack = new ArrayList<>();
+      stack.add(root);
+      color[root] = 1;
+      parent[root] = -1;
+      while (!stack.isEmpty()) {
+        int node = stack.get(stack.size() - 1);
+        StepSpec step = spec.getSteps(node);
+        if (nextEdge[node] < step.getDependsOnCount()) {
+          int next = ids.get(step.getDependsOn(nextEdge[node]++));
+          if (color[next] == 1) {
+            return cyclePath(spec, stack, next);
+          }
+          if (color[next] == 0) {
+            color[next] = 1;
+            parent[next] = node;
+            stack.add(next);
+          }
+        } else {
+          color[node] = 2;
+          stack.remove(stack.size() - 1);
+        }
+      }
+    }
+    return List.of();
+  }
+
+  private static List<String> cyclePath(WorkflowSpec spec, List<Integer> stack, int start) {
+    // The stack runs from a step to what it depends on; report the cycle in execution order,
+    // dependencies first, so it reads "a -> b" as "a runs before b".
+    List<String> path = new ArrayList<>();
+    Set<Integer> seen = new HashSet<>();
+    for (int i = stack.size() - 1; i >= stack.indexOf(start); i--) {
+      int node = stack.get(i);
+      if (seen.add(node)) {
+        path.add(spec.getSteps(node).getId());
+      }
+    }
+    path.add(path.get(0));
+    return path;
+  }
+}

@@ -1,0 +1,95 @@
+package dev.cairn.server.runtime;
+
+import dev.cairn.server.engine.RunState;
+import dev.cairn.server.engine.Scheduler;
+import dev.cairn.server.engine.Trigger;
+import dev.cairn.server.process.LaunchRequest;
+import dev.cairn.server.process.Launched;
+import dev.cairn.server.process.ProcessSupervisor;
+import dev.cairn.server.process.SpawnException;
+import dev.cairn.v1.StepSpec;
+import dev.cairn.v1.WorkflowSpec;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Turns a scheduled start into a process: the command line, the environment (built explicitly, so
+ * nothing of the server's own environment but the documented base reaches a step), the working
+ * directory, the output file and the marker.
+ */
+final class AttemptLauncher {
+  private final EngineSettings settings;
+  private final ProcessSupervisor supervisor;
+
+  AttemptLauncher(EngineSettings settings, ProcessSupervisor supervisor) {
+    this.settings = settings;
+    this.supervisor = supervisor;
+  }
+
+  /**
+   * Starts the attempt and returns what happened as a trigger: AttemptStarted, or
+   * AttemptSpawnFailed. {@code onExit} later receives AttemptExited.
+   */
+  Trigger launch(RunState state, Scheduler.Start start, Consumer<Trigger> onExit) {
+    WorkflowSpec spec = state.plan().spec();
+    StepSpec step = state.step(start.stepId()).spec();
+    String marker = settings.marker(state.runId(), start.stepId(), start.attempt());
+    Path output = settings.outputFile(state.runId(), start.stepId(), start.attempt());
+    Path workingDir =
+        spec.getWorkingDir().isEmpty() ? settings.dataDir() : Path.of(spec.getWorkingDir());
+    LaunchRequest request =
+        new LaunchRequest(
+            marker,
+            command(step),
+            environment(state, step, start.attempt()),
+            workingDir,
+            output,
+            settings.outputLimitBytes());
+    try {
+      Launched launched =
+          supervisor.launch(
+              request,
+              exited ->
+                  onExit.accept(
+                      new Trigger.AttemptExited(
+                          start.stepId(),
+                          start.attempt(),
+                          exited.exitCode(),
+                          exited.signal(),
+                          exited.outputBytes(),
+                          exited.outputLimitExceeded(),
+                          exited.duration())));
+      return new Trigger.AttemptStarted(
+          start.stepId(),
+          start.attempt(),
+          launched.pid(),
+          launched.pgid(),
+          launched.startTicks(),
+          marker,
+          output.toString());
+    } catch (SpawnException e) {
+      return new Trigger.AttemptSpawnFailed(start.stepId(), start.attempt(), e.getMessage());
+    }
+  }
+
+  private static List<String> command(StepSpec step) {
+    return switch (step.getCommandCase()) {
+      case RUN -> List.of("/bin/sh", "-c", step.getRun());
+      case ARGV -> List.copyOf(step.getArgv().getArgsList());
+      case COMMAND_NOT_SET -> throw new IllegalStateException("validated spec without command");
+    };
+  }
+
+  private Map<String, String> environment(RunState state, StepSpec step, int attempt) {
+    Map<String, String> env = new HashMap<>(settings.baseEnvironment());
+    env.putAll(state.plan().spec().getEnvMap());
+    env.putAll(step.getEnvMap());
+    env.put("CAIRN_RUN_ID", state.runId());
+    env.put("CAIRN_STEP_ID", step.getId());
+    env.put("CAIRN_ATTEMPT", Integer.toString(attempt));
+    return env;
+  }
+}

@@ -1,0 +1,429 @@
+package dev.cairn.server.runtime;
+
+import dev.cairn.server.engine.Decider;
+import dev.cairn.server.engine.Decision;
+import dev.cairn.server.engine.EngineClock;
+import dev.cairn.server.engine.Evolver;
+import dev.cairn.server.engine.RunState;
+import dev.cairn.server.engine.Scheduler;
+import dev.cairn.server.engine.SpecValidator;
+import dev.cairn.server.engine.StepState;
+import dev.cairn.server.engine.Trigger;
+import dev.cairn.server.process.Launched;
+import dev.cairn.server.process.ProcessSupervisor;
+import dev.cairn.server.store.EventStore;
+import dev.cairn.v1.Event;
+import dev.cairn.v1.RunStatus;
+import dev.cairn.v1.WorkflowSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The shell around the pure core. One engine thread owns all live run state: it takes triggers
+ * from a queue, asks {@link Decider} for events, appends everything decided in one pass as one
+ * transaction (group commit), and only then performs the effects those committed events authorize:
+ * acknowledging clients, arming timers, stopping processes, starting the attempts that became
+ * ready. Process exits and timers come back as triggers.
+ *
+ * <p>The engine thread is also the one that spawns, through the supervisor's own long-lived
+ * spawner thread, so no pool ever retires the thread a step's parent-death signal is tied to.
+ */
+public final class Engine implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(Engine.class);
+  private static final int MAX_BATCH = 4096;
+
+  private final EventStore store;
+  private final ProcessSupervisor supervisor;
+  private final EngineClock clock;
+  private final EngineSettings settings;
+  private final EventBroadcaster broadcaster;
+  private final LinkedBlockingQueue<Input> inbox = new LinkedBlockingQueue<>();
+  private final ScheduledExecutorService timers;
+  private final Thread thread;
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private volatile boolean running = true;
+
+  // Owned by the engine thread only.
+  private final Map<String, RunState> live = new LinkedHashMap<>();
+  private final Map<AttemptKey, Launched> processes = new HashMap<>();
+  private final Set<AttemptKey> stopsSent = new HashSet<>();
+  private final List<Event> pending = new ArrayList<>();
+  private final List<Ack> acks = new ArrayList<>();
+  private final Map<String, String> batchRequests = new HashMap<>();
+  private int runningAttempts;
+
+  public Engine(
+      EventStore store,
+      ProcessSupervisor supervisor,
+      EngineClock clock,
+      EngineSettings settings,
+      EventBroadcaster broadcaster) {
+    this.store = store;
+    this.supervisor = supervisor;
+    this.clock = clock;
+    this.settings = settings;
+    this.broadcaster = broadcaster;
+    ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(1, runnable -> daemon(runnable, "cairn-timers"));
+    executor.setRemoveOnCancelPolicy(true);
+    this.timers = executor;
+    this.thread = new Thread(this::loop, "cairn-engine");
+  }
+
+  private static Thread daemon(Runnable runnable, String name) {
+    Thread thread = new Thread(runnable, name);
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  /** The outcome of a submit: the run id and whether an earlier submit had created it. */
+  public record Submitted(String runId, boolean existing) {}
+
+  /** Recovers from the log, then starts the engine thread. */
+  public void start() {
+    thread.start();
+  }
+
+  /** Blocks until recovery finished and the engine takes work, or the timeout passed. */
+  public boolean awaitReady(Duration timeout) throws InterruptedException {
+    return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Validates and submits a spec. The future completes once RunSubmitted is durable, or at once
+   * with the existing run for a repeated request id.
+   */
+  public CompletableFuture<Submitted> submit(
+      WorkflowSpec spec, String requestId, String principal) {
+    SpecValidator.validate(spec, settings.specLimits());
+    if (!requestId.isEmpty()) {
+      Optional<String> existing = store.runIdForRequest(requestId);
+      if (existing.isPresent()) {
+        return CompletableFuture.completedFuture(new Submitted(existing.get(), true));
+      }
+    }
+    CompletableFuture<Submitted> future = new CompletableFuture<>();
+    enqueue(new Input.Submit(spec, requestId, principal, future));
+    return future;
+  }
+
+  /** Checks a spec without recording anything. */
+  public void validate(WorkflowSpec spec) {
+    SpecValidator.validate(spec, settings.specLimits());
+  }
+
+  /** Requests a cancel; completes with the run's status once RunCancelRequested is durable. */
+  public CompletableFuture<RunStatus> cancel(String runId, String reason, String principal) {
+    CompletableFuture<RunStatus> future = new CompletableFuture<>();
+    enqueue(new Input.Cancel(runId, reason, principal, future));
+    return future;
+  }
+
+  /** Settled counters for monitoring. */
+  public int runningAttempts() {
+    return runningAttempts;
+  }
+
+  private void enqueue(Input input) {
+    if (!running) {
+      throw new EngineStoppedException();
+    }
+    inbox.add(input);
+  }
+
+  private void loop() {
+    try {
+      recover();
+    } catch (RuntimeException e) {
+      LOG.error("recovery failed; the engine does not start", e);
+      running = false;
+      ready.countDown();
+      return;
+    }
+    ready.countDown();
+    List<Input> batch = new ArrayList<>();
+    while (running) {
+      try {
+        batch.clear();
+        Input first = pending.isEmpty() ? inbox.take() : inbox.poll();
+        if (first != null) {
+          batch.add(first);
+          inbox.drainTo(batch, MAX_BATCH);
+        }
+        for (Input input : batch) {
+          handle(input);
+        }
+        commit();
+        startReadyAttempts();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (RuntimeException e) {
+        LOG.error("engine pass failed", e);
+      }
+    }
+    failOutstanding(new EngineStoppedException());
+  }
+
+  private void handle(Input input) {
+    Instant now = clock.now();
+    if (input instanceof Input.Submit submit) {
+      String duplicate =
+          submit.requestId().isEmpty() ? null : batchRequests.get(submit.requestId());
+      if (duplicate != null) {
+        acks.add(new Ack(() -> submit.future().complete(new Submitted(duplicate, true)), submit.future()));
+        return;
+      }
+      String runId = RunIds.next(now);
+      Decision decision =
+          Decider.decide(
+              runId,
+              null,
+              new Trigger.Submit(submit.spec(), submit.requestId(), submit.principal()),
+              now);
+      apply(runId, decision);
+      if (!submit.requestId().isEmpty()) {
+        batchRequests.put(submit.requestId(), runId);
+      }
+      acks.add(
+          new Ack(() -> submit.future().complete(new Submitted(runId, false)), submit.future()));
+    } else if (input instanceof Input.Cancel cancel) {
+      RunState state = live.get(cancel.runId());
+      if (state == null) {
+        // Not live: either finished (answer its status) or unknown.
+        Optional<RunStatus> status =
+            store.findRun(cancel.runId()).map(dev.cairn.v1.RunSummary::getStatus);
+        if (status.isEmpty()) {
+          cancel.future().completeExceptionally(new RunNotFoundException(cancel.runId()));
+        } else {
+          cancel.future().complete(status.get());
+        }
+        return;
+      }
+      Decision decision =
+          Decider.decide(
+              cancel.runId(), state, new Trigger.Cancel(cancel.reason(), cancel.principal()), now);
+      apply(cancel.runId(), decision);
+      RunStatus status = decision.state().status();
+      acks.add(new Ack(() -> cancel.future().complete(status), cancel.future()));
+    } else if (input instanceof Input.Fire fire) {
+      if (fire.trigger() instanceof Trigger.AttemptExited exited) {
+        forget(fire.runId(), exited.stepId(), exited.attempt());
+      }
+      RunState state = live.get(fire.runId());
+      if (state != null) {
+        apply(fire.runId(), Decider.decide(fire.runId(), state, fire.trigger(), now));
+      }
+    }
+    // Input.Wakeup needs no decision: the scheduling pass after it starts due retries.
+  }
+
+  private void apply(String runId, Decision decision) {
+    if (decision.events().isEmpty()) {
+      return;
+    }
+    pending.addAll(decision.events());
+    live.put(runId, decision.state());
+  }
+
+  /** Appends everything decided in this pass as one transaction, then performs its effects. */
+  private void commit() {
+    if (pending.isEmpty()) {
+      completeAcks();
+      return;
+    }
+    List<Event> stored;
+    try {
+      stored = store.append(List.copyOf(pending));
+    } catch (RuntimeException e) {
+      LOG.errorf("append of %d events failed; nothing of this pass is acknowledged: %s",
+          pending.size(), e.getMessage());
+      rollBack(e);
+      return;
+    }
+    pending.clear();
+    batchRequests.clear();
+    completeAcks();
+    broadcaster.publish(stored);
+    for (Event event : stored) {
+      effect(event);
+    }
+  }
+
+  private void completeAcks() {
+    for (Ack ack : acks) {
+      ack.complete().run();
+    }
+    acks.clear();
+  }
+
+  private void rollBack(RuntimeException cause) {
+    Set<String> touched = new HashSet<>();
+    for (Event event : pending) {
+      touched.add(event.getRunId());
+    }
+    pending.clear();
+    batchRequests.clear();
+    for (Ack ack : acks) {
+      ack.future().completeExceptionally(new StoreUnavailableException(cause));
+    }
+    acks.clear();
+    // The in-memory state ran ahead of the log: fold the touched runs again from what is durable,
+    // and stop any attempt whose start was never recorded, so no process runs unaccounted for.
+    for (String runId : touched) {
+      RunState durable = Evolver.replay(store.readRun(runId, 0, Integer.MAX_VALUE));
+      if (durable == null || durable.isTerminal()) {
+        live.remove(runId);
+      } else {
+        live.put(runId, durable);
+      }
+    }
+    processes.entrySet().removeIf(entry -> {
+      AttemptKey key = entry.getKey();
+      RunState state = live.get(key.runId());
+      StepState step = state == null ? null : state.step(key.stepId());
+      boolean recorded = step != null && step.isRunning() && step.attempt() == key.attempt();
+      if (!recorded) {
+        supervisor.kill(entry.getValue(), settings.marker(key.runId(), key.stepId(), key.attempt()));
+      }
+      return !recorded;
+    });
+    runningAttempts = processes.size();
+  }
+
+  private void effect(Event event) {
+    String runId = event.getRunId();
+    switch (event.getPayloadCase()) {
+      case STEP_STARTED -> {
+        var started = event.getStepStarted();
+        if (started.hasDeadline()) {
+          Trigger trigger = new Trigger.TimeoutDue(started.getStepId(), started.getAttempt());
+          schedule(dev.cairn.server.engine.Times.instant(started.getDeadline()),
+              new Input.Fire(runId, trigger));
+        }
+      }
+      case STEP_RETRY_SCHEDULED -> schedule(
+          dev.cairn.server.engine.Times.instant(event.getStepRetryScheduled().getDueTime()),
+          new Input.Wakeup());
+      case STEP_TIMED_OUT -> {
+        var timedOut = event.getStepTimedOut();
+        stop(runId, timedOut.getStepId(), timedOut.getAttempt());
+      }
+      case RUN_SUCCEEDED, RUN_FAILED, RUN_CANCELLED -> live.remove(runId);
+      default -> {}
+    }
+    RunState state = live.get(runId);
+    if (state != null && state.stopping()) {
+      for (StepState step : state.steps()) {
+        if (step.isRunning()) {
+          stop(runId, step.id(), step.attempt());
+        }
+      }
+    }
+  }
+
+  private void stop(String runId, String stepId, int attempt) {
+    AttemptKey key = new AttemptKey(runId, stepId, attempt);
+    Launched process = processes.get(key);
+    if (process != null && stopsSent.add(key)) {
+      supervisor.stop(process, settings.marker(runId, stepId, attempt));
+    }
+  }
+
+  private void schedule(Instant when, Input input) {
+    long delay = Math.max(0, Duration.between(clock.now(), when).toNanos());
+    timers.schedule(() -> enqueue(input), delay, TimeUnit.NANOSECONDS);
+  }
+
+  /** Starts every attempt that is ready, within the global and per-run caps. */
+  private void startReadyAttempts() {
+    Instant now = clock.now();
+    for (Map.Entry<String, RunState> entry : List.copyOf(live.entrySet())) {
+      int free = settings.maxParallel() - runningAttempts;
+      if (free <= 0) {
+        return;
+      }
+      String runId = entry.getKey();
+      for (Scheduler.Start start : Scheduler.startable(entry.getValue(), now, free)) {
+        launch(runId, start);
+      }
+    }
+  }
+
+  private void launch(String runId, Scheduler.Start start) {
+    RunState state = live.get(runId);
+    AttemptLauncher launcher = new AttemptLauncher(settings, supervisor);
+    Trigger trigger =
+        launcher.launch(state, start, exited -> enqueue(new Input.Fire(runId, exited)));
+    if (trigger instanceof Trigger.AttemptStarted started) {
+      processes.put(
+          new AttemptKey(runId, start.stepId(), start.attempt()),
+          new Launched(started.pid(), started.pgid(), started.startTicks()));
+      runningAttempts++;
+    }
+    apply(runId, Decider.decide(runId, state, trigger, clock.now()));
+  }
+
+  /** Drops the bookkeeping of an attempt whose process group is gone. */
+  private void forget(String runId, String stepId, int attempt) {
+    AttemptKey key = new AttemptKey(runId, stepId, attempt);
+    if (processes.remove(key) != null) {
+      runningAttempts--;
+    }
+    stopsSent.remove(key);
+  }
+
+  private void recover() {
+    new Recovery(store, supervisor, settings, clock).run(live, pending, this::schedule);
+    commit();
+  }
+
+  private void failOutstanding(RuntimeException error) {
+    for (Ack ack : acks) {
+      ack.future().completeExceptionally(error);
+    }
+    acks.clear();
+    List<Input> left = new ArrayList<>();
+    inbox.drainTo(left);
+    for (Input input : left) {
+      input.fail(error);
+    }
+  }
+
+  /**
+   * Stops the engine thread and kills every running attempt. Their StepStarted stays the last fact
+   * in the log, so the next start records them as LOST and retries them.
+   */
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    timers.shutdownNow();
+    for (Map.Entry<AttemptKey, Launched> entry : processes.entrySet()) {
+      AttemptKey key = entry.getKey();
+      supervisor.kill(entry.getValue(), settings.marker(key.runId(), key.stepId(), key.attempt()));
+    }
+  }
+
+  private record Ack(Runnable complete, CompletableFuture<?> future) {}
+}

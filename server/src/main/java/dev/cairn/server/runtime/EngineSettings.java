@@ -1,0 +1,46 @@
+package dev.cairn.server.runtime;
+
+import dev.cairn.server.engine.SpecLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How the engine shell runs.
+ *
+ * @param dataDir where step output and the default working directory live
+ * @param storeId identifies this store in process markers, so a sweep finds only its own processes
+ * @param maxParallel server-wide cap on running attempts
+ * @param outputLimitBytes cap on one attempt's output file
+ * @param stopGrace time between SIGTERM and SIGKILL when stopping an attempt
+ * @param specLimits bounds on submitted specs
+ * @param baseEnvironment variables every step gets before the spec's own
+ */
+public record EngineSettings(
+    Path dataDir,
+    String storeId,
+    int maxParallel,
+    long outputLimitBytes,
+    Duration stopGrace,
+    SpecLimits specLimits,
+    Map<String, String> baseEnvironment) {
+
+  public EngineSettings {
+    baseEnvironment = Map.copyOf(baseEnvironment);
+  }
+
+  /** The marker prefix shared by every process this store started. */
+  public String markerPrefix() {
+    return "cairn/" + storeId + "/";
+  }
+
+  /** The marker of one attempt; the trailing slash keeps attempt 1 from matching attempt 10. */
+  public String marker(String runId, String stepId, int attempt) {
+    return markerPrefix() + runId + "/" + stepId + "/" + attempt + "/";
+  }
+
+  /** The file holding one attempt's stdout and stderr. */
+  public Path outputFile(String runId, String stepId, int attempt) {
+    return dataDir.resolve("logs").resolve(runId).resolve(stepId + "." + attempt + ".log");
+  }
+}

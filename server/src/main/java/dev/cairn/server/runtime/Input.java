@@ -1,0 +1,40 @@
+package dev.cairn.server.runtime;
+
+import dev.cairn.server.engine.Trigger;
+import dev.cairn.v1.RunStatus;
+import dev.cairn.v1.WorkflowSpec;
+import java.util.concurrent.CompletableFuture;
+
+/** What reaches the engine thread through its queue. */
+sealed interface Input {
+  /** Fails whatever waits on this input. */
+  default void fail(RuntimeException error) {}
+
+  /** A client's submit, acknowledged after RunSubmitted commits. */
+  record Submit(
+      WorkflowSpec spec,
+      String requestId,
+      String principal,
+      CompletableFuture<Engine.Submitted> future)
+      implements Input {
+    @Override
+    public void fail(RuntimeException error) {
+      future.completeExceptionally(error);
+    }
+  }
+
+  /** A client's cancel, acknowledged after RunCancelRequested commits. */
+  record Cancel(String runId, String reason, String principal, CompletableFuture<RunStatus> future)
+      implements Input {
+    @Override
+    public void fail(RuntimeException error) {
+      future.completeExceptionally(error);
+    }
+  }
+
+  /** A trigger for one run: a process exit, a start, a timeout. */
+  record Fire(String runId, Trigger trigger) implements Input {}
+
+  /** A retry became due: run a scheduling pass. */
+  record Wakeup() implements Input {}
+}

@@ -1,0 +1,89 @@
+package dev.cairn.server.runtime;
+
+import dev.cairn.server.engine.AttemptRecord;
+import dev.cairn.server.engine.Decider;
+import dev.cairn.server.engine.Decision;
+import dev.cairn.server.engine.EngineClock;
+import dev.cairn.server.engine.Evolver;
+import dev.cairn.server.engine.RunState;
+import dev.cairn.server.engine.StepState;
+import dev.cairn.server.engine.Trigger;
+import dev.cairn.server.process.Launched;
+import dev.cairn.server.process.ProcTable;
+import dev.cairn.server.process.ProcessSupervisor;
+import dev.cairn.server.store.EventStore;
+import dev.cairn.v1.Event;
+import dev.cairn.v1.StepStatus;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Rebuilds live state from the log at start. Every attempt recorded as started and not finished is
+ * killed (its group, after checking the pid is still that process, then a marker sweep) and
+ * recorded as LOST, so its retry policy decides what comes next. Retry timers are re-armed.
+ */
+final class Recovery {
+  private static final Logger LOG = Logger.getLogger(Recovery.class);
+
+  private final EventStore store;
+  private final ProcessSupervisor supervisor;
+  private final EngineSettings settings;
+  private final EngineClock clock;
+  private final ProcTable procTable = new ProcTable();
+
+  Recovery(
+      EventStore store, ProcessSupervisor supervisor, EngineSettings settings, EngineClock clock) {
+    this.store = store;
+    this.supervisor = supervisor;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  void run(Map<String, RunState> live, List<Event> pending, BiConsumer<Instant, Input> schedule) {
+    int runs = 0;
+    int lost = 0;
+    for (String runId : store.unfinishedRunIds()) {
+      RunState state = Evolver.replay(store.readRun(runId, 0, Integer.MAX_VALUE));
+      if (state == null || state.isTerminal()) {
+        continue;
+      }
+      runs++;
+      for (StepState step : state.steps()) {
+        if (step.isRunning()) {
+          AttemptRecord attempt = step.lastAttempt();
+          String marker = settings.marker(runId, step.id(), attempt.number());
+          if (procTable.sameProcess(attempt.pid(), attempt.startTicks())) {
+            supervisor.kill(
+                new Launched(attempt.pid(), attempt.pid(), attempt.startTicks()), marker);
+          }
+          Decision decision =
+              Decider.decide(
+                  runId,
+                  state,
+                  new Trigger.AttemptLost(
+                      step.id(),
+                      attempt.number(),
+                      "the server stopped while the attempt ran; its processes were killed"),
+                  clock.now());
+          pending.addAll(decision.events());
+          state = decision.state();
+          lost++;
+        } else if (step.status() == StepStatus.STEP_STATUS_RETRY_WAIT) {
+          schedule.accept(step.nextAttemptTime(), new Input.Wakeup());
+        }
+      }
+      if (!state.isTerminal()) {
+        live.put(runId, state);
+      }
+    }
+    // Anything of this store still alive now was started by a previous life of the server and is
+    // accounted for by no running attempt: a start that never committed, or a child that escaped.
+    int swept = supervisor.sweep(settings.markerPrefix());
+    LOG.infof(
+        "recovered %d unfinished runs: %d attempts recorded as LOST, %d stray processes killed",
+        runs, lost, swept);
+  }
+}

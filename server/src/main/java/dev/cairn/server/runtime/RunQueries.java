@@ -1,0 +1,57 @@
+package dev.cairn.server.runtime;
+
+import dev.cairn.server.engine.AttemptRecord;
+import dev.cairn.server.engine.Evolver;
+import dev.cairn.server.engine.RunState;
+import dev.cairn.server.engine.StepState;
+import dev.cairn.server.engine.RunView;
+import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.RunPage;
+import dev.cairn.server.store.RunQuery;
+import dev.cairn.v1.Run;
+
+/** Answers reads by folding the stored events, so every answer is exactly what the log says. */
+public final class RunQueries {
+  private final EventStore store;
+
+  public RunQueries(EventStore store) {
+    this.store = store;
+  }
+
+  /** Folds a run from its events. */
+  public RunState state(String runId) {
+    RunState state = Evolver.replay(store.readRun(runId, 0, Integer.MAX_VALUE));
+    if (state == null) {
+      throw new RunNotFoundException(runId);
+    }
+    return state;
+  }
+
+  public Run get(String runId) {
+    return RunView.of(state(runId));
+  }
+
+  public RunPage list(RunQuery query) {
+    return store.listRuns(query);
+  }
+
+  /** An attempt of a step (0 = the latest), or an IllegalArgumentException naming what is missing. */
+  public static AttemptRecord attempt(RunState state, String stepId, int attempt) {
+    StepState step = state.step(stepId);
+    if (step == null) {
+      throw new IllegalArgumentException("run " + state.runId() + " has no step '" + stepId + "'");
+    }
+    if (step.attempts().isEmpty()) {
+      throw new IllegalArgumentException("step '" + stepId + "' has not started yet");
+    }
+    if (attempt == 0) {
+      return step.lastAttempt();
+    }
+    for (AttemptRecord record : step.attempts()) {
+      if (record.number() == attempt) {
+        return record;
+      }
+    }
+    throw new IllegalArgumentException("step '" + stepId + "' has no attempt " + attempt);
+  }
+}

@@ -1,0 +1,102 @@
+package dev.cairn.server.engine;
+
+import static dev.cairn.server.engine.RunFixture.spec;
+import static dev.cairn.server.engine.RunFixture.step;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.v1.StepSpec;
+import dev.cairn.v1.WorkflowSpec;
+import org.junit.jupiter.api.Test;
+
+class SpecValidatorTest {
+  private static InvalidSpecException rejected(WorkflowSpec spec) {
+    try {
+      SpecValidator.validate(spec, SpecLimits.DEFAULT);
+    } catch (InvalidSpecException e) {
+      return e;
+    }
+    throw new AssertionError("spec was accepted");
+  }
+
+  @Test
+  void acceptsAValidDiamond() {
+    SpecValidator.validate(
+        spec(step("a"), step("b", "a"), step("c", "a"), step("d", "b", "c")), SpecLimits.DEFAULT);
+  }
+
+  @Test
+  void reportsTheCycle() {
+    InvalidSpecException e = rejected(spec(step("a", "c"), step("b", "a"), step("c", "b"), step("x")));
+    assertThat(e.reason()).isEqualTo("CYCLE");
+    assertThat(e.getMessage()).contains("a -> b -> c -> a");
+  }
+
+  @Test
+  void reportsASelfDependency() {
+    assertThat(rejected(spec(step("a", "a"))).reason()).isEqualTo("CYCLE");
+  }
+
+  @Test
+  void reportsAnUnknownDependency() {
+    InvalidSpecException e = rejected(spec(step("a"), step("b", "nope")));
+    assertThat(e.reason()).isEqualTo("UNKNOWN_DEPENDENCY");
+    assertThat(e.getMessage()).contains("nope").contains("steps[1]");
+  }
+
+  @Test
+  void reportsADuplicateId() {
+    InvalidSpecException e = rejected(spec(step("a"), step("a")));
+    assertThat(e.reason()).isEqualTo("DUPLICATE_STEP_ID");
+    assertThat(e.field()).isEqualTo("steps[1].id");
+  }
+
+  @Test
+  void reportsEmptyCommands() {
+    assertThat(rejected(spec(StepSpec.newBuilder().setId("a").setRun("  ").build())).reason())
+        .isEqualTo("EMPTY_COMMAND");
+    assertThat(rejected(spec(StepSpec.newBuilder().setId("a").build())).reason())
+        .isEqualTo("EMPTY_COMMAND");
+    assertThat(rejected(spec(RunFixture.argv("a"))).reason()).isEqualTo("EMPTY_COMMAND");
+  }
+
+  @Test
+  void reportsAnOversizedSpec() {
+    String big = "x".repeat(10 * 1024 * 1024);
+    InvalidSpecException e =
+        rejected(spec(StepSpec.newBuilder().setId("a").setRun("echo " + big).build()));
+    assertThat(e.reason()).isEqualTo("SPEC_TOO_LARGE");
+    assertThat(e.getMessage()).contains("limit");
+  }
+
+  @Test
+  void reportsBadIdsAndLimits() {
+    assertThat(rejected(spec(step("has space"))).reason()).isEqualTo("INVALID_STEP_ID");
+    assertThat(rejected(spec()).reason()).isEqualTo("NO_STEPS");
+    StepSpec jittery =
+        step("a").toBuilder().setRetry(RunFixture.retry(2, java.time.Duration.ofSeconds(1), 2, 3)).build();
+    assertThat(rejected(spec(jittery)).field()).isEqualTo("steps[0].retry.jitter");
+    WorkflowSpec relative = spec(step("a")).toBuilder().setWorkingDir("rel").build();
+    assertThat(rejected(relative).reason()).isEqualTo("INVALID_WORKING_DIR");
+  }
+
+  @Test
+  void deepChainsDoNotOverflowTheStack() {
+    StepSpec[] steps = new StepSpec[20_000];
+    steps[0] = step("s0");
+    for (int i = 1; i < steps.length; i++) {
+      steps[i] = step("s" + i, "s" + (i - 1));
+    }
+    SpecValidator.validate(spec(steps), new SpecLimits(16 << 20, 20_000));
+  }
+
+  @Test
+  void evolveRejectsAGap() {
+    RunFixture run = new RunFixture().submitted(spec(step("a")));
+    var event = run.history.get(0).toBuilder().setRunSeq(3).clearRunSubmitted()
+        .setRunCancelRequested(dev.cairn.v1.RunCancelRequested.getDefaultInstance()).build();
+    assertThatThrownBy(() -> Evolver.evolve(run.state, event))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("expected seq 2");
+  }
+}
