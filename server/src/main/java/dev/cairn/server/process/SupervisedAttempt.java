@@ -1,0 +1,217 @@
+package dev.cairn.server.process;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The life of one started attempt from launch to the report of its end.
+ *
+ * <p>Its state changes only on the supervisor's timer thread, so it needs no locks. The end is
+ * reported once the leader has exited and its process group is gone: members left behind by a
+ * leader that exited get SIGTERM, then SIGKILL after the grace period. When a stop or a kill was
+ * asked for, the attempt's marker is swept before the report, on the delivery thread, so that the
+ * timer thread never waits for a sweep.
+ */
+final class SupervisedAttempt {
+  private static final System.Logger LOG = System.getLogger(SupervisedAttempt.class.getName());
+  private static final long POLL_MILLIS = 10;
+  private static final int MAX_SIGNAL = 64;
+
+  /** What an attempt needs from its supervisor. */
+  record Context(
+      ScheduledExecutorService timer,
+      Executor delivery,
+      ProcTable procTable,
+      MarkerSweep sweep,
+      Duration stopGrace,
+      Consumer<SupervisedAttempt> onFinished) {}
+
+  private final Context context;
+  private final Launched launched;
+  private final LaunchRequest request;
+  private final Process process;
+  private final Consumer<Exited> onExit;
+  private final long startNanos;
+
+  // Confined to the timer thread.
+  private boolean leaderExited;
+  private int exitCode;
+  private long leaderExitNanos;
+  private boolean terminating;
+  private boolean killSent;
+  private long killDeadlineNanos;
+  private boolean sweepMarker;
+  private ScheduledFuture<?> poll;
+  private boolean finished;
+
+  SupervisedAttempt(
+      Context context,
+      Launched launched,
+      LaunchRequest request,
+      Process process,
+      Consumer<Exited> onExit,
+      long startNanos) {
+    this.context = context;
+    this.launched = launched;
+    this.request = request;
+    this.process = process;
+    this.onExit = onExit;
+    this.startNanos = startNanos;
+  }
+
+  Launched launched() {
+    return launched;
+  }
+
+  String marker() {
+    return request.marker();
+  }
+
+  /** Starts watching for the leader's exit. */
+  void watch() {
+    process.onExit().thenRun(() -> onTimer(this::leaderExited));
+  }
+
+  /** SIGTERM to the group now, SIGKILL after the grace period, then a marker sweep. */
+  void stop() {
+    onTimer(
+        () -> {
+          sweepMarker = true;
+          beginTermination();
+        });
+  }
+
+  /** Records that the caller sent SIGKILL to the group, and waits for the group to go. */
+  void killed() {
+    onTimer(
+        () -> {
+          sweepMarker = true;
+          terminating = true;
+          killSent = true;
+          schedulePoll();
+        });
+  }
+
+  private void leaderExited() {
+    leaderExited = true;
+    exitCode = process.exitValue();
+    leaderExitNanos = System.nanoTime();
+    if (!groupAlive()) {
+      finish();
+    } else {
+      // The leader left members of its group behind (a backgrounded child): they belong to the
+      // attempt, so they end with it.
+      beginTermination();
+    }
+  }
+
+  private void beginTermination() {
+    if (finished || terminating) {
+      return;
+    }
+    terminating = true;
+    PosixSignals.signalGroup(launched.pgid(), PosixSignals.SIGTERM);
+    killDeadlineNanos = System.nanoTime() + context.stopGrace().toNanos();
+    schedulePoll();
+  }
+
+  private void schedulePoll() {
+    if (finished || poll != null) {
+      return;
+    }
+    poll = context.timer().schedule(this::poll, POLL_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private void poll() {
+    poll = null;
+    if (finished) {
+      return;
+    }
+    boolean alive = groupAlive();
+    if (!alive && leaderExited) {
+      finish();
+      return;
+    }
+    if (alive && !killSent && System.nanoTime() - killDeadlineNanos >= 0) {
+      killSent = true;
+      PosixSignals.signalGroup(launched.pgid(), PosixSignals.SIGKILL);
+    }
+    schedulePoll();
+  }
+
+  // kill(-pgid, 0) is cheap and settles the common case; when it still finds the group, a scan of
+  // /proc tells live members from zombies that wait for init to reap them.
+  private boolean groupAlive() {
+    return PosixSignals.signalGroup(launched.pgid(), 0)
+        && context.procTable().groupHasLiveMember(launched.pgid());
+  }
+
+  private void finish() {
+    finished = true;
+    if (poll != null) {
+      poll.cancel(false);
+      poll = null;
+    }
+    int signal = exitCode > 128 && exitCode <= 128 + MAX_SIGNAL ? exitCode - 128 : 0;
+    long outputBytes = outputSize();
+    boolean limitExceeded =
+        signal == PosixSignals.SIGXFSZ || outputBytes >= request.outputLimitBytes();
+    Exited exited =
+        new Exited(
+            launched.pid(),
+            exitCode,
+            signal,
+            outputBytes,
+            limitExceeded,
+            Duration.ofNanos(leaderExitNanos - startNanos));
+    boolean sweep = sweepMarker;
+    context
+        .delivery()
+        .execute(
+            () -> {
+              if (sweep) {
+                context.sweep().exact(request.marker());
+              }
+              context.onFinished().accept(this);
+              try {
+                onExit.accept(exited);
+              } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "exit callback for pid " + launched.pid(), e);
+              }
+            });
+  }
+
+  private long outputSize() {
+    try {
+      return Files.size(request.outputFile());
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private void onTimer(Runnable action) {
+    try {
+      context.timer().execute(() -> runLogged(action));
+    } catch (RejectedExecutionException e) {
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "supervisor closed; pid {0} is no longer watched",
+          launched.pid());
+    }
+  }
+
+  private void runLogged(Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "supervising pid " + launched.pid() + " failed", e);
+    }
+  }
+}

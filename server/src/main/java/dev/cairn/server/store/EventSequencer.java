@@ -1,0 +1,125 @@
+package dev.cairn.server.store;
+
+import dev.cairn.v1.Event;
+import dev.cairn.v1.Event.PayloadCase;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Decides whether a batch continues the log and numbers it: the rules that keep every run's
+ * sequence gap-free from 1, every run begun by RunSubmitted, and every request_id used once.
+ *
+ * <p>It runs inside the writer's transaction, so what it reads cannot change before the commit.
+ */
+final class EventSequencer {
+
+  private final Handle writer;
+  private final Map<String, Long> lastRunSeqs = new HashMap<>();
+  private final Set<String> requestIdsInBatch = new HashSet<>();
+
+  private EventSequencer(Handle writer) {
+    this.writer = writer;
+  }
+
+  /** Rejects an event the store could not file: these are caller bugs, not conflicts. */
+  static void requireWellFormed(Event event) {
+    if (event.getRunId().isEmpty()) {
+      throw new IllegalArgumentException("an event to append has no run_id");
+    }
+    if (event.getPayloadCase() == PayloadCase.PAYLOAD_NOT_SET) {
+      throw new IllegalArgumentException("an event of run " + event.getRunId() + " has no payload");
+    }
+    if (!event.hasTime()) {
+      throw new IllegalArgumentException("an event of run " + event.getRunId() + " has no time");
+    }
+  }
+
+  /**
+   * Returns the events with global seqs last + 1, last + 2..., or throws {@link
+   * StoreConflictException} if any event does not continue the log.
+   */
+  static List<Event> sequence(Handle writer, List<Event> events) {
+    return new EventSequencer(writer).assign(events);
+  }
+
+  private List<Event> assign(List<Event> events) {
+    long globalSeq = lastGlobalSeq(writer);
+    List<Event> sequenced = new ArrayList<>(events.size());
+    for (Event event : events) {
+      String runId = event.getRunId();
+      long lastRunSeq = lastRunSeqs.computeIfAbsent(runId, this::storedLastRunSeq);
+      requireNextInRun(event, lastRunSeq);
+      if (event.getPayloadCase() == PayloadCase.RUN_SUBMITTED) {
+        requireUnusedRequestId(event);
+      }
+      lastRunSeqs.put(runId, event.getRunSeq());
+      globalSeq++;
+      sequenced.add(event.toBuilder().setGlobalSeq(globalSeq).build());
+    }
+    return sequenced;
+  }
+
+  static long lastGlobalSeq(Handle handle) {
+    return handle
+        .createQuery("SELECT COALESCE(MAX(global_seq), 0) FROM events")
+        .mapTo(Long.class)
+        .one();
+  }
+
+  private long storedLastRunSeq(String runId) {
+    return writer
+        .createQuery("SELECT COALESCE(MAX(run_seq), 0) FROM events WHERE run_id = :run")
+        .bind("run", runId)
+        .mapTo(Long.class)
+        .one();
+  }
+
+  private static void requireNextInRun(Event event, long lastRunSeq) {
+    long expected = lastRunSeq + 1;
+    String runId = event.getRunId();
+    if (event.getRunSeq() != expected) {
+      throw new StoreConflictException(
+          "run "
+              + runId
+              + ": a "
+              + event.getPayloadCase()
+              + " event has run_seq "
+              + event.getRunSeq()
+              + " but the next run_seq of the run is "
+              + expected);
+    }
+    boolean submitted = event.getPayloadCase() == PayloadCase.RUN_SUBMITTED;
+    if (expected == 1 && !submitted) {
+      throw new StoreConflictException(
+          "run "
+              + runId
+              + " does not exist: its first event must be RUN_SUBMITTED, not "
+              + event.getPayloadCase());
+    }
+    if (expected > 1 && submitted) {
+      throw new StoreConflictException("run " + runId + " already exists");
+    }
+  }
+
+  private void requireUnusedRequestId(Event event) {
+    String requestId = event.getRunSubmitted().getRequestId();
+    if (requestId.isEmpty()) {
+      return;
+    }
+    Optional<String> existing = RunsProjection.runIdForRequest(writer, requestId);
+    if (existing.isPresent()) {
+      throw new StoreConflictException(
+          "request_id " + requestId + " was already used by run " + existing.get());
+    }
+    if (!requestIdsInBatch.add(requestId)) {
+      throw new StoreConflictException(
+          "request_id " + requestId + " is used by two runs of the same batch");
+    }
+  }
+}

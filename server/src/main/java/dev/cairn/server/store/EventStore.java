@@ -1,0 +1,64 @@
+package dev.cairn.server.store;
+
+import dev.cairn.v1.Event;
+import dev.cairn.v1.RunSummary;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The durable, append-only log of events and the runs projection derived from it.
+ *
+ * <p>This is the storage port of the engine: adapters (SQLite today, PostgreSQL later) implement
+ * it, and {@code EventStoreContractTest} holds the behaviour every adapter must show. Reads may be
+ * called from any thread; {@link #append} and {@link #rebuildProjection} are meant for the single
+ * writer thread.
+ */
+public interface EventStore extends AutoCloseable {
+
+  /**
+   * Appends the events in one transaction together with the runs-projection updates they imply, and
+   * returns them as stored (global_seq assigned, gap-free: last+1, last+2...).
+   *
+   * <p>Each event already carries run_id, run_seq, time and a payload; any global_seq it carries is
+   * replaced. run_seq must continue its run's sequence exactly (1 for the first event of a run,
+   * else previous+1) and a run must start with RunSubmitted, whose non-empty request_id must be
+   * unused; otherwise the whole batch is rejected with {@link StoreConflictException} and nothing
+   * is written. Returns only after the commit is durable. Any SQL or I/O failure rolls back and
+   * throws {@link StoreException}; the store then refuses further appends (fails closed) until
+   * reopened.
+   *
+   * @throws IllegalArgumentException if an event lacks a run id, a time or a payload
+   */
+  List<Event> append(List<Event> events);
+
+  /** Events of one run with run_seq > afterRunSeq, ascending, at most limit. */
+  List<Event> readRun(String runId, long afterRunSeq, int limit);
+
+  /** Events of all runs with global_seq > afterGlobalSeq, ascending, at most limit. */
+  List<Event> readAll(long afterGlobalSeq, int limit);
+
+  /** The global_seq of the last committed event, or 0 when the store is empty. */
+  long lastGlobalSeq();
+
+  /** The run created by a RunSubmitted carrying this request_id, if any. */
+  Optional<String> runIdForRequest(String requestId);
+
+  /** The run's row of the runs projection, if the run exists. */
+  Optional<RunSummary> findRun(String runId);
+
+  /** One page of runs, newest first, with keyset pagination that is stable while runs arrive. */
+  RunPage listRuns(RunQuery query);
+
+  /** Ids of runs whose projection status is RUNNING or CANCELLING (for recovery), oldest first. */
+  List<String> unfinishedRunIds();
+
+  /** Recomputes the runs projection from the events in one transaction. */
+  void rebuildProjection();
+
+  /** Counters since open: commits (append transactions committed) and events appended. */
+  StoreStats stats();
+
+  /** Closes the store; later calls throw {@link StoreException}. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,310 @@
+package dev.cairn.server.store;
+
+import dev.cairn.v1.Event;
+import dev.cairn.v1.RunSummary;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The event store on one SQLite database file.
+ *
+ * <p>One long-lived writer connection serves {@link #append} and {@link #rebuildProjection}, which
+ * are synchronized: being the only writer is what makes assigning global_seq as last + 1 safe.
+ * Reads use pooled read-only connections; in WAL mode they see the last committed state and never
+ * wait for a commit in progress. Durability rests on WAL with synchronous=FULL, checked at open.
+ */
+public final class SqliteEventStore implements EventStore {
+
+  private static final String EVENT_COLUMNS = "global_seq, run_id, run_seq, type, time_us, payload";
+
+  private final Path databaseFile;
+  private final Handle writer;
+  private final SqliteReadConnections readConnections;
+  private final Jdbi readers;
+  private volatile boolean closed;
+  private volatile StoreStats stats = new StoreStats(0, 0);
+
+  /** The failure that stopped appends, or null while the writer is healthy; guarded by this. */
+  private StoreException writeFailure;
+
+  private SqliteEventStore(Path databaseFile, Handle writer, SqliteReadConnections readers) {
+    this.databaseFile = databaseFile;
+    this.writer = writer;
+    this.readConnections = readers;
+    this.readers = Jdbi.create(readers);
+  }
+
+  /**
+   * Opens (creating if needed) the store in the given file, checks that the durability pragmas are
+   * in force and brings the schema up to date.
+   *
+   * @throws StoreException if the file cannot be opened, a pragma is not in force, or a migration
+   *     fails
+   */
+  public static SqliteEventStore open(Path databaseFile) {
+    Path file = databaseFile.toAbsolutePath();
+    String url = "jdbc:sqlite:" + file;
+    Connection connection;
+    try {
+      connection = writerConfig().createConnection(url);
+    } catch (SQLException e) {
+      throw new StoreException("cannot open the event store " + file + ": " + e.getMessage(), e);
+    }
+    Handle writer = Jdbi.create(() -> connection).open();
+    try {
+      SqlitePragmas.readFrom(writer).requireInForce();
+      SchemaMigrations.migrate(writer, file.toString());
+    } catch (JdbiException e) {
+      writer.close();
+      throw new StoreException("cannot open the event store " + file + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      writer.close();
+      throw e;
+    }
+    return new SqliteEventStore(file, writer, new SqliteReadConnections(url));
+  }
+
+  private static SQLiteConfig writerConfig() {
+    // Each setting becomes its own PRAGMA statement at connect time; a multi-statement init
+    // string would silently apply only its first pragma.
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout(SqlitePragmas.BUSY_TIMEOUT_MS);
+    config.enforceForeignKeys(true);
+    return config;
+  }
+
+  /** The pragmas in force on the writer connection, read now. */
+  public synchronized SqlitePragmas pragmas() {
+    requireOpen();
+    return SqlitePragmas.readFrom(writer);
+  }
+
+  @Override
+  public synchronized List<Event> append(List<Event> events) {
+    requireWritable();
+    events.forEach(EventSequencer::requireWellFormed);
+    if (events.isEmpty()) {
+      return List.of();
+    }
+    List<Event> stored =
+        inWriteTransaction(
+            "append events",
+            () -> {
+              List<Event> sequenced = EventSequencer.sequence(writer, events);
+              insert(sequenced);
+              sequenced.forEach(event -> RunsProjection.apply(writer, event));
+              return sequenced;
+            });
+    StoreStats before = stats;
+    stats = new StoreStats(before.commits() + 1, before.eventsAppended() + stored.size());
+    return stored;
+  }
+
+  @Override
+  public synchronized void rebuildProjection() {
+    requireWritable();
+    inWriteTransaction(
+        "rebuild the runs projection",
+        () -> {
+          RunsProjection.rebuild(writer);
+          return null;
+        });
+  }
+
+  /**
+   * Runs the work in one immediate transaction on the writer. A conflict rolls back and leaves the
+   * store usable; any other failure rolls back and stops further writes, because after an I/O error
+   * (a failed fsync above all) the file's state can no longer be trusted by this process.
+   */
+  private <T> T inWriteTransaction(String what, WriteWork<T> work) {
+    T result;
+    try {
+      writer.execute("BEGIN IMMEDIATE");
+      result = work.run();
+    } catch (StoreConflictException conflict) {
+      try {
+        writer.execute("ROLLBACK");
+      } catch (RuntimeException e) {
+        throw failWrites(what, e);
+      }
+      throw conflict;
+    } catch (RuntimeException e) {
+      throw failWrites(what, e);
+    }
+    try {
+      writer.execute("COMMIT");
+    } catch (RuntimeException e) {
+      throw failWrites(what, e);
+    }
+    return result;
+  }
+
+  private StoreException failWrites(String what, RuntimeException cause) {
+    try {
+      writer.execute("ROLLBACK");
+    } catch (RuntimeException ignored) {
+      // SQLite rolls back by itself after some errors; the original failure is what matters.
+    }
+    writeFailure =
+        new StoreException(
+            "could not " + what + " in " + databaseFile + ": " + cause.getMessage(), cause);
+    return writeFailure;
+  }
+
+  private void insert(List<Event> sequenced) {
+    PreparedBatch batch =
+        writer.prepareBatch(
+            "INSERT INTO events ("
+                + EVENT_COLUMNS
+                + ") VALUES (:global_seq, :run_id, :run_seq, :type, :time_us, :payload)");
+    for (Event event : sequenced) {
+      batch
+          .bind("global_seq", event.getGlobalSeq())
+          .bind("run_id", event.getRunId())
+          .bind("run_seq", event.getRunSeq())
+          .bind("type", event.getPayloadCase().name())
+          .bind("time_us", EpochMicros.of(event.getTime()))
+          .bind("payload", event.toByteArray())
+          .add();
+    }
+    batch.execute();
+  }
+
+  @Override
+  public List<Event> readRun(String runId, long afterRunSeq, int limit) {
+    if (requireLimit(limit) == 0) {
+      return List.of();
+    }
+    return read(
+        "events of run " + runId,
+        handle ->
+            handle
+                .createQuery(
+                    "SELECT payload FROM events WHERE run_id = :run AND run_seq > :after"
+                        + " ORDER BY run_seq LIMIT :limit")
+                .bind("run", runId)
+                .bind("after", afterRunSeq)
+                .bind("limit", limit)
+                .map((row, ctx) -> RunsProjection.parseEvent(row.getBytes(1)))
+                .list());
+  }
+
+  @Override
+  public List<Event> readAll(long afterGlobalSeq, int limit) {
+    if (requireLimit(limit) == 0) {
+      return List.of();
+    }
+    return read(
+        "events",
+        handle ->
+            handle
+                .createQuery(
+                    "SELECT payload FROM events WHERE global_seq > :after"
+                        + " ORDER BY global_seq LIMIT :limit")
+                .bind("after", afterGlobalSeq)
+                .bind("limit", limit)
+                .map((row, ctx) -> RunsProjection.parseEvent(row.getBytes(1)))
+                .list());
+  }
+
+  @Override
+  public long lastGlobalSeq() {
+    return read("the last global_seq", EventSequencer::lastGlobalSeq);
+  }
+
+  @Override
+  public Optional<String> runIdForRequest(String requestId) {
+    if (requestId.isEmpty()) {
+      return Optional.empty();
+    }
+    return read(
+        "the run of a request_id", handle -> RunsProjection.runIdForRequest(handle, requestId));
+  }
+
+  @Override
+  public Optional<RunSummary> findRun(String runId) {
+    return read("run " + runId, handle -> RunsProjection.find(handle, runId));
+  }
+
+  @Override
+  public RunPage listRuns(RunQuery query) {
+    RunListCursor cursor = RunListCursor.of(query);
+    return read("the run list", handle -> RunsProjection.list(handle, query, cursor));
+  }
+
+  @Override
+  public List<String> unfinishedRunIds() {
+    return read("unfinished runs", RunsProjection::unfinishedRunIds);
+  }
+
+  @Override
+  public StoreStats stats() {
+    return stats;
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        writer.close();
+      } finally {
+        readConnections.close();
+      }
+    }
+  }
+
+  private <T> T read(String what, HandleCallback<T, RuntimeException> query) {
+    requireOpen();
+    try {
+      return readers.withHandle(query);
+    } catch (JdbiException e) {
+      throw new StoreException(
+          "could not read " + what + " from " + databaseFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int requireLimit(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative, got " + limit);
+    }
+    return limit;
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new StoreException("the event store " + databaseFile + " is closed");
+    }
+  }
+
+  private void requireWritable() {
+    requireOpen();
+    if (writeFailure != null) {
+      throw new StoreException(
+          "the event store no longer accepts writes after an earlier failure; restart the server ("
+              + writeFailure.getMessage()
+              + ")",
+          writeFailure);
+    }
+  }
+
+  /** Work done inside a write transaction. */
+  @FunctionalInterface
+  private interface WriteWork<T> {
+    T run();
+  }
+}
