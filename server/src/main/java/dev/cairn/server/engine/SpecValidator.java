@@ -6,10 +6,8 @@ import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.WorkflowSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -208,16 +206,17 @@ public final class SpecValidator {
 
   private static List<String> cyclePath(WorkflowSpec spec, List<Integer> stack, int start) {
     // The stack runs from a step to what it depends on; report the cycle in execution order,
-    // dependencies first, so it reads "a -> b" as "a runs before b".
-    List<String> path = new ArrayList<>();
-    Set<Integer> seen = new HashSet<>();
+    // dependencies first, so "a -> b" reads "a runs before b", starting from the step that comes
+    // first in the spec so the message is the same however the search entered the cycle.
+    List<Integer> cycle = new ArrayList<>();
     for (int i = stack.size() - 1; i >= stack.indexOf(start); i--) {
-      int node = stack.get(i);
-      if (seen.add(node)) {
-        path.add(spec.getSteps(node).getId());
-      }
+      cycle.add(stack.get(i));
     }
-    path.add(path.get(0));
+    int first = cycle.indexOf(cycle.stream().min(Integer::compare).orElseThrow());
+    List<String> path = new ArrayList<>();
+    for (int i = 0; i <= cycle.size(); i++) {
+      path.add(spec.getSteps(cycle.get((first + i) % cycle.size())).getId());
+    }
     return path;
   }
 }
