@@ -1,0 +1,32 @@
+package dev.cairn.cli.client;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+
+/** Opens the channel to the server; replaceable so that tests can point commands elsewhere. */
+@FunctionalInterface
+public interface ChannelFactory {
+  /** Responses up to this size are accepted, so that the state of a run with a large spec fits. */
+  int MAX_INBOUND_BYTES = 64 * 1024 * 1024;
+
+  /** A new channel to {@code address}, with TLS (system trust store) or in plaintext. */
+  ManagedChannel open(ServerAddress address, boolean tls);
+
+  /** Netty channels, plaintext unless TLS is asked for. */
+  static ChannelFactory netty() {
+    return (address, tls) -> {
+      NettyChannelBuilder builder =
+          NettyChannelBuilder.forAddress(address.host(), address.port())
+              .maxInboundMessageSize(MAX_INBOUND_BYTES)
+              .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+              .userAgent("cairn-cli");
+      if (tls) {
+        builder.useTransportSecurity();
+      } else {
+        builder.usePlaintext();
+      }
+      return builder.build();
+    };
+  }
+}

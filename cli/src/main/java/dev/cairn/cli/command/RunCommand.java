@@ -1,0 +1,155 @@
+package dev.cairn.cli.command;
+
+import dev.cairn.cli.ClientCommand;
+import dev.cairn.cli.ExitCodes;
+import dev.cairn.cli.OutputOptions;
+import dev.cairn.cli.client.CairnClient;
+import dev.cairn.cli.client.CtrlC;
+import dev.cairn.cli.client.EventFollower;
+import dev.cairn.cli.render.AnsiScreen;
+import dev.cairn.cli.render.EventText;
+import dev.cairn.cli.render.Json;
+import dev.cairn.cli.render.StepTable;
+import dev.cairn.cli.workflow.WorkflowFile;
+import dev.cairn.v1.Event;
+import dev.cairn.v1.SubmitRunRequest;
+import dev.cairn.v1.SubmitRunResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cairn run FILE}: submits a workflow and follows the run until it ends. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Submit a workflow file and follow the run live until it ends.",
+      "Exits 0 if the run succeeded, 1 if it failed, 3 if it was cancelled.",
+      "Ctrl-C detaches: the run goes on, and 'cairn cancel RUN' stops it."
+    })
+public final class RunCommand extends ClientCommand {
+  @Parameters(index = "0", paramLabel = "FILE", description = "The workflow file (YAML).")
+  Path file;
+
+  @Option(
+      names = "--request-id",
+      paramLabel = "ID",
+      description = "Idempotency key: running again with the same key follows the same run.")
+  String requestId = "";
+
+  @Mixin OutputOptions output;
+
+  @Override
+  public boolean jsonOutput() {
+    return output.json();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    SubmitRunRequest request =
+        SubmitRunRequest.newBuilder()
+            .setSpec(WorkflowFile.parse(file))
+            .setRequestId(requestId)
+            .build();
+    try (CairnClient client = connect()) {
+      SubmitRunResponse submitted = client.unary().submitRun(request);
+      String runId = submitted.getRunId();
+      if (!output.json()) {
+        out()
+            .println(
+                (submitted.getExisting() ? "following existing run " : "submitted run ") + runId);
+        out().flush();
+      }
+      EventFollower follower =
+          new EventFollower(client, runId, true, notice -> err().println("cairn: " + notice));
+      EventFollower.Outcome outcome;
+      try (CtrlC ignored = CtrlC.onInterrupt(follower::detach)) {
+        outcome = follow(follower);
+      }
+      if (outcome.detached()) {
+        err().println();
+        err()
+            .println(
+                "cairn: detached; run "
+                    + runId
+                    + " goes on. Cancel it with: cairn cancel "
+                    + runId);
+        return ExitCodes.DETACHED;
+      }
+      return finish(runId, outcome.terminal());
+    }
+  }
+
+  private EventFollower.Outcome follow(EventFollower follower) {
+    if (output.json()) {
+      return follower.stream(0, true, event -> printLine(Json.line(event)));
+    }
+    if (!context().environment().interactiveTerminal()) {
+      return follower.stream(
+          0, true, event -> printLine(EventText.line(event, context().zone(), false)));
+    }
+    LiveTable live = new LiveTable(new StepTable(), new AnsiScreen(out()));
+    // Redraws once a second so the durations of running steps count up between events.
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "cairn-table-redraw");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      ticker.scheduleAtFixedRate(live::redraw, 1, 1, TimeUnit.SECONDS);
+      return follower.stream(0, true, live);
+    } finally {
+      ticker.shutdownNow();
+    }
+  }
+
+  private void printLine(String line) {
+    out().println(line);
+    out().flush();
+  }
+
+  private int finish(String runId, Event terminal) {
+    int exit =
+        switch (terminal.getPayloadCase()) {
+          case RUN_SUCCEEDED -> ExitCodes.OK;
+          case RUN_FAILED -> ExitCodes.RUN_FAILED;
+          default -> ExitCodes.RUN_CANCELLED;
+        };
+    if (!output.json()) {
+      String status =
+          switch (exit) {
+            case ExitCodes.OK -> "SUCCEEDED";
+            case ExitCodes.RUN_FAILED -> "FAILED";
+            default -> "CANCELLED";
+          };
+      out().println("run " + runId + " " + status);
+    }
+    return exit;
+  }
+
+  /** The step table and its screen, updated by events and by the ticker under one lock. */
+  private record LiveTable(StepTable table, AnsiScreen screen) implements Consumer<Event> {
+    @Override
+    public void accept(Event event) {
+      synchronized (this) {
+        table.apply(event);
+        screen.draw(table.lines(Instant.now()));
+      }
+    }
+
+    void redraw() {
+      synchronized (this) {
+        screen.draw(table.lines(Instant.now()));
+      }
+    }
+  }
+}
