@@ -39,15 +39,17 @@ class AuthIT {
 
   private static final List<Consumer<RunServiceGrpc.RunServiceBlockingStub>> CALLS =
       List.of(
-          stub -> stub.submitRun(SubmitRunRequest.newBuilder().setSpec(
-              Specs.workflow("x", Specs.shell("a", "true"))).build()),
+          stub ->
+              stub.submitRun(
+                  SubmitRunRequest.newBuilder()
+                      .setSpec(Specs.workflow("x", Specs.shell("a", "true")))
+                      .build()),
           stub -> stub.getRun(GetRunRequest.newBuilder().setRunId("x").build()),
           stub -> stub.listRuns(ListRunsRequest.getDefaultInstance()),
           stub -> stub.cancelRun(CancelRunRequest.newBuilder().setRunId("x").build()),
           stub -> stub.watchEvents(WatchEventsRequest.getDefaultInstance()).hasNext(),
           stub ->
-              stub.streamLogs(
-                      StreamLogsRequest.newBuilder().setRunId("x").setStepId("a").build())
+              stub.streamLogs(StreamLogsRequest.newBuilder().setRunId("x").setStepId("a").build())
                   .hasNext());
 
   private static void assertUnauthenticated(RunServiceGrpc.RunServiceBlockingStub stub) {

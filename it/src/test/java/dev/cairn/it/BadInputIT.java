@@ -16,10 +16,10 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Invalid specs are refused with INVALID_ARGUMENT naming the problem, and write no event. */
 class BadInputIT {
@@ -39,10 +39,12 @@ class BadInputIT {
   static Stream<Arguments> badSpecs() {
     return Stream.of(
         Arguments.of(
-            workflow("cycle", shell("a", "true", "c"), shell("b", "true", "a"), shell("c", "true", "b")),
+            workflow(
+                "cycle", shell("a", "true", "c"), shell("b", "true", "a"), shell("c", "true", "b")),
             "CYCLE",
             "cycle"),
-        Arguments.of(workflow("unknown", shell("a", "true", "ghost")), "UNKNOWN_DEPENDENCY", "ghost"),
+        Arguments.of(
+            workflow("unknown", shell("a", "true", "ghost")), "UNKNOWN_DEPENDENCY", "ghost"),
         Arguments.of(
             workflow("duplicate", shell("a", "true"), shell("a", "true")),
             "DUPLICATE_STEP_ID",

@@ -38,8 +38,7 @@ final class Runs {
         server
             .stub()
             .withDeadlineAfter(120, java.util.concurrent.TimeUnit.SECONDS)
-            .watchEvents(
-                WatchEventsRequest.newBuilder().setRunId(runId).setFollow(true).build());
+            .watchEvents(WatchEventsRequest.newBuilder().setRunId(runId).setFollow(true).build());
     stream.forEachRemaining(response -> events.add(response.getEvent()));
     return events;
   }

@@ -66,7 +66,8 @@ class SchedulingIT {
     long[] nominal = {400, 800};
     for (int i = 0; i < 2; i++) {
       long gap =
-          Duration.between(Runs.time(failures.get(i)), Runs.time(flakyStarts.get(i + 1))).toMillis();
+          Duration.between(Runs.time(failures.get(i)), Runs.time(flakyStarts.get(i + 1)))
+              .toMillis();
       assertThat(gap).isBetween((long) (nominal[i] * 0.8), (long) (nominal[i] * 1.2) + 150);
     }
     // With max_parallel 1, `other` ran inside the first backoff window.

@@ -154,8 +154,7 @@ final class ServerProcess implements AutoCloseable {
           RequestInfo requestInfo, Executor appExecutor, MetadataApplier applier) {
         Metadata headers = new Metadata();
         headers.put(
-            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-            "Bearer " + token);
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         applier.apply(headers);
       }
     };

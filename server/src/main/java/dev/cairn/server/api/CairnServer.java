@@ -34,8 +34,8 @@ public class CairnServer {
 
   /** Variables copied from the server's environment into every step, when set. */
   static final List<String> BASE_ENVIRONMENT =
-      List.of("PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "LC_CTYPE", "TZ",
-          "TMPDIR");
+      List.of(
+          "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR");
 
   private static final String DEFAULT_PATH =
       "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

@@ -58,12 +58,12 @@ public final class DataDirectory implements AutoCloseable {
       FileLock lock = channel.tryLock();
       if (lock == null) {
         channel.close();
-        throw new IllegalStateException(
-            "another Cairn server is using the data directory " + root);
+        throw new IllegalStateException("another Cairn server is using the data directory " + root);
       }
       return new DataDirectory(root, channel, lock);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot use data directory " + root + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot use data directory " + root + ": " + e.getMessage(), e);
     }
   }
 

@@ -91,12 +91,7 @@ public record AttemptRecord(
   }
 
   AttemptRecord finish(
-      Instant end,
-      int exit,
-      FailureReason reason,
-      String why,
-      long bytes,
-      Duration took) {
+      Instant end, int exit, FailureReason reason, String why, long bytes, Duration took) {
     return new AttemptRecord(
         number,
         startTime,

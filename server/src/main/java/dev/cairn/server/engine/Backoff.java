@@ -32,7 +32,9 @@ public final class Backoff {
     return nanos >= max.toNanos() ? max : Duration.ofNanos((long) nanos);
   }
 
-  /** The wait before attempt {@code failedAttempt + 1}, jitter included: nominal * (1 +/- jitter). */
+  /**
+   * The wait before attempt {@code failedAttempt + 1}, jitter included: nominal * (1 +/- jitter).
+   */
   public static Duration delay(RetryPolicy policy, String runId, String stepId, int failedAttempt) {
     Duration nominal = nominal(policy, failedAttempt);
     double spread = policy.getJitter() * unitNoise(runId, stepId, failedAttempt);

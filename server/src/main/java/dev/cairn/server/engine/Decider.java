@@ -180,7 +180,9 @@ public final class Decider {
 
   private static void onTimeout(Emitter out, Trigger.TimeoutDue due) {
     StepState step = out.state().step(due.stepId());
-    if (!isCurrent(step, due.attempt()) || step.lastAttempt().timedOut() || out.state().stopping()) {
+    if (!isCurrent(step, due.attempt())
+        || step.lastAttempt().timedOut()
+        || out.state().stopping()) {
       return;
     }
     Duration timeout = out.state().plan().timeout(out.state().plan().indexOf(due.stepId()));

@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The state of one run, folded from its events by {@link Evolver}. Immutable: every change yields
- * a new instance that shares the unchanged steps and the {@link RunPlan}.
+ * The state of one run, folded from its events by {@link Evolver}. Immutable: every change yields a
+ * new instance that shares the unchanged steps and the {@link RunPlan}.
  */
 public final class RunState {
   private final String runId;
@@ -162,7 +162,16 @@ public final class RunState {
 
   RunState withLastSeq(long seq) {
     return new RunState(
-        runId, plan, requestId, principal, createTime, endTime, status, seq, steps, running,
+        runId,
+        plan,
+        requestId,
+        principal,
+        createTime,
+        endTime,
+        status,
+        seq,
+        steps,
+        running,
         failed);
   }
 }

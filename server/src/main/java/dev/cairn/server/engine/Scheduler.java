@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Which attempts may start now: steps whose dependencies all succeeded, pending or with a due
- * retry, in spec order, within the run's and the server's free slots. A step waiting for its backoff
- * holds no slot. Pure.
+ * retry, in spec order, within the run's and the server's free slots. A step waiting for its
+ * backoff holds no slot. Pure.
  */
 public final class Scheduler {
   private Scheduler() {}

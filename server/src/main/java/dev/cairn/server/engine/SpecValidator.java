@@ -34,7 +34,8 @@ public final class SpecValidator {
           "spec is " + size + " bytes; the limit is " + limits.maxSpecBytes() + " bytes");
     }
     if (spec.getStepsCount() == 0) {
-      throw new InvalidSpecException("NO_STEPS", "steps", "steps: a workflow needs at least one step");
+      throw new InvalidSpecException(
+          "NO_STEPS", "steps", "steps: a workflow needs at least one step");
     }
     if (spec.getStepsCount() > limits.maxSteps()) {
       throw new InvalidSpecException(
@@ -66,7 +67,12 @@ public final class SpecValidator {
           throw new InvalidSpecException(
               "UNKNOWN_DEPENDENCY",
               "steps[" + i + "].depends_on[" + d + "]",
-              "steps[" + i + "] (" + step.getId() + "): depends on unknown step '" + dependency
+              "steps["
+                  + i
+                  + "] ("
+                  + step.getId()
+                  + "): depends on unknown step '"
+                  + dependency
                   + "'");
         }
       }
@@ -118,7 +124,9 @@ public final class SpecValidator {
     for (Map.Entry<String, String> entry : env.entrySet()) {
       if (!ENV_NAME.matcher(entry.getKey()).matches()) {
         throw new InvalidSpecException(
-            "INVALID_ENV", field, field + ": '" + entry.getKey() + "' is not a valid variable name");
+            "INVALID_ENV",
+            field,
+            field + ": '" + entry.getKey() + "' is not a valid variable name");
       }
       if (entry.getValue().indexOf('\0') >= 0) {
         throw new InvalidSpecException(
@@ -137,8 +145,7 @@ public final class SpecValidator {
       throw new InvalidSpecException("INVALID_DURATION", field, field + ": must not be negative");
     }
     if (duration.getSeconds() > MAX_DURATION_SECONDS) {
-      throw new InvalidSpecException(
-          "INVALID_DURATION", field, field + ": longer than 366 days");
+      throw new InvalidSpecException("INVALID_DURATION", field, field + ": longer than 366 days");
     }
   }
 

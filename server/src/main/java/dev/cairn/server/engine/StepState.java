@@ -48,10 +48,8 @@ public record StepState(
   /** Whether no further event can change the step's status. */
   public boolean isTerminal() {
     return switch (status) {
-      case STEP_STATUS_SUCCEEDED,
-          STEP_STATUS_FAILED,
-          STEP_STATUS_SKIPPED,
-          STEP_STATUS_CANCELLED -> true;
+      case STEP_STATUS_SUCCEEDED, STEP_STATUS_FAILED, STEP_STATUS_SKIPPED, STEP_STATUS_CANCELLED ->
+          true;
       default -> false;
     };
   }

@@ -34,14 +34,14 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The shell around the pure core. One engine thread owns all live run state: it takes triggers
- * from a queue, asks {@link Decider} for events, appends everything decided in one pass as one
+ * The shell around the pure core. One engine thread owns all live run state: it takes triggers from
+ * a queue, asks {@link Decider} for events, appends everything decided in one pass as one
  * transaction (group commit), and only then performs the effects those committed events authorize:
  * acknowledging clients, arming timers, stopping processes, starting the attempts that became
  * ready. Process exits and timers come back as triggers.
  *
- * <p>The engine thread is also the one that spawns, through the supervisor's own long-lived
- * spawner thread, so no pool ever retires the thread a step's parent-death signal is tied to.
+ * <p>The engine thread is also the one that spawns, through the supervisor's own long-lived spawner
+ * thread, so no pool ever retires the thread a step's parent-death signal is tied to.
  */
 public final class Engine implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(Engine.class);
@@ -186,7 +186,9 @@ public final class Engine implements AutoCloseable {
       String duplicate =
           submit.requestId().isEmpty() ? null : batchRequests.get(submit.requestId());
       if (duplicate != null) {
-        acks.add(new Ack(() -> submit.future().complete(new Submitted(duplicate, true)), submit.future()));
+        acks.add(
+            new Ack(
+                () -> submit.future().complete(new Submitted(duplicate, true)), submit.future()));
         return;
       }
       String runId = RunIds.next(now);
@@ -251,7 +253,8 @@ public final class Engine implements AutoCloseable {
     try {
       stored = store.append(List.copyOf(pending));
     } catch (RuntimeException e) {
-      LOG.errorf("append of %d events failed; nothing of this pass is acknowledged: %s",
+      LOG.errorf(
+          "append of %d events failed; nothing of this pass is acknowledged: %s",
           pending.size(), e.getMessage());
       rollBack(e);
       return;
@@ -293,16 +296,21 @@ public final class Engine implements AutoCloseable {
         live.put(runId, durable);
       }
     }
-    processes.entrySet().removeIf(entry -> {
-      AttemptKey key = entry.getKey();
-      RunState state = live.get(key.runId());
-      StepState step = state == null ? null : state.step(key.stepId());
-      boolean recorded = step != null && step.isRunning() && step.attempt() == key.attempt();
-      if (!recorded) {
-        supervisor.kill(entry.getValue(), settings.marker(key.runId(), key.stepId(), key.attempt()));
-      }
-      return !recorded;
-    });
+    processes
+        .entrySet()
+        .removeIf(
+            entry -> {
+              AttemptKey key = entry.getKey();
+              RunState state = live.get(key.runId());
+              StepState step = state == null ? null : state.step(key.stepId());
+              boolean recorded =
+                  step != null && step.isRunning() && step.attempt() == key.attempt();
+              if (!recorded) {
+                supervisor.kill(
+                    entry.getValue(), settings.marker(key.runId(), key.stepId(), key.attempt()));
+              }
+              return !recorded;
+            });
     runningAttempts = processes.size();
   }
 
@@ -313,13 +321,15 @@ public final class Engine implements AutoCloseable {
         var started = event.getStepStarted();
         if (started.hasDeadline()) {
           Trigger trigger = new Trigger.TimeoutDue(started.getStepId(), started.getAttempt());
-          schedule(dev.cairn.server.engine.Times.instant(started.getDeadline()),
+          schedule(
+              dev.cairn.server.engine.Times.instant(started.getDeadline()),
               new Input.Fire(runId, trigger));
         }
       }
-      case STEP_RETRY_SCHEDULED -> schedule(
-          dev.cairn.server.engine.Times.instant(event.getStepRetryScheduled().getDueTime()),
-          new Input.Wakeup());
+      case STEP_RETRY_SCHEDULED ->
+          schedule(
+              dev.cairn.server.engine.Times.instant(event.getStepRetryScheduled().getDueTime()),
+              new Input.Wakeup());
       case STEP_TIMED_OUT -> {
         var timedOut = event.getStepTimedOut();
         stop(runId, timedOut.getStepId(), timedOut.getAttempt());

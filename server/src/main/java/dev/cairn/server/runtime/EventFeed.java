@@ -7,9 +7,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Serves WatchEvents: stored events after a sequence number, then live ones, with no gap and no
- * duplicate. It subscribes before reading the store, so nothing committed in between is missed,
- * and it drops live events it already sent from the store. A gap in the live stream (the watcher
- * fell behind and its queue was dropped) is filled from the store.
+ * duplicate. It subscribes before reading the store, so nothing committed in between is missed, and
+ * it drops live events it already sent from the store. A gap in the live stream (the watcher fell
+ * behind and its queue was dropped) is filled from the store.
  */
 public final class EventFeed {
   private static final int PAGE = 512;
@@ -29,8 +29,8 @@ public final class EventFeed {
   }
 
   /**
-   * Streams until the client cancels, or, for one run, until its terminal event; without
-   * {@code follow}, only the stored events.
+   * Streams until the client cancels, or, for one run, until its terminal event; without {@code
+   * follow}, only the stored events.
    *
    * @throws RunNotFoundException when {@code runId} names no run
    */

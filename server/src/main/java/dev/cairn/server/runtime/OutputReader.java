@@ -27,7 +27,8 @@ public final class OutputReader {
     boolean cancelled();
   }
 
-  public void stream(String runId, String stepId, int attempt, long offset, boolean follow, Sink sink)
+  public void stream(
+      String runId, String stepId, int attempt, long offset, boolean follow, Sink sink)
       throws IOException, InterruptedException {
     if (offset < 0) {
       throw new IllegalArgumentException("offset must not be negative");

@@ -3,8 +3,8 @@ package dev.cairn.server.runtime;
 import dev.cairn.server.engine.AttemptRecord;
 import dev.cairn.server.engine.Evolver;
 import dev.cairn.server.engine.RunState;
-import dev.cairn.server.engine.StepState;
 import dev.cairn.server.engine.RunView;
+import dev.cairn.server.engine.StepState;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.RunPage;
 import dev.cairn.server.store.RunQuery;
@@ -35,7 +35,9 @@ public final class RunQueries {
     return store.listRuns(query);
   }
 
-  /** An attempt of a step (0 = the latest), or an IllegalArgumentException naming what is missing. */
+  /**
+   * An attempt of a step (0 = the latest), or an IllegalArgumentException naming what is missing.
+   */
   public static AttemptRecord attempt(RunState state, String stepId, int attempt) {
     StepState step = state.step(stepId);
     if (step == null) {

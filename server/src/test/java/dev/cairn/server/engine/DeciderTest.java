@@ -11,7 +11,6 @@ import static dev.cairn.v1.Event.PayloadCase.STEP_CANCELLED;
 import static dev.cairn.v1.Event.PayloadCase.STEP_FAILED;
 import static dev.cairn.v1.Event.PayloadCase.STEP_RETRY_SCHEDULED;
 import static dev.cairn.v1.Event.PayloadCase.STEP_SKIPPED;
-import static dev.cairn.v1.Event.PayloadCase.STEP_STARTED;
 import static dev.cairn.v1.Event.PayloadCase.STEP_SUCCEEDED;
 import static dev.cairn.v1.Event.PayloadCase.STEP_TIMED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -144,7 +143,8 @@ class DeciderTest {
 
   @Test
   void timeoutMarksTheAttemptAndTheExitIsRecordedAsTimeout() {
-    StepSpec slow = step("slow").toBuilder().setTimeout(Times.duration(Duration.ofSeconds(1))).build();
+    StepSpec slow =
+        step("slow").toBuilder().setTimeout(Times.duration(Duration.ofSeconds(1))).build();
     run.submitted(spec(slow));
     run.startReady(1);
     Instant deadline = Times.instant(run.decided.get(0).getStepStarted().getDeadline());
@@ -164,7 +164,8 @@ class DeciderTest {
     run.submitted(spec(step("a"), step("b", "a"), step("c")));
     run.startReady(1);
     run.when(new Trigger.Cancel("enough", "test"));
-    assertThat(run.decidedTypes()).containsExactly(RUN_CANCEL_REQUESTED, STEP_CANCELLED, STEP_CANCELLED);
+    assertThat(run.decidedTypes())
+        .containsExactly(RUN_CANCEL_REQUESTED, STEP_CANCELLED, STEP_CANCELLED);
     assertThat(run.state.status()).isEqualTo(RunStatus.RUN_STATUS_CANCELLING);
     assertThat(Scheduler.startable(run.state, run.now, 10)).isEmpty();
     run.when(new Trigger.Cancel("again", "test"));

@@ -24,7 +24,11 @@ final class RunFixture {
   List<Event> decided = List.of();
 
   static StepSpec step(String id, String... dependsOn) {
-    return StepSpec.newBuilder().setId(id).setRun("true").addAllDependsOn(List.of(dependsOn)).build();
+    return StepSpec.newBuilder()
+        .setId(id)
+        .setRun("true")
+        .addAllDependsOn(List.of(dependsOn))
+        .build();
   }
 
   static WorkflowSpec spec(StepSpec... steps) {
@@ -41,7 +45,10 @@ final class RunFixture {
   }
 
   static StepSpec argv(String id, String... args) {
-    return StepSpec.newBuilder().setId(id).setArgv(Argv.newBuilder().addAllArgs(List.of(args))).build();
+    return StepSpec.newBuilder()
+        .setId(id)
+        .setArgv(Argv.newBuilder().addAllArgs(List.of(args)))
+        .build();
   }
 
   RunFixture submitted(WorkflowSpec spec) {

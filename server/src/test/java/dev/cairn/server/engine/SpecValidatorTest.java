@@ -27,7 +27,8 @@ class SpecValidatorTest {
 
   @Test
   void reportsTheCycle() {
-    InvalidSpecException e = rejected(spec(step("a", "c"), step("b", "a"), step("c", "b"), step("x")));
+    InvalidSpecException e =
+        rejected(spec(step("a", "c"), step("b", "a"), step("c", "b"), step("x")));
     assertThat(e.reason()).isEqualTo("CYCLE");
     assertThat(e.getMessage()).contains("a -> b -> c -> a");
   }
@@ -74,7 +75,9 @@ class SpecValidatorTest {
     assertThat(rejected(spec(step("has space"))).reason()).isEqualTo("INVALID_STEP_ID");
     assertThat(rejected(spec()).reason()).isEqualTo("NO_STEPS");
     StepSpec jittery =
-        step("a").toBuilder().setRetry(RunFixture.retry(2, java.time.Duration.ofSeconds(1), 2, 3)).build();
+        step("a").toBuilder()
+            .setRetry(RunFixture.retry(2, java.time.Duration.ofSeconds(1), 2, 3))
+            .build();
     assertThat(rejected(spec(jittery)).field()).isEqualTo("steps[0].retry.jitter");
     WorkflowSpec relative = spec(step("a")).toBuilder().setWorkingDir("rel").build();
     assertThat(rejected(relative).reason()).isEqualTo("INVALID_WORKING_DIR");
@@ -93,8 +96,12 @@ class SpecValidatorTest {
   @Test
   void evolveRejectsAGap() {
     RunFixture run = new RunFixture().submitted(spec(step("a")));
-    var event = run.history.get(0).toBuilder().setRunSeq(3).clearRunSubmitted()
-        .setRunCancelRequested(dev.cairn.v1.RunCancelRequested.getDefaultInstance()).build();
+    var event =
+        run.history.get(0).toBuilder()
+            .setRunSeq(3)
+            .clearRunSubmitted()
+            .setRunCancelRequested(dev.cairn.v1.RunCancelRequested.getDefaultInstance())
+            .build();
     assertThatThrownBy(() -> Evolver.evolve(run.state, event))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("expected seq 2");
