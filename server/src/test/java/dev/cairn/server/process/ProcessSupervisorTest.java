@@ -136,6 +136,33 @@ class ProcessSupervisorTest {
   }
 
   @Test
+  void stepOutlivesTheThreadThatLaunchedIt() throws Exception {
+    // The parent-death signal follows the thread that forked the step; the supervisor forks on
+    // its own thread, so a caller's thread may end while its step keeps running.
+    CompletableFuture<Started> launched = new CompletableFuture<>();
+    CompletableFuture<Path> callerTask = new CompletableFuture<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                callerTask.complete(Path.of("/proc/thread-self").toRealPath());
+                launched.complete(start(shell("exec sleep 1000")));
+              } catch (Exception e) {
+                launched.completeExceptionally(e);
+              }
+            });
+    caller.start();
+    Started started = launched.get(10, TimeUnit.SECONDS);
+    caller.join();
+    Path task = callerTask.get();
+    await("the caller's native thread is gone", () -> !Files.exists(task));
+
+    assertThat(isRunning(started.launched().pid())).isTrue();
+    supervisor.stop(started.launched(), started.marker());
+    started.exit().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
   void stopEndsTheLeaderAndItsBackgroundedChild() throws Exception {
     Started started = start(shell("sleep 1000 & echo $!; sleep 1000"));
     long child = awaitFirstPid(started.output());
