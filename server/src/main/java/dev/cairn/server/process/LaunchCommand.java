@@ -2,6 +2,9 @@ package dev.cairn.server.process;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +60,7 @@ final class LaunchCommand {
       }
     } catch (IOException e) {
       throw new SpawnException(
-          "cannot create the directory of output file " + outputFile + ": " + e);
+          "cannot create the directory of output file " + outputFile + ": " + reason(e));
     }
 
     ProcessBuilder builder = new ProcessBuilder(command);
@@ -70,6 +73,19 @@ final class LaunchCommand {
     builder.environment().putAll(request.environment());
     builder.environment().put(LaunchRequest.MARKER_VARIABLE, request.marker());
     return builder;
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileAlreadyExistsException exists) {
+      return exists.getFile() + " exists and is not a directory";
+    }
+    if (e instanceof FileSystemException failure && failure.getReason() != null) {
+      return failure.getReason();
+    }
+    return String.valueOf(e.getMessage());
   }
 
   private static String wrapper(Optional<String> path, String name) throws SpawnException {

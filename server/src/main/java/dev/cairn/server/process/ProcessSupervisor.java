@@ -46,6 +46,8 @@ public final class ProcessSupervisor implements AutoCloseable {
   private final ExecutorService delivery;
   private final SupervisedAttempt.Context context;
   private final Map<Launched, SupervisedAttempt> live = new ConcurrentHashMap<>();
+  // Stops of attempts this supervisor did not start, waiting out their grace period.
+  private final Map<Launched, String> untrackedStops = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -124,17 +126,22 @@ public final class ProcessSupervisor implements AutoCloseable {
       return;
     }
     PosixSignals.signalGroup(process.pgid(), PosixSignals.SIGTERM);
+    if (untrackedStops.putIfAbsent(process, marker) != null) {
+      return;
+    }
     try {
       timer.schedule(
-          () ->
-              delivery.execute(
-                  () -> {
-                    PosixSignals.signalGroup(process.pgid(), PosixSignals.SIGKILL);
-                    sweep.exact(marker);
-                  }),
+          () -> delivery.execute(() -> finishUntrackedStop(process)),
           stopGrace.toNanos(),
           TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
+      finishUntrackedStop(process);
+    }
+  }
+
+  private void finishUntrackedStop(Launched process) {
+    String marker = untrackedStops.remove(process);
+    if (marker != null) {
       kill(process, marker);
     }
   }
@@ -187,6 +194,10 @@ public final class ProcessSupervisor implements AutoCloseable {
     List<SupervisedAttempt> attempts = List.copyOf(live.values());
     for (SupervisedAttempt attempt : attempts) {
       kill(attempt.launched(), attempt.marker());
+    }
+    // A stop still in its grace period would otherwise never reach its SIGKILL.
+    for (Launched process : List.copyOf(untrackedStops.keySet())) {
+      finishUntrackedStop(process);
     }
     long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
     while (!live.isEmpty() && System.nanoTime() - deadline < 0) {

@@ -6,49 +6,18 @@ import static dev.cairn.server.process.TestProcesses.runningWithMarker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ProcessSupervisorTest {
-  private static final Duration GRACE = Duration.ofMillis(300);
-  private static final Map<String, String> BASE_ENV = Map.of("PATH", "/usr/bin:/bin");
-  private static final long ONE_MIB = 1 << 20;
-
-  @TempDir Path dir;
-
-  private final String markerPrefix = "cairn-test/" + UUID.randomUUID() + "/";
-  private final List<AtomicInteger> callbackCounts = new ArrayList<>();
-  private ProcessSupervisor supervisor;
-  private int attempts;
-
-  @BeforeEach
-  void startSupervisor() {
-    supervisor = new ProcessSupervisor(GRACE);
-  }
-
-  @AfterEach
-  void cleanUp() {
-    supervisor.sweep(markerPrefix);
-    supervisor.close();
-    assertThat(callbackCounts).allSatisfy(count -> assertThat(count).hasValue(1));
-    assertThat(supervisor.liveCount()).isZero();
-  }
-
+/** Launching: exit status, output, environment, session, limits and spawn errors. */
+class ProcessSupervisorTest extends SupervisorTestSupport {
   @Test
   void reportsExitZero() throws Exception {
     Exited exited = run("exit 0");
@@ -136,108 +105,6 @@ class ProcessSupervisorTest {
   }
 
   @Test
-  void stopEndsTheLeaderAndItsBackgroundedChild() throws Exception {
-    Started started = start(shell("sleep 1000 & echo $!; sleep 1000"));
-    long child = awaitFirstPid(started.output());
-    assertThat(runningWithMarker(started.marker())).contains(started.launched().pid(), child);
-
-    supervisor.stop(started.launched(), started.marker());
-    Exited exited = started.exit().get(10, TimeUnit.SECONDS);
-
-    assertThat(exited.signal()).isEqualTo(15);
-    assertThat(isRunning(child)).isFalse();
-    assertThat(isRunning(started.launched().pid())).isFalse();
-    assertThat(runningWithMarker(started.marker())).isEmpty();
-  }
-
-  @Test
-  void stopIsIdempotent() throws Exception {
-    Started started = start(shell("exec sleep 1000"));
-    supervisor.stop(started.launched(), started.marker());
-    supervisor.stop(started.launched(), started.marker());
-    started.exit().get(10, TimeUnit.SECONDS);
-    supervisor.stop(started.launched(), started.marker());
-    assertThat(runningWithMarker(started.marker())).isEmpty();
-  }
-
-  @Test
-  void stopKillsAStepThatIgnoresSigtermAfterTheGrace() throws Exception {
-    Started started = start(shell("trap '' TERM; echo ready; while :; do sleep 0.05; done"));
-    await("the trap is set", () -> readQuietly(started.output()).contains("ready"));
-
-    long stopNanos = System.nanoTime();
-    supervisor.stop(started.launched(), started.marker());
-    Exited exited = started.exit().get(10, TimeUnit.SECONDS);
-
-    assertThat(exited.signal()).isEqualTo(9);
-    assertThat(Duration.ofNanos(System.nanoTime() - stopNanos)).isGreaterThanOrEqualTo(GRACE);
-    assertThat(runningWithMarker(started.marker())).isEmpty();
-  }
-
-  @Test
-  void stopSweepsAGrandchildThatLeftTheGroup() throws Exception {
-    Started started = start(shell("setsid sleep 1000 & echo $!; sleep 1000"));
-    long escaped = awaitFirstPid(started.output());
-    await(
-        "the grandchild leads its own session",
-        () -> {
-          String[] stat = TestProcesses.statFields(escaped);
-          return stat != null && stat[3].equals(Long.toString(escaped));
-        });
-
-    supervisor.stop(started.launched(), started.marker());
-    started.exit().get(10, TimeUnit.SECONDS);
-
-    assertThat(isRunning(escaped)).isFalse();
-    assertThat(runningWithMarker(started.marker())).isEmpty();
-  }
-
-  @Test
-  void killEndsTheGroupAtOnce() throws Exception {
-    Started started = start(shell("trap '' TERM; sleep 1000 & echo $!; sleep 1000"));
-    long child = awaitFirstPid(started.output());
-
-    supervisor.kill(started.launched(), started.marker());
-    Exited exited = started.exit().get(10, TimeUnit.SECONDS);
-
-    assertThat(exited.signal()).isEqualTo(9);
-    assertThat(isRunning(child)).isFalse();
-    assertThat(runningWithMarker(started.marker())).isEmpty();
-  }
-
-  @Test
-  void exitIsReportedOnlyAfterABackgroundedChildIsGone() throws Exception {
-    AtomicInteger childRunningAtExit = new AtomicInteger(-1);
-    String marker = nextMarker();
-    Path output = dir.resolve(marker.substring(markerPrefix.length()) + ".out");
-    LaunchRequest request =
-        new LaunchRequest(
-            marker,
-            List.of("/bin/sh", "-c", "sleep 1000 & echo $!"),
-            BASE_ENV,
-            dir,
-            output,
-            ONE_MIB);
-    CompletableFuture<Exited> exit = new CompletableFuture<>();
-    AtomicInteger calls = new AtomicInteger();
-    callbackCounts.add(calls);
-    supervisor.launch(
-        request,
-        exited -> {
-          calls.incrementAndGet();
-          long child = Long.parseLong(readQuietly(output).trim());
-          childRunningAtExit.set(isRunning(child) ? 1 : 0);
-          exit.complete(exited);
-        });
-
-    Exited exited = exit.get(10, TimeUnit.SECONDS);
-
-    assertThat(exited.exitCode()).isZero();
-    assertThat(childRunningAtExit).hasValue(0);
-    assertThat(runningWithMarker(marker)).isEmpty();
-  }
-
-  @Test
   void outputLimitEndsAStepThatWritesTooMuch() throws Exception {
     Started started = start(request(shell("yes"), dir.resolve("yes.out"), ONE_MIB));
     Exited exited = started.exit().get(10, TimeUnit.SECONDS);
@@ -269,6 +136,23 @@ class ProcessSupervisorTest {
         .hasMessageContaining(missing.toString())
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     assertThat(supervisor.liveCount()).isZero();
+  }
+
+  @Test
+  void outputDirectoryThatIsAFileIsASpawnError() throws Exception {
+    Path blocker = dir.resolve("blocker");
+    Files.writeString(blocker, "a file, not a directory");
+    LaunchRequest request =
+        new LaunchRequest(
+            nextMarker(), List.of("/bin/true"), BASE_ENV, dir, blocker.resolve("out"), ONE_MIB);
+    assertThatThrownBy(() -> supervisor.launch(request, exited -> {}))
+        .isInstanceOf(SpawnException.class)
+        .hasMessage(
+            "cannot create the directory of output file "
+                + blocker.resolve("out")
+                + ": "
+                + blocker
+                + " exists and is not a directory");
   }
 
   @Test
@@ -312,58 +196,5 @@ class ProcessSupervisorTest {
         all.stream().map(started -> started.exit().join().exitCode()).collect(Collectors.toSet());
     assertThat(codes).hasSize(20);
     await("all reported", () -> supervisor.liveCount() == 0);
-  }
-
-  private record Started(
-      Launched launched, String marker, Path output, CompletableFuture<Exited> exit) {}
-
-  private Exited run(String script) throws Exception {
-    return start(shell(script)).exit().get(10, TimeUnit.SECONDS);
-  }
-
-  private Started start(List<String> argv) throws SpawnException {
-    return start(request(argv, null, ONE_MIB));
-  }
-
-  private LaunchRequest request(List<String> argv, Path output, long limit) {
-    String marker = nextMarker();
-    Path file =
-        output != null ? output : dir.resolve(marker.substring(markerPrefix.length()) + ".out");
-    return new LaunchRequest(marker, argv, BASE_ENV, dir, file, limit);
-  }
-
-  private Started start(LaunchRequest request) throws SpawnException {
-    CompletableFuture<Exited> exit = new CompletableFuture<>();
-    AtomicInteger calls = new AtomicInteger();
-    callbackCounts.add(calls);
-    Launched launched =
-        supervisor.launch(
-            request,
-            exited -> {
-              calls.incrementAndGet();
-              exit.complete(exited);
-            });
-    return new Started(launched, request.marker(), request.outputFile(), exit);
-  }
-
-  private String nextMarker() {
-    return markerPrefix + "attempt-" + ++attempts;
-  }
-
-  private static List<String> shell(String script) {
-    return List.of("/bin/sh", "-c", script);
-  }
-
-  private static long awaitFirstPid(Path output) {
-    await("the step printed a pid", () -> readQuietly(output).endsWith("\n"));
-    return Long.parseLong(readQuietly(output).lines().findFirst().orElseThrow().trim());
-  }
-
-  private static String readQuietly(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      return "";
-    }
   }
 }
