@@ -1,0 +1,208 @@
+package dev.cairn.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.cli.CairnCommand;
+import dev.cairn.cli.CliContext;
+import dev.cairn.cli.Environment;
+import dev.cairn.cli.client.ChannelFactory;
+import dev.cairn.v1.ListRunsRequest;
+import dev.cairn.v1.Run;
+import dev.cairn.v1.RunStatus;
+import dev.cairn.v1.RunSummary;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+
+/** The CLI against a real server: in-process through CommandLine.execute, and as processes. */
+class CliIT {
+  private static final Path REPO = Path.of(System.getProperty("cairn.repo"));
+  private static final Path CLI_JAR = Path.of(System.getProperty("cairn.cli.jar"));
+  @TempDir static Path dataDir;
+  @TempDir static Path work;
+  static ServerProcess server;
+
+  @BeforeAll
+  static void start() {
+    server = ServerProcess.start(dataDir, "-Dcairn.stop-grace=2s");
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  record Result(int exitCode, String out, String err) {}
+
+  /** Runs the CLI in this JVM with the server and token given through the environment. */
+  static Result cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CliContext context =
+        new CliContext(
+            Environment.of(
+                Map.of("CAIRN_SERVER", server.target(), "CAIRN_DATA_DIR", dataDir.toString())),
+            ChannelFactory.netty(),
+            new ByteArrayOutputStream(),
+            ZoneOffset.UTC);
+    CommandLine commandLine = CairnCommand.commandLine(context);
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    int code = commandLine.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  /** Starts the CLI jar as a separate process, the way a user in another shell would. */
+  static Process cliProcess(Path output, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(CLI_JAR.toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.redirectOutput(output.toFile());
+    builder.environment().put("CAIRN_SERVER", server.target());
+    builder.environment().put("CAIRN_DATA_DIR", dataDir.toString());
+    return builder.start();
+  }
+
+  @Test
+  void runFollowsTheHelloExampleToSuccess() {
+    Result result = cli("run", REPO.resolve("examples/hello.yaml").toString());
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(result.out()).contains("SUCCEEDED");
+  }
+
+  @Test
+  void runOfAFailingWorkflowExitsOne() {
+    Result result = cli("run", REPO.resolve("examples/failing-branch.yaml").toString());
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out()).contains("FAILED");
+  }
+
+  @Test
+  void cancelFromAnotherProcessEndsTheRunAndEveryProcessOfIt() throws Exception {
+    Path workflow = work.resolve("long.yaml");
+    Files.writeString(
+        workflow,
+        """
+        name: cancel-me
+        steps:
+          - id: busy
+            run: sleep 1000 & sleep 1000
+          - id: after
+            run: echo never
+            depends_on: [busy]
+        """);
+    Path runOutput = work.resolve("run.out");
+    Process run = cliProcess(runOutput, "run", workflow.toString());
+    try {
+      Runs runs = new Runs(server);
+      String runId = awaitRunNamed("cancel-me");
+      runs.awaitStatus(runId, r -> r.getSteps(0).getAttemptsCount() == 1, Duration.ofSeconds(30));
+      String marker = ProcScan.runMarker(dataDir, runId);
+      List<Long> pids = awaitProcesses(marker, 3);
+
+      Process cancel = cliProcess(work.resolve("cancel.out"), "cancel", runId);
+      assertThat(cancel.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(cancel.exitValue()).as(Files.readString(work.resolve("cancel.out"))).isZero();
+
+      assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(run.exitValue()).as(Files.readString(runOutput)).isEqualTo(3);
+      Run finished = runs.get(runId);
+      assertThat(finished.getStatus()).isEqualTo(RunStatus.RUN_STATUS_CANCELLED);
+      assertThat(ProcScan.withEnvironment(marker)).isEmpty();
+      for (long pid : pids) {
+        assertThat(ProcScan.alive(pid)).as("pid %d", pid).isFalse();
+      }
+    } finally {
+      run.destroyForcibly();
+    }
+  }
+
+  private static String awaitRunNamed(String name) {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (Instant.now().isBefore(deadline)) {
+      for (RunSummary summary :
+          server
+              .stub()
+              .listRuns(ListRunsRequest.newBuilder().setName(name).build())
+              .getRunsList()) {
+        return summary.getRunId();
+      }
+      ServerProcess.pause(20);
+    }
+    throw new AssertionError("no run named " + name);
+  }
+
+  private static List<Long> awaitProcesses(String marker, int count) {
+    Instant deadline = Instant.now().plusSeconds(30);
+    List<Long> pids = ProcScan.withEnvironment(marker);
+    while (pids.size() < count && Instant.now().isBefore(deadline)) {
+      ServerProcess.pause(10);
+      pids = ProcScan.withEnvironment(marker);
+    }
+    assertThat(pids).hasSizeGreaterThanOrEqualTo(count);
+    return pids;
+  }
+
+  static Stream<Arguments> badWorkflows() {
+    return Stream.of(
+        Arguments.of(
+            "cycle",
+            """
+            steps:
+              - {id: a, run: "true", depends_on: [b]}
+              - {id: b, run: "true", depends_on: [a]}
+            """,
+            "cycle"),
+        Arguments.of(
+            "unknown-dependency",
+            "steps:\n  - {id: a, run: \"true\", depends_on: [ghost]}\n",
+            "ghost"),
+        Arguments.of(
+            "duplicate-id",
+            "steps:\n  - {id: a, run: \"true\"}\n  - {id: a, run: \"true\"}\n",
+            "duplicate step id"),
+        Arguments.of("empty-command", "steps:\n  - {id: a, run: \"\"}\n", "empty"),
+        Arguments.of(
+            "ten-megabytes",
+            "steps:\n  - id: a\n    run: echo " + "x".repeat(10 * 1024 * 1024) + "\n",
+            "limit"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badWorkflows")
+  void badWorkflowExitsTwoWithOneLineAndWritesNothing(String name, String yaml, String mention)
+      throws Exception {
+    Path file = work.resolve(name + ".yaml");
+    Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    int eventsBefore = new Runs(server).all().size();
+    Result result = cli("submit", file.toString());
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains(mention);
+    assertThat(result.err().strip().lines()).hasSize(1);
+    assertThat(result.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(new Runs(server).all()).hasSize(eventsBefore);
+  }
+}
