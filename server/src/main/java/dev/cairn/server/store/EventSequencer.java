@@ -1,5 +1,6 @@
 package dev.cairn.server.store;
 
+import com.google.protobuf.Timestamp;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.Event.PayloadCase;
 import java.util.ArrayList;
@@ -19,6 +20,12 @@ import org.jdbi.v3.core.Handle;
  */
 final class EventSequencer {
 
+  /** The range of google.protobuf.Timestamp: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z. */
+  private static final long MIN_SECONDS = -62_135_596_800L;
+
+  private static final long MAX_SECONDS = 253_402_300_799L;
+  private static final int MAX_NANOS = 999_999_999;
+
   private final Handle writer;
   private final Map<String, Long> lastRunSeqs = new HashMap<>();
   private final Set<String> requestIdsInBatch = new HashSet<>();
@@ -37,6 +44,15 @@ final class EventSequencer {
     }
     if (!event.hasTime()) {
       throw new IllegalArgumentException("an event of run " + event.getRunId() + " has no time");
+    }
+    // Checked here rather than failing mid-transaction, where any error stops further appends.
+    Timestamp time = event.getTime();
+    if (time.getSeconds() < MIN_SECONDS
+        || time.getSeconds() > MAX_SECONDS
+        || time.getNanos() < 0
+        || time.getNanos() > MAX_NANOS) {
+      throw new IllegalArgumentException(
+          "an event of run " + event.getRunId() + " has an invalid time " + time);
     }
   }
 

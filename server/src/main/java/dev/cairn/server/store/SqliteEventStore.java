@@ -59,7 +59,13 @@ public final class SqliteEventStore implements EventStore {
     } catch (SQLException e) {
       throw new StoreException("cannot open the event store " + file + ": " + e.getMessage(), e);
     }
-    Handle writer = Jdbi.create(() -> connection).open();
+    Handle writer;
+    try {
+      writer = Jdbi.create(() -> connection).open();
+    } catch (JdbiException e) {
+      closeQuietly(connection);
+      throw new StoreException("cannot open the event store " + file + ": " + e.getMessage(), e);
+    }
     try {
       SqlitePragmas.readFrom(writer).requireInForce();
       SchemaMigrations.migrate(writer, file.toString());
@@ -71,6 +77,14 @@ public final class SqliteEventStore implements EventStore {
       throw e;
     }
     return new SqliteEventStore(file, writer, new SqliteReadConnections(url));
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // Opening already failed; that failure is the one to report.
+    }
   }
 
   private static SQLiteConfig writerConfig() {
@@ -128,9 +142,15 @@ public final class SqliteEventStore implements EventStore {
    * (a failed fsync above all) the file's state can no longer be trusted by this process.
    */
   private <T> T inWriteTransaction(String what, WriteWork<T> work) {
-    T result;
     try {
       writer.execute("BEGIN IMMEDIATE");
+    } catch (JdbiException e) {
+      // Nothing was written, so the store stays usable; a busy or unreadable file is reported.
+      throw new StoreException(
+          "could not " + what + " in " + databaseFile + ": " + e.getMessage(), e);
+    }
+    T result;
+    try {
       result = work.run();
     } catch (StoreConflictException conflict) {
       try {
