@@ -24,7 +24,11 @@ import (
 func main() {
 	target := flag.String("target", "", "server address (default: $CAIRN_SERVER or 127.0.0.1:7420)")
 	flag.Parse()
-	if err := run(*target); err != nil {
+	err := run(*target)
+	if errors.Is(err, errRunNotSucceeded) {
+		os.Exit(1)
+	}
+	if err != nil {
 		var cairnErr *cairn.Error
 		if errors.As(err, &cairnErr) && cairnErr.Reason != "" {
 			fmt.Fprintf(os.Stderr, "error: %s (%s)\n", cairnErr.Message, cairnErr.Reason)
@@ -81,10 +85,13 @@ func run(target string) error {
 	}
 	fmt.Printf("run %s: %s\n", runID, strings.TrimPrefix(final.GetStatus().String(), "RUN_STATUS_"))
 	if final.GetStatus() != cairnv1.RunStatus_RUN_STATUS_SUCCEEDED {
-		os.Exit(1)
+		return errRunNotSucceeded
 	}
 	return nil
 }
+
+// errRunNotSucceeded makes the command exit 1 after the outcome has been printed.
+var errRunNotSucceeded = errors.New("run did not succeed")
 
 func describe(event *cairnv1.Event) string {
 	switch payload := event.GetPayload().(type) {

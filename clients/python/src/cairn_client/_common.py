@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, List, Optional, Tuple, Union
+from typing import Iterable, List, Optional, Tuple, Union, cast
 
 import grpc
 
@@ -52,20 +52,20 @@ def default_credentials(
     return grpc.ssl_channel_credentials()
 
 
-def status_values(statuses: Optional[Iterable[StatusFilter]]) -> List[int]:
-    values: List[int] = []
+def status_values(statuses: Optional[Iterable[StatusFilter]]) -> List[run_pb2.RunStatus]:
+    values: List[run_pb2.RunStatus] = []
     for status in statuses or ():
         if isinstance(status, str):
             name = status.upper()
             if not name.startswith("RUN_STATUS_"):
                 name = "RUN_STATUS_" + name
             try:
-                values.append(run_pb2.RunStatus.Value(name))
+                values.append(cast(run_pb2.RunStatus, run_pb2.RunStatus.Value(name)))
             except ValueError:
                 known = ", ".join(n[len("RUN_STATUS_"):] for n in run_pb2.RunStatus.keys()[1:])
                 raise ValueError(f"unknown run status {status!r} (known: {known})") from None
         else:
-            values.append(int(status))
+            values.append(cast(run_pb2.RunStatus, int(status)))
     return values
 
 
