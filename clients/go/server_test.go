@@ -1,0 +1,189 @@
+package cairn_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"github.com/cairn-run/cairn/clients/go"
+	cairnv1 "github.com/cairn-run/cairn/clients/go/gen/cairn/v1"
+)
+
+func shellStep(id, command string, dependsOn ...string) *cairnv1.StepSpec {
+	return &cairnv1.StepSpec{Id: id, Command: &cairnv1.StepSpec_Run{Run: command}, DependsOn: dependsOn}
+}
+
+func collect(t *testing.T, events func(func(*cairnv1.Event, error) bool)) []*cairnv1.Event {
+	t.Helper()
+	var result []*cairnv1.Event
+	for event, err := range events {
+		if err != nil {
+			t.Fatal(err)
+		}
+		result = append(result, event)
+	}
+	return result
+}
+
+func assertGapFree(t *testing.T, events []*cairnv1.Event) {
+	t.Helper()
+	for i, event := range events {
+		if event.GetRunSeq() != uint64(i+1) {
+			t.Fatalf("event %d has run_seq %d: %v", i, event.GetRunSeq(), event)
+		}
+	}
+}
+
+func TestServerSubmitAndWatchToSucceeded(t *testing.T) {
+	requireServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	client := shared.client(t)
+	spec := &cairnv1.WorkflowSpec{Name: "two-steps", Steps: []*cairnv1.StepSpec{
+		shellStep("hello", "echo hi"),
+		{Id: "after", Command: &cairnv1.StepSpec_Argv{Argv: &cairnv1.Argv{Args: []string{"sh", "-c", "echo after"}}}, DependsOn: []string{"hello"}},
+	}}
+	runID, err := client.Submit(ctx, spec, "go-submit-once")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := collect(t, client.Watch(ctx, runID, 0))
+	assertGapFree(t, events)
+	if _, ok := events[len(events)-1].GetPayload().(*cairnv1.Event_RunSucceeded); !ok {
+		t.Errorf("last event %v", events[len(events)-1])
+	}
+	again, err := client.Submit(ctx, spec, "go-submit-once")
+	if err != nil || again != runID {
+		t.Errorf("resubmit gave %q, %v; want %q", again, err, runID)
+	}
+	run, err := client.Wait(ctx, runID)
+	if err != nil || run.GetStatus() != cairnv1.RunStatus_RUN_STATUS_SUCCEEDED {
+		t.Errorf("run %v, err %v", run, err)
+	}
+	var output []byte
+	for chunk, err := range client.Logs(ctx, runID, "hello", 0, false) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		output = append(output, chunk...)
+	}
+	if string(output) != "hi\n" {
+		t.Errorf("output %q", output)
+	}
+}
+
+func TestServerWatchAcrossRestartDeliversEveryEventOnceInOrder(t *testing.T) {
+	requireServer(t)
+	server := newCairnProcess(t.TempDir())
+	if err := server.start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := server.stop(); err != nil {
+			t.Error(err)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	client := server.client(t)
+	slow := shellStep("slow", "sleep 2")
+	slow.Retry = &cairnv1.RetryPolicy{MaxAttempts: 3, InitialBackoff: durationpb.New(100 * time.Millisecond)}
+	runID, err := client.Submit(ctx, &cairnv1.WorkflowSpec{Name: "restart", Steps: []*cairnv1.StepSpec{
+		slow, shellStep("done", "echo done", "slow"),
+	}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []*cairnv1.Event
+	restarted := false
+	for event, err := range client.Watch(ctx, runID, 0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen = append(seen, event)
+		if _, started := event.GetPayload().(*cairnv1.Event_StepStarted); started && !restarted {
+			// The attempt of `sleep 2` is running: restart the server under the open watch.
+			if err := server.restart(); err != nil {
+				t.Fatal(err)
+			}
+			restarted = true
+		}
+	}
+	assertGapFree(t, seen)
+	replayed := collect(t, client.Watch(ctx, runID, 0, cairn.StoredOnly()))
+	if !slices.EqualFunc(seen, replayed, func(a, b *cairnv1.Event) bool { return proto.Equal(a, b) }) {
+		t.Errorf("watched %d events, stored %d, or they differ", len(seen), len(replayed))
+	}
+	var lost []string
+	for _, event := range seen {
+		if failed := event.GetStepFailed(); failed != nil && failed.GetReason() == cairnv1.FailureReason_FAILURE_REASON_LOST {
+			lost = append(lost, failed.GetStepId())
+		}
+	}
+	if !slices.Equal(lost, []string{"slow"}) {
+		t.Errorf("LOST attempts %v, want [slow]", lost)
+	}
+	if _, ok := seen[len(seen)-1].GetPayload().(*cairnv1.Event_RunSucceeded); !ok {
+		t.Errorf("last event %v", seen[len(seen)-1])
+	}
+}
+
+func TestServerCancel(t *testing.T) {
+	requireServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	client := shared.client(t)
+	runID, err := client.Submit(ctx, &cairnv1.WorkflowSpec{Name: "long", Steps: []*cairnv1.StepSpec{
+		shellStep("forever", "sleep 600"),
+	}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for event, err := range client.Watch(ctx, runID, 0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if event.GetStepStarted() != nil {
+			break
+		}
+	}
+	if _, err := client.Cancel(ctx, runID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	run, err := client.Wait(ctx, runID)
+	if err != nil || run.GetStatus() != cairnv1.RunStatus_RUN_STATUS_CANCELLED {
+		t.Fatalf("run %v, err %v", run, err)
+	}
+	events := collect(t, client.Watch(ctx, runID, 0, cairn.StoredOnly()))
+	if events[len(events)-1].GetRunCancelled() == nil {
+		t.Errorf("last event %v", events[len(events)-1])
+	}
+}
+
+func TestServerErrors(t *testing.T) {
+	requireServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := shared.client(t).Submit(ctx, &cairnv1.WorkflowSpec{Name: "cycle", Steps: []*cairnv1.StepSpec{
+		shellStep("a", "true", "a"),
+	}}, "")
+	var cairnErr *cairn.Error
+	if !errors.As(err, &cairnErr) || cairnErr.Code != codes.InvalidArgument || cairnErr.Reason == "" {
+		t.Errorf("cycle: got %v", err)
+	}
+	wrong, err := cairn.Dial(ctx, shared.target(), cairn.WithToken("wrong"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wrong.Close()
+	_, err = wrong.Get(ctx, "any")
+	if !errors.As(err, &cairnErr) || cairnErr.Code != codes.Unauthenticated {
+		t.Errorf("wrong token: got %v", err)
+	}
+}

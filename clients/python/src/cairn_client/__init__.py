@@ -1,0 +1,49 @@
+"""Python client for the Cairn durable workflow engine.
+
+>>> from cairn_client import Client
+>>> with Client() as client:
+...     run_id = client.submit("workflow.yaml")
+...     run = client.wait(run_id)
+"""
+
+from cairn_client._aio import AsyncClient
+from cairn_client._client import Client
+from cairn_client._config import DEFAULT_TARGET
+from cairn_client._errors import (
+    CairnError,
+    InvalidArgument,
+    NotFound,
+    Unauthenticated,
+    Unavailable,
+)
+from cairn_client._gen.cairn.v1.event_pb2 import Event
+from cairn_client._gen.cairn.v1.run_pb2 import (
+    FailureReason,
+    Run,
+    RunStatus,
+    StepStatus,
+)
+from cairn_client._gen.cairn.v1.run_service_pb2 import RunSummary
+from cairn_client._gen.cairn.v1.workflow_pb2 import WorkflowSpec
+from cairn_client._spec import load_workflow_file, parse_duration, to_workflow_spec
+
+__all__ = [
+    "AsyncClient",
+    "CairnError",
+    "Client",
+    "DEFAULT_TARGET",
+    "Event",
+    "FailureReason",
+    "InvalidArgument",
+    "NotFound",
+    "Run",
+    "RunStatus",
+    "RunSummary",
+    "StepStatus",
+    "Unauthenticated",
+    "Unavailable",
+    "WorkflowSpec",
+    "load_workflow_file",
+    "parse_duration",
+    "to_workflow_spec",
+]

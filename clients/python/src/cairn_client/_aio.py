@@ -1,0 +1,184 @@
+"""The asyncio client, on grpc.aio, with the same surface as the blocking one."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import AsyncIterator, Iterable, Optional
+
+import grpc
+import grpc.aio
+
+from cairn_client._common import (
+    Backoff,
+    StatusFilter,
+    TERMINAL_STATUSES,
+    default_credentials,
+    event_seq,
+    is_terminal,
+    metadata,
+    status_values,
+)
+from cairn_client._config import resolve_target, resolve_token
+from cairn_client._errors import error_from_rpc
+from cairn_client._gen.cairn.v1 import event_pb2, run_pb2, run_service_pb2, run_service_pb2_grpc
+from cairn_client._spec import WorkflowSource, to_workflow_spec
+
+
+class AsyncClient:
+    """An asyncio connection to a Cairn server; see :class:`cairn_client.Client`.
+
+    Create it inside a running event loop and close it with ``await client.close()`` or
+    ``async with``.
+    """
+
+    def __init__(
+        self,
+        target: Optional[str] = None,
+        token: Optional[str] = None,
+        *,
+        credentials: Optional[grpc.ChannelCredentials] = None,
+        reconnect_timeout: float = 60.0,
+    ) -> None:
+        self.target = resolve_target(target)
+        self._metadata = metadata(resolve_token(token))
+        self._reconnect_timeout = reconnect_timeout
+        channel_credentials = default_credentials(self.target, credentials)
+        if channel_credentials is None:
+            self._channel = grpc.aio.insecure_channel(self.target)
+        else:
+            self._channel = grpc.aio.secure_channel(self.target, channel_credentials)
+        self._stub = run_service_pb2_grpc.RunServiceStub(self._channel)
+
+    async def close(self) -> None:
+        """Closes the channel; streams in progress end."""
+        await self._channel.close()
+
+    async def __aenter__(self) -> "AsyncClient":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def submit(self, spec: WorkflowSource, request_id: Optional[str] = None) -> str:
+        """Starts a run and returns its id; a repeated ``request_id`` returns the first run."""
+        request = run_service_pb2.SubmitRunRequest(
+            spec=to_workflow_spec(spec), request_id=request_id or ""
+        )
+        return (await self._call(self._stub.SubmitRun, request)).run_id
+
+    async def get(self, run_id: str) -> run_pb2.Run:
+        """Returns the current state of a run."""
+        request = run_service_pb2.GetRunRequest(run_id=run_id)
+        return (await self._call(self._stub.GetRun, request)).run
+
+    async def list(
+        self,
+        statuses: Optional[Iterable[StatusFilter]] = None,
+        name: Optional[str] = None,
+        page_size: int = 0,
+    ) -> AsyncIterator[run_service_pb2.RunSummary]:
+        """Yields every matching run, newest first, fetching pages as needed."""
+        request = run_service_pb2.ListRunsRequest(
+            statuses=status_values(statuses), name=name or "", page_size=page_size
+        )
+        while True:
+            response = await self._call(self._stub.ListRuns, request)
+            for summary in response.runs:
+                yield summary
+            if not response.next_page_token:
+                return
+            request.page_token = response.next_page_token
+
+    async def cancel(self, run_id: str, reason: str = "") -> int:
+        """Requests a cancel; returns the run's RunStatus once the request is durable."""
+        request = run_service_pb2.CancelRunRequest(run_id=run_id, reason=reason)
+        return (await self._call(self._stub.CancelRun, request)).status
+
+    async def watch(
+        self, run_id: Optional[str] = None, after_seq: int = 0, follow: bool = True
+    ) -> AsyncIterator[event_pb2.Event]:
+        """Yields events after ``after_seq``, resuming across reconnects with no gap or repeat."""
+        async for event in self._watch(run_id, after_seq, follow, deadline=None):
+            yield event
+
+    async def logs(
+        self, run_id: str, step_id: str, attempt: int = 0, follow: bool = True
+    ) -> AsyncIterator[bytes]:
+        """Yields the output of an attempt (0 = the latest) as it is written."""
+        request = run_service_pb2.StreamLogsRequest(
+            run_id=run_id, step_id=step_id, attempt=attempt, follow=follow
+        )
+        call = self._stub.StreamLogs(request, metadata=self._metadata)
+        try:
+            async for response in call:
+                yield response.data
+        except grpc.RpcError as error:
+            raise error_from_rpc(error) from None
+        finally:
+            call.cancel()
+
+    async def wait(self, run_id: str, timeout: Optional[float] = None) -> run_pb2.Run:
+        """Waits until the run is terminal and returns it; TimeoutError after ``timeout`` s."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        run = await self.get(run_id)
+        if run.status in TERMINAL_STATUSES:
+            return run
+        async for event in self._watch(run_id, run.last_seq, True, deadline):
+            if is_terminal(event):
+                break
+        return await self.get(run_id)
+
+    async def _watch(
+        self,
+        run_id: Optional[str],
+        after_seq: int,
+        follow: bool,
+        deadline: Optional[float],
+    ) -> AsyncIterator[event_pb2.Event]:
+        last_seq = after_seq
+        backoff = Backoff()
+        unavailable_since: Optional[float] = None
+        while True:
+            request = run_service_pb2.WatchEventsRequest(
+                run_id=run_id or "", after_seq=last_seq, follow=follow
+            )
+            timeout = None
+            if deadline is not None:
+                timeout = deadline - time.monotonic()
+                if timeout <= 0:
+                    raise TimeoutError(f"run {run_id} did not finish in time")
+            call = self._stub.WatchEvents(request, metadata=self._metadata, timeout=timeout)
+            try:
+                async for response in call:
+                    event = response.event
+                    seq = event_seq(event, run_id)
+                    if seq <= last_seq:
+                        continue
+                    last_seq = seq
+                    backoff.reset()
+                    unavailable_since = None
+                    yield event
+                return
+            except grpc.RpcError as error:
+                code = error.code()
+                if code == grpc.StatusCode.DEADLINE_EXCEEDED and deadline is not None:
+                    raise TimeoutError(f"run {run_id} did not finish in time") from None
+                if code != grpc.StatusCode.UNAVAILABLE:
+                    raise error_from_rpc(error) from None
+                now = time.monotonic()
+                unavailable_since = unavailable_since or now
+                if now - unavailable_since > self._reconnect_timeout:
+                    raise error_from_rpc(error) from None
+                delay = backoff.next_delay()
+                if deadline is not None and now + delay > deadline:
+                    raise TimeoutError(f"run {run_id} did not finish in time") from None
+                await asyncio.sleep(delay)
+            finally:
+                call.cancel()
+
+    async def _call(self, method, request):  # type: ignore[no-untyped-def]
+        try:
+            return await method(request, metadata=self._metadata)
+        except grpc.RpcError as error:
+            raise error_from_rpc(error) from None

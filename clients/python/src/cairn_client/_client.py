@@ -1,0 +1,194 @@
+"""The blocking client."""
+
+from __future__ import annotations
+
+import time
+from typing import Iterable, Iterator, Optional
+
+import grpc
+
+from cairn_client._common import (
+    Backoff,
+    StatusFilter,
+    TERMINAL_STATUSES,
+    default_credentials,
+    event_seq,
+    is_terminal,
+    metadata,
+    status_values,
+)
+from cairn_client._config import resolve_target, resolve_token
+from cairn_client._errors import error_from_rpc
+from cairn_client._gen.cairn.v1 import event_pb2, run_pb2, run_service_pb2, run_service_pb2_grpc
+from cairn_client._spec import WorkflowSource, to_workflow_spec
+
+
+class Client:
+    """A connection to a Cairn server.
+
+    ``target`` defaults to $CAIRN_SERVER, else ``127.0.0.1:7420``. ``token`` defaults to
+    $CAIRN_TOKEN, else the ``token`` file of the local server's data directory. Loopback
+    targets use plaintext; any other host uses TLS unless ``credentials`` say otherwise.
+    ``reconnect_timeout`` bounds how long a watch keeps retrying an unreachable server.
+    """
+
+    def __init__(
+        self,
+        target: Optional[str] = None,
+        token: Optional[str] = None,
+        *,
+        credentials: Optional[grpc.ChannelCredentials] = None,
+        reconnect_timeout: float = 60.0,
+    ) -> None:
+        self.target = resolve_target(target)
+        self._metadata = metadata(resolve_token(token))
+        self._reconnect_timeout = reconnect_timeout
+        channel_credentials = default_credentials(self.target, credentials)
+        if channel_credentials is None:
+            self._channel = grpc.insecure_channel(self.target)
+        else:
+            self._channel = grpc.secure_channel(self.target, channel_credentials)
+        self._stub = run_service_pb2_grpc.RunServiceStub(self._channel)
+
+    def close(self) -> None:
+        """Closes the channel; streams in progress end."""
+        self._channel.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def submit(self, spec: WorkflowSource, request_id: Optional[str] = None) -> str:
+        """Starts a run and returns its id; a repeated ``request_id`` returns the first run."""
+        request = run_service_pb2.SubmitRunRequest(
+            spec=to_workflow_spec(spec), request_id=request_id or ""
+        )
+        return self._call(self._stub.SubmitRun, request).run_id
+
+    def get(self, run_id: str) -> run_pb2.Run:
+        """Returns the current state of a run."""
+        return self._call(self._stub.GetRun, run_service_pb2.GetRunRequest(run_id=run_id)).run
+
+    def list(
+        self,
+        statuses: Optional[Iterable[StatusFilter]] = None,
+        name: Optional[str] = None,
+        page_size: int = 0,
+    ) -> Iterator[run_service_pb2.RunSummary]:
+        """Yields every matching run, newest first, fetching pages as needed."""
+        request = run_service_pb2.ListRunsRequest(
+            statuses=status_values(statuses), name=name or "", page_size=page_size
+        )
+        while True:
+            response = self._call(self._stub.ListRuns, request)
+            yield from response.runs
+            if not response.next_page_token:
+                return
+            request.page_token = response.next_page_token
+
+    def cancel(self, run_id: str, reason: str = "") -> int:
+        """Requests a cancel; returns the run's RunStatus once the request is durable."""
+        request = run_service_pb2.CancelRunRequest(run_id=run_id, reason=reason)
+        return self._call(self._stub.CancelRun, request).status
+
+    def watch(
+        self, run_id: Optional[str] = None, after_seq: int = 0, follow: bool = True
+    ) -> Iterator[event_pb2.Event]:
+        """Yields events after ``after_seq``: one run's (per-run seq) or all (global seq).
+
+        When the server becomes unreachable, the watch reconnects with backoff and resumes
+        after the last event it yielded, so no event is skipped or repeated. A one-run watch
+        ends after the run's terminal event.
+        """
+        yield from self._watch(run_id, after_seq, follow, deadline=None)
+
+    def logs(
+        self, run_id: str, step_id: str, attempt: int = 0, follow: bool = True
+    ) -> Iterator[bytes]:
+        """Yields the output of an attempt (0 = the latest) as it is written."""
+        request = run_service_pb2.StreamLogsRequest(
+            run_id=run_id, step_id=step_id, attempt=attempt, follow=follow
+        )
+        stream = self._stub.StreamLogs(request, metadata=self._metadata)
+        try:
+            for response in stream:
+                yield response.data
+        except grpc.RpcError as error:
+            raise error_from_rpc(error) from None
+        finally:
+            stream.cancel()
+
+    def wait(self, run_id: str, timeout: Optional[float] = None) -> run_pb2.Run:
+        """Blocks until the run is terminal and returns it; TimeoutError after ``timeout`` s."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        run = self.get(run_id)
+        if run.status in TERMINAL_STATUSES:
+            return run
+        for event in self._watch(run_id, run.last_seq, True, deadline):
+            if is_terminal(event):
+                break
+        return self.get(run_id)
+
+    def _watch(
+        self,
+        run_id: Optional[str],
+        after_seq: int,
+        follow: bool,
+        deadline: Optional[float],
+    ) -> Iterator[event_pb2.Event]:
+        last_seq = after_seq
+        backoff = Backoff()
+        unavailable_since: Optional[float] = None
+        while True:
+            request = run_service_pb2.WatchEventsRequest(
+                run_id=run_id or "", after_seq=last_seq, follow=follow
+            )
+            stream = self._stub.WatchEvents(
+                request, metadata=self._metadata, timeout=_remaining(deadline, run_id)
+            )
+            try:
+                for response in stream:
+                    event = response.event
+                    seq = event_seq(event, run_id)
+                    # A resumed stream starts after last_seq; skipping anything at or below
+                    # it keeps the no-duplicate promise even against a misbehaving server.
+                    if seq <= last_seq:
+                        continue
+                    last_seq = seq
+                    backoff.reset()
+                    unavailable_since = None
+                    yield event
+                return
+            except grpc.RpcError as error:
+                if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED and deadline is not None:
+                    raise TimeoutError(f"run {run_id} did not finish in time") from None
+                if error.code() != grpc.StatusCode.UNAVAILABLE:
+                    raise error_from_rpc(error) from None
+                now = time.monotonic()
+                unavailable_since = unavailable_since or now
+                if now - unavailable_since > self._reconnect_timeout:
+                    raise error_from_rpc(error) from None
+                delay = backoff.next_delay()
+                if deadline is not None and now + delay > deadline:
+                    raise TimeoutError(f"run {run_id} did not finish in time") from None
+                time.sleep(delay)
+            finally:
+                stream.cancel()
+
+    def _call(self, method, request):  # type: ignore[no-untyped-def]
+        try:
+            return method(request, metadata=self._metadata)
+        except grpc.RpcError as error:
+            raise error_from_rpc(error) from None
+
+
+def _remaining(deadline: Optional[float], run_id: Optional[str]) -> Optional[float]:
+    if deadline is None:
+        return None
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError(f"run {run_id} did not finish in time")
+    return remaining
+

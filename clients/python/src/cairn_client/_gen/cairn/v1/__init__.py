@@ -1,0 +1,1 @@
+"""Generated code; regenerate with scripts/generate-clients.sh, do not edit."""

@@ -1,0 +1,126 @@
+import datetime
+
+from cairn_client._gen.cairn.v1 import workflow_pb2 as _workflow_pb2
+from google.protobuf import duration_pb2 as _duration_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class RunStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RUN_STATUS_UNSPECIFIED: _ClassVar[RunStatus]
+    RUN_STATUS_RUNNING: _ClassVar[RunStatus]
+    RUN_STATUS_CANCELLING: _ClassVar[RunStatus]
+    RUN_STATUS_SUCCEEDED: _ClassVar[RunStatus]
+    RUN_STATUS_FAILED: _ClassVar[RunStatus]
+    RUN_STATUS_CANCELLED: _ClassVar[RunStatus]
+
+class StepStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    STEP_STATUS_UNSPECIFIED: _ClassVar[StepStatus]
+    STEP_STATUS_PENDING: _ClassVar[StepStatus]
+    STEP_STATUS_RUNNING: _ClassVar[StepStatus]
+    STEP_STATUS_RETRY_WAIT: _ClassVar[StepStatus]
+    STEP_STATUS_SUCCEEDED: _ClassVar[StepStatus]
+    STEP_STATUS_FAILED: _ClassVar[StepStatus]
+    STEP_STATUS_SKIPPED: _ClassVar[StepStatus]
+    STEP_STATUS_CANCELLED: _ClassVar[StepStatus]
+
+class FailureReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    FAILURE_REASON_UNSPECIFIED: _ClassVar[FailureReason]
+    FAILURE_REASON_EXIT_CODE: _ClassVar[FailureReason]
+    FAILURE_REASON_SIGNAL: _ClassVar[FailureReason]
+    FAILURE_REASON_TIMEOUT: _ClassVar[FailureReason]
+    FAILURE_REASON_SPAWN_ERROR: _ClassVar[FailureReason]
+    FAILURE_REASON_OUTPUT_LIMIT: _ClassVar[FailureReason]
+    FAILURE_REASON_LOST: _ClassVar[FailureReason]
+RUN_STATUS_UNSPECIFIED: RunStatus
+RUN_STATUS_RUNNING: RunStatus
+RUN_STATUS_CANCELLING: RunStatus
+RUN_STATUS_SUCCEEDED: RunStatus
+RUN_STATUS_FAILED: RunStatus
+RUN_STATUS_CANCELLED: RunStatus
+STEP_STATUS_UNSPECIFIED: StepStatus
+STEP_STATUS_PENDING: StepStatus
+STEP_STATUS_RUNNING: StepStatus
+STEP_STATUS_RETRY_WAIT: StepStatus
+STEP_STATUS_SUCCEEDED: StepStatus
+STEP_STATUS_FAILED: StepStatus
+STEP_STATUS_SKIPPED: StepStatus
+STEP_STATUS_CANCELLED: StepStatus
+FAILURE_REASON_UNSPECIFIED: FailureReason
+FAILURE_REASON_EXIT_CODE: FailureReason
+FAILURE_REASON_SIGNAL: FailureReason
+FAILURE_REASON_TIMEOUT: FailureReason
+FAILURE_REASON_SPAWN_ERROR: FailureReason
+FAILURE_REASON_OUTPUT_LIMIT: FailureReason
+FAILURE_REASON_LOST: FailureReason
+
+class Run(_message.Message):
+    __slots__ = ("run_id", "name", "status", "spec", "request_id", "create_time", "end_time", "steps", "last_seq", "principal")
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    STEPS_FIELD_NUMBER: _ClassVar[int]
+    LAST_SEQ_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPAL_FIELD_NUMBER: _ClassVar[int]
+    run_id: str
+    name: str
+    status: RunStatus
+    spec: _workflow_pb2.WorkflowSpec
+    request_id: str
+    create_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    steps: _containers.RepeatedCompositeFieldContainer[StepRun]
+    last_seq: int
+    principal: str
+    def __init__(self, run_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[RunStatus, str]] = ..., spec: _Optional[_Union[_workflow_pb2.WorkflowSpec, _Mapping]] = ..., request_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., steps: _Optional[_Iterable[_Union[StepRun, _Mapping]]] = ..., last_seq: _Optional[int] = ..., principal: _Optional[str] = ...) -> None: ...
+
+class StepRun(_message.Message):
+    __slots__ = ("step_id", "status", "attempts", "next_attempt_time", "skip_cause_step_id")
+    STEP_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_ATTEMPT_TIME_FIELD_NUMBER: _ClassVar[int]
+    SKIP_CAUSE_STEP_ID_FIELD_NUMBER: _ClassVar[int]
+    step_id: str
+    status: StepStatus
+    attempts: _containers.RepeatedCompositeFieldContainer[Attempt]
+    next_attempt_time: _timestamp_pb2.Timestamp
+    skip_cause_step_id: str
+    def __init__(self, step_id: _Optional[str] = ..., status: _Optional[_Union[StepStatus, str]] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., next_attempt_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., skip_cause_step_id: _Optional[str] = ...) -> None: ...
+
+class Attempt(_message.Message):
+    __slots__ = ("number", "start_time", "end_time", "pid", "exit_code", "failure_reason", "message", "output_bytes", "duration", "finished")
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    START_TIME_FIELD_NUMBER: _ClassVar[int]
+    END_TIME_FIELD_NUMBER: _ClassVar[int]
+    PID_FIELD_NUMBER: _ClassVar[int]
+    EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_REASON_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_BYTES_FIELD_NUMBER: _ClassVar[int]
+    DURATION_FIELD_NUMBER: _ClassVar[int]
+    FINISHED_FIELD_NUMBER: _ClassVar[int]
+    number: int
+    start_time: _timestamp_pb2.Timestamp
+    end_time: _timestamp_pb2.Timestamp
+    pid: int
+    exit_code: int
+    failure_reason: FailureReason
+    message: str
+    output_bytes: int
+    duration: _duration_pb2.Duration
+    finished: bool
+    def __init__(self, number: _Optional[int] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., pid: _Optional[int] = ..., exit_code: _Optional[int] = ..., failure_reason: _Optional[_Union[FailureReason, str]] = ..., message: _Optional[str] = ..., output_bytes: _Optional[int] = ..., duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., finished: bool = ...) -> None: ...

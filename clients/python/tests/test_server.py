@@ -1,0 +1,120 @@
+"""Against a real Cairn server (bin/cairn); run with CAIRN_SERVER_TESTS=1."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import List
+
+import grpc
+import pytest
+
+from cairn_client import AsyncClient, Client, FailureReason, InvalidArgument, RunStatus, Unauthenticated
+from cairn_client._gen.cairn.v1 import event_pb2
+
+pytestmark = pytest.mark.server
+
+TWO_STEPS = {
+    "name": "two-steps",
+    "steps": [
+        {"id": "hello", "run": "echo hi"},
+        {"id": "after", "argv": ["sh", "-c", "echo after"], "depends_on": ["hello"]},
+    ],
+}
+
+
+def _assert_gap_free(events: List[event_pb2.Event]) -> None:
+    assert [event.run_seq for event in events] == list(range(1, len(events) + 1))
+
+
+def test_submit_and_watch_to_succeeded(cairn_server):
+    with cairn_server.client() as client:
+        run_id = client.submit(TWO_STEPS, request_id="submit-once")
+        events = list(client.watch(run_id))
+        run = client.get(run_id)
+        again = client.submit(TWO_STEPS, request_id="submit-once")
+        output = b"".join(client.logs(run_id, "hello", follow=False))
+        listed = [summary.run_id for summary in client.list(statuses=["SUCCEEDED"])]
+
+    _assert_gap_free(events)
+    assert events[0].WhichOneof("payload") == "run_submitted"
+    assert events[-1].WhichOneof("payload") == "run_succeeded"
+    assert run.status == RunStatus.Value("RUN_STATUS_SUCCEEDED")
+    assert again == run_id
+    assert b"hi" in output
+    assert run_id in listed
+
+
+def test_watch_across_a_server_restart_delivers_every_event_once_in_order(cairn_server):
+    spec = {
+        "name": "restart",
+        "steps": [
+            {"id": "slow", "run": "sleep 2", "retry": {"max_attempts": 3, "initial_backoff": "100ms"}},
+            {"id": "done", "run": "echo done", "depends_on": ["slow"]},
+        ],
+    }
+    with cairn_server.client() as client:
+        run_id = client.submit(spec)
+        seen: List[event_pb2.Event] = []
+        restarted = False
+        for event in client.watch(run_id):
+            seen.append(event)
+            if not restarted and event.WhichOneof("payload") == "step_started":
+                # The attempt of `sleep 2` is running: restart the server under the open watch.
+                cairn_server.restart()
+                restarted = True
+        replayed = list(client.watch(run_id, follow=False))
+
+    assert restarted
+    _assert_gap_free(seen)
+    assert [event.SerializeToString(deterministic=True) for event in seen] == [
+        event.SerializeToString(deterministic=True) for event in replayed
+    ]
+    lost = [
+        event.step_failed
+        for event in seen
+        if event.WhichOneof("payload") == "step_failed"
+        and event.step_failed.reason == FailureReason.Value("FAILURE_REASON_LOST")
+    ]
+    assert [(failure.step_id, failure.attempt) for failure in lost] == [("slow", 1)]
+    assert seen[-1].WhichOneof("payload") == "run_succeeded"
+
+
+def test_cancel_stops_a_running_run(cairn_server):
+    spec = {"name": "long", "steps": [{"id": "forever", "run": "sleep 600"}]}
+    with cairn_server.client() as client:
+        run_id = client.submit(spec)
+        for event in client.watch(run_id):
+            if event.WhichOneof("payload") == "step_started":
+                break
+        status = client.cancel(run_id, reason="test")
+        run = client.wait(run_id, timeout=30)
+        kinds = [event.WhichOneof("payload") for event in client.watch(run_id, follow=False)]
+
+    assert status in (RunStatus.Value("RUN_STATUS_CANCELLING"), RunStatus.Value("RUN_STATUS_CANCELLED"))
+    assert run.status == RunStatus.Value("RUN_STATUS_CANCELLED")
+    assert "run_cancel_requested" in kinds
+    assert kinds[-1] == "run_cancelled"
+
+
+def test_invalid_spec_and_wrong_token_are_typed_errors(cairn_server):
+    cycle = {"name": "cycle", "steps": [{"id": "a", "run": "true", "depends_on": ["a"]}]}
+    with cairn_server.client() as client:
+        with pytest.raises(InvalidArgument) as invalid:
+            client.submit(cycle)
+    with Client(cairn_server.target, token="wrong") as client:
+        with pytest.raises(Unauthenticated) as unauthenticated:
+            client.get("any")
+
+    assert invalid.value.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert invalid.value.reason
+    assert unauthenticated.value.code == grpc.StatusCode.UNAUTHENTICATED
+
+
+def test_async_client_submits_and_waits(cairn_server):
+    async def scenario():
+        async with AsyncClient(cairn_server.target, token=cairn_server.token) as client:
+            run_id = await client.submit(TWO_STEPS)
+            return await client.wait(run_id, timeout=60)
+
+    run = asyncio.run(scenario())
+    assert run.status == RunStatus.Value("RUN_STATUS_SUCCEEDED")
