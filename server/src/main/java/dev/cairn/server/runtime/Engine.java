@@ -65,7 +65,10 @@ public final class Engine implements AutoCloseable {
   private final List<Event> pending = new ArrayList<>();
   private final List<Ack> acks = new ArrayList<>();
   private final Map<String, String> batchRequests = new HashMap<>();
-  private int runningAttempts;
+  private volatile int runningAttempts;
+  private volatile int liveRuns;
+  private final java.util.concurrent.atomic.AtomicLong attemptsStarted =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public Engine(
       EventStore store,
@@ -134,9 +137,19 @@ public final class Engine implements AutoCloseable {
     return future;
   }
 
-  /** Settled counters for monitoring. */
+  /** Attempts whose processes run now. */
   public int runningAttempts() {
     return runningAttempts;
+  }
+
+  /** Runs not yet terminal. */
+  public int liveRuns() {
+    return liveRuns;
+  }
+
+  /** Attempts started since the engine started. */
+  public long attemptsStarted() {
+    return attemptsStarted.get();
   }
 
   private void enqueue(Input input) {
@@ -266,6 +279,7 @@ public final class Engine implements AutoCloseable {
     for (Event event : stored) {
       effect(event);
     }
+    liveRuns = live.size();
   }
 
   private void completeAcks() {
@@ -385,6 +399,7 @@ public final class Engine implements AutoCloseable {
           new AttemptKey(runId, start.stepId(), start.attempt()),
           new Launched(started.pid(), started.pgid(), started.startTicks()));
       runningAttempts++;
+      attemptsStarted.incrementAndGet();
     }
     apply(runId, Decider.decide(runId, state, trigger, clock.now()));
   }
