@@ -40,6 +40,8 @@ public final class TestServer implements AutoCloseable {
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .addService(ServerInterceptors.intercept(service, recorder))
+            // Large enough for the oversized specs that tests send on purpose.
+            .maxInboundMessageSize(64 * 1024 * 1024)
             .build()
             .start();
   }

@@ -4,27 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
-import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
-import com.google.protobuf.util.JsonFormat;
 import com.google.rpc.ErrorInfo;
 import dev.cairn.cli.CliHarness;
 import dev.cairn.cli.ExitCodes;
 import dev.cairn.cli.TestServer;
-import dev.cairn.v1.Attempt;
 import dev.cairn.v1.CancelRunRequest;
 import dev.cairn.v1.CancelRunResponse;
-import dev.cairn.v1.FailureReason;
-import dev.cairn.v1.GetRunRequest;
-import dev.cairn.v1.GetRunResponse;
 import dev.cairn.v1.ListRunsRequest;
 import dev.cairn.v1.ListRunsResponse;
-import dev.cairn.v1.Run;
 import dev.cairn.v1.RunServiceGrpc;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.RunSummary;
-import dev.cairn.v1.StepRun;
-import dev.cairn.v1.StepStatus;
 import dev.cairn.v1.StreamLogsRequest;
 import dev.cairn.v1.StreamLogsResponse;
 import dev.cairn.v1.SubmitRunRequest;
@@ -40,11 +31,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
-/** The commands against a gRPC server on loopback that answers as a test tells it to. */
-class CommandsTest {
+/** The other commands against a gRPC server on loopback that answers as each test tells it to. */
+class ServerCommandsTest {
   @TempDir Path dataDir;
 
   private CliHarness cli(TestServer server) {
@@ -54,166 +43,6 @@ class CommandsTest {
 
   private static Timestamp at(long seconds) {
     return Timestamp.newBuilder().setSeconds(seconds).build();
-  }
-
-  private static final Run RUN =
-      Run.newBuilder()
-          .setRunId("r1")
-          .setName("build")
-          .setStatus(RunStatus.RUN_STATUS_FAILED)
-          .setCreateTime(at(1_767_323_045L))
-          .setEndTime(at(1_767_323_105L))
-          .addSteps(
-              StepRun.newBuilder()
-                  .setStepId("fetch")
-                  .setStatus(StepStatus.STEP_STATUS_SUCCEEDED)
-                  .addAttempts(
-                      Attempt.newBuilder()
-                          .setNumber(1)
-                          .setFinished(true)
-                          .setDuration(Duration.newBuilder().setSeconds(2))))
-          .addSteps(
-              StepRun.newBuilder()
-                  .setStepId("test")
-                  .setStatus(StepStatus.STEP_STATUS_FAILED)
-                  .addAttempts(
-                      Attempt.newBuilder()
-                          .setNumber(1)
-                          .setFinished(true)
-                          .setExitCode(75)
-                          .setFailureReason(FailureReason.FAILURE_REASON_EXIT_CODE)
-                          .setDuration(Duration.newBuilder().setSeconds(1)))
-                  .addAttempts(
-                      Attempt.newBuilder()
-                          .setNumber(2)
-                          .setFinished(true)
-                          .setFailureReason(FailureReason.FAILURE_REASON_TIMEOUT)
-                          .setMessage("ran past 30s")
-                          .setDuration(Duration.newBuilder().setSeconds(30))))
-          .addSteps(
-              StepRun.newBuilder()
-                  .setStepId("deploy")
-                  .setStatus(StepStatus.STEP_STATUS_SKIPPED)
-                  .setSkipCauseStepId("test"))
-          .build();
-
-  private static final class GetRunService extends RunServiceGrpc.RunServiceImplBase {
-    @Override
-    public void getRun(GetRunRequest request, StreamObserver<GetRunResponse> responses) {
-      if (!request.getRunId().equals("r1")) {
-        responses.onError(
-            Status.NOT_FOUND
-                .withDescription("run " + request.getRunId() + " not found")
-                .asRuntimeException());
-        return;
-      }
-      responses.onNext(GetRunResponse.newBuilder().setRun(RUN).build());
-      responses.onCompleted();
-    }
-  }
-
-  @Test
-  void statusSendsTheTokenFromTheDataDirAndPrintsEveryAttempt() throws Exception {
-    Files.writeString(dataDir.resolve("token"), "file-token\n");
-    try (TestServer server = new TestServer(new GetRunService())) {
-      CliHarness.Result result = cli(server).execute("status", "r1");
-
-      assertThat(result.err()).isEmpty();
-      assertThat(result.exit()).isZero();
-      assertThat(server.authorizations()).containsExactly("Bearer file-token");
-      assertThat(result.out().lines().toList())
-          .containsExactly(
-              "run r1  build  FAILED  submitted 2026-01-02 03:04:05  ended 2026-01-02 03:05:05",
-              "STEP    STATUS     ATTEMPT  EXIT  DURATION  DETAIL",
-              "fetch   succeeded  1        0     2.0s",
-              "test    failed     1        75    1.0s      exit code",
-              "        failed     2              30.0s     timeout: ran past 30s",
-              "deploy  skipped    -                        after test");
-    }
-  }
-
-  @Test
-  void statusAsJsonIsTheRunInProtobufJson() throws Exception {
-    try (TestServer server = new TestServer(new GetRunService())) {
-      CliHarness.Result result = cli(server).execute("status", "r1", "-o", "json", "--token", "t");
-
-      assertThat(result.exit()).isZero();
-      assertThat(server.authorizations()).containsExactly("Bearer t");
-      assertThat(result.out()).hasLineCount(1).contains("\"run_id\":\"r1\"");
-      Run.Builder parsed = Run.newBuilder();
-      JsonFormat.parser().merge(result.out(), parsed);
-      assertThat(parsed.build()).isEqualTo(RUN);
-    }
-  }
-
-  @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource({
-    "NOT_FOUND, 4",
-    "INVALID_ARGUMENT, 2",
-    "FAILED_PRECONDITION, 2",
-    "UNAUTHENTICATED, 5",
-    "PERMISSION_DENIED, 5",
-    "UNAVAILABLE, 6",
-    "INTERNAL, 10",
-    "RESOURCE_EXHAUSTED, 10",
-  })
-  void serverErrorsBecomeOneLineAndTheirExitCode(Status.Code code, int exit) throws Exception {
-    RunServiceGrpc.RunServiceImplBase failing =
-        new RunServiceGrpc.RunServiceImplBase() {
-          @Override
-          public void getRun(GetRunRequest request, StreamObserver<GetRunResponse> responses) {
-            responses.onError(
-                Status.fromCode(code).withDescription("told to fail").asRuntimeException());
-          }
-        };
-    try (TestServer server = new TestServer(failing)) {
-      CliHarness.Result result = cli(server).execute("status", "r1");
-
-      assertThat(result.exit()).isEqualTo(exit);
-      assertThat(result.out()).isEmpty();
-      assertThat(result.err()).startsWith("cairn: ").contains("told to fail").hasLineCount(1);
-    }
-  }
-
-  @Test
-  void anUnauthenticatedCallWithoutTokenSaysWhereTokensComeFrom() throws Exception {
-    RunServiceGrpc.RunServiceImplBase refusing =
-        new RunServiceGrpc.RunServiceImplBase() {
-          @Override
-          public void getRun(GetRunRequest request, StreamObserver<GetRunResponse> responses) {
-            responses.onError(
-                Status.UNAUTHENTICATED
-                    .withDescription("missing bearer token")
-                    .asRuntimeException());
-          }
-        };
-    try (TestServer server = new TestServer(refusing)) {
-      CliHarness.Result result = cli(server).execute("status", "r1");
-
-      assertThat(server.authorizations()).containsExactly("");
-      assertThat(result.exit()).isEqualTo(ExitCodes.NOT_AUTHENTICATED);
-      assertThat(result.err())
-          .isEqualTo(
-              "cairn: missing bearer token; no token given: use --token, CAIRN_TOKEN or the file "
-                  + dataDir.resolve("token")
-                  + "\n");
-    }
-  }
-
-  @Test
-  void noServerMeansExitSixWithOneLine() throws Exception {
-    int port;
-    try (var socket = new java.net.ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    CliHarness cli = new CliHarness(Map.of("CAIRN_SERVER", "127.0.0.1:" + port));
-
-    CliHarness.Result result = cli.execute("status", "x");
-
-    assertThat(result.exit()).isEqualTo(ExitCodes.UNREACHABLE);
-    assertThat(result.err())
-        .isEqualTo(
-            "cairn: cannot reach the server at 127.0.0.1:" + port + ": connection refused\n");
   }
 
   @Test
@@ -420,6 +249,38 @@ class CommandsTest {
 
       assertThat(result.exit()).isEqualTo(ExitCodes.NOT_FOUND);
       assertThat(result.err()).isEqualTo("cairn: no step nope in run r1\n");
+    }
+  }
+
+  @Test
+  void aTenMegabyteSpecReachesTheServerWhichStatesTheLimit() throws Exception {
+    List<Integer> sizes = new CopyOnWriteArrayList<>();
+    RunServiceGrpc.RunServiceImplBase limited =
+        new RunServiceGrpc.RunServiceImplBase() {
+          @Override
+          public void submitRun(
+              SubmitRunRequest request, StreamObserver<SubmitRunResponse> responses) {
+            sizes.add(request.getSpec().getSerializedSize());
+            com.google.rpc.Status status =
+                com.google.rpc.Status.newBuilder()
+                    .setCode(Status.Code.INVALID_ARGUMENT.value())
+                    .setMessage("spec is larger than 4 MiB")
+                    .addDetails(
+                        Any.pack(ErrorInfo.newBuilder().setReason("SPEC_TOO_LARGE").build()))
+                    .build();
+            responses.onError(StatusProto.toStatusRuntimeException(status));
+          }
+        };
+    Path big = dataDir.resolve("big.yaml");
+    Files.writeString(big, "steps:\n  - id: a\n    run: '" + "x".repeat(10_500_000) + "'\n");
+    try (TestServer server = new TestServer(limited)) {
+      CliHarness.Result result = cli(server).execute("validate", big.toString(), "-o", "json");
+
+      assertThat(sizes)
+          .singleElement()
+          .satisfies(size -> assertThat(size).isGreaterThan(10_000_000));
+      assertThat(result.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+      assertThat(result.err()).contains("\"reason\":\"SPEC_TOO_LARGE\"").hasLineCount(1);
     }
   }
 }
