@@ -25,6 +25,8 @@ public final class StepTable {
   private final Map<String, Row> rows = new LinkedHashMap<>();
   private RunStatus runStatus = RunStatus.RUN_STATUS_RUNNING;
   private String runName = "";
+  // When the run ended, by the server's clock; durations stop counting there.
+  private Instant endedAt;
 
   /** Folds one event into the table. */
   public void apply(Event event) {
@@ -108,9 +110,18 @@ public final class StepTable {
             "timed out after " + HumanDuration.format(timedOut.getTimeout()));
       }
       case RUN_CANCEL_REQUESTED -> runStatus = RunStatus.RUN_STATUS_CANCELLING;
-      case RUN_SUCCEEDED -> runStatus = RunStatus.RUN_STATUS_SUCCEEDED;
-      case RUN_FAILED -> runStatus = RunStatus.RUN_STATUS_FAILED;
-      case RUN_CANCELLED -> runStatus = RunStatus.RUN_STATUS_CANCELLED;
+      case RUN_SUCCEEDED -> {
+        runStatus = RunStatus.RUN_STATUS_SUCCEEDED;
+        endedAt = time;
+      }
+      case RUN_FAILED -> {
+        runStatus = RunStatus.RUN_STATUS_FAILED;
+        endedAt = time;
+      }
+      case RUN_CANCELLED -> {
+        runStatus = RunStatus.RUN_STATUS_CANCELLED;
+        endedAt = time;
+      }
       case PAYLOAD_NOT_SET -> {
         // A kind of event this client does not know changes nothing it can show.
       }
@@ -124,14 +135,15 @@ public final class StepTable {
 
   /**
    * The table's lines: a title, then a header and one row per step. A running attempt's duration is
-   * its time so far at {@code now}.
+   * its time so far at {@code now}, or until the run's end once it has ended.
    */
   public List<String> lines(Instant now) {
+    Instant until = endedAt != null ? endedAt : now;
     TextTable table = new TextTable("STEP", "STATUS", "ATTEMPT", "DURATION", "NOTE");
     for (Map.Entry<String, Row> entry : rows.entrySet()) {
       Row row = entry.getValue();
       Duration shown =
-          row.started() != null ? Duration.between(row.started(), now) : row.duration();
+          row.started() != null ? Duration.between(row.started(), until) : row.duration();
       table.row(
           entry.getKey(),
           Names.of(row.status()),
