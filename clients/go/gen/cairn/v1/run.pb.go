@@ -179,6 +179,9 @@ const (
 	FailureReason_FAILURE_REASON_OUTPUT_LIMIT FailureReason = 5
 	// The server stopped or crashed while the attempt ran; its processes were killed.
 	FailureReason_FAILURE_REASON_LOST FailureReason = 6
+	// The server shut down and stopped the attempt; it is attempted again after the restart,
+	// without counting against max_attempts.
+	FailureReason_FAILURE_REASON_INTERRUPTED FailureReason = 7
 )
 
 // Enum value maps for FailureReason.
@@ -191,6 +194,7 @@ var (
 		4: "FAILURE_REASON_SPAWN_ERROR",
 		5: "FAILURE_REASON_OUTPUT_LIMIT",
 		6: "FAILURE_REASON_LOST",
+		7: "FAILURE_REASON_INTERRUPTED",
 	}
 	FailureReason_value = map[string]int32{
 		"FAILURE_REASON_UNSPECIFIED":  0,
@@ -200,6 +204,7 @@ var (
 		"FAILURE_REASON_SPAWN_ERROR":  4,
 		"FAILURE_REASON_OUTPUT_LIMIT": 5,
 		"FAILURE_REASON_LOST":         6,
+		"FAILURE_REASON_INTERRUPTED":  7,
 	}
 )
 
@@ -620,7 +625,7 @@ const file_cairn_v1_run_proto_rawDesc = "" +
 	"\x15STEP_STATUS_SUCCEEDED\x10\x04\x12\x16\n" +
 	"\x12STEP_STATUS_FAILED\x10\x05\x12\x17\n" +
 	"\x13STEP_STATUS_SKIPPED\x10\x06\x12\x19\n" +
-	"\x15STEP_STATUS_CANCELLED\x10\a*\xde\x01\n" +
+	"\x15STEP_STATUS_CANCELLED\x10\a*\xfe\x01\n" +
 	"\rFailureReason\x12\x1e\n" +
 	"\x1aFAILURE_REASON_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18FAILURE_REASON_EXIT_CODE\x10\x01\x12\x19\n" +
@@ -628,7 +633,8 @@ const file_cairn_v1_run_proto_rawDesc = "" +
 	"\x16FAILURE_REASON_TIMEOUT\x10\x03\x12\x1e\n" +
 	"\x1aFAILURE_REASON_SPAWN_ERROR\x10\x04\x12\x1f\n" +
 	"\x1bFAILURE_REASON_OUTPUT_LIMIT\x10\x05\x12\x17\n" +
-	"\x13FAILURE_REASON_LOST\x10\x06BV\n" +
+	"\x13FAILURE_REASON_LOST\x10\x06\x12\x1e\n" +
+	"\x1aFAILURE_REASON_INTERRUPTED\x10\aBV\n" +
 	"\fdev.cairn.v1B\bRunProtoP\x01Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1b\x06proto3"
 
 var (

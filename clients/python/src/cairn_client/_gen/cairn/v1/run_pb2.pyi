@@ -41,6 +41,7 @@ class FailureReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     FAILURE_REASON_SPAWN_ERROR: _ClassVar[FailureReason]
     FAILURE_REASON_OUTPUT_LIMIT: _ClassVar[FailureReason]
     FAILURE_REASON_LOST: _ClassVar[FailureReason]
+    FAILURE_REASON_INTERRUPTED: _ClassVar[FailureReason]
 RUN_STATUS_UNSPECIFIED: RunStatus
 RUN_STATUS_RUNNING: RunStatus
 RUN_STATUS_CANCELLING: RunStatus
@@ -62,6 +63,7 @@ FAILURE_REASON_TIMEOUT: FailureReason
 FAILURE_REASON_SPAWN_ERROR: FailureReason
 FAILURE_REASON_OUTPUT_LIMIT: FailureReason
 FAILURE_REASON_LOST: FailureReason
+FAILURE_REASON_INTERRUPTED: FailureReason
 
 class Run(_message.Message):
     __slots__ = ("run_id", "name", "status", "spec", "request_id", "create_time", "end_time", "steps", "last_seq", "principal")

@@ -200,6 +200,27 @@ final class ServerProcess implements AutoCloseable {
     launch();
   }
 
+  /** Starts the server again after it was killed or stopped. */
+  void relaunch() {
+    launch();
+  }
+
+  /** Sends SIGTERM and returns how long the process took to exit. */
+  java.time.Duration terminate() throws InterruptedException {
+    closeChannel();
+    long start = System.nanoTime();
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+      throw new IllegalStateException("server did not exit within 60 s of SIGTERM");
+    }
+    return java.time.Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  boolean alive() {
+    return process != null && process.isAlive();
+  }
+
   private synchronized void closeChannel() {
     if (channel != null) {
       channel.shutdownNow();

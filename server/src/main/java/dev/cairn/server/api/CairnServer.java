@@ -7,7 +7,6 @@ import dev.cairn.server.runtime.Engine;
 import dev.cairn.server.runtime.EngineSettings;
 import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.store.EventStore;
-import dev.cairn.server.store.SqliteEventStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -55,7 +54,7 @@ public class CairnServer {
     refuseInsecureBind();
     dataDirectory = DataDirectory.open(config.dataDir());
     token = dataDirectory.token();
-    store = SqliteEventStore.open(dataDirectory.database());
+    store = StoreReport.open(dataDirectory.database());
     supervisor = new ProcessSupervisor(config.stopGrace());
     broadcaster = new EventBroadcaster();
     int cores = Runtime.getRuntime().availableProcessors();
@@ -68,7 +67,19 @@ public class CairnServer {
             config.stopGrace(),
             new SpecLimits(config.maxSpecBytes(), config.maxSteps()),
             baseEnvironment());
-    engine = new Engine(store, supervisor, EngineClock.system(), settings, broadcaster);
+    engine =
+        new Engine(
+            store,
+            supervisor,
+            EngineClock.system(),
+            settings,
+            broadcaster,
+            failure -> {
+              // An fsync or I/O error: this process can no longer trust the file. Exit at once;
+              // the parent-death signal takes the running steps with us, and the next start
+              // recovers every unfinished attempt from the log.
+              Runtime.getRuntime().halt(70);
+            });
     engine.start();
     try {
       if (!engine.awaitReady(Duration.ofMinutes(10))) {

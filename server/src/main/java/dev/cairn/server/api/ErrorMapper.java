@@ -8,6 +8,7 @@ import dev.cairn.server.runtime.EngineStoppedException;
 import dev.cairn.server.runtime.RunNotFoundException;
 import dev.cairn.server.runtime.StoreUnavailableException;
 import dev.cairn.server.store.StoreException;
+import dev.cairn.server.store.StoreFullException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.concurrent.CompletionException;
@@ -37,6 +38,14 @@ final class ErrorMapper {
     }
     if (cause instanceof IllegalArgumentException invalid) {
       return status(Code.INVALID_ARGUMENT, "INVALID_REQUEST", invalid.getMessage(), "");
+    }
+    if (cause instanceof StoreUnavailableException
+        && cause.getCause() instanceof StoreFullException) {
+      return status(
+          Code.RESOURCE_EXHAUSTED,
+          "STORE_FULL",
+          "the disk holding the event store is full; nothing was recorded, try again later",
+          "");
     }
     if (cause instanceof StoreUnavailableException || cause instanceof StoreException) {
       LOG.warn("store failure answered as UNAVAILABLE: " + cause.getMessage());

@@ -63,6 +63,8 @@ public final class Decider {
       onTimeout(out, due);
     } else if (trigger instanceof Trigger.AttemptLost lost) {
       onLost(out, lost);
+    } else if (trigger instanceof Trigger.AttemptInterrupted interrupted) {
+      onInterrupted(out, interrupted);
     } else if (trigger instanceof Trigger.Cancel cancel) {
       onCancel(out, cancel);
     }
@@ -219,6 +221,40 @@ public final class Decider {
     afterFailure(out, lost.stepId(), lost.attempt(), FailureReason.FAILURE_REASON_LOST, 0);
   }
 
+  private static void onInterrupted(Emitter out, Trigger.AttemptInterrupted interrupted) {
+    StepState step = out.state().step(interrupted.stepId());
+    if (!isCurrent(step, interrupted.attempt())) {
+      return;
+    }
+    if (out.state().stopping()) {
+      out.emit(
+          e ->
+              e.setStepCancelled(
+                  StepCancelled.newBuilder()
+                      .setStepId(interrupted.stepId())
+                      .setAttempt(interrupted.attempt())));
+      skipDownstream(out, interrupted.stepId());
+      return;
+    }
+    out.emit(
+        e ->
+            e.setStepFailed(
+                StepFailed.newBuilder()
+                    .setStepId(interrupted.stepId())
+                    .setAttempt(interrupted.attempt())
+                    .setReason(FailureReason.FAILURE_REASON_INTERRUPTED)
+                    .setMessage("the server shut down and stopped the attempt")
+                    .setDuration(Times.duration(interrupted.duration()))));
+    out.emit(
+        e ->
+            e.setStepRetryScheduled(
+                StepRetryScheduled.newBuilder()
+                    .setStepId(interrupted.stepId())
+                    .setNextAttempt(interrupted.attempt() + 1)
+                    .setDueTime(Times.timestamp(out.now()))
+                    .setBackoff(Times.duration(Duration.ZERO))));
+  }
+
   private static void onCancel(Emitter out, Trigger.Cancel cancel) {
     if (out.state().cancelRequested()) {
       return;
@@ -243,8 +279,9 @@ public final class Decider {
     RunState state = out.state();
     int position = state.plan().indexOf(stepId);
     RetryPolicy policy = state.plan().retry(position);
-    if (attempt < Backoff.maxAttempts(policy) && retryable(policy, reason, exitCode)) {
-      Duration backoff = Backoff.delay(policy, state.runId(), stepId, attempt);
+    int counted = countedAttempts(state.step(position));
+    if (counted < Backoff.maxAttempts(policy) && retryable(policy, reason, exitCode)) {
+      Duration backoff = Backoff.delay(policy, state.runId(), stepId, counted);
       Instant due = out.now().plus(backoff);
       out.emit(
           e ->
@@ -272,6 +309,17 @@ public final class Decider {
         }
       }
     }
+  }
+
+  /** Attempts that count against max_attempts: all but those a server shutdown interrupted. */
+  private static int countedAttempts(StepState step) {
+    int counted = 0;
+    for (AttemptRecord attempt : step.attempts()) {
+      if (attempt.failureReason() != FailureReason.FAILURE_REASON_INTERRUPTED) {
+        counted++;
+      }
+    }
+    return counted;
   }
 
   private static boolean retryable(RetryPolicy policy, FailureReason reason, int exitCode) {

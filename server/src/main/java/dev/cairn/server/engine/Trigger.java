@@ -45,6 +45,12 @@ public sealed interface Trigger {
   /** An attempt found running at recovery was killed: its outcome is unknown. */
   record AttemptLost(String stepId, int attempt, String message) implements Trigger {}
 
+  /**
+   * The server is shutting down and stopped an attempt. It did not fail on its own, so it is
+   * attempted again after the restart without counting against max_attempts.
+   */
+  record AttemptInterrupted(String stepId, int attempt, Duration duration) implements Trigger {}
+
   /** A client asked to cancel the run. */
   record Cancel(String reason, String principal) implements Trigger {}
 }

@@ -26,11 +26,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -56,7 +58,12 @@ public final class Engine implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final Thread thread;
   private final CountDownLatch ready = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Consumer<RuntimeException> onFatal;
+  private final StraySweeper sweeper;
+  private final Set<String> liveMarkers = ConcurrentHashMap.newKeySet();
   private volatile boolean running = true;
+  private volatile boolean accepting = true;
 
   // Owned by the engine thread only.
   private final Map<String, RunState> live = new LinkedHashMap<>();
@@ -65,6 +72,9 @@ public final class Engine implements AutoCloseable {
   private final List<Event> pending = new ArrayList<>();
   private final List<Ack> acks = new ArrayList<>();
   private final Map<String, String> batchRequests = new HashMap<>();
+  private final List<Input> passInputs = new ArrayList<>();
+  private boolean storeFull;
+  private boolean shuttingDown;
   private volatile int runningAttempts;
   private volatile int liveRuns;
   private final java.util.concurrent.atomic.AtomicLong attemptsStarted =
@@ -75,7 +85,9 @@ public final class Engine implements AutoCloseable {
       ProcessSupervisor supervisor,
       EngineClock clock,
       EngineSettings settings,
-      EventBroadcaster broadcaster) {
+      EventBroadcaster broadcaster,
+      Consumer<RuntimeException> onFatal) {
+    this.onFatal = onFatal;
     this.store = store;
     this.supervisor = supervisor;
     this.clock = clock;
@@ -85,6 +97,8 @@ public final class Engine implements AutoCloseable {
         new ScheduledThreadPoolExecutor(1, runnable -> daemon(runnable, "cairn-timers"));
     executor.setRemoveOnCancelPolicy(true);
     this.timers = executor;
+    this.sweeper = new StraySweeper(supervisor, settings.markerPrefix(), () -> liveMarkers);
+    sweeper.start(executor);
     this.thread = new Thread(this::loop, "cairn-engine");
   }
 
@@ -153,10 +167,18 @@ public final class Engine implements AutoCloseable {
   }
 
   private void enqueue(Input input) {
-    if (!running) {
+    boolean clientCommand = input instanceof Input.Submit || input instanceof Input.Cancel;
+    if (!running || (clientCommand && !accepting)) {
       throw new EngineStoppedException();
     }
     inbox.add(input);
+  }
+
+  /**
+   * Markers of the attempts this engine supervises now; any other process of the store is stray.
+   */
+  public Set<String> liveMarkers() {
+    return java.util.Collections.unmodifiableSet(liveMarkers);
   }
 
   private void loop() {
@@ -178,11 +200,21 @@ public final class Engine implements AutoCloseable {
           batch.add(first);
           inbox.drainTo(batch, MAX_BATCH);
         }
+        passInputs.clear();
         for (Input input : batch) {
+          passInputs.add(input);
           handle(input);
         }
         commit();
-        startReadyAttempts();
+        if (shuttingDown) {
+          if (processes.isEmpty() && pending.isEmpty()) {
+            running = false;
+          }
+          continue;
+        }
+        if (!storeFull) {
+          startReadyAttempts();
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -191,13 +223,21 @@ public final class Engine implements AutoCloseable {
       }
     }
     failOutstanding(new EngineStoppedException());
+    stopped.countDown();
   }
 
   private void handle(Input input) {
     Instant now = clock.now();
+    if (input instanceof Input.Shutdown) {
+      beginShutdown();
+      return;
+    }
     if (input instanceof Input.Submit submit) {
       String duplicate =
-          submit.requestId().isEmpty() ? null : batchRequests.get(submit.requestId());
+          submit.requestId().isEmpty()
+              ? null
+              : batchRequests.getOrDefault(
+                  submit.requestId(), store.runIdForRequest(submit.requestId()).orElse(null));
       if (duplicate != null) {
         acks.add(
             new Ack(
@@ -237,12 +277,19 @@ public final class Engine implements AutoCloseable {
       RunStatus status = decision.state().status();
       acks.add(new Ack(() -> cancel.future().complete(status), cancel.future()));
     } else if (input instanceof Input.Fire fire) {
-      if (fire.trigger() instanceof Trigger.AttemptExited exited) {
+      Trigger trigger = fire.trigger();
+      if (trigger instanceof Trigger.AttemptExited exited) {
         forget(fire.runId(), exited.stepId(), exited.attempt());
+        boolean clean = exited.exitCode() == 0 && exited.signal() == 0;
+        if (shuttingDown && !clean) {
+          // Stopped by the shutdown, not failed on its own: retried after the restart.
+          trigger =
+              new Trigger.AttemptInterrupted(exited.stepId(), exited.attempt(), exited.duration());
+        }
       }
       RunState state = live.get(fire.runId());
       if (state != null) {
-        apply(fire.runId(), Decider.decide(fire.runId(), state, fire.trigger(), now));
+        apply(fire.runId(), Decider.decide(fire.runId(), state, trigger, now));
       }
     }
     // Input.Wakeup needs no decision: the scheduling pass after it starts due retries.
@@ -289,6 +336,16 @@ public final class Engine implements AutoCloseable {
     acks.clear();
   }
 
+  /** Puts this pass's internal work back, to be decided again after a pause. */
+  private void retryLater() {
+    for (Input input : passInputs) {
+      if (input instanceof Input.Fire || input instanceof Input.Wakeup) {
+        timers.schedule(() -> inbox.add(input), 1, TimeUnit.SECONDS);
+      }
+    }
+    timers.schedule(() -> inbox.add(new Input.Wakeup()), 1, TimeUnit.SECONDS);
+  }
+
   private void rollBack(RuntimeException cause) {
     Set<String> touched = new HashSet<>();
     for (Event event : pending) {
@@ -320,8 +377,10 @@ public final class Engine implements AutoCloseable {
               boolean recorded =
                   step != null && step.isRunning() && step.attempt() == key.attempt();
               if (!recorded) {
-                supervisor.kill(
-                    entry.getValue(), settings.marker(key.runId(), key.stepId(), key.attempt()));
+                String marker = settings.marker(key.runId(), key.stepId(), key.attempt());
+                supervisor.kill(entry.getValue(), marker);
+                liveMarkers.remove(marker);
+                stopsSent.remove(key);
               }
               return !recorded;
             });
@@ -392,6 +451,9 @@ public final class Engine implements AutoCloseable {
   private void launch(String runId, Scheduler.Start start) {
     RunState state = live.get(runId);
     AttemptLauncher launcher = new AttemptLauncher(settings, supervisor);
+    String marker = settings.marker(runId, start.stepId(), start.attempt());
+    // Registered before the process exists, so the stray sweep never mistakes it for a leftover.
+    liveMarkers.add(marker);
     Trigger trigger =
         launcher.launch(state, start, exited -> enqueue(new Input.Fire(runId, exited)));
     if (trigger instanceof Trigger.AttemptStarted started) {
@@ -400,6 +462,8 @@ public final class Engine implements AutoCloseable {
           new Launched(started.pid(), started.pgid(), started.startTicks()));
       runningAttempts++;
       attemptsStarted.incrementAndGet();
+    } else {
+      liveMarkers.remove(marker);
     }
     apply(runId, Decider.decide(runId, state, trigger, clock.now()));
   }
@@ -411,6 +475,27 @@ public final class Engine implements AutoCloseable {
       runningAttempts--;
     }
     stopsSent.remove(key);
+    liveMarkers.remove(settings.marker(runId, stepId, attempt));
+    sweeper.markDirty();
+  }
+
+  /**
+   * Graceful shutdown, on the engine thread: no new attempt starts, every running attempt is
+   * stopped (SIGTERM to its group, the grace period, SIGKILL), and each is recorded as interrupted
+   * once its group is gone, so the next start attempts it again.
+   */
+  private void beginShutdown() {
+    shuttingDown = true;
+    for (Map.Entry<AttemptKey, Launched> entry : processes.entrySet()) {
+      AttemptKey key = entry.getKey();
+      if (stopsSent.add(key)) {
+        supervisor.stop(
+            entry.getValue(), settings.marker(key.runId(), key.stepId(), key.attempt()));
+      }
+    }
+    if (processes.isEmpty()) {
+      running = false;
+    }
   }
 
   private void recover() {
@@ -431,15 +516,26 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Stops the engine thread and kills every running attempt. Their StepStarted stays the last fact
-   * in the log, so the next start records them as LOST and retries them.
+   * Shuts down gracefully: refuses new client work, stops every running attempt and records it as
+   * interrupted, then ends the engine thread. Waits at most the stop grace period plus a second;
+   * anything still running after that is killed, and its StepStarted stays the last fact in the
+   * log, so the next start records it as LOST.
    */
   @Override
   public void close() {
+    accepting = false;
+    if (running && thread.isAlive()) {
+      inbox.add(new Input.Shutdown());
+      try {
+        stopped.await(settings.stopGrace().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     running = false;
     thread.interrupt();
     try {
-      thread.join(10_000);
+      thread.join(2_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

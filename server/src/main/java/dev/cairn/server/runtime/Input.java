@@ -35,6 +35,9 @@ sealed interface Input {
   /** A trigger for one run: a process exit, a start, a timeout. */
   record Fire(String runId, Trigger trigger) implements Input {}
 
+  /** The server is shutting down: stop every attempt and record it as interrupted. */
+  record Shutdown() implements Input {}
+
   /** A retry became due: run a scheduling pass. */
   record Wakeup() implements Input {}
 }

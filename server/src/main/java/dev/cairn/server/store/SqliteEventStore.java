@@ -176,9 +176,13 @@ public final class SqliteEventStore implements EventStore {
     } catch (RuntimeException ignored) {
       // SQLite rolls back by itself after some errors; the original failure is what matters.
     }
-    writeFailure =
-        new StoreException(
-            "could not " + what + " in " + databaseFile + ": " + cause.getMessage(), cause);
+    String message = "could not " + what + " in " + databaseFile + ": " + cause.getMessage();
+    if (StoreFullException.isDiskFull(cause)) {
+      // A full disk leaves nothing half-written: SQLite rolled the transaction back whole, so
+      // the store stays usable and the same append can succeed once space returns.
+      return new StoreFullException(message, cause);
+    }
+    writeFailure = new StoreException(message, cause);
     return writeFailure;
   }
 

@@ -220,4 +220,19 @@ class DeciderTest {
     assertThat(run.startReady(0)).as("no global slot").isEmpty();
     assertThat(run.startReady(10)).hasSize(1);
   }
+
+  @Test
+  void interruptedAttemptIsRetriedAtOnceWithoutUsingTheBudget() {
+    run.submitted(spec(step("a")));
+    run.startReady(1);
+    run.when(new Trigger.AttemptInterrupted("a", 1, Duration.ofMillis(7)));
+    assertThat(run.decidedTypes()).containsExactly(STEP_FAILED, STEP_RETRY_SCHEDULED);
+    assertThat(run.decided.get(0).getStepFailed().getReason())
+        .isEqualTo(FailureReason.FAILURE_REASON_INTERRUPTED);
+    assertThat(run.startReady(1)).containsExactly(new Scheduler.Start("a", 2));
+    run.exited("a", 2, 1);
+    assertThat(run.decidedTypes())
+        .as("one attempt allowed, and the interrupted one did not count: this failure is final")
+        .containsExactly(STEP_FAILED, RUN_FAILED);
+  }
 }
