@@ -1,0 +1,95 @@
+package dev.cairn.it;
+
+import static dev.cairn.it.Specs.shell;
+import static dev.cairn.it.Specs.workflow;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.v1.CancelRunRequest;
+import dev.cairn.v1.Event;
+import dev.cairn.v1.FailureReason;
+import dev.cairn.v1.Run;
+import dev.cairn.v1.RunStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Acknowledged cancels survive a crash; SIGTERM stops steps and they are retried after restart. */
+class CrashRecoveryIT {
+  @TempDir Path dataDir;
+
+  @Test
+  void cancelAcknowledgedThenKillNineEndsCancelledAfterRestart() {
+    // The step ignores SIGTERM, so its processes are still alive (in the grace period) when the
+    // server dies right after acknowledging the cancel.
+    ServerProcess server = ServerProcess.start(dataDir, "-Dcairn.stop-grace=30s");
+    try {
+      Runs runs = new Runs(server);
+      String runId =
+          runs.submit(
+              workflow(
+                  "cancel-crash",
+                  shell("stubborn", "trap '' TERM; sleep 1000 & wait; sleep 1000"),
+                  shell("later", "true", "stubborn")));
+      runs.awaitStatus(
+          runId, run -> run.getSteps(0).getAttemptsCount() == 1, Duration.ofSeconds(30));
+      String marker = ProcScan.runMarker(dataDir, runId);
+      List<Long> pids = ProcScan.withEnvironment(marker);
+      assertThat(pids).isNotEmpty();
+
+      var status = server.stub().cancelRun(CancelRunRequest.newBuilder().setRunId(runId).build());
+      assertThat(status.getStatus()).isEqualTo(RunStatus.RUN_STATUS_CANCELLING);
+      server.kill9();
+      assertThat(ProcScan.withEnvironment(marker)).as("still alive after the crash").isNotEmpty();
+
+      server.relaunch();
+      Run run = runs.awaitStatus(runId, Runs::terminal, Duration.ofSeconds(30));
+      assertThat(run.getStatus()).isEqualTo(RunStatus.RUN_STATUS_CANCELLED);
+      assertThat(ProcScan.withEnvironment(marker)).isEmpty();
+      pids.forEach(pid -> assertThat(ProcScan.alive(pid)).as("pid %d", pid).isFalse());
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
+  void sigtermStopsStepsWithinTheGraceAndTheyRunAgainAfterRestart() throws Exception {
+    ServerProcess server = ServerProcess.start(dataDir, "-Dcairn.stop-grace=2s");
+    try {
+      Runs runs = new Runs(server);
+      String runId =
+          runs.submit(
+              workflow(
+                  "graceful",
+                  shell("polite", "if [ \"$CAIRN_ATTEMPT\" = 1 ]; then sleep 1000; fi"),
+                  shell(
+                      "stubborn",
+                      "if [ \"$CAIRN_ATTEMPT\" = 1 ]; then trap '' TERM; sleep 1000"
+                          + " & wait; sleep 1000; fi")));
+      runs.awaitStatus(
+          runId,
+          run -> run.getSteps(0).getAttemptsCount() == 1 && run.getSteps(1).getAttemptsCount() == 1,
+          Duration.ofSeconds(30));
+      String marker = ProcScan.runMarker(dataDir, runId);
+
+      Duration took = server.terminate();
+      assertThat(took).isLessThanOrEqualTo(Duration.ofSeconds(2 + 1));
+      assertThat(ProcScan.withEnvironment(marker)).isEmpty();
+
+      server.relaunch();
+      Run run = runs.awaitStatus(runId, Runs::terminal, Duration.ofSeconds(30));
+      assertThat(run.getStatus()).isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);
+      for (var step : run.getStepsList()) {
+        assertThat(step.getAttemptsCount()).isEqualTo(2);
+        assertThat(step.getAttempts(0).getFailureReason())
+            .isEqualTo(FailureReason.FAILURE_REASON_INTERRUPTED);
+      }
+      List<Event> all = runs.all();
+      History.assertGapFree(all);
+      History.assertNoOverlappingAttempts(all);
+    } finally {
+      server.close();
+    }
+  }
+}
