@@ -14,28 +14,12 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every RPC, streaming ones included, needs the bearer token. */
-class AuthIT {
-  @TempDir static Path dataDir;
-  static ServerProcess server;
-
-  @BeforeAll
-  static void start() {
-    server = ServerProcess.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class AuthIT extends SharedServer {
 
   private static final List<Consumer<RunServiceGrpc.RunServiceBlockingStub>> CALLS =
       List.of(

@@ -12,29 +12,13 @@ import dev.cairn.v1.WorkflowSpec;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Invalid specs are refused with INVALID_ARGUMENT naming the problem, and write no event. */
-class BadInputIT {
-  @TempDir static Path dataDir;
-  static ServerProcess server;
-
-  @BeforeAll
-  static void start() {
-    server = ServerProcess.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class BadInputIT extends SharedServer {
 
   static Stream<Arguments> badSpecs() {
     return Stream.of(
@@ -62,7 +46,6 @@ class BadInputIT {
   @ParameterizedTest(name = "{1}")
   @MethodSource("badSpecs")
   void refusedWithInvalidArgumentAndNoEvent(WorkflowSpec spec, String reason, String mention) {
-    Runs runs = new Runs(server);
     int eventsBefore = runs.all().size();
     StatusRuntimeException error =
         catchThrowableOfType(

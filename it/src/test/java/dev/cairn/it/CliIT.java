@@ -25,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,22 +33,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 /** The CLI against a real server: in-process through CommandLine.execute, and as processes. */
-class CliIT {
+class CliIT extends SharedServer {
   private static final Path REPO = Path.of(System.getProperty("cairn.repo"));
   private static final Path CLI_JAR = Path.of(System.getProperty("cairn.cli.jar"));
-  @TempDir static Path dataDir;
   @TempDir static Path work;
-  static ServerProcess server;
-
-  @BeforeAll
-  static void start() {
-    server = ServerProcess.start(dataDir, "-Dcairn.stop-grace=2s");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   record Result(int exitCode, String out, String err) {}
 
@@ -117,7 +103,6 @@ class CliIT {
     Path runOutput = work.resolve("run.out");
     Process run = cliProcess(runOutput, "run", workflow.toString());
     try {
-      Runs runs = new Runs(server);
       String runId = awaitRunNamed("cancel-me");
       runs.awaitStatus(runId, r -> r.getSteps(0).getAttemptsCount() == 1, Duration.ofSeconds(30));
       String marker = ProcScan.runMarker(dataDir, runId);
@@ -197,12 +182,12 @@ class CliIT {
       throws Exception {
     Path file = work.resolve(name + ".yaml");
     Files.writeString(file, yaml, StandardCharsets.UTF_8);
-    int eventsBefore = new Runs(server).all().size();
+    int eventsBefore = runs.all().size();
     Result result = cli("submit", file.toString());
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains(mention);
     assertThat(result.err().strip().lines()).hasSize(1);
     assertThat(result.err()).doesNotContain("Exception").doesNotContain("\tat ");
-    assertThat(new Runs(server).all()).hasSize(eventsBefore);
+    assertThat(runs.all()).hasSize(eventsBefore);
   }
 }

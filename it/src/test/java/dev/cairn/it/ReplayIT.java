@@ -5,13 +5,11 @@ import static dev.cairn.it.Specs.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.v1.CancelRunRequest;
-import dev.cairn.v1.Event;
 import dev.cairn.v1.Run;
 import dev.cairn.v1.StepSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +52,7 @@ class ReplayIT {
         runs.follow(id);
         before.put(id, runs.get(id));
       }
-      assertGapFree(runs.all());
+      History.assertGapFree(runs.all());
     }
     try (ServerProcess server = ServerProcess.start(dataDir)) {
       Runs runs = new Runs(server);
@@ -62,18 +60,7 @@ class ReplayIT {
         assertThat(Runs.terminal(entry.getValue())).isTrue();
         assertThat(runs.get(entry.getKey())).isEqualTo(entry.getValue());
       }
-      assertGapFree(runs.all());
-    }
-  }
-
-  static void assertGapFree(List<Event> all) {
-    assertThat(all).isNotEmpty();
-    Map<String, Long> perRun = new HashMap<>();
-    for (int i = 0; i < all.size(); i++) {
-      Event event = all.get(i);
-      assertThat(event.getGlobalSeq()).isEqualTo(i + 1);
-      long expected = perRun.merge(event.getRunId(), 1L, Long::sum);
-      assertThat(event.getRunSeq()).isEqualTo(expected);
+      History.assertGapFree(runs.all());
     }
   }
 }

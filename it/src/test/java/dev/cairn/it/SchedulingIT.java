@@ -10,32 +10,14 @@ import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.StepStatus;
 import dev.cairn.v1.WorkflowSpec;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Retries, concurrency limits and timeouts, observed through the events of real runs. */
-class SchedulingIT {
-  @TempDir static Path dataDir;
-  static ServerProcess server;
-  static Runs runs;
-
-  @BeforeAll
-  static void start() {
-    server = ServerProcess.start(dataDir, "-Dcairn.stop-grace=2s");
-    runs = new Runs(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class SchedulingIT extends SharedServer {
 
   private static List<Event> ofType(List<Event> events, Event.PayloadCase type) {
     return events.stream().filter(e -> e.getPayloadCase() == type).toList();

@@ -8,33 +8,16 @@ import dev.cairn.v1.Event;
 import dev.cairn.v1.WatchEventsRequest;
 import dev.cairn.v1.WatchEventsResponse;
 import io.grpc.Context;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** WatchEvents resumes after a disconnect with no gap and no duplicate. */
-class WatchResumeIT {
-  @TempDir static Path dataDir;
-  static ServerProcess server;
-
-  @BeforeAll
-  static void start() {
-    server = ServerProcess.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class WatchResumeIT extends SharedServer {
 
   @Test
   void reconnectWithAfterSeqContinuesExactlyWhereTheClientLeftOff() throws Exception {
-    Runs runs = new Runs(server);
     String runId =
         runs.submit(
             workflow(
@@ -88,7 +71,6 @@ class WatchResumeIT {
 
   @Test
   void allRunsStreamResumesOnTheGlobalSequence() {
-    Runs runs = new Runs(server);
     String a = runs.submit(workflow("global-a", shell("x", "true")));
     String b = runs.submit(workflow("global-b", shell("y", "true")));
     runs.follow(a);

@@ -141,13 +141,7 @@ public final class Decider {
       return;
     }
     if (out.state().stopping()) {
-      out.emit(
-          e ->
-              e.setStepCancelled(
-                  StepCancelled.newBuilder()
-                      .setStepId(exited.stepId())
-                      .setAttempt(exited.attempt())));
-      skipDownstream(out, exited.stepId());
+      cancelAttempt(out, exited.stepId(), exited.attempt());
       return;
     }
     StepFailed.Builder failure =
@@ -203,11 +197,7 @@ public final class Decider {
       return;
     }
     if (out.state().stopping()) {
-      out.emit(
-          e ->
-              e.setStepCancelled(
-                  StepCancelled.newBuilder().setStepId(lost.stepId()).setAttempt(lost.attempt())));
-      skipDownstream(out, lost.stepId());
+      cancelAttempt(out, lost.stepId(), lost.attempt());
       return;
     }
     out.emit(
@@ -227,13 +217,7 @@ public final class Decider {
       return;
     }
     if (out.state().stopping()) {
-      out.emit(
-          e ->
-              e.setStepCancelled(
-                  StepCancelled.newBuilder()
-                      .setStepId(interrupted.stepId())
-                      .setAttempt(interrupted.attempt())));
-      skipDownstream(out, interrupted.stepId());
+      cancelAttempt(out, interrupted.stepId(), interrupted.attempt());
       return;
     }
     out.emit(
@@ -271,6 +255,13 @@ public final class Decider {
             e -> e.setStepCancelled(StepCancelled.newBuilder().setStepId(step.id()).setAttempt(0)));
       }
     }
+  }
+
+  /** A stopped attempt of a cancelled or failing-fast run: the step is CANCELLED. */
+  private static void cancelAttempt(Emitter out, String stepId, int attempt) {
+    out.emit(
+        e -> e.setStepCancelled(StepCancelled.newBuilder().setStepId(stepId).setAttempt(attempt)));
+    skipDownstream(out, stepId);
   }
 
   /** After a recorded failure: schedule a retry when the policy allows, else settle the step. */

@@ -1,11 +1,7 @@
 package dev.cairn.server.store;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Descriptors.Descriptor;
-import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.OneofDescriptor;
-import com.google.protobuf.Duration;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import dev.cairn.v1.Event;
@@ -13,13 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds sample events from the protobuf descriptors, so that a new event type or a new field is
- * covered by the round-trip tests without anyone remembering to add it.
+ * Sample events for the store tests, built from the protobuf descriptors by the shared filler of
+ * the proto module's test-jar, so that a new event type or a new field is covered by the round-trip
+ * tests without anyone remembering to add it.
  */
 final class EventSamples {
-
-  /** Deeper nesting than any event has means a recursive type, which a filler cannot complete. */
-  private static final int MAX_DEPTH = 8;
 
   private EventSamples() {}
 
@@ -38,7 +32,7 @@ final class EventSamples {
   /** The message of one payload field with every field set to a non-default value. */
   static Message fullySet(FieldDescriptor payloadField) {
     Message.Builder builder = Event.newBuilder().newBuilderForField(payloadField);
-    fill(builder, 0);
+    dev.cairn.v1.testing.EventSamples.fill(builder, 1, 0);
     return builder.build();
   }
 
@@ -90,70 +84,5 @@ final class EventSamples {
         collectUnset(nested, fieldPath, unset);
       }
     }
-  }
-
-  private static void fill(Message.Builder builder, int depth) {
-    Descriptor type = builder.getDescriptorForType();
-    if (depth > MAX_DEPTH) {
-      throw new IllegalStateException("cannot fill the recursive type " + type.getFullName());
-    }
-    // Well-known types get values that their own rules accept (nanos within range).
-    if (type.equals(Timestamp.getDescriptor())) {
-      builder.mergeFrom(
-          Timestamp.newBuilder().setSeconds(1_767_225_600L).setNanos(123_456_000).build());
-      return;
-    }
-    if (type.equals(Duration.getDescriptor())) {
-      builder.mergeFrom(Duration.newBuilder().setSeconds(93).setNanos(250_000_000).build());
-      return;
-    }
-    for (FieldDescriptor field : type.getFields()) {
-      OneofDescriptor oneof = field.getRealContainingOneof();
-      if (oneof != null && builder.hasOneof(oneof)) {
-        // Only one member of a oneof can hold a value; the first one is set.
-        continue;
-      }
-      if (field.isMapField()) {
-        Message.Builder entry = builder.newBuilderForField(field);
-        for (FieldDescriptor entryField : entry.getDescriptorForType().getFields()) {
-          entry.setField(entryField, value(entry, entryField, depth + 1, 1));
-        }
-        builder.addRepeatedField(field, entry.build());
-      } else if (field.isRepeated()) {
-        builder.addRepeatedField(field, value(builder, field, depth, 1));
-        builder.addRepeatedField(field, value(builder, field, depth, 2));
-      } else {
-        builder.setField(field, value(builder, field, depth, 1));
-      }
-    }
-  }
-
-  /** A non-default value for the field; the ordinal tells repeated elements apart. */
-  private static Object value(
-      Message.Builder parent, FieldDescriptor field, int depth, int ordinal) {
-    int distinct = field.getNumber() * 10 + ordinal;
-    return switch (field.getJavaType()) {
-      case INT -> distinct;
-      case LONG -> distinct * 1_000_003L;
-      case FLOAT -> distinct + 0.5f;
-      case DOUBLE -> distinct + 0.25;
-      case BOOLEAN -> true;
-      case STRING -> field.getName() + "-" + ordinal;
-      case BYTE_STRING -> ByteString.copyFromUtf8(field.getName() + "-" + ordinal);
-      case ENUM -> firstNonZero(field);
-      case MESSAGE -> {
-        Message.Builder nested = parent.newBuilderForField(field);
-        fill(nested, depth + 1);
-        yield nested.build();
-      }
-    };
-  }
-
-  private static EnumValueDescriptor firstNonZero(FieldDescriptor field) {
-    return field.getEnumType().getValues().stream()
-        .filter(value -> value.getNumber() != 0)
-        .findFirst()
-        .orElseThrow(
-            () -> new IllegalStateException(field.getFullName() + " has no non-zero value"));
   }
 }
