@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cairn_client import CairnError, Client, Event, FailureReason, RunStatus
+from cairn_client import CairnError, Client, Event, FailureReason, RunStatus, Unauthenticated
 
 BUILT_IN = {
     "name": "example",
@@ -68,4 +68,11 @@ if __name__ == "__main__":
         sys.exit(main())
     except (CairnError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
+        if isinstance(error, Unauthenticated):
+            # The usual cause: the server was started with --data-dir elsewhere than the
+            # default, so the client did not find its token file.
+            print(
+                "hint: set CAIRN_DATA_DIR to the server's --data-dir, or CAIRN_TOKEN to its token",
+                file=sys.stderr,
+            )
         sys.exit(2)

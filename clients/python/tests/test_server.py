@@ -9,7 +9,7 @@ import grpc
 import pytest
 
 from cairn_client import AsyncClient, Client, FailureReason, InvalidArgument, RunStatus, Unauthenticated
-from cairn_client._gen.cairn.v1 import event_pb2
+from cairn_client._gen.cairn.v1 import event_pb2, run_service_pb2, run_service_pb2_grpc
 
 pytestmark = pytest.mark.server
 
@@ -44,6 +44,19 @@ def test_submit_and_watch_to_succeeded(cairn_server):
     assert run_id in listed
 
 
+def stored_events(server, run_id: str) -> List[event_pb2.Event]:  # type: ignore[no-untyped-def]
+    """A fresh replay of the run's stored events through the bare generated stub.
+
+    It bypasses the client's watch, whose resume logic drops anything at or below the last
+    sequence number it saw, so the replay shows exactly what the server stored.
+    """
+    with grpc.insecure_channel(server.target) as channel:
+        stub = run_service_pb2_grpc.RunServiceStub(channel)
+        request = run_service_pb2.WatchEventsRequest(run_id=run_id, after_seq=0, follow=False)
+        responses = stub.WatchEvents(request, metadata=(("authorization", f"Bearer {server.token}"),))
+        return [response.event for response in responses]
+
+
 def test_watch_across_a_server_restart_delivers_every_event_once_in_order(cairn_server):
     spec = {
         "name": "restart",
@@ -55,28 +68,39 @@ def test_watch_across_a_server_restart_delivers_every_event_once_in_order(cairn_
     with cairn_server.client() as client:
         run_id = client.submit(spec)
         seen: List[event_pb2.Event] = []
-        restarted = False
+        seen_before_restart = 0
         for event in client.watch(run_id):
             seen.append(event)
-            if not restarted and event.WhichOneof("payload") == "step_started":
+            if not seen_before_restart and event.WhichOneof("payload") == "step_started":
                 # The attempt of `sleep 2` is running: restart the server under the open watch.
                 cairn_server.restart()
-                restarted = True
-        replayed = list(client.watch(run_id, follow=False))
+                seen_before_restart = len(seen)
+        run = client.get(run_id)
+    replayed = stored_events(cairn_server, run_id)
 
-    assert restarted
+    assert seen_before_restart, "the run never started a step, so the server was not restarted"
+    # Every event exactly once and in order: per-run seq 1..n with no gap and no repeat,
+    # global seq rising, and the very events the server stored, field for field.
     _assert_gap_free(seen)
+    assert all(event.run_id == run_id for event in seen)
+    global_seqs = [event.global_seq for event in seen]
+    assert global_seqs == sorted(set(global_seqs))
+    _assert_gap_free(replayed)
     assert [event.SerializeToString(deterministic=True) for event in seen] == [
         event.SerializeToString(deterministic=True) for event in replayed
     ]
+    assert run.last_seq == len(seen)
+    assert seen[-1].WhichOneof("payload") == "run_succeeded"
+    # Only the restarted server writes the LOST failure of the interrupted attempt, so the
+    # watch must have resumed across the restart to see it, after the events it had before.
     lost = [
-        event.step_failed
-        for event in seen
+        (index, event.step_failed.step_id, event.step_failed.attempt)
+        for index, event in enumerate(seen)
         if event.WhichOneof("payload") == "step_failed"
         and event.step_failed.reason == FailureReason.Value("FAILURE_REASON_LOST")
     ]
-    assert [(failure.step_id, failure.attempt) for failure in lost] == [("slow", 1)]
-    assert seen[-1].WhichOneof("payload") == "run_succeeded"
+    assert [(step, attempt) for _, step, attempt in lost] == [("slow", 1)]
+    assert lost[0][0] >= seen_before_restart
 
 
 def test_cancel_stops_a_running_run(cairn_server):

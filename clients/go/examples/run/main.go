@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/cairn-run/cairn/clients/go"
@@ -34,6 +36,11 @@ func main() {
 			fmt.Fprintf(os.Stderr, "error: %s (%s)\n", cairnErr.Message, cairnErr.Reason)
 		} else {
 			fmt.Fprintln(os.Stderr, "error:", err)
+		}
+		if status.Code(err) == codes.Unauthenticated {
+			// The usual cause: the server was started with --data-dir elsewhere than the
+			// default, so the client did not find its token file.
+			fmt.Fprintln(os.Stderr, "hint: set CAIRN_DATA_DIR to the server's --data-dir, or CAIRN_TOKEN to its token")
 		}
 		os.Exit(2)
 	}
