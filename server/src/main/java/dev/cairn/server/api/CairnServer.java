@@ -90,8 +90,11 @@ public class CairnServer {
       throw new IllegalStateException("interrupted during recovery", e);
     }
     LOG.infof(
-        "Cairn ready: data directory %s, max %d parallel attempts",
-        dataDirectory.root(), settings.maxParallel());
+        "Cairn ready: gRPC on %s:%s, data directory %s, max %d parallel attempts",
+        rawConfig.getOptionalValue("quarkus.grpc.server.host", String.class).orElse("127.0.0.1"),
+        rawConfig.getOptionalValue("quarkus.grpc.server.port", String.class).orElse("7420"),
+        dataDirectory.root(),
+        settings.maxParallel());
   }
 
   private void refuseInsecureBind() {
