@@ -140,19 +140,28 @@ func TestServerWatchAcrossRestartDeliversEveryEventOnceInOrder(t *testing.T) {
 	if _, ok := seen[len(seen)-1].GetPayload().(*cairnv1.Event_RunSucceeded); !ok {
 		t.Errorf("last event %v", seen[len(seen)-1])
 	}
-	// Only the restarted server writes the LOST failure of the interrupted attempt, so the
-	// watch must have resumed across the restart to see it, after the events it had before.
-	var lost []string
+	// The restart is graceful (SIGTERM): the old server records the running attempt as
+	// INTERRUPTED on its way down, and only the new server starts attempt 2 and ends the run,
+	// so the watch must have resumed across the restart to see those.
+	var interrupted []string
+	interruptedAt, secondAt := -1, -1
 	for i, event := range seen {
-		if failed := event.GetStepFailed(); failed != nil && failed.GetReason() == cairnv1.FailureReason_FAILURE_REASON_LOST {
-			lost = append(lost, fmt.Sprintf("%s/%d", failed.GetStepId(), failed.GetAttempt()))
+		if failed := event.GetStepFailed(); failed != nil && failed.GetReason() == cairnv1.FailureReason_FAILURE_REASON_INTERRUPTED {
+			interrupted = append(interrupted, fmt.Sprintf("%s/%d", failed.GetStepId(), failed.GetAttempt()))
+			interruptedAt = i
 			if i < seenBeforeRestart {
-				t.Errorf("LOST failure at index %d, before the restart at %d", i, seenBeforeRestart)
+				t.Errorf("INTERRUPTED failure at index %d, before the restart at %d", i, seenBeforeRestart)
 			}
 		}
+		if started := event.GetStepStarted(); started != nil && started.GetStepId() == "slow" && started.GetAttempt() == 2 {
+			secondAt = i
+		}
 	}
-	if !slices.Equal(lost, []string{"slow/1"}) {
-		t.Errorf("LOST attempts %v, want [slow/1]", lost)
+	if !slices.Equal(interrupted, []string{"slow/1"}) {
+		t.Errorf("INTERRUPTED attempts %v, want [slow/1]", interrupted)
+	}
+	if secondAt <= interruptedAt {
+		t.Errorf("attempt 2 of slow started at index %d, want after the interruption at %d", secondAt, interruptedAt)
 	}
 }
 

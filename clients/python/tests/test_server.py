@@ -91,16 +91,25 @@ def test_watch_across_a_server_restart_delivers_every_event_once_in_order(cairn_
     ]
     assert run.last_seq == len(seen)
     assert seen[-1].WhichOneof("payload") == "run_succeeded"
-    # Only the restarted server writes the LOST failure of the interrupted attempt, so the
-    # watch must have resumed across the restart to see it, after the events it had before.
-    lost = [
+    # The restart is a graceful one (SIGTERM): the old server records the running attempt as
+    # INTERRUPTED on its way down, and only the new server starts attempt 2 and ends the run, so
+    # the watch must have resumed across the restart to see those.
+    interrupted = [
         (index, event.step_failed.step_id, event.step_failed.attempt)
         for index, event in enumerate(seen)
         if event.WhichOneof("payload") == "step_failed"
-        and event.step_failed.reason == FailureReason.Value("FAILURE_REASON_LOST")
+        and event.step_failed.reason == FailureReason.Value("FAILURE_REASON_INTERRUPTED")
     ]
-    assert [(step, attempt) for _, step, attempt in lost] == [("slow", 1)]
-    assert lost[0][0] >= seen_before_restart
+    assert [(step, attempt) for _, step, attempt in interrupted] == [("slow", 1)]
+    assert interrupted[0][0] >= seen_before_restart
+    second = [
+        index
+        for index, event in enumerate(seen)
+        if event.WhichOneof("payload") == "step_started"
+        and event.step_started.step_id == "slow"
+        and event.step_started.attempt == 2
+    ]
+    assert len(second) == 1 and second[0] > interrupted[0][0]
 
 
 def test_cancel_stops_a_running_run(cairn_server):

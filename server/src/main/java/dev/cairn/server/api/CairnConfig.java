@@ -23,6 +23,13 @@ public interface CairnConfig {
   @WithDefault("5s")
   Duration stopGrace();
 
+  /**
+   * How long decided events may wait to share one commit (one fsync) with later ones when no client
+   * waits for an acknowledgement; 0 commits every engine pass.
+   */
+  @WithDefault("10ms")
+  Duration commitWindow();
+
   /** Largest serialized workflow spec accepted, in bytes. */
   @WithDefault("1048576")
   int maxSpecBytes();

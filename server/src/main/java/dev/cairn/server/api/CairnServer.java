@@ -66,7 +66,8 @@ public class CairnServer {
             config.outputLimitBytes(),
             config.stopGrace(),
             new SpecLimits(config.maxSpecBytes(), config.maxSteps()),
-            baseEnvironment());
+            baseEnvironment(),
+            config.commitWindow());
     engine =
         new Engine(
             store,

@@ -72,7 +72,8 @@ public final class Engine implements AutoCloseable {
   private final List<Event> pending = new ArrayList<>();
   private final List<Ack> acks = new ArrayList<>();
   private final Map<String, String> batchRequests = new HashMap<>();
-  private final List<Input> passInputs = new ArrayList<>();
+  private final List<Input> uncommittedInputs = new ArrayList<>();
+  private long commitDeadline;
   private boolean storeFull;
   private boolean shuttingDown;
   private volatile int runningAttempts;
@@ -195,17 +196,21 @@ public final class Engine implements AutoCloseable {
     while (running) {
       try {
         batch.clear();
-        Input first = pending.isEmpty() ? inbox.take() : inbox.poll();
+        Input first =
+            pending.isEmpty()
+                ? inbox.take()
+                : inbox.poll(Math.max(0, commitDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (first != null) {
           batch.add(first);
           inbox.drainTo(batch, MAX_BATCH);
         }
-        passInputs.clear();
         for (Input input : batch) {
-          passInputs.add(input);
+          uncommittedInputs.add(input);
           handle(input);
         }
-        commit();
+        if (commitDue()) {
+          commit();
+        }
         if (shuttingDown) {
           if (processes.isEmpty() && pending.isEmpty()) {
             running = false;
@@ -295,9 +300,28 @@ public final class Engine implements AutoCloseable {
     // Input.Wakeup needs no decision: the scheduling pass after it starts due retries.
   }
 
+  /**
+   * Whether to commit now rather than gather more events into the same transaction: a client waits
+   * for an acknowledgement, the commit window has passed, the batch is large, or the engine is
+   * stopping. Until then decided events are held in order and acted on (an attempt may start after
+   * its upstream's success was decided but before it is durable); a crash in the window loses only
+   * decisions whose attempts are then run again, which at-least-once allows. Nothing reaches a
+   * client, a watcher or a timer before its commit.
+   */
+  private boolean commitDue() {
+    return !acks.isEmpty()
+        || pending.size() >= MAX_BATCH
+        || System.nanoTime() - commitDeadline >= 0
+        || shuttingDown
+        || storeFull;
+  }
+
   private void apply(String runId, Decision decision) {
     if (decision.events().isEmpty()) {
       return;
+    }
+    if (pending.isEmpty()) {
+      commitDeadline = System.nanoTime() + settings.commitWindow().toNanos();
     }
     pending.addAll(decision.events());
     live.put(runId, decision.state());
@@ -320,6 +344,7 @@ public final class Engine implements AutoCloseable {
       return;
     }
     pending.clear();
+    uncommittedInputs.clear();
     batchRequests.clear();
     completeAcks();
     broadcaster.publish(stored);
@@ -336,13 +361,14 @@ public final class Engine implements AutoCloseable {
     acks.clear();
   }
 
-  /** Puts this pass's internal work back, to be decided again after a pause. */
+  /** Puts the internal work of the failed batch back, to be decided again after a pause. */
   private void retryLater() {
-    for (Input input : passInputs) {
+    for (Input input : uncommittedInputs) {
       if (input instanceof Input.Fire || input instanceof Input.Wakeup) {
         timers.schedule(() -> inbox.add(input), 1, TimeUnit.SECONDS);
       }
     }
+    uncommittedInputs.clear();
     timers.schedule(() -> inbox.add(new Input.Wakeup()), 1, TimeUnit.SECONDS);
   }
 

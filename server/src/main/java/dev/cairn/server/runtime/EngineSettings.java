@@ -15,6 +15,8 @@ import java.util.Map;
  * @param stopGrace time between SIGTERM and SIGKILL when stopping an attempt
  * @param specLimits bounds on submitted specs
  * @param baseEnvironment variables every step gets before the spec's own
+ * @param commitWindow how long decided events may wait to share a commit with later ones, when no
+ *     client waits for them
  */
 public record EngineSettings(
     Path dataDir,
@@ -23,7 +25,8 @@ public record EngineSettings(
     long outputLimitBytes,
     Duration stopGrace,
     SpecLimits specLimits,
-    Map<String, String> baseEnvironment) {
+    Map<String, String> baseEnvironment,
+    Duration commitWindow) {
 
   public EngineSettings {
     baseEnvironment = Map.copyOf(baseEnvironment);
