@@ -69,6 +69,10 @@ public final class SqliteEventStore implements EventStore {
     try {
       SqlitePragmas.readFrom(writer).requireInForce();
       SchemaMigrations.migrate(writer, file.toString());
+      // Fold whatever the write-ahead log holds after a crash (its longest valid prefix) into the
+      // database file now, on the read-write connection, so that the read-only connections opened
+      // next never depend on recovering a log they may not write to.
+      writer.execute("PRAGMA wal_checkpoint(TRUNCATE)");
     } catch (JdbiException e) {
       writer.close();
       throw new StoreException("cannot open the event store " + file + ": " + e.getMessage(), e);
