@@ -20,9 +20,11 @@ public final class Evolver {
   public static RunState replay(Iterable<Event> events) {
     RunState state = null;
     for (Event event : events) {
-      state = evolve(state, event);
+      // The intermediate states of a fold are seen by nobody, so they update one private step
+      // array in place; only the final state is handed out.
+      state = state == null ? evolve(null, event).scratchCopy() : evolve(state, event);
     }
-    return state;
+    return state == null ? null : state.sealed();
   }
 
   /**

@@ -22,6 +22,10 @@ public final class RunState {
   private final StepState[] steps;
   private final int running;
   private final int failed;
+  // True only for the private intermediate states of a replay, which nobody else can see: their
+  // step array is updated in place, so folding a run is linear in its events instead of
+  // quadratic. Every state handed out is sealed (copy-on-write).
+  private final boolean scratch;
 
   RunState(
       String runId,
@@ -35,6 +39,35 @@ public final class RunState {
       StepState[] steps,
       int running,
       int failed) {
+    this(
+        runId,
+        plan,
+        requestId,
+        principal,
+        createTime,
+        endTime,
+        status,
+        lastSeq,
+        steps,
+        running,
+        failed,
+        false);
+  }
+
+  private RunState(
+      String runId,
+      RunPlan plan,
+      String requestId,
+      String principal,
+      Instant createTime,
+      Instant endTime,
+      RunStatus status,
+      long lastSeq,
+      StepState[] steps,
+      int running,
+      int failed,
+      boolean scratch) {
+    this.scratch = scratch;
     this.runId = runId;
     this.plan = plan;
     this.requestId = requestId;
@@ -135,7 +168,7 @@ public final class RunState {
 
   RunState withStep(int position, StepState next) {
     StepState previous = steps[position];
-    StepState[] copy = Arrays.copyOf(steps, steps.length);
+    StepState[] copy = scratch ? steps : Arrays.copyOf(steps, steps.length);
     copy[position] = next;
     int runningDelta = (next.isRunning() ? 1 : 0) - (previous.isRunning() ? 1 : 0);
     int failedDelta =
@@ -152,12 +185,60 @@ public final class RunState {
         lastSeq,
         copy,
         running + runningDelta,
-        failed + failedDelta);
+        failed + failedDelta,
+        scratch);
+  }
+
+  /** A private copy whose steps may be updated in place, for a replay. */
+  RunState scratchCopy() {
+    return new RunState(
+        runId,
+        plan,
+        requestId,
+        principal,
+        createTime,
+        endTime,
+        status,
+        lastSeq,
+        Arrays.copyOf(steps, steps.length),
+        running,
+        failed,
+        true);
+  }
+
+  /** The state as a value again: later changes copy. */
+  RunState sealed() {
+    return scratch
+        ? new RunState(
+            runId,
+            plan,
+            requestId,
+            principal,
+            createTime,
+            endTime,
+            status,
+            lastSeq,
+            steps,
+            running,
+            failed,
+            false)
+        : this;
   }
 
   RunState withStatus(RunStatus next, Instant end) {
     return new RunState(
-        runId, plan, requestId, principal, createTime, end, next, lastSeq, steps, running, failed);
+        runId,
+        plan,
+        requestId,
+        principal,
+        createTime,
+        end,
+        next,
+        lastSeq,
+        steps,
+        running,
+        failed,
+        scratch);
   }
 
   RunState withLastSeq(long seq) {
@@ -172,6 +253,7 @@ public final class RunState {
         seq,
         steps,
         running,
-        failed);
+        failed,
+        scratch);
   }
 }

@@ -235,4 +235,18 @@ class DeciderTest {
         .as("one attempt allowed, and the interrupted one did not count: this failure is final")
         .containsExactly(STEP_FAILED, RUN_FAILED);
   }
+
+  @Test
+  void aReplayedStateIsAValueThatLaterDecisionsDoNotChange() {
+    run.submitted(spec(step("a"), step("b", "a")));
+    run.startReady(1);
+    RunState replayed = Evolver.replay(run.history);
+    var before = RunView.of(replayed);
+    Decider.decide(
+        RunFixture.RUN,
+        replayed,
+        new Trigger.AttemptExited("a", 1, 0, 0, 0, false, Duration.ZERO),
+        run.now);
+    assertThat(RunView.of(replayed)).isEqualTo(before);
+  }
 }
