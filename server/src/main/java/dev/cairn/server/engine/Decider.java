@@ -343,7 +343,7 @@ public final class Decider {
   /** When every step is terminal, the run's terminal event closes it: the last event of the run. */
   private static void completeIfDone(Emitter out) {
     RunState state = out.state();
-    if (state.isTerminal()) {
+    if (state.isTerminal() || state.runningCount() > 0) {
       return;
     }
     List<String> failed = new ArrayList<>();

@@ -163,7 +163,8 @@ public final class RunState {
 
   /** The steps in spec order. */
   public List<StepState> steps() {
-    return List.of(steps);
+    // A view, not a copy: the array of a state handed out is never written again.
+    return java.util.Collections.unmodifiableList(Arrays.asList(steps));
   }
 
   RunState withStep(int position, StepState next) {
