@@ -1,0 +1,113 @@
+package dev.cairn.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * The benchmark harness: make and Cairn on the same DAGs of {@code true}, then submit latency,
+ * replay and crash recovery. Prints a Markdown report, and writes it to a file when asked.
+ *
+ * <p>Usage: {@code BenchMain [--quick] [--results FILE]}, with the system property {@code
+ * cairn.bench.root} naming the source tree (bin/cairn and the built jars).
+ */
+public final class BenchMain {
+  /** The server-wide cap, and the parallelism of the parallel workloads. */
+  static final int PARALLELISM = 8;
+
+  // Held so that the logger, and with it the level, is not collected.
+  private static final Logger GRPC_LOGGER = Logger.getLogger("io.grpc");
+
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = false;
+    Path results = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--quick" -> quick = true;
+        case "--results" -> results = Path.of(args[++i]);
+        default -> {
+          System.err.println("usage: bench/run [--quick] [--results FILE]");
+          System.exit(2);
+        }
+      }
+    }
+    Path root = Path.of(System.getProperty("cairn.bench.root", ".")).toAbsolutePath().normalize();
+    BenchSizes sizes = quick ? BenchSizes.quick() : BenchSizes.full();
+    GRPC_LOGGER.setLevel(Level.WARNING);
+    Path workDir = Files.createTempDirectory("cairn-bench-");
+    int exitCode = 0;
+    try {
+      String report = measure(root, workDir, sizes, quick);
+      System.out.println(report);
+      if (results != null) {
+        Files.writeString(results, report + "\n");
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("bench: failed: " + e.getMessage());
+      exitCode = 1;
+    } finally {
+      deleteTree(workDir);
+    }
+    System.exit(exitCode);
+  }
+
+  private static String measure(Path root, Path workDir, BenchSizes sizes, boolean quick)
+      throws IOException, InterruptedException {
+    MachineInfo machine = MachineInfo.probe(workDir);
+    List<Dag> dags =
+        List.of(
+            Dag.chain(sizes.chain()),
+            Dag.fanOut(sizes.fanOut(), PARALLELISM),
+            Dag.layers(sizes.layers(), sizes.layerWidth(), PARALLELISM));
+    List<DagBench.Result> dagResults = new ArrayList<>();
+    for (int i = 0; i < dags.size(); i++) {
+      progress("workload " + dags.get(i).name());
+      dagResults.add(
+          DagBench.run(
+              root, workDir.resolve("dag" + i), dags.get(i), PARALLELISM, sizes.repeats()));
+    }
+    progress("starts: JVM alone and a server on an empty store");
+    long jvmStart = StartTimes.jvm(root, sizes.startSamples());
+    long emptyStart = StartTimes.emptyServer(root, workDir.resolve("starts"), sizes.startSamples());
+    progress("submit latency");
+    SubmitLatencyBench.Result submit =
+        SubmitLatencyBench.run(root, workDir.resolve("submit"), sizes.submits(), PARALLELISM);
+    progress("replay");
+    ReplayBench.Result replay =
+        ReplayBench.run(
+            root,
+            workDir.resolve("replay"),
+            sizes.replayEvents(),
+            sizes.replayStepsPerRun(),
+            emptyStart);
+    progress("recovery after kill -9");
+    RecoveryBench.Result recovery =
+        RecoveryBench.run(
+            root, workDir.resolve("recovery"), sizes.recoverySteps(), jvmStart, emptyStart);
+    return new Report(
+            LocalDate.now(ZoneOffset.UTC), quick, machine, dagResults, submit, replay, recovery)
+        .markdown();
+  }
+
+  static void progress(String what) {
+    System.err.println("bench: " + what);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.cairn.bench;
+
+import dev.cairn.v1.GetRunRequest;
+import dev.cairn.v1.RunStatus;
+import dev.cairn.v1.WatchEventsRequest;
+import dev.cairn.v1.WatchEventsResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Replay on a large store, measured three ways, since the server replays only unfinished runs when
+ * it starts:
+ *
+ * <ul>
+ *   <li>fold: GetRun on every run, one client, sequentially; each answer folds the run's events;
+ *   <li>stream: WatchEvents over the whole log from global seq 0, without follow;
+ *   <li>recovery: a cold start on a store whose every run is unfinished (its last step recorded as
+ *       started, its process gone), so the start replays all events and records each attempt as
+ *       LOST; its cost is that start minus a start on an empty store.
+ * </ul>
+ */
+final class ReplayBench {
+  private ReplayBench() {}
+
+  /** Rates in events per second and the times behind them. */
+  record Result(
+      long events,
+      int runs,
+      double buildEventsPerSecond,
+      long finishedStartNanos,
+      double foldEventsPerSecond,
+      double streamEventsPerSecond,
+      long unfinishedStartNanos,
+      long emptyStartNanos,
+      double recoveryEventsPerSecond) {}
+
+  static Result run(
+      Path root, Path workDir, long targetEvents, int stepsPerRun, long emptyStartNanos)
+      throws IOException, InterruptedException {
+    int eventsPerRun = 2 * stepsPerRun + 2;
+    int runs = (int) ((targetEvents + eventsPerRun - 1) / eventsPerRun);
+
+    Path finished = workDir.resolve("finished");
+    long buildStart = System.nanoTime();
+    long events = build(root, finished, runs, stepsPerRun, "finished");
+    double buildRate = events / ((System.nanoTime() - buildStart) / 1e9);
+    long finishedStart;
+    double foldRate;
+    double streamRate;
+    try (CairnServerProcess server = CairnServerProcess.start(root, finished, 8)) {
+      finishedStart = server.listeningNanos - server.launchedNanos;
+      foldRate = fold(server, runs, stepsPerRun);
+      streamRate = stream(server, events);
+    }
+
+    Path unfinished = workDir.resolve("unfinished");
+    long unfinishedEvents = build(root, unfinished, runs, stepsPerRun, "unfinished");
+    long unfinishedStart;
+    try (CairnServerProcess server = CairnServerProcess.start(root, unfinished, 8)) {
+      unfinishedStart = server.listeningNanos - server.launchedNanos;
+      long failed =
+          server
+                  .runs()
+                  .withDeadlineAfter(60, TimeUnit.SECONDS)
+                  .getRun(GetRunRequest.newBuilder().setRunId(runId(runs - 1)).build())
+                  .getRun()
+                  .getStatus()
+                  .equals(RunStatus.RUN_STATUS_FAILED)
+              ? 1
+              : 0;
+      if (failed != 1) {
+        throw new IllegalStateException("recovery did not end the unfinished runs");
+      }
+    }
+    long recoveryNanos = Math.max(1, unfinishedStart - emptyStartNanos);
+    return new Result(
+        events,
+        runs,
+        buildRate,
+        finishedStart,
+        foldRate,
+        streamRate,
+        unfinishedStart,
+        emptyStartNanos,
+        unfinishedEvents / (recoveryNanos / 1e9));
+  }
+
+  private static double fold(CairnServerProcess server, int runs, int stepsPerRun) {
+    long start = System.nanoTime();
+    long events = 0;
+    for (int run = 0; run < runs; run++) {
+      var answer =
+          server
+              .runs()
+              .withDeadlineAfter(60, TimeUnit.SECONDS)
+              .getRun(GetRunRequest.newBuilder().setRunId(runId(run)).build())
+              .getRun();
+      if (answer.getStepsCount() != stepsPerRun) {
+        throw new IllegalStateException("run " + runId(run) + " folded to the wrong step count");
+      }
+      events += 2L * stepsPerRun + 2;
+    }
+    return events / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static double stream(CairnServerProcess server, long expected) {
+    long start = System.nanoTime();
+    Iterator<WatchEventsResponse> stream =
+        server.runs().watchEvents(WatchEventsRequest.newBuilder().setFollow(false).build());
+    long events = 0;
+    while (stream.hasNext()) {
+      stream.next();
+      events++;
+    }
+    if (events != expected) {
+      throw new IllegalStateException("streamed " + events + " events of " + expected);
+    }
+    return events / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static String runId(int run) {
+    return String.format("bench-%07d", run);
+  }
+
+  private static long build(Path root, Path dataDir, int runs, int stepsPerRun, String mode)
+      throws IOException, InterruptedException {
+    Path app = root.resolve("server/target/quarkus-app");
+    String classPath =
+        String.join(
+            ":",
+            List.of(
+                app.resolve("app/*").toString(),
+                app.resolve("lib/main/*").toString(),
+                BenchPaths.thinJar(root).toString()));
+    Path log = Files.createDirectories(dataDir.getParent()).resolve(mode + "-build.log");
+    Process process =
+        new ProcessBuilder(
+                BenchPaths.java(),
+                "-cp",
+                classPath,
+                StoreBuilder.class.getName(),
+                dataDir.toString(),
+                Integer.toString(runs),
+                Integer.toString(stepsPerRun),
+                mode)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException("building the store failed:\n" + Files.readString(log));
+    }
+    List<String> lines = Files.readAllLines(log);
+    return Long.parseLong(lines.get(lines.size() - 1).trim());
+  }
+}

@@ -1,0 +1,186 @@
+package dev.cairn.bench;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+
+/** The results as Markdown, each figure beside its target. */
+record Report(
+    LocalDate date,
+    boolean quick,
+    MachineInfo machine,
+    List<DagBench.Result> dags,
+    SubmitLatencyBench.Result submit,
+    ReplayBench.Result replay,
+    RecoveryBench.Result recovery) {
+
+  private static final long MB = 1024 * 1024;
+
+  String markdown() {
+    StringBuilder out = new StringBuilder();
+    out.append("# Cairn benchmark results").append(quick ? " (--quick sizes)" : "").append("\n\n");
+    out.append("Measured ")
+        .append(date)
+        .append(" by `bench/run`")
+        .append(quick ? " --quick" : "")
+        .append(".\n\n");
+    out.append("- CPU: ")
+        .append(machine.cpu())
+        .append(", ")
+        .append(machine.cores())
+        .append(" cores\n");
+    out.append("- Kernel: ").append(machine.kernel()).append('\n');
+    out.append("- Disk: ").append(machine.disk()).append('\n');
+    out.append("- JDK: ").append(machine.jdk()).append("\n\n");
+
+    out.append("## DAGs of `true`: Cairn against GNU make\n\n");
+    out.append(
+        "Median of the measured runs, after one warm-up run each. Cairn wall: from the SubmitRun"
+            + " call to the terminal event on WatchEvents. Commits and events: deltas of GetServerStats"
+            + " over the run. Peak RSS: the server's VmHWM after the workload.\n\n");
+    out.append("| workload | make | Cairn | Cairn/make | events/s | commits/step | peak RSS |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (DagBench.Result result : dags) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %.2f | %,.0f | %.3f | %d MB |%n",
+              result.dag().name(),
+              millis(result.makeNanos()),
+              millis(result.cairnNanos()),
+              result.ratio(),
+              result.eventsPerSecond(),
+              result.commitsPerStep(),
+              result.peakRssBytes() / MB));
+    }
+    out.append('\n');
+    for (DagBench.Result result : dags) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "- %s: make %.3f ms/step, Cairn %.3f ms/step%n",
+              result.dag().name(),
+              result.makeNanos() / 1e6 / result.dag().size(),
+              result.cairnNanos() / 1e6 / result.dag().size()));
+    }
+
+    out.append("\n## Submit latency\n\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%d sequential SubmitRun calls of a one-step workflow from one client: p50 %s, p99 %s,"
+                + " max %s.%n",
+            submit.submits(),
+            millis(submit.p50Nanos()),
+            millis(submit.p99Nanos()),
+            millis(submit.maxNanos())));
+
+    out.append("\n## Replay\n\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "A store of %,d events in %,d runs (chains of `true`), written through SqliteEventStore"
+                + " one run per transaction at %,.0f events/s.%n%n",
+            replay.events(),
+            replay.runs(),
+            replay.buildEventsPerSecond()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "- Fold every run with GetRun (one client, sequential): %,.0f events/s%n",
+            replay.foldEventsPerSecond()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "- Stream the whole log with WatchEvents (no follow): %,.0f events/s%n",
+            replay.streamEventsPerSecond()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "- Cold start with every run unfinished (all events replayed, each run's last attempt"
+                + " recorded LOST): %s to listening vs %s on an empty store: %,.0f events/s%n",
+            millis(replay.unfinishedStartNanos()),
+            millis(replay.emptyStartNanos()),
+            replay.recoveryEventsPerSecond()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "- Cold start with every run finished (nothing to recover): %s to listening%n",
+            millis(replay.finishedStartNanos())));
+
+    out.append("\n## Recovery after kill -9\n\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "A chain of %,d `true` steps (retry once after 1 ms), the server killed with SIGKILL after"
+                + " %,d steps had started. From the new server's process start: gRPC listening after"
+                + " %s, first StepStarted after %s. An empty JVM starts and exits in %s; a server on"
+                + " an empty store listens after %s.%n",
+            recovery.steps(),
+            recovery.stepsBeforeKill(),
+            millis(recovery.toListeningNanos()),
+            millis(recovery.toFirstStepNanos()),
+            millis(recovery.jvmStartNanos()),
+            millis(recovery.emptyServerStartNanos())));
+
+    out.append("\n## Targets\n\n");
+    out.append("| target | measured | met |\n|---|---:|:---:|\n");
+    DagBench.Result chain = dags.get(0);
+    DagBench.Result fanOut = dags.get(1);
+    row(out, "chain Cairn/make-j1 <= 2.0", ratio(chain.ratio()), chain.ratio() <= 2.0);
+    row(out, "fan-out Cairn/make-j8 <= 1.5", ratio(fanOut.ratio()), fanOut.ratio() <= 1.5);
+    row(
+        out,
+        "commits/step <= 1 (chain)",
+        ratio(chain.commitsPerStep()),
+        chain.commitsPerStep() <= 1);
+    row(
+        out,
+        "commits/step <= 0.05 (fan-out)",
+        ratio(fanOut.commitsPerStep()),
+        fanOut.commitsPerStep() <= 0.05);
+    row(out, "submit p50 <= 0.5 ms", millis(submit.p50Nanos()), submit.p50Nanos() <= 500_000);
+    row(out, "submit p99 <= 2 ms", millis(submit.p99Nanos()), submit.p99Nanos() <= 2_000_000);
+    row(
+        out,
+        "replay >= 200k events/s (cold-start recovery)",
+        String.format(Locale.ROOT, "%,.0f/s", replay.recoveryEventsPerSecond()),
+        replay.recoveryEventsPerSecond() >= 200_000);
+    row(
+        out,
+        "replay >= 200k events/s (GetRun fold)",
+        String.format(Locale.ROOT, "%,.0f/s", replay.foldEventsPerSecond()),
+        replay.foldEventsPerSecond() >= 200_000);
+    long recoveryBudget = recovery.jvmStartNanos() + 100_000_000L;
+    row(
+        out,
+        "recovery <= JVM start + 100 ms (" + millis(recoveryBudget) + ")",
+        millis(recovery.toFirstStepNanos()),
+        recovery.toFirstStepNanos() <= recoveryBudget);
+    row(
+        out,
+        "peak RSS <= 300 MB (fan-out)",
+        fanOut.peakRssBytes() / MB + " MB",
+        fanOut.peakRssBytes() <= 300 * MB);
+    return out.toString();
+  }
+
+  private static void row(StringBuilder out, String target, String measured, boolean met) {
+    out.append("| ")
+        .append(target)
+        .append(" | ")
+        .append(measured)
+        .append(" | ")
+        .append(met ? "yes" : "no")
+        .append(" |\n");
+  }
+
+  private static String ratio(double value) {
+    return String.format(Locale.ROOT, "%.3f", value);
+  }
+
+  static String millis(long nanos) {
+    double ms = nanos / 1e6;
+    return String.format(Locale.ROOT, ms < 10 ? "%.3f ms" : ms < 1000 ? "%.1f ms" : "%,.0f ms", ms);
+  }
+}
