@@ -69,6 +69,8 @@ public final class BenchMain {
             Dag.chain(sizes.chain()),
             Dag.fanOut(sizes.fanOut(), PARALLELISM),
             Dag.layers(sizes.layers(), sizes.layerWidth(), PARALLELISM));
+    progress("fsync floor");
+    FsyncProbe.Result fsync = FsyncProbe.run(workDir.resolve("fsync"), quick ? 50 : 500);
     List<DagBench.Result> dagResults = new ArrayList<>();
     for (int i = 0; i < dags.size(); i++) {
       progress("workload " + dags.get(i).name());
@@ -95,7 +97,14 @@ public final class BenchMain {
         RecoveryBench.run(
             root, workDir.resolve("recovery"), sizes.recoverySteps(), jvmStart, emptyStart);
     return new Report(
-            LocalDate.now(ZoneOffset.UTC), quick, machine, dagResults, submit, replay, recovery)
+            LocalDate.now(ZoneOffset.UTC),
+            quick,
+            machine,
+            fsync,
+            dagResults,
+            submit,
+            replay,
+            recovery)
         .markdown();
   }
 

@@ -9,6 +9,7 @@ record Report(
     LocalDate date,
     boolean quick,
     MachineInfo machine,
+    FsyncProbe.Result fsync,
     List<DagBench.Result> dags,
     SubmitLatencyBench.Result submit,
     ReplayBench.Result replay,
@@ -31,7 +32,15 @@ record Report(
         .append(" cores\n");
     out.append("- Kernel: ").append(machine.kernel()).append('\n');
     out.append("- Disk: ").append(machine.disk()).append('\n');
-    out.append("- JDK: ").append(machine.jdk()).append("\n\n");
+    out.append("- JDK: ").append(machine.jdk()).append('\n');
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "- Disk floor: a 4 KB write and fsync takes p50 %s, p99 %s (%d samples); every store"
+                + " commit costs at least this%n%n",
+            millis(fsync.p50Nanos()),
+            millis(fsync.p99Nanos()),
+            fsync.samples()));
 
     out.append("## DAGs of `true`: Cairn against GNU make\n\n");
     out.append(
