@@ -30,13 +30,15 @@ public final class BenchMain {
 
   public static void main(String[] args) throws Exception {
     boolean quick = false;
+    boolean dagsOnly = false;
     Path results = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
+        case "--dags-only" -> dagsOnly = true;
         case "--results" -> results = Path.of(args[++i]);
         default -> {
-          System.err.println("usage: bench/run [--quick] [--results FILE]");
+          System.err.println("usage: bench/run [--quick] [--dags-only] [--results FILE]");
           System.exit(2);
         }
       }
@@ -47,7 +49,10 @@ public final class BenchMain {
     Path workDir = Files.createTempDirectory("cairn-bench-");
     int exitCode = 0;
     try {
-      String report = measure(root, workDir, sizes, quick);
+      String report =
+          dagsOnly
+              ? Report.dagTable(measureDags(root, workDir, sizes))
+              : measure(root, workDir, sizes, quick);
       System.out.println(report);
       if (results != null) {
         Files.writeString(results, report + "\n");
@@ -64,18 +69,9 @@ public final class BenchMain {
   private static String measure(Path root, Path workDir, BenchSizes sizes, boolean quick)
       throws IOException, InterruptedException {
     MachineInfo machine = MachineInfo.probe(workDir);
-    List<Dag> dags =
-        List.of(
-            Dag.chain(sizes.chain()),
-            Dag.fanOut(sizes.fanOut(), PARALLELISM),
-            Dag.layers(sizes.layers(), sizes.layerWidth(), PARALLELISM));
-    List<DagBench.Result> dagResults = new ArrayList<>();
-    for (int i = 0; i < dags.size(); i++) {
-      progress("workload " + dags.get(i).name());
-      dagResults.add(
-          DagBench.run(
-              root, workDir.resolve("dag" + i), dags.get(i), PARALLELISM, sizes.repeats()));
-    }
+    progress("fsync floor");
+    FsyncProbe.Result fsync = FsyncProbe.run(workDir.resolve("fsync"), quick ? 50 : 500);
+    List<DagBench.Result> dagResults = measureDags(root, workDir, sizes);
     progress("starts: JVM alone and a server on an empty store");
     long jvmStart = StartTimes.jvm(root, sizes.startSamples());
     long emptyStart = StartTimes.emptyServer(root, workDir.resolve("starts"), sizes.startSamples());
@@ -95,8 +91,32 @@ public final class BenchMain {
         RecoveryBench.run(
             root, workDir.resolve("recovery"), sizes.recoverySteps(), jvmStart, emptyStart);
     return new Report(
-            LocalDate.now(ZoneOffset.UTC), quick, machine, dagResults, submit, replay, recovery)
+            LocalDate.now(ZoneOffset.UTC),
+            quick,
+            machine,
+            fsync,
+            dagResults,
+            submit,
+            replay,
+            recovery)
         .markdown();
+  }
+
+  private static List<DagBench.Result> measureDags(Path root, Path workDir, BenchSizes sizes)
+      throws IOException, InterruptedException {
+    List<Dag> dags =
+        List.of(
+            Dag.chain(sizes.chain()),
+            Dag.fanOut(sizes.fanOut(), PARALLELISM),
+            Dag.layers(sizes.layers(), sizes.layerWidth(), PARALLELISM));
+    List<DagBench.Result> results = new ArrayList<>();
+    for (int i = 0; i < dags.size(); i++) {
+      progress("workload " + dags.get(i).name());
+      results.add(
+          DagBench.run(
+              root, workDir.resolve("dag" + i), dags.get(i), PARALLELISM, sizes.repeats()));
+    }
+    return results;
   }
 
   static void progress(String what) {

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The kill comes while a known step runs: one step a tenth of the way in sleeps instead of
  * exiting at once, and the server is killed when it starts. (A kill between a step's end and the
- * next step's start is another case; see bench/RESULTS.md.)
+ * next step's start is another case; see bench/README.md.)
  */
 final class RecoveryBench {
   private RecoveryBench() {}

@@ -9,6 +9,7 @@ record Report(
     LocalDate date,
     boolean quick,
     MachineInfo machine,
+    FsyncProbe.Result fsync,
     List<DagBench.Result> dags,
     SubmitLatencyBench.Result submit,
     ReplayBench.Result replay,
@@ -31,39 +32,17 @@ record Report(
         .append(" cores\n");
     out.append("- Kernel: ").append(machine.kernel()).append('\n');
     out.append("- Disk: ").append(machine.disk()).append('\n');
-    out.append("- JDK: ").append(machine.jdk()).append("\n\n");
-
-    out.append("## DAGs of `true`: Cairn against GNU make\n\n");
+    out.append("- JDK: ").append(machine.jdk()).append('\n');
     out.append(
-        "Median of the measured runs, after one warm-up run each. Cairn wall: from the SubmitRun"
-            + " call to the terminal event on WatchEvents. Commits and events: deltas of GetServerStats"
-            + " over the run. Peak RSS: the server's VmHWM after the workload.\n\n");
-    out.append("| workload | make | Cairn | Cairn/make | events/s | commits/step | peak RSS |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|\n");
-    for (DagBench.Result result : dags) {
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "| %s | %s | %s | %.2f | %,.0f | %.3f | %d MB |%n",
-              result.dag().name(),
-              millis(result.makeNanos()),
-              millis(result.cairnNanos()),
-              result.ratio(),
-              result.eventsPerSecond(),
-              result.commitsPerStep(),
-              result.peakRssBytes() / MB));
-    }
-    out.append('\n');
-    for (DagBench.Result result : dags) {
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "- %s: make %.3f ms/step, Cairn %.3f ms/step%n",
-              result.dag().name(),
-              result.makeNanos() / 1e6 / result.dag().size(),
-              result.cairnNanos() / 1e6 / result.dag().size()));
-    }
+        String.format(
+            Locale.ROOT,
+            "- Disk floor: a 4 KB write and fsync takes p50 %s, p99 %s (%d samples); every store"
+                + " commit costs at least this%n%n",
+            millis(fsync.p50Nanos()),
+            millis(fsync.p99Nanos()),
+            fsync.samples()));
 
+    out.append(dagTable(dags));
     out.append("\n## Submit latency\n\n");
     out.append(
         String.format(
@@ -162,6 +141,43 @@ record Report(
         "peak RSS <= 300 MB (fan-out)",
         fanOut.peakRssBytes() / MB + " MB",
         fanOut.peakRssBytes() <= 300 * MB);
+    return out.toString();
+  }
+
+  /** The DAG section alone: the table and the time per step. */
+  static String dagTable(List<DagBench.Result> dags) {
+    StringBuilder out = new StringBuilder();
+    out.append("## DAGs of `true`: Cairn against GNU make\n\n");
+    out.append(
+        "Median of the measured runs, after one warm-up run each. Cairn wall: from the SubmitRun"
+            + " call to the terminal event on WatchEvents. Commits and events: deltas of GetServerStats"
+            + " over the run. Peak RSS: the server's VmHWM after the workload.\n\n");
+    out.append("| workload | make | Cairn | Cairn/make | events/s | commits/step | peak RSS |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (DagBench.Result result : dags) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %.2f | %,.0f | %.3f | %d MB |%n",
+              result.dag().name(),
+              millis(result.makeNanos()),
+              millis(result.cairnNanos()),
+              result.ratio(),
+              result.eventsPerSecond(),
+              result.commitsPerStep(),
+              result.peakRssBytes() / MB));
+    }
+    out.append('\n');
+    for (DagBench.Result result : dags) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "- %s: make %.3f ms/step, Cairn %.3f ms/step%n",
+              result.dag().name(),
+              result.makeNanos() / 1e6 / result.dag().size(),
+              result.cairnNanos() / 1e6 / result.dag().size()));
+    }
+
     return out.toString();
   }
 
