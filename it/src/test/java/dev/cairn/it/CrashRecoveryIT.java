@@ -92,4 +92,28 @@ class CrashRecoveryIT {
       server.close();
     }
   }
+
+  @Test
+  void stepsLeftReadyByACrashStartRightAfterRecovery() {
+    // One slot: `hog` holds it, so `first` of the other run is ready but cannot start. After a
+    // crash, recovery fails `hog` for good (LOST, no retries) and nothing else is due to happen:
+    // the ready step must start on its own.
+    ServerProcess server = ServerProcess.start(dataDir, "-Dcairn.max-parallel=1");
+    try {
+      Runs runs = new Runs(server);
+      String hog = runs.submit(workflow("hog", shell("hog", "sleep 1000")));
+      runs.awaitStatus(hog, run -> run.getSteps(0).getAttemptsCount() == 1, Duration.ofSeconds(30));
+      String waiting =
+          runs.submit(
+              workflow("waiting", shell("first", "true"), shell("second", "true", "first")));
+      server.kill9();
+      server.relaunch();
+      assertThat(runs.awaitStatus(hog, Runs::terminal, Duration.ofSeconds(30)).getStatus())
+          .isEqualTo(RunStatus.RUN_STATUS_FAILED);
+      assertThat(runs.awaitStatus(waiting, Runs::terminal, Duration.ofSeconds(30)).getStatus())
+          .isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);
+    } finally {
+      server.close();
+    }
+  }
 }

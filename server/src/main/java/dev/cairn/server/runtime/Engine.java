@@ -192,6 +192,10 @@ public final class Engine implements AutoCloseable {
       return;
     }
     ready.countDown();
+    // Recovery may leave steps ready with nothing else due to happen (the server died between an
+    // upstream's success and the start of its downstream): schedule them now, not on the next
+    // input.
+    inbox.add(new Input.Wakeup());
     List<Input> batch = new ArrayList<>();
     while (running) {
       try {
