@@ -12,9 +12,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Turns a {@link LaunchRequest} into a {@link ProcessBuilder} for the util-linux wrapper chain
- * {@code setpriv --pdeathsig KILL -- setsid -- prlimit --fsize=N -- argv...}, after checking what
- * can be checked before anything starts.
+ * Turns a {@link LaunchRequest} into a {@link ProcessBuilder} for the wrapper chain {@code setpriv
+ * --pdeathsig KILL -- setsid -- /bin/sh -c 'ulimit -f N; ...'}, after checking what can be checked
+ * before anything starts.
+ *
+ * <p>The output cap is the shell's own {@code ulimit -f} (POSIX: 512-byte blocks), set in the very
+ * shell that runs a {@code run} step, so a shell step costs three execs rather than four with
+ * {@code prlimit}; an argv step gets a shell that sets the limit and execs the program. Every exec
+ * is measurable per step (bench/spawn).
  *
  * <p>Each wrapper execs the next, so the pid the JVM sees is the step's own pid. {@code setsid}
  * does not fork because a child of the JVM is never a process group leader, so that pid also names
@@ -31,6 +36,8 @@ final class LaunchCommand {
   private final Optional<String> setpriv = findSystemProgram("setpriv");
   private final Optional<String> setsid = findSystemProgram("setsid");
   private final Optional<String> prlimit = findSystemProgram("prlimit");
+  private static final String SHELL = "/bin/sh";
+  private static final long BLOCK = 512;
 
   /** Checks the request and builds the process; nothing is started yet. */
   ProcessBuilder build(LaunchRequest request) throws SpawnException {
@@ -39,10 +46,7 @@ final class LaunchCommand {
     command.addAll(List.of("--pdeathsig", "KILL", "--"));
     command.add(wrapper(setsid, "setsid"));
     command.add("--");
-    command.add(wrapper(prlimit, "prlimit"));
-    command.add("--fsize=" + request.outputLimitBytes());
-    command.add("--");
-    command.addAll(request.argv());
+    command.addAll(limited(request.argv(), request.outputLimitBytes(), prlimit));
 
     Path workingDir = request.workingDir();
     if (!Files.isDirectory(workingDir)) {
@@ -73,6 +77,26 @@ final class LaunchCommand {
     builder.environment().putAll(request.environment());
     builder.environment().put(LaunchRequest.MARKER_VARIABLE, request.marker());
     return builder;
+  }
+
+  /**
+   * The command with its file-size cap: set by the step's own shell for a shell step, by {@code
+   * prlimit} for an argv step (an extra shell there would add itself to the environment).
+   */
+  static List<String> limited(List<String> argv, long limitBytes, Optional<String> prlimit)
+      throws SpawnException {
+    boolean shellStep = argv.size() == 3 && argv.get(0).equals(SHELL) && argv.get(1).equals("-c");
+    if (shellStep) {
+      // The limit is its own line, so the step's script (and any here-document in it) is intact.
+      String limit = "ulimit -f " + Math.max(1, limitBytes / BLOCK) + " || exit 125";
+      return List.of(SHELL, "-c", limit + "\n" + argv.get(2));
+    }
+    List<String> command = new ArrayList<>();
+    command.add(wrapper(prlimit, "prlimit"));
+    command.add("--fsize=" + limitBytes);
+    command.add("--");
+    command.addAll(argv);
+    return command;
   }
 
   private static String reason(IOException e) {
