@@ -21,15 +21,26 @@ public final class Scheduler {
    * @return at most {@code min(globalFree, run's free slots)} attempts
    */
   public static List<Start> startable(RunState state, Instant now, int globalFree) {
+    return startable(state, now, globalFree, java.util.Set.of());
+  }
+
+  /**
+   * Like {@link #startable(RunState, Instant, int)}, for a shell that starts processes
+   * asynchronously: {@code launching} steps are being started (not yet recorded as running), so
+   * they are skipped and hold a slot of the run.
+   */
+  public static List<Start> startable(
+      RunState state, Instant now, int globalFree, java.util.Set<String> launching) {
     if (state.isTerminal() || state.stopping()) {
       return List.of();
     }
     int runCap = state.plan().spec().getMaxParallel();
-    int free = runCap == 0 ? globalFree : Math.min(globalFree, runCap - state.runningCount());
+    int busy = state.runningCount() + launching.size();
+    int free = runCap == 0 ? globalFree : Math.min(globalFree, runCap - busy);
     List<Start> starts = new ArrayList<>();
     for (int i = 0; i < state.stepCount() && starts.size() < free; i++) {
       StepState step = state.step(i);
-      if (ready(state, i, step, now)) {
+      if (!launching.contains(step.id()) && ready(state, i, step, now)) {
         starts.add(new Start(step.id(), step.attempt() + 1));
       }
     }

@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * LaunchCommand}). The end of an attempt is reported only when no process of its group remains, so
  * a terminal event written on that report never has a live process behind it.
  *
- * <p>Threads: one long-lived spawner thread (see {@link SpawnerThread}), one timer thread that
+ * <p>Threads: a few long-lived spawner threads (see {@link SpawnerThread}), one timer thread that
  * sends signals and polls process groups, and one delivery thread that sweeps markers and calls the
  * exit callbacks, so that a slow callback never delays a kill.
  */
@@ -41,7 +41,13 @@ public final class ProcessSupervisor implements AutoCloseable {
   private final ProcTable procTable = new ProcTable();
   private final MarkerSweep sweep = new MarkerSweep(procTable);
   private final LaunchCommand launchCommand = new LaunchCommand();
-  private final SpawnerThread spawner = new SpawnerThread("cairn-process-spawner");
+  // Several spawner threads let launches overlap (each waits about a millisecond per wrapper exec
+  // for its step's new session); every one lives as long as the supervisor.
+  private static final int SPAWNERS = 4;
+  private final SpawnerThread spawner = new SpawnerThread("cairn-process-spawner-0");
+  private final SpawnerThread[] spawners = spawnerThreads(spawner);
+  private final java.util.concurrent.atomic.AtomicInteger nextSpawner =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final ScheduledThreadPoolExecutor timer;
   private final ExecutorService delivery;
   private final SupervisedAttempt.Context context;
@@ -106,6 +112,66 @@ public final class ProcessSupervisor implements AutoCloseable {
       kill(launched, request.marker());
     }
     return launched;
+  }
+
+  private static SpawnerThread[] spawnerThreads(SpawnerThread first) {
+    SpawnerThread[] threads = new SpawnerThread[SPAWNERS];
+    threads[0] = first;
+    for (int i = 1; i < SPAWNERS; i++) {
+      threads[i] = new SpawnerThread("cairn-process-spawner-" + i);
+    }
+    return threads;
+  }
+
+  /**
+   * Starts an attempt without waiting: the whole launch runs on one of the spawner threads, which
+   * then calls {@code onStarted} with the running attempt (in its own session), or {@code
+   * onFailed}. {@code onStarted} is called before the attempt is watched, so it always precedes
+   * {@code onExit}.
+   *
+   * @throws SpawnException when the request fails the checks made before anything starts
+   */
+  public void launchAsync(
+      LaunchRequest request,
+      Consumer<Launched> onStarted,
+      Consumer<SpawnException> onFailed,
+      Consumer<Exited> onExit)
+      throws SpawnException {
+    if (closed.get()) {
+      throw new IllegalStateException("the process supervisor is closed");
+    }
+    ProcessBuilder builder = launchCommand.build(request);
+    SpawnerThread thread = spawners[Math.floorMod(nextSpawner.getAndIncrement(), SPAWNERS)];
+    thread.execute(
+        () -> {
+          long startNanos = System.nanoTime();
+          Process process;
+          try {
+            process = builder.start();
+          } catch (IOException e) {
+            onFailed.accept(
+                new SpawnException(
+                    "cannot start " + request.argv().get(0) + ": " + e.getMessage()));
+            return;
+          }
+          long startTicks;
+          try {
+            startTicks = awaitOwnSession(process);
+          } catch (SpawnException e) {
+            onFailed.accept(e);
+            return;
+          }
+          Launched launched = new Launched(process.pid(), process.pid(), startTicks);
+          SupervisedAttempt attempt =
+              new SupervisedAttempt(context, launched, request, process, onExit, startNanos);
+          live.put(launched, attempt);
+          onStarted.accept(launched);
+          attempt.watch();
+          if (closed.get()) {
+            kill(launched, request.marker());
+          }
+        },
+        () -> onFailed.accept(new SpawnException("the process supervisor closed")));
   }
 
   /**
@@ -213,7 +279,9 @@ public final class ProcessSupervisor implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    spawner.close();
+    for (SpawnerThread thread : spawners) {
+      thread.close();
+    }
   }
 
   // The pgid of a step is recorded before anything else may act on it, so the wrappers must have

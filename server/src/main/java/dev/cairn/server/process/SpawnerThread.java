@@ -15,6 +15,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * take its steps with it.
  */
 final class SpawnerThread {
+  private static final System.Logger LOG = System.getLogger(SpawnerThread.class.getName());
+
   /** The JDK reads this once, when the first process of the JVM starts. */
   static final String LAUNCH_MECHANISM = "jdk.lang.Process.launchMechanism";
 
@@ -22,7 +24,8 @@ final class SpawnerThread {
     preferVfork();
   }
 
-  private record Job(ProcessBuilder builder, CompletableFuture<Process> result) {}
+  /** Work for the spawner thread; {@code abandon} runs instead when the thread closes first. */
+  private record Job(Runnable work, Runnable abandon) {}
 
   private final BlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
   private final Thread thread;
@@ -39,20 +42,41 @@ final class SpawnerThread {
     if (closed) {
       throw new IllegalStateException("the process spawner is closed");
     }
-    Job job = new Job(builder, new CompletableFuture<>());
-    jobs.add(job);
-    if (closed && jobs.remove(job)) {
-      throw new IllegalStateException("the process spawner is closed");
-    }
+    CompletableFuture<Process> result = new CompletableFuture<>();
+    execute(
+        () -> {
+          try {
+            result.complete(builder.start());
+          } catch (IOException e) {
+            result.completeExceptionally(e);
+          }
+        },
+        () ->
+            result.completeExceptionally(new IllegalStateException("the process spawner closed")));
     try {
       // Uninterruptible on purpose: a caller that gave up while its process was being started
       // would leave that process running without supervision.
-      return job.result().join();
+      return result.join();
     } catch (CompletionException e) {
       if (e.getCause() instanceof IOException io) {
         throw io;
       }
       throw e;
+    }
+  }
+
+  /**
+   * Runs {@code work} on the spawner thread, so that any process it starts has this thread as its
+   * parent for the parent-death signal. {@code abandon} runs instead if the thread closes first.
+   */
+  void execute(Runnable work, Runnable abandon) {
+    if (closed) {
+      throw new IllegalStateException("the process spawner is closed");
+    }
+    Job job = new Job(work, abandon);
+    jobs.add(job);
+    if (closed && jobs.remove(job)) {
+      throw new IllegalStateException("the process spawner is closed");
     }
   }
 
@@ -88,15 +112,15 @@ final class SpawnerThread {
         continue;
       }
       try {
-        job.result().complete(job.builder().start());
+        job.work().run();
       } catch (Throwable failure) {
         // Caught whole: if a failed spawn ended this thread, every step it started would die.
-        job.result().completeExceptionally(failure);
+        LOG.log(System.Logger.Level.ERROR, "a spawn job failed", failure);
       }
     }
     Job job;
     while ((job = jobs.poll()) != null) {
-      job.result().completeExceptionally(new IllegalStateException("the process spawner closed"));
+      job.abandon().run();
     }
   }
 }

@@ -4,7 +4,6 @@ import dev.cairn.server.engine.RunState;
 import dev.cairn.server.engine.Scheduler;
 import dev.cairn.server.engine.Trigger;
 import dev.cairn.server.process.LaunchRequest;
-import dev.cairn.server.process.Launched;
 import dev.cairn.server.process.ProcessSupervisor;
 import dev.cairn.server.process.SpawnException;
 import dev.cairn.v1.StepSpec;
@@ -30,10 +29,16 @@ final class AttemptLauncher {
   }
 
   /**
-   * Starts the attempt and returns what happened as a trigger: AttemptStarted, or
-   * AttemptSpawnFailed. {@code onExit} later receives AttemptExited.
+   * Starts the attempt without waiting. {@code onStarted} later receives AttemptStarted or
+   * AttemptSpawnFailed, and {@code onExit} AttemptExited.
+   *
+   * @return AttemptSpawnFailed when the request failed the checks made before starting, else null
    */
-  Trigger launch(RunState state, Scheduler.Start start, Consumer<Trigger> onExit) {
+  Trigger launch(
+      RunState state,
+      Scheduler.Start start,
+      Consumer<Trigger> onStarted,
+      Consumer<Trigger> onExit) {
     WorkflowSpec spec = state.plan().spec();
     StepSpec step = state.step(start.stepId()).spec();
     String marker = settings.marker(state.runId(), start.stepId(), start.attempt());
@@ -49,27 +54,33 @@ final class AttemptLauncher {
             output,
             settings.outputLimitBytes());
     try {
-      Launched launched =
-          supervisor.launch(
-              request,
-              exited ->
-                  onExit.accept(
-                      new Trigger.AttemptExited(
-                          start.stepId(),
-                          start.attempt(),
-                          exited.exitCode(),
-                          exited.signal(),
-                          exited.outputBytes(),
-                          exited.outputLimitExceeded(),
-                          exited.duration())));
-      return new Trigger.AttemptStarted(
-          start.stepId(),
-          start.attempt(),
-          launched.pid(),
-          launched.pgid(),
-          launched.startTicks(),
-          marker,
-          output.toString());
+      supervisor.launchAsync(
+          request,
+          launched ->
+              onStarted.accept(
+                  new Trigger.AttemptStarted(
+                      start.stepId(),
+                      start.attempt(),
+                      launched.pid(),
+                      launched.pgid(),
+                      launched.startTicks(),
+                      marker,
+                      output.toString())),
+          failure ->
+              onStarted.accept(
+                  new Trigger.AttemptSpawnFailed(
+                      start.stepId(), start.attempt(), failure.getMessage())),
+          exited ->
+              onExit.accept(
+                  new Trigger.AttemptExited(
+                      start.stepId(),
+                      start.attempt(),
+                      exited.exitCode(),
+                      exited.signal(),
+                      exited.outputBytes(),
+                      exited.outputLimitExceeded(),
+                      exited.duration())));
+      return null;
     } catch (SpawnException e) {
       return new Trigger.AttemptSpawnFailed(start.stepId(), start.attempt(), e.getMessage());
     }

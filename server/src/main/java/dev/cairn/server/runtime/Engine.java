@@ -68,6 +68,7 @@ public final class Engine implements AutoCloseable {
   // Owned by the engine thread only.
   private final Map<String, RunState> live = new LinkedHashMap<>();
   private final Map<AttemptKey, Launched> processes = new HashMap<>();
+  private final Map<String, Set<String>> launching = new HashMap<>();
   private final Set<AttemptKey> stopsSent = new HashSet<>();
   private final List<Event> pending = new ArrayList<>();
   private final List<Ack> acks = new ArrayList<>();
@@ -169,6 +170,10 @@ public final class Engine implements AutoCloseable {
 
   private void enqueue(Input input) {
     boolean clientCommand = input instanceof Input.Submit || input instanceof Input.Cancel;
+    if (!clientCommand && !running) {
+      // A late exit or start report after the engine stopped: recovery takes it from the log.
+      return;
+    }
     if (!running || (clientCommand && !accepting)) {
       throw new EngineStoppedException();
     }
@@ -216,7 +221,7 @@ public final class Engine implements AutoCloseable {
           commit();
         }
         if (shuttingDown) {
-          if (processes.isEmpty() && pending.isEmpty()) {
+          if (processes.isEmpty() && launching.isEmpty() && pending.isEmpty()) {
             running = false;
           }
           continue;
@@ -287,6 +292,16 @@ public final class Engine implements AutoCloseable {
       acks.add(new Ack(() -> cancel.future().complete(status), cancel.future()));
     } else if (input instanceof Input.Fire fire) {
       Trigger trigger = fire.trigger();
+      if (trigger instanceof Trigger.AttemptStarted started) {
+        launched(fire.runId(), started.stepId());
+        onStarted(fire.runId(), live.get(fire.runId()), started);
+        return;
+      }
+      if (trigger instanceof Trigger.AttemptSpawnFailed failed
+          && launched(fire.runId(), failed.stepId())) {
+        runningAttempts--;
+        liveMarkers.remove(settings.marker(fire.runId(), failed.stepId(), failed.attempt()));
+      }
       if (trigger instanceof Trigger.AttemptExited exited) {
         forget(fire.runId(), exited.stepId(), exited.attempt());
         boolean clean = exited.exitCode() == 0 && exited.signal() == 0;
@@ -414,7 +429,7 @@ public final class Engine implements AutoCloseable {
               }
               return !recorded;
             });
-    runningAttempts = processes.size();
+    runningAttempts = processes.size() + launching.values().stream().mapToInt(Set::size).sum();
   }
 
   private void effect(Event event) {
@@ -472,30 +487,67 @@ public final class Engine implements AutoCloseable {
         return;
       }
       String runId = entry.getKey();
-      for (Scheduler.Start start : Scheduler.startable(entry.getValue(), now, free)) {
+      Set<String> busy = launching.getOrDefault(runId, Set.of());
+      for (Scheduler.Start start : Scheduler.startable(entry.getValue(), now, free, busy)) {
         launch(runId, start);
       }
     }
   }
 
+  /**
+   * Hands an attempt to a spawner thread and returns at once, so the engine thread never waits for
+   * an exec: the step holds its slot while it is launching, and the start (or the spawn error)
+   * comes back as a trigger.
+   */
   private void launch(String runId, Scheduler.Start start) {
     RunState state = live.get(runId);
     AttemptLauncher launcher = new AttemptLauncher(settings, supervisor);
     String marker = settings.marker(runId, start.stepId(), start.attempt());
     // Registered before the process exists, so the stray sweep never mistakes it for a leftover.
     liveMarkers.add(marker);
-    Trigger trigger =
-        launcher.launch(state, start, exited -> enqueue(new Input.Fire(runId, exited)));
-    if (trigger instanceof Trigger.AttemptStarted started) {
-      processes.put(
-          new AttemptKey(runId, start.stepId(), start.attempt()),
-          new Launched(started.pid(), started.pgid(), started.startTicks()));
-      runningAttempts++;
-      attemptsStarted.incrementAndGet();
-    } else {
+    Trigger refused =
+        launcher.launch(
+            state,
+            start,
+            started -> enqueue(new Input.Fire(runId, started)),
+            exited -> enqueue(new Input.Fire(runId, exited)));
+    if (refused != null) {
       liveMarkers.remove(marker);
+      apply(runId, Decider.decide(runId, state, refused, clock.now()));
+      return;
     }
-    apply(runId, Decider.decide(runId, state, trigger, clock.now()));
+    launching.computeIfAbsent(runId, id -> new HashSet<>()).add(start.stepId());
+    runningAttempts++;
+    attemptsStarted.incrementAndGet();
+  }
+
+  /** A launch finished: true if it was one this engine was waiting for. */
+  private boolean launched(String runId, String stepId) {
+    Set<String> steps = launching.get(runId);
+    if (steps == null || !steps.remove(stepId)) {
+      return false;
+    }
+    if (steps.isEmpty()) {
+      launching.remove(runId);
+    }
+    return true;
+  }
+
+  /** Records a started attempt, or kills it when its step no longer wants it. */
+  private void onStarted(String runId, RunState state, Trigger.AttemptStarted started) {
+    AttemptKey key = new AttemptKey(runId, started.stepId(), started.attempt());
+    Launched process = new Launched(started.pid(), started.pgid(), started.startTicks());
+    processes.put(key, process);
+    Decision decision = state == null ? null : Decider.decide(runId, state, started, clock.now());
+    if (decision == null || decision.events().isEmpty()) {
+      // Cancelled, or failed fast, while it was being started: it never counts as started.
+      supervisor.kill(process, started.marker());
+      return;
+    }
+    apply(runId, decision);
+    if (shuttingDown && stopsSent.add(key)) {
+      supervisor.stop(process, started.marker());
+    }
   }
 
   /** Drops the bookkeeping of an attempt whose process group is gone. */
@@ -523,7 +575,7 @@ public final class Engine implements AutoCloseable {
             entry.getValue(), settings.marker(key.runId(), key.stepId(), key.attempt()));
       }
     }
-    if (processes.isEmpty()) {
+    if (processes.isEmpty() && launching.isEmpty()) {
       running = false;
     }
   }

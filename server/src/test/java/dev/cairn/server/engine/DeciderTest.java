@@ -249,4 +249,12 @@ class DeciderTest {
         run.now);
     assertThat(RunView.of(replayed)).isEqualTo(before);
   }
+
+  @Test
+  void launchingStepsAreSkippedAndHoldASlotOfTheRun() {
+    run.submitted(spec(step("a"), step("b"), step("c")).toBuilder().setMaxParallel(2).build());
+    assertThat(Scheduler.startable(run.state, run.now, 10, java.util.Set.of("a")))
+        .containsExactly(new Scheduler.Start("b", 1));
+    assertThat(Scheduler.startable(run.state, run.now, 10, java.util.Set.of("a", "b"))).isEmpty();
+  }
 }
