@@ -11,13 +11,11 @@ from cairn_client._common import (
     Backoff,
     StatusFilter,
     TERMINAL_STATUSES,
-    default_credentials,
+    connect,
     event_seq,
     is_terminal,
-    metadata,
     status_values,
 )
-from cairn_client._config import resolve_target, resolve_token
 from cairn_client._errors import error_from_rpc
 from cairn_client._gen.cairn.v1 import event_pb2, run_pb2, run_service_pb2, run_service_pb2_grpc
 from cairn_client._spec import WorkflowSource, to_workflow_spec
@@ -40,14 +38,10 @@ class Client:
         credentials: Optional[grpc.ChannelCredentials] = None,
         reconnect_timeout: float = 60.0,
     ) -> None:
-        self.target = resolve_target(target)
-        self._metadata = metadata(resolve_token(token))
+        self.target, self._metadata, self._channel = connect(
+            target, token, credentials, grpc.insecure_channel, grpc.secure_channel
+        )
         self._reconnect_timeout = reconnect_timeout
-        channel_credentials = default_credentials(self.target, credentials)
-        if channel_credentials is None:
-            self._channel = grpc.insecure_channel(self.target)
-        else:
-            self._channel = grpc.secure_channel(self.target, channel_credentials)
         self._stub = run_service_pb2_grpc.RunServiceStub(self._channel)
 
     def close(self) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Iterable, List, Optional, Tuple, Union, cast
+from typing import Callable, Iterable, List, Optional, Tuple, TypeVar, Union, cast
 
 import grpc
 
-from cairn_client._config import is_loopback
+from cairn_client._config import is_loopback, resolve_target, resolve_token
 from cairn_client._gen.cairn.v1 import event_pb2, run_pb2
 
 StatusFilter = Union[int, str]
@@ -50,6 +50,26 @@ def default_credentials(
     if credentials is not None or is_loopback(target):
         return credentials
     return grpc.ssl_channel_credentials()
+
+
+ChannelT = TypeVar("ChannelT")
+
+
+def connect(
+    target: Optional[str],
+    token: Optional[str],
+    credentials: Optional[grpc.ChannelCredentials],
+    insecure_channel: Callable[[str], ChannelT],
+    secure_channel: Callable[[str, grpc.ChannelCredentials], ChannelT],
+) -> Tuple[str, Tuple[Tuple[str, str], ...], ChannelT]:
+    """Resolves the target and token and opens a channel with the given grpc or grpc.aio factory."""
+    resolved = resolve_target(target)
+    channel_credentials = default_credentials(resolved, credentials)
+    if channel_credentials is None:
+        channel = insecure_channel(resolved)
+    else:
+        channel = secure_channel(resolved, channel_credentials)
+    return resolved, metadata(resolve_token(token)), channel
 
 
 def status_values(statuses: Optional[Iterable[StatusFilter]]) -> List[run_pb2.RunStatus]:

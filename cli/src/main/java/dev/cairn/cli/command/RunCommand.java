@@ -10,11 +10,9 @@ import dev.cairn.cli.render.AnsiScreen;
 import dev.cairn.cli.render.EventText;
 import dev.cairn.cli.render.Json;
 import dev.cairn.cli.render.StepTable;
-import dev.cairn.cli.workflow.WorkflowFile;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.SubmitRunResponse;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,8 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code cairn run FILE}: submits a workflow and follows the run until it ends. */
 @Command(
@@ -35,14 +31,7 @@ import picocli.CommandLine.Parameters;
       "Ctrl-C detaches: the run goes on, and 'cairn cancel RUN' stops it."
     })
 public final class RunCommand extends ClientCommand {
-  @Parameters(index = "0", paramLabel = "FILE", description = "The workflow file (YAML).")
-  Path file;
-
-  @Option(
-      names = "--request-id",
-      paramLabel = "ID",
-      description = "Idempotency key: running again with the same key follows the same run.")
-  String requestId = "";
+  @Mixin SubmitOptions submission;
 
   @Mixin OutputOptions output;
 
@@ -53,11 +42,7 @@ public final class RunCommand extends ClientCommand {
 
   @Override
   public Integer call() throws Exception {
-    SubmitRunRequest request =
-        SubmitRunRequest.newBuilder()
-            .setSpec(WorkflowFile.parse(file))
-            .setRequestId(requestId)
-            .build();
+    SubmitRunRequest request = submission.request();
     try (CairnClient client = connect()) {
       SubmitRunResponse submitted = client.unary().submitRun(request);
       String runId = submitted.getRunId();

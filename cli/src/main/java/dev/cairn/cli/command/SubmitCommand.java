@@ -5,14 +5,10 @@ import dev.cairn.cli.ExitCodes;
 import dev.cairn.cli.OutputOptions;
 import dev.cairn.cli.client.CairnClient;
 import dev.cairn.cli.render.Json;
-import dev.cairn.cli.workflow.WorkflowFile;
 import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.SubmitRunResponse;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code cairn submit FILE}: starts a run and prints its id. */
 @Command(
@@ -20,14 +16,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Submit a workflow file and print the run id, without waiting for the run.")
 public final class SubmitCommand extends ClientCommand {
-  @Parameters(index = "0", paramLabel = "FILE", description = "The workflow file (YAML).")
-  Path file;
-
-  @Option(
-      names = "--request-id",
-      paramLabel = "ID",
-      description = "Idempotency key: submitting again with the same key returns the same run.")
-  String requestId = "";
+  @Mixin SubmitOptions submission;
 
   @Mixin OutputOptions output;
 
@@ -38,11 +27,7 @@ public final class SubmitCommand extends ClientCommand {
 
   @Override
   public Integer call() throws Exception {
-    SubmitRunRequest request =
-        SubmitRunRequest.newBuilder()
-            .setSpec(WorkflowFile.parse(file))
-            .setRequestId(requestId)
-            .build();
+    SubmitRunRequest request = submission.request();
     try (CairnClient client = connect()) {
       SubmitRunResponse response = client.unary().submitRun(request);
       if (output.json()) {
