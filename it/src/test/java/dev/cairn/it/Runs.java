@@ -53,11 +53,6 @@ final class Runs {
     return events;
   }
 
-  /** Every stored event, or none when the store is empty (a stream of nothing). */
-  List<Event> allOrEmpty() {
-    return all();
-  }
-
   Run awaitStatus(String runId, Predicate<Run> condition, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     Run run = get(runId);

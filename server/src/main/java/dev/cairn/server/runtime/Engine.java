@@ -61,6 +61,7 @@ public final class Engine implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Consumer<RuntimeException> onFatal;
   private final StraySweeper sweeper;
+  private final AttemptLauncher launcher;
   private final Set<String> liveMarkers = ConcurrentHashMap.newKeySet();
   private volatile boolean running = true;
   private volatile boolean accepting = true;
@@ -99,6 +100,7 @@ public final class Engine implements AutoCloseable {
         new ScheduledThreadPoolExecutor(1, runnable -> daemon(runnable, "cairn-timers"));
     executor.setRemoveOnCancelPolicy(true);
     this.timers = executor;
+    this.launcher = new AttemptLauncher(settings, supervisor);
     this.sweeper = new StraySweeper(supervisor, settings.markerPrefix(), () -> liveMarkers);
     sweeper.start(executor);
     this.thread = new Thread(this::loop, "cairn-engine");
@@ -129,7 +131,7 @@ public final class Engine implements AutoCloseable {
    */
   public CompletableFuture<Submitted> submit(
       WorkflowSpec spec, String requestId, String principal) {
-    SpecValidator.validate(spec, settings.specLimits());
+    validate(spec);
     if (!requestId.isEmpty()) {
       Optional<String> existing = store.runIdForRequest(requestId);
       if (existing.isPresent()) {
@@ -178,13 +180,6 @@ public final class Engine implements AutoCloseable {
       throw new EngineStoppedException();
     }
     inbox.add(input);
-  }
-
-  /**
-   * Markers of the attempts this engine supervises now; any other process of the store is stray.
-   */
-  public Set<String> liveMarkers() {
-    return java.util.Collections.unmodifiableSet(liveMarkers);
   }
 
   private void loop() {
@@ -247,11 +242,7 @@ public final class Engine implements AutoCloseable {
       return;
     }
     if (input instanceof Input.Submit submit) {
-      String duplicate =
-          submit.requestId().isEmpty()
-              ? null
-              : batchRequests.getOrDefault(
-                  submit.requestId(), store.runIdForRequest(submit.requestId()).orElse(null));
+      String duplicate = earlierRun(submit.requestId());
       if (duplicate != null) {
         acks.add(
             new Ack(
@@ -320,6 +311,18 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
+   * The run an earlier submit with this request id created, in this batch or in the store; the
+   * store is asked only when the batch has none.
+   */
+  private String earlierRun(String requestId) {
+    if (requestId.isEmpty()) {
+      return null;
+    }
+    String inBatch = batchRequests.get(requestId);
+    return inBatch != null ? inBatch : store.runIdForRequest(requestId).orElse(null);
+  }
+
+  /**
    * Whether to commit now rather than gather more events into the same transaction: a client waits
    * for an acknowledgement, the commit window has passed, the batch is large, or the engine is
    * stopping. Until then decided events are held in order and acted on (an attempt may start after
@@ -367,8 +370,14 @@ public final class Engine implements AutoCloseable {
     batchRequests.clear();
     completeAcks();
     broadcaster.publish(stored);
+    Set<String> touched = new HashSet<>();
     for (Event event : stored) {
       effect(event);
+      touched.add(event.getRunId());
+    }
+    // Once per run, not per event: a cancel or a fail-fast failure stops every running attempt.
+    for (String runId : touched) {
+      stopAllIfStopping(runId);
     }
     liveRuns = live.size();
   }
@@ -455,6 +464,9 @@ public final class Engine implements AutoCloseable {
       case RUN_SUCCEEDED, RUN_FAILED, RUN_CANCELLED -> live.remove(runId);
       default -> {}
     }
+  }
+
+  private void stopAllIfStopping(String runId) {
     RunState state = live.get(runId);
     if (state != null && state.stopping()) {
       for (StepState step : state.steps()) {
@@ -501,7 +513,6 @@ public final class Engine implements AutoCloseable {
    */
   private void launch(String runId, Scheduler.Start start) {
     RunState state = live.get(runId);
-    AttemptLauncher launcher = new AttemptLauncher(settings, supervisor);
     String marker = settings.marker(runId, start.stepId(), start.attempt());
     // Registered before the process exists, so the stray sweep never mistakes it for a leftover.
     liveMarkers.add(marker);
