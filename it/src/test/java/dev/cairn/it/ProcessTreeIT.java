@@ -98,6 +98,12 @@ class ProcessTreeIT {
       Runs runs = new Runs(server);
       String runId = runs.submit(trees());
       List<Long> pids = awaitTreesUp(dataDir, runId);
+      // The premise is attempts recorded as running: wait until every StepStarted is durable
+      // (GetRun folds the committed log), since a start may sit in the commit window for a while.
+      runs.awaitStatus(
+          runId,
+          run -> run.getStepsList().stream().allMatch(step -> step.getAttemptsCount() == 1),
+          Duration.ofSeconds(30));
       server.kill9();
       server.relaunch();
       // Recovery kills every recorded attempt and sweeps the markers before it answers.
