@@ -1,5 +1,6 @@
 package dev.cairn.server.api;
 
+import dev.cairn.server.process.LauncherKind;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -29,6 +30,13 @@ public interface CairnConfig {
    */
   @WithDefault("10ms")
   Duration commitWindow();
+
+  /**
+   * How steps are started: {@code auto} (the native cairn-spawn helper when this build has it, else
+   * the util-linux wrappers), {@code helper} (refuse to start without it) or {@code wrappers}.
+   */
+  @WithDefault("auto")
+  LauncherKind processLauncher();
 
   /** Largest serialized workflow spec accepted, in bytes. */
   @WithDefault("1048576")

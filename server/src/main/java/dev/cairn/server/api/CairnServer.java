@@ -55,7 +55,9 @@ public class CairnServer {
     dataDirectory = DataDirectory.open(config.dataDir());
     token = dataDirectory.token();
     store = StoreReport.open(dataDirectory.database());
-    supervisor = new ProcessSupervisor(config.stopGrace());
+    supervisor =
+        new ProcessSupervisor(
+            config.stopGrace(), config.processLauncher(), dataDirectory.root().resolve("bin"));
     broadcaster = new EventBroadcaster();
     int cores = Runtime.getRuntime().availableProcessors();
     EngineSettings settings =
@@ -91,11 +93,13 @@ public class CairnServer {
       throw new IllegalStateException("interrupted during recovery", e);
     }
     LOG.infof(
-        "Cairn ready: gRPC on %s:%s, data directory %s, max %d parallel attempts",
+        "Cairn ready: gRPC on %s:%s, data directory %s, max %d parallel attempts, steps started by"
+            + " the %s",
         rawConfig.getOptionalValue("quarkus.grpc.server.host", String.class).orElse("127.0.0.1"),
         rawConfig.getOptionalValue("quarkus.grpc.server.port", String.class).orElse("7420"),
         dataDirectory.root(),
-        settings.maxParallel());
+        settings.maxParallel(),
+        supervisor.launcherName());
   }
 
   private void refuseInsecureBind() {

@@ -6,9 +6,9 @@ import java.time.Duration;
  * How an attempt ended, reported once its leader has exited and no process of its group remains.
  *
  * @param pid the pid of the attempt's leader
- * @param exitCode the exit status as the JVM reports it: {@code 128 + signal} for a leader killed
- *     by a signal (which a plain {@code exit 137} cannot be told apart from)
- * @param signal the signal that ended the leader, derived from {@code exitCode}; 0 when it exited
+ * @param exitCode the leader's exit status, or {@code 128 + signal} when a signal ended it
+ * @param signal the signal that ended the leader, 0 when it exited (exact with the native helper;
+ *     the wrapper launcher reads an exit status of 129 to 192 as a signal, as the JDK reports one)
  * @param outputBytes the size of the output file when the attempt ended
  * @param outputLimitExceeded whether the output reached the limit or the leader died of {@code
  *     SIGXFSZ}

@@ -1,11 +1,15 @@
 package dev.cairn.server.process;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,27 +31,21 @@ import java.util.function.Consumer;
  * LaunchCommand}). The end of an attempt is reported only when no process of its group remains, so
  * a terminal event written on that report never has a live process behind it.
  *
- * <p>Threads: a few long-lived spawner threads (see {@link SpawnerThread}), one timer thread that
- * sends signals and polls process groups, and one delivery thread that sweeps markers and calls the
- * exit callbacks, so that a slow callback never delays a kill.
+ * <p>A {@link ProcessLauncher} starts each leader. Threads: a long-lived spawner thread (see {@link
+ * SpawnerThread}), the launcher's own, one timer thread that sends signals and polls process
+ * groups, and one delivery thread that sweeps markers and calls the exit callbacks, so that a slow
+ * callback never delays a kill.
  */
 public final class ProcessSupervisor implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ProcessSupervisor.class.getName());
-  private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
-  private static final long SESSION_POLL_NANOS = 20_000;
 
   private final Duration stopGrace;
   private final ProcTable procTable = new ProcTable();
   private final MarkerSweep sweep = new MarkerSweep(procTable);
-  private final LaunchCommand launchCommand = new LaunchCommand();
-  // Several spawner threads let launches overlap (each waits about a millisecond per wrapper exec
-  // for its step's new session); every one lives as long as the supervisor.
-  private static final int SPAWNERS = 4;
-  private final SpawnerThread spawner = new SpawnerThread("cairn-process-spawner-0");
-  private final SpawnerThread[] spawners = spawnerThreads(spawner);
-  private final java.util.concurrent.atomic.AtomicInteger nextSpawner =
-      new java.util.concurrent.atomic.AtomicInteger();
+  // Lives as long as the supervisor: the helper's parent-death signal is tied to it.
+  private final SpawnerThread spawner = new SpawnerThread("cairn-process-spawner");
+  private final ProcessLauncher launcher;
   private final ScheduledThreadPoolExecutor timer;
   private final ExecutorService delivery;
   private final SupervisedAttempt.Context context;
@@ -57,15 +55,31 @@ public final class ProcessSupervisor implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
-   * Creates a supervisor and starts its threads.
+   * Creates a supervisor that starts steps through the util-linux wrappers; enough for one that
+   * only stops, kills and sweeps.
    *
    * @param stopGrace how long a group has between SIGTERM and SIGKILL
    */
   public ProcessSupervisor(Duration stopGrace) {
+    this(stopGrace, LauncherKind.WRAPPERS, null);
+  }
+
+  /**
+   * Creates a supervisor and starts its threads.
+   *
+   * @param stopGrace how long a group has between SIGTERM and SIGKILL
+   * @param kind which launcher starts the steps
+   * @param helperDirectory where the native helper is installed; required unless {@code kind} is
+   *     {@link LauncherKind#WRAPPERS}
+   * @throws IllegalStateException when {@code kind} is {@link LauncherKind#HELPER} and the helper
+   *     is not bundled or does not run
+   */
+  public ProcessSupervisor(Duration stopGrace, LauncherKind kind, Path helperDirectory) {
     if (stopGrace.isNegative()) {
       throw new IllegalArgumentException("stopGrace must not be negative");
     }
     this.stopGrace = stopGrace;
+    this.launcher = chooseLauncher(kind, helperDirectory);
     this.timer = new ScheduledThreadPoolExecutor(1, daemon("cairn-process-timer"));
     this.timer.setRemoveOnCancelPolicy(true);
     this.delivery = Executors.newSingleThreadExecutor(daemon("cairn-process-exit"));
@@ -79,55 +93,65 @@ public final class ProcessSupervisor implements AutoCloseable {
             attempt -> live.remove(attempt.launched()));
   }
 
+  private ProcessLauncher chooseLauncher(LauncherKind kind, Path helperDirectory) {
+    if (kind == LauncherKind.WRAPPERS) {
+      return new WrapperLauncher(procTable);
+    }
+    Objects.requireNonNull(helperDirectory, "helperDirectory");
+    String problem;
+    try {
+      Optional<Path> binary = SpawnHelperBinary.install(helperDirectory);
+      if (binary.isPresent()) {
+        SpawnHelperLauncher helper = new SpawnHelperLauncher(binary.get(), spawner);
+        helper.startHelper();
+        return helper;
+      }
+      problem = "this build carries no cairn-spawn helper (it needs a C compiler)";
+    } catch (IOException e) {
+      problem = "the cairn-spawn helper cannot run from " + helperDirectory + ": " + e.getMessage();
+    }
+    if (kind == LauncherKind.HELPER) {
+      throw new IllegalStateException(problem);
+    }
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "{0}; steps start through the slower setpriv/setsid wrappers",
+        problem);
+    return new WrapperLauncher(procTable);
+  }
+
+  /** The launcher in use, for the server's start-up log. */
+  public String launcherName() {
+    return launcher.name();
+  }
+
   /**
-   * Starts an attempt on the spawner thread and returns once it runs in its own session.
+   * Starts an attempt and returns once it runs in its own session.
    *
    * @param onExit called exactly once, on a supervisor thread, after the leader has exited and no
    *     process of its group remains
    * @throws SpawnException when the attempt cannot be started (missing working directory, program
-   *     or wrapper); nothing is left running then
+   *     or launcher); nothing is left running then
    */
   public Launched launch(LaunchRequest request, Consumer<Exited> onExit) throws SpawnException {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(onExit, "onExit");
-    if (closed.get()) {
-      throw new IllegalStateException("the process supervisor is closed");
-    }
-    ProcessBuilder builder = launchCommand.build(request);
-    long startNanos = System.nanoTime();
-    Process process;
+    CompletableFuture<Launched> started = new CompletableFuture<>();
+    launchAsync(request, started::complete, started::completeExceptionally, onExit);
     try {
-      process = spawner.start(builder);
-    } catch (IOException e) {
-      throw new SpawnException("cannot start " + request.argv().get(0) + ": " + e.getMessage());
+      // Uninterruptible on purpose: a caller that gave up while its process was being started
+      // would leave that process running without supervision.
+      return started.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof SpawnException failure) {
+        throw failure;
+      }
+      throw e;
     }
-    long startTicks = awaitOwnSession(process);
-    Launched launched = new Launched(process.pid(), process.pid(), startTicks);
-    SupervisedAttempt attempt =
-        new SupervisedAttempt(context, launched, request, process, onExit, startNanos);
-    live.put(launched, attempt);
-    attempt.watch();
-    if (closed.get()) {
-      // close() ran while this attempt was starting and did not see it.
-      kill(launched, request.marker());
-    }
-    return launched;
-  }
-
-  private static SpawnerThread[] spawnerThreads(SpawnerThread first) {
-    SpawnerThread[] threads = new SpawnerThread[SPAWNERS];
-    threads[0] = first;
-    for (int i = 1; i < SPAWNERS; i++) {
-      threads[i] = new SpawnerThread("cairn-process-spawner-" + i);
-    }
-    return threads;
   }
 
   /**
-   * Starts an attempt without waiting: the whole launch runs on one of the spawner threads, which
-   * then calls {@code onStarted} with the running attempt (in its own session), or {@code
-   * onFailed}. {@code onStarted} is called before the attempt is watched, so it always precedes
-   * {@code onExit}.
+   * Starts an attempt without waiting: {@code onStarted} later receives the running attempt (in its
+   * own session), or {@code onFailed} the reason it did not start, on a supervisor thread. {@code
+   * onStarted} is called before the attempt is watched, so it always precedes {@code onExit}.
    *
    * @throws SpawnException when the request fails the checks made before anything starts
    */
@@ -137,41 +161,35 @@ public final class ProcessSupervisor implements AutoCloseable {
       Consumer<SpawnException> onFailed,
       Consumer<Exited> onExit)
       throws SpawnException {
+    Objects.requireNonNull(onExit, "onExit");
     if (closed.get()) {
       throw new IllegalStateException("the process supervisor is closed");
     }
-    ProcessBuilder builder = launchCommand.build(request);
-    SpawnerThread thread = spawners[Math.floorMod(nextSpawner.getAndIncrement(), SPAWNERS)];
-    thread.execute(
-        () -> {
-          long startNanos = System.nanoTime();
-          Process process;
-          try {
-            process = builder.start();
-          } catch (IOException e) {
-            onFailed.accept(
-                new SpawnException(
-                    "cannot start " + request.argv().get(0) + ": " + e.getMessage()));
-            return;
+    Path program = LaunchCheck.check(request);
+    long startNanos = System.nanoTime();
+    launcher.start(
+        request,
+        program,
+        new ProcessLauncher.Listener() {
+          @Override
+          public void started(long pid, long startTicks, CompletionStage<LeaderExit> exit) {
+            Launched launched = new Launched(pid, pid, startTicks);
+            SupervisedAttempt attempt =
+                new SupervisedAttempt(context, launched, request, exit, onExit, startNanos);
+            live.put(launched, attempt);
+            onStarted.accept(launched);
+            attempt.watch();
+            if (closed.get()) {
+              // close() ran while this attempt was starting and did not see it.
+              kill(launched, request.marker());
+            }
           }
-          long startTicks;
-          try {
-            startTicks = awaitOwnSession(process);
-          } catch (SpawnException e) {
-            onFailed.accept(e);
-            return;
+
+          @Override
+          public void failed(SpawnException failure) {
+            onFailed.accept(failure);
           }
-          Launched launched = new Launched(process.pid(), process.pid(), startTicks);
-          SupervisedAttempt attempt =
-              new SupervisedAttempt(context, launched, request, process, onExit, startNanos);
-          live.put(launched, attempt);
-          onStarted.accept(launched);
-          attempt.watch();
-          if (closed.get()) {
-            kill(launched, request.marker());
-          }
-        },
-        () -> onFailed.accept(new SpawnException("the process supervisor closed")));
+        });
   }
 
   /**
@@ -279,35 +297,8 @@ public final class ProcessSupervisor implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (SpawnerThread thread : spawners) {
-      thread.close();
-    }
-  }
-
-  // The pgid of a step is recorded before anything else may act on it, so the wrappers must have
-  // reached setsid before launch returns: a SIGTERM to a group that does not exist yet would be
-  // lost. The wrappers exec in well under a millisecond, so this is a short spin.
-  private long awaitOwnSession(Process process) throws SpawnException {
-    long pid = process.pid();
-    long deadline = System.nanoTime() + SESSION_TIMEOUT.toNanos();
-    while (true) {
-      Optional<ProcStat> stat = procTable.stat(pid);
-      if (stat.isEmpty()) {
-        // It has already ended and been reaped; its exit callback reports how.
-        return 0;
-      }
-      if (stat.get().session() == pid || stat.get().isDead() || !process.isAlive()) {
-        return stat.get().startTicks();
-      }
-      if (System.nanoTime() - deadline > 0) {
-        process.destroyForcibly();
-        throw new SpawnException(
-            "the launch wrappers did not start a new session within "
-                + SESSION_TIMEOUT.toSeconds()
-                + " s");
-      }
-      LockSupport.parkNanos(SESSION_POLL_NANOS);
-    }
+    launcher.close();
+    spawner.close();
   }
 
   // For an attempt this supervisor does not track, its group may be signalled unless its pid now

@@ -3,6 +3,7 @@ package dev.cairn.server.process;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +23,6 @@ import java.util.function.Consumer;
 final class SupervisedAttempt {
   private static final System.Logger LOG = System.getLogger(SupervisedAttempt.class.getName());
   private static final long POLL_MILLIS = 10;
-  private static final int MAX_SIGNAL = 64;
 
   /** What an attempt needs from its supervisor. */
   record Context(
@@ -36,13 +36,13 @@ final class SupervisedAttempt {
   private final Context context;
   private final Launched launched;
   private final LaunchRequest request;
-  private final Process process;
+  private final CompletionStage<LeaderExit> leaderExit;
   private final Consumer<Exited> onExit;
   private final long startNanos;
 
   // Confined to the timer thread.
   private boolean leaderExited;
-  private int exitCode;
+  private LeaderExit exit;
   private long leaderExitNanos;
   private boolean terminating;
   private boolean killSent;
@@ -55,13 +55,13 @@ final class SupervisedAttempt {
       Context context,
       Launched launched,
       LaunchRequest request,
-      Process process,
+      CompletionStage<LeaderExit> leaderExit,
       Consumer<Exited> onExit,
       long startNanos) {
     this.context = context;
     this.launched = launched;
     this.request = request;
-    this.process = process;
+    this.leaderExit = leaderExit;
     this.onExit = onExit;
     this.startNanos = startNanos;
   }
@@ -76,7 +76,7 @@ final class SupervisedAttempt {
 
   /** Starts watching for the leader's exit. */
   void watch() {
-    process.onExit().thenRun(() -> onTimer(this::leaderExited));
+    leaderExit.thenAccept(exit -> onTimer(() -> leaderExited(exit)));
   }
 
   /** SIGTERM to the group now, SIGKILL after the grace period, then a marker sweep. */
@@ -99,9 +99,9 @@ final class SupervisedAttempt {
         });
   }
 
-  private void leaderExited() {
+  private void leaderExited(LeaderExit exit) {
     leaderExited = true;
-    exitCode = process.exitValue();
+    this.exit = exit;
     leaderExitNanos = System.nanoTime();
     if (!groupAlive()) {
       finish();
@@ -159,14 +159,14 @@ final class SupervisedAttempt {
       poll.cancel(false);
       poll = null;
     }
-    int signal = exitCode > 128 && exitCode <= 128 + MAX_SIGNAL ? exitCode - 128 : 0;
+    int signal = exit.signal();
     long outputBytes = outputSize();
     boolean limitExceeded =
         signal == PosixSignals.SIGXFSZ || outputBytes >= request.outputLimitBytes();
     Exited exited =
         new Exited(
             launched.pid(),
-            exitCode,
+            exit.exitCode(),
             signal,
             outputBytes,
             limitExceeded,

@@ -16,7 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A step dies with the server that started it, through the parent-death signal. */
+/**
+ * A step dies with the server that started it, through the parent-death signals: the server's
+ * spawner thread to the launch helper, the helper to the step.
+ */
 class ProcessParentDeathTest {
   @TempDir Path dir;
 
@@ -54,7 +57,10 @@ class ProcessParentDeathTest {
     long step = Long.parseLong(line.trim());
     String[] stat = TestProcesses.statFields(step);
     assertThat(stat).isNotNull();
-    assertThat(Long.parseLong(stat[1])).as("parent of the step").isEqualTo(server.pid());
+    long helper = Long.parseLong(stat[1]);
+    assertThat(Long.parseLong(TestProcesses.statFields(helper)[1]))
+        .as("parent of the step's launcher")
+        .isEqualTo(server.pid());
     assertThat(isRunning(step)).isTrue();
 
     server.destroyForcibly();

@@ -14,8 +14,9 @@ public final class SupervisedSleepMain {
 
   /** Arguments: the marker and a directory for the output file. */
   public static void main(String[] args) throws Exception {
-    ProcessSupervisor supervisor = new ProcessSupervisor(Duration.ofSeconds(1));
     Path dir = Path.of(args[1]);
+    ProcessSupervisor supervisor =
+        new ProcessSupervisor(Duration.ofSeconds(1), LauncherKind.HELPER, dir.resolve("bin"));
     LaunchRequest request =
         new LaunchRequest(
             args[0],

@@ -36,7 +36,12 @@ abstract class SupervisorTestSupport {
 
   @BeforeEach
   void startSupervisor() {
-    supervisor = new ProcessSupervisor(GRACE);
+    supervisor = new ProcessSupervisor(GRACE, launcherKind(), dir.resolve("bin"));
+  }
+
+  /** The launcher under test: the native helper, as the server uses it; subclasses run both. */
+  LauncherKind launcherKind() {
+    return LauncherKind.HELPER;
   }
 
   @AfterEach

@@ -1,0 +1,273 @@
+package dev.cairn.server.process;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts steps through {@code cairn-spawn}, a small native helper (server/src/main/c): the server
+ * writes a request to its stdin, the helper forks, the child sets up its session, parent-death
+ * signal, file-size cap, descriptors and directory, and execs the step. Starts, failures and the
+ * raw wait status of each leader come back on its stdout. One exec per step, and no JVM fork.
+ *
+ * <p>The helper is started by the supervisor's long-lived spawner thread, which its own
+ * parent-death signal is tied to, and each step's parent-death signal is tied to the helper; if the
+ * helper ends, every step it started gets SIGKILL, those steps are reported ended by SIGKILL, and
+ * the next start runs a new helper.
+ */
+final class SpawnHelperLauncher implements ProcessLauncher {
+  private static final System.Logger LOG = System.getLogger(SpawnHelperLauncher.class.getName());
+  private static final int RECORD_BYTES = 32;
+  private static final int KIND_STARTED = 1;
+  private static final int KIND_FAILED = 2;
+  private static final int KIND_EXITED = 3;
+  private static final int SIGKILL_STATUS = PosixSignals.SIGKILL;
+
+  private final Path binary;
+  private final SpawnerThread owner;
+  private Helper helper; // guarded by this
+  private long nextId; // guarded by this
+  private boolean closed; // guarded by this
+
+  /**
+   * @param binary the installed helper (see {@link SpawnHelperBinary})
+   * @param owner the thread that starts the helper and lives as long as the supervisor
+   */
+  SpawnHelperLauncher(Path binary, SpawnerThread owner) {
+    this.binary = binary;
+    this.owner = owner;
+  }
+
+  @Override
+  public String name() {
+    return "cairn-spawn helper";
+  }
+
+  /** Starts the helper now rather than at the first step, so a broken one shows at once. */
+  void startHelper() throws IOException {
+    synchronized (this) {
+      running();
+    }
+  }
+
+  @Override
+  public void start(LaunchRequest request, Path program, Listener listener) {
+    byte[] frame = encode(request, program);
+    synchronized (this) {
+      if (closed) {
+        listener.failed(new SpawnException("the process supervisor closed"));
+        return;
+      }
+      long id = ++nextId;
+      Helper current;
+      try {
+        current = running();
+      } catch (IOException e) {
+        listener.failed(new SpawnException("cannot run the process launcher: " + e.getMessage()));
+        return;
+      }
+      current.pending.put(id, new Pending(request, listener));
+      try {
+        current.send(id, frame);
+      } catch (IOException e) {
+        // The helper is gone; its reader fails this start with every other pending one, unless it
+        // finished before this start was registered.
+        LOG.log(System.Logger.Level.ERROR, "cannot write to the process launcher: {0}", e);
+      }
+      if (!current.alive && current.pending.remove(id) != null) {
+        listener.failed(new SpawnException("the process launcher ended"));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    Helper last;
+    synchronized (this) {
+      closed = true;
+      last = helper;
+      helper = null;
+    }
+    if (last != null) {
+      last.close();
+    }
+  }
+
+  // Guarded by this.
+  private Helper running() throws IOException {
+    if (helper == null || !helper.alive) {
+      ProcessBuilder builder =
+          new ProcessBuilder(binary.toString(), Long.toString(ProcessHandle.current().pid()));
+      builder.environment().clear();
+      builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+      helper = new Helper(owner.start(builder));
+      LOG.log(System.Logger.Level.DEBUG, "process launcher started, pid {0}", helper.process.pid());
+    }
+    return helper;
+  }
+
+  /** One request frame: see the protocol at the top of cairn-spawn.c. */
+  static byte[] encode(LaunchRequest request, Path program) {
+    ByteArrayOutputStream strings = new ByteArrayOutputStream(256);
+    putString(strings, program.toString());
+    putString(strings, request.workingDir().toAbsolutePath().toString());
+    putString(strings, request.outputFile().toAbsolutePath().toString());
+    List<String> argv = request.argv();
+    for (String argument : argv) {
+      putString(strings, argument);
+    }
+    Map<String, String> environment = request.environment();
+    for (Map.Entry<String, String> variable : environment.entrySet()) {
+      putString(strings, variable.getKey() + "=" + variable.getValue());
+    }
+    putString(strings, LaunchRequest.MARKER_VARIABLE + "=" + request.marker());
+    int length = 24 + strings.size();
+    ByteBuffer frame = ByteBuffer.allocate(4 + length).order(ByteOrder.nativeOrder());
+    frame.putInt(length);
+    frame.putLong(0); // the id, set by send
+    frame.putLong(request.outputLimitBytes());
+    frame.putInt(argv.size());
+    frame.putInt(environment.size() + 1);
+    frame.put(strings.toByteArray());
+    return frame.array();
+  }
+
+  private static void putString(ByteArrayOutputStream out, String value) {
+    out.writeBytes(value.getBytes(StandardCharsets.UTF_8));
+    out.write(0);
+  }
+
+  /** A start waiting for its reply. */
+  private record Pending(LaunchRequest request, Listener listener) {}
+
+  /** One running helper process and the thread that reads its replies. */
+  private static final class Helper {
+    final Process process;
+    final OutputStream requests;
+    final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    // Touched only by the reader thread.
+    final Map<Long, CompletableFuture<LeaderExit>> leaders = new ConcurrentHashMap<>();
+    volatile boolean alive = true;
+
+    Helper(Process process) {
+      this.process = process;
+      this.requests = new BufferedOutputStream(process.getOutputStream(), 64 * 1024);
+      Thread reader = new Thread(this::read, "cairn-spawn-reader-" + process.pid());
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    void send(long id, byte[] frame) throws IOException {
+      ByteBuffer.wrap(frame).order(ByteOrder.nativeOrder()).putLong(4, id);
+      requests.write(frame);
+      requests.flush();
+    }
+
+    void close() {
+      try {
+        // End of input: the helper exits, and any step still alive gets its parent-death signal.
+        requests.close();
+      } catch (IOException e) {
+        // Already gone.
+      }
+      try {
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+      }
+    }
+
+    private void read() {
+      byte[] bytes = new byte[RECORD_BYTES];
+      ByteBuffer record = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
+      try (InputStream stream = process.getInputStream();
+          DataInputStream replies = new DataInputStream(stream)) {
+        while (true) {
+          replies.readFully(bytes);
+          dispatch(
+              record.getInt(0),
+              record.getInt(4),
+              record.getLong(8),
+              record.getLong(16),
+              record.getLong(24));
+        }
+      } catch (IOException e) {
+        // End of stream: the helper ended.
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "the process launcher's reader failed", e);
+      } finally {
+        ended();
+      }
+    }
+
+    private void dispatch(int kind, int value, long id, long pid, long extra) {
+      switch (kind) {
+        case KIND_STARTED -> {
+          Pending start = pending.remove(id);
+          CompletableFuture<LeaderExit> exit = new CompletableFuture<>();
+          leaders.put(pid, exit);
+          if (start != null) {
+            start.listener().started(pid, extra, exit);
+          }
+        }
+        case KIND_FAILED -> {
+          Pending start = pending.remove(id);
+          if (start != null) {
+            start.listener().failed(SpawnFailures.describe(start.request(), (int) extra, value));
+          }
+        }
+        case KIND_EXITED -> {
+          CompletableFuture<LeaderExit> exit = leaders.remove(pid);
+          if (exit != null) {
+            exit.complete(LeaderExit.fromWaitStatus(value));
+          }
+        }
+        default -> throw new IllegalStateException("unknown reply kind " + kind);
+      }
+    }
+
+    private void ended() {
+      alive = false;
+      int status = -1;
+      try {
+        if (process.waitFor(1, TimeUnit.SECONDS)) {
+          status = process.exitValue();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (!pending.isEmpty() || !leaders.isEmpty()) {
+        LOG.log(
+            System.Logger.Level.ERROR,
+            "the process launcher ended (status {0}) with {1} steps running and {2} starting; the"
+                + " running ones were killed with it",
+            status,
+            leaders.size(),
+            pending.size());
+      }
+      for (Pending start : List.copyOf(pending.values())) {
+        start.listener().failed(new SpawnException("the process launcher ended"));
+      }
+      pending.clear();
+      for (CompletableFuture<LeaderExit> exit : List.copyOf(leaders.values())) {
+        exit.complete(LeaderExit.fromWaitStatus(SIGKILL_STATUS));
+      }
+      leaders.clear();
+    }
+  }
+}

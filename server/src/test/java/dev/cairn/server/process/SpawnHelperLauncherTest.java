@@ -1,0 +1,80 @@
+package dev.cairn.server.process;
+
+import static dev.cairn.server.process.TestProcesses.await;
+import static dev.cairn.server.process.TestProcesses.isRunning;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** What only the native helper does: exact wait statuses, its own failures, and its death. */
+class SpawnHelperLauncherTest extends SupervisorTestSupport {
+  @Test
+  void usesTheHelper() {
+    assertThat(supervisor.launcherName()).contains("cairn-spawn");
+  }
+
+  @Test
+  void anExitStatusIsNeverTakenForASignal() throws Exception {
+    Exited exited = run("exit 137");
+    assertThat(exited.exitCode()).isEqualTo(137);
+    assertThat(exited.signal()).isZero();
+  }
+
+  @Test
+  void theStepIsTheOnlyExecAndAChildOfTheHelper() throws Exception {
+    Started started = start(List.of("sleep", "1000"));
+    long pid = started.launched().pid();
+    assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).getFileName().toString())
+        .isEqualTo("sleep");
+    long helper = Long.parseLong(TestProcesses.statFields(pid)[1]);
+    assertThat(Files.readSymbolicLink(Path.of("/proc/" + helper + "/exe")).getFileName().toString())
+        .startsWith("cairn-spawn-");
+    long helperParent = Long.parseLong(TestProcesses.statFields(helper)[1]);
+    assertThat(helperParent).isEqualTo(ProcessHandle.current().pid());
+    supervisor.stop(started.launched(), started.marker());
+    started.exit().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aScriptWithoutAnInterpreterLineRunsWithTheShell() throws Exception {
+    Path script = dir.resolve("plain-script");
+    Files.writeString(script, "echo from the script; exit 4\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+    Started started = start(List.of(script.toString(), "arg"));
+    Exited exited = started.exit().get(10, TimeUnit.SECONDS);
+    assertThat(exited.exitCode()).isEqualTo(4);
+    assertThat(Files.readString(started.output())).isEqualTo("from the script\n");
+  }
+
+  @Test
+  void anOutputFileThatCannotBeOpenedIsASpawnError() throws Exception {
+    Path output = dir.resolve("a-directory");
+    Files.createDirectories(output);
+    LaunchRequest request = request(List.of("true"), output, ONE_MIB);
+    assertThatThrownBy(() -> supervisor.launch(request, exited -> {}))
+        .isInstanceOf(SpawnException.class)
+        .hasMessage("cannot open output file " + output + ": is a directory");
+  }
+
+  @Test
+  void whenTheHelperDiesItsStepsDieAndReportAndTheNextStartGetsANewHelper() throws Exception {
+    Started first = start(shell("exec sleep 1000"));
+    Started second = start(shell("exec sleep 1000"));
+    long helper = Long.parseLong(TestProcesses.statFields(first.launched().pid())[1]);
+
+    PosixSignals.signalProcess(helper, PosixSignals.SIGKILL);
+
+    assertThat(first.exit().get(10, TimeUnit.SECONDS).signal()).isEqualTo(PosixSignals.SIGKILL);
+    assertThat(second.exit().get(10, TimeUnit.SECONDS).signal()).isEqualTo(PosixSignals.SIGKILL);
+    await(
+        "the steps died with their helper",
+        () -> !isRunning(first.launched().pid()) && !isRunning(second.launched().pid()));
+    assertThat(run("exit 5").exitCode()).isEqualTo(5);
+  }
+}
