@@ -13,8 +13,9 @@
  *
  * Protocol, native byte order (both ends run on the same machine):
  *   request on stdin:  u32 length of the rest, u64 id, u64 file size limit (0 = none), u32 argc,
- *                      u32 envc, then NUL-terminated strings: program path, working directory,
- *                      output file, argv[argc], env[envc].
+ *                      u32 envc, then NUL-terminated strings: program (looked up in the PATH of
+ *                      env, as execvp does, unless it holds a slash), working directory, output
+ *                      file, argv[argc], env[envc].
  *   reply on stdout:   32-byte records {u32 kind, i32 value, u64 id, i64 pid, u64 extra}:
  *                      STARTED (value 0, extra = start time in clock ticks, from /proc),
  *                      FAILED (value = errno, extra = the stage that failed, pid 0),
@@ -42,6 +43,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 enum { KIND_STARTED = 1, KIND_FAILED = 2, KIND_EXITED = 3 };
 
@@ -199,24 +202,10 @@ static void exec_child(const struct request *request, int error_fd) {
   if (chdir(request->working_dir) < 0) {
     child_fail(error_fd, STAGE_CHDIR);
   }
-  execve(request->program, request->argv, request->envp);
-  if (errno == ENOEXEC) {
-    /* A script without a #! line: run it with the shell, as execvp does. */
-    size_t argc = 0;
-    while (request->argv[argc] != NULL) {
-      argc++;
-    }
-    char **shell_argv = calloc(argc + 2, sizeof(char *));
-    if (shell_argv != NULL) {
-      shell_argv[0] = (char *)"sh";
-      shell_argv[1] = (char *)request->program;
-      for (size_t i = 1; i < argc; i++) {
-        shell_argv[i + 1] = request->argv[i];
-      }
-      execve("/bin/sh", shell_argv, request->envp);
-    }
-    errno = ENOEXEC;
-  }
+  /* execvpe searches the PATH of environ, which must be the step's own, not the server's; it
+   * falls back to /bin:/usr/bin without one, and runs a script without a #! line with /bin/sh. */
+  environ = request->envp;
+  execvpe(request->program, request->argv, request->envp);
   child_fail(error_fd, STAGE_EXEC);
 }
 

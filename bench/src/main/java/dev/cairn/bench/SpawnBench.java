@@ -1,6 +1,7 @@
 package dev.cairn.bench;
 
 import dev.cairn.server.process.LaunchRequest;
+import dev.cairn.server.process.LauncherKind;
 import dev.cairn.server.process.ProcessSupervisor;
 import java.io.File;
 import java.nio.file.Files;
@@ -15,8 +16,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The spawn path in isolation: sequential starts of {@code true}, each to the report of its end, by
  * a bare ProcessBuilder, through each wrapper of the launch chain, and through the real
- * ProcessSupervisor. Runs in its own JVM on the server's class path, once per {@code
- * jdk.lang.Process.launchMechanism}.
+ * ProcessSupervisor with each launcher (the wrappers, and the cairn-spawn helper). Runs in its own
+ * JVM on the server's class path, once per {@code jdk.lang.Process.launchMechanism}.
  *
  * <p>Usage: {@code SpawnBench COUNT WORK_DIR}
  */
@@ -81,7 +82,8 @@ public final class SpawnBench {
                     "--",
                     "/bin/true")),
             count));
-    lines.add(supervised(mechanism, workDir, count));
+    lines.add(supervised(mechanism, workDir, count, LauncherKind.WRAPPERS));
+    lines.add(supervised("helper", workDir, count, LauncherKind.HELPER));
     lines.add(posixSpawn(workDir, count));
     lines.forEach(System.out::println);
   }
@@ -111,8 +113,10 @@ public final class SpawnBench {
     return format(mechanism, what, (System.nanoTime() - start) / count);
   }
 
-  private static String supervised(String mechanism, Path workDir, int count) throws Exception {
-    try (ProcessSupervisor supervisor = new ProcessSupervisor(Duration.ofSeconds(5))) {
+  private static String supervised(String mechanism, Path workDir, int count, LauncherKind launcher)
+      throws Exception {
+    try (ProcessSupervisor supervisor =
+        new ProcessSupervisor(Duration.ofSeconds(5), launcher, workDir.resolve("bin"))) {
       for (int i = 0; i < count / 5; i++) {
         launchAndWait(supervisor, workDir, "warm" + i);
       }
@@ -122,9 +126,10 @@ public final class SpawnBench {
         launching += launchAndWait(supervisor, workDir, "m" + i);
       }
       long total = System.nanoTime() - start;
-      return format(mechanism, "ProcessSupervisor.launch call alone", launching / count)
+      String through = " (" + supervisor.launcherName() + ")";
+      return format(mechanism, "ProcessSupervisor.launch call alone" + through, launching / count)
           + "\n"
-          + format(mechanism, "ProcessSupervisor.launch to exit report", total / count);
+          + format(mechanism, "ProcessSupervisor.launch to exit report" + through, total / count);
     }
   }
 

@@ -10,8 +10,9 @@ import java.util.Optional;
 
 /**
  * What is checked before anything starts, so that a typo in a step is a spawn error with a clear
- * message rather than a step that fails with exit code 127: the working directory exists, the
- * program is found, and the output file's directory can be made.
+ * message rather than a step that fails with exit code 127: the output file's directory can be
+ * made, and (for the wrappers, which cannot say why an exec failed) the working directory exists
+ * and the program is found.
  */
 final class LaunchCheck {
   // glibc's execvp searches this when the environment has no PATH.
@@ -20,31 +21,45 @@ final class LaunchCheck {
   private LaunchCheck() {}
 
   /**
-   * Checks the request and creates the output file's directory.
-   *
-   * @return the program to execute: {@code argv[0]} looked up in the step's own {@code PATH}, as
-   *     execvp would, relative to the working directory when it is relative
+   * Creates the output file's directory when it is missing: one stat when it exists, as it does for
+   * every attempt of a run but the first.
    */
-  static Path check(LaunchRequest request) throws SpawnException {
-    Path workingDir = request.workingDir();
-    if (!Files.isDirectory(workingDir)) {
-      throw new SpawnException("working directory " + workingDir + " does not exist");
-    }
-    String program = request.argv().get(0);
-    Path resolved =
-        resolve(program, request)
-            .orElseThrow(
-                () -> new SpawnException("program " + program + " is not found or not executable"));
+  static void prepareOutput(LaunchRequest request) throws SpawnException {
     Path parent = request.outputFile().toAbsolutePath().getParent();
+    if (parent == null || Files.isDirectory(parent)) {
+      return;
+    }
     try {
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
+      Files.createDirectories(parent);
     } catch (IOException e) {
       throw new SpawnException(
           "cannot create the directory of output file " + request.outputFile() + ": " + reason(e));
     }
-    return resolved;
+  }
+
+  /**
+   * Checks the working directory and finds the program, for a launcher that cannot report why an
+   * exec failed.
+   *
+   * @return {@code argv[0]} looked up in the step's own {@code PATH}, as execvp would, relative to
+   *     the working directory when it is relative
+   */
+  static Path resolveProgram(LaunchRequest request) throws SpawnException {
+    Path workingDir = request.workingDir();
+    if (!Files.isDirectory(workingDir)) {
+      throw new SpawnException(missingWorkingDirectory(request));
+    }
+    String program = request.argv().get(0);
+    return resolve(program, request)
+        .orElseThrow(() -> new SpawnException(programNotFound(request)));
+  }
+
+  static String missingWorkingDirectory(LaunchRequest request) {
+    return "working directory " + request.workingDir() + " does not exist";
+  }
+
+  static String programNotFound(LaunchRequest request) {
+    return "program " + request.argv().get(0) + " is not found or not executable";
   }
 
   private static Optional<Path> resolve(String program, LaunchRequest request) {

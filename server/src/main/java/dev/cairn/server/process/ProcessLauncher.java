@@ -1,6 +1,5 @@
 package dev.cairn.server.process;
 
-import java.nio.file.Path;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -30,11 +29,11 @@ interface ProcessLauncher extends AutoCloseable {
   }
 
   /**
-   * Starts the request without waiting for it to run.
-   *
-   * @param program the file to execute, already resolved against the step's {@code PATH}
+   * Starts the request without waiting for it to run. A program without a slash is looked up in the
+   * {@code PATH} of the request's environment; a missing program or working directory is reported
+   * to {@link Listener#failed} with the messages of {@link LaunchCheck}.
    */
-  void start(LaunchRequest request, Path program, Listener listener);
+  void start(LaunchRequest request, Listener listener);
 
   /** A short name for logs: which launcher the server uses. */
   String name();

@@ -153,7 +153,7 @@ public final class ProcessSupervisor implements AutoCloseable {
    * own session), or {@code onFailed} the reason it did not start, on a supervisor thread. {@code
    * onStarted} is called before the attempt is watched, so it always precedes {@code onExit}.
    *
-   * @throws SpawnException when the request fails the checks made before anything starts
+   * @throws SpawnException when the output file's directory cannot be made
    */
   public void launchAsync(
       LaunchRequest request,
@@ -165,11 +165,10 @@ public final class ProcessSupervisor implements AutoCloseable {
     if (closed.get()) {
       throw new IllegalStateException("the process supervisor is closed");
     }
-    Path program = LaunchCheck.check(request);
+    LaunchCheck.prepareOutput(request);
     long startNanos = System.nanoTime();
     launcher.start(
         request,
-        program,
         new ProcessLauncher.Listener() {
           @Override
           public void started(long pid, long startTicks, CompletionStage<LeaderExit> exit) {

@@ -36,9 +36,20 @@ final class SpawnFailures {
 
   private SpawnFailures() {}
 
+  private static final int ENOENT = 2;
+  private static final int EACCES = 13;
+  private static final int ENOTDIR = 20;
+
   static SpawnException describe(LaunchRequest request, int stage, int errno) {
     String error = ERRORS.getOrDefault(errno, "errno " + errno);
     String program = request.argv().get(0);
+    boolean missing = errno == ENOENT || errno == ENOTDIR;
+    if (stage == STAGE_EXEC && (missing || errno == EACCES)) {
+      return new SpawnException(LaunchCheck.programNotFound(request));
+    }
+    if (stage == STAGE_CHDIR && missing) {
+      return new SpawnException(LaunchCheck.missingWorkingDirectory(request));
+    }
     return new SpawnException(
         switch (stage) {
           case STAGE_EXEC -> "cannot execute " + program + ": " + error;

@@ -63,8 +63,8 @@ final class SpawnHelperLauncher implements ProcessLauncher {
   }
 
   @Override
-  public void start(LaunchRequest request, Path program, Listener listener) {
-    byte[] frame = encode(request, program);
+  public void start(LaunchRequest request, Listener listener) {
+    byte[] frame = encode(request);
     synchronized (this) {
       if (closed) {
         listener.failed(new SpawnException("the process supervisor closed"));
@@ -119,9 +119,9 @@ final class SpawnHelperLauncher implements ProcessLauncher {
   }
 
   /** One request frame: see the protocol at the top of cairn-spawn.c. */
-  static byte[] encode(LaunchRequest request, Path program) {
+  static byte[] encode(LaunchRequest request) {
     ByteArrayOutputStream strings = new ByteArrayOutputStream(256);
-    putString(strings, program.toString());
+    putString(strings, request.argv().get(0));
     putString(strings, request.workingDir().toAbsolutePath().toString());
     putString(strings, request.outputFile().toAbsolutePath().toString());
     List<String> argv = request.argv();

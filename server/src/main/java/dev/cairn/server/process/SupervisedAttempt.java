@@ -14,11 +14,15 @@ import java.util.function.Consumer;
 /**
  * The life of one started attempt from launch to the report of its end.
  *
- * <p>Its state changes only on the supervisor's timer thread, so it needs no locks. The end is
- * reported once the leader has exited and its process group is gone: members left behind by a
- * leader that exited get SIGTERM, then SIGKILL after the grace period. When a stop or a kill was
- * asked for, the attempt's marker is swept before the report, on the delivery thread, so that the
- * timer thread never waits for a sweep.
+ * <p>Its state is guarded by its own lock: the leader's exit is handled on the launcher's thread
+ * that learns of it (no hop to another thread between a step's exit and its report), signals are
+ * sent on the caller's thread, and the polls that wait for a group to go run on the supervisor's
+ * timer thread. The end is reported once the leader has exited and its process group is gone:
+ * members left behind by a leader that exited get SIGTERM, then SIGKILL after the grace period.
+ * When a stop or a kill was asked for, the attempt's marker is swept before the report, on the
+ * delivery thread, so that the timer thread never waits for a sweep; otherwise the thread that
+ * found the group gone reports at once. Exit callbacks must therefore be quick (the engine's only
+ * enqueues).
  */
 final class SupervisedAttempt {
   private static final System.Logger LOG = System.getLogger(SupervisedAttempt.class.getName());
@@ -40,7 +44,7 @@ final class SupervisedAttempt {
   private final Consumer<Exited> onExit;
   private final long startNanos;
 
-  // Confined to the timer thread.
+  // Guarded by this.
   private boolean leaderExited;
   private LeaderExit exit;
   private long leaderExitNanos;
@@ -76,12 +80,12 @@ final class SupervisedAttempt {
 
   /** Starts watching for the leader's exit. */
   void watch() {
-    leaderExit.thenAccept(exit -> onTimer(() -> leaderExited(exit)));
+    leaderExit.thenAccept(exit -> locked(() -> leaderExited(exit)));
   }
 
   /** SIGTERM to the group now, SIGKILL after the grace period, then a marker sweep. */
   void stop() {
-    onTimer(
+    locked(
         () -> {
           sweepMarker = true;
           beginTermination();
@@ -90,7 +94,7 @@ final class SupervisedAttempt {
 
   /** Records that the caller sent SIGKILL to the group, and waits for the group to go. */
   void killed() {
-    onTimer(
+    locked(
         () -> {
           sweepMarker = true;
           terminating = true;
@@ -126,7 +130,14 @@ final class SupervisedAttempt {
     if (finished || poll != null) {
       return;
     }
-    poll = context.timer().schedule(this::poll, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    try {
+      poll = context.timer().schedule(() -> locked(this::poll), POLL_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "supervisor closed; pid {0} is no longer watched",
+          launched.pid());
+    }
   }
 
   private void poll() {
@@ -171,21 +182,28 @@ final class SupervisedAttempt {
             outputBytes,
             limitExceeded,
             Duration.ofNanos(leaderExitNanos - startNanos));
-    boolean sweep = sweepMarker;
+    if (!sweepMarker) {
+      // The common end, a leader that exited with its group: reported from here, without a
+      // thread hop on the way from a step's exit to its successor's start.
+      report(exited);
+      return;
+    }
     context
         .delivery()
         .execute(
             () -> {
-              if (sweep) {
-                context.sweep().exact(request.marker());
-              }
-              context.onFinished().accept(this);
-              try {
-                onExit.accept(exited);
-              } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "exit callback for pid " + launched.pid(), e);
-              }
+              context.sweep().exact(request.marker());
+              report(exited);
             });
+  }
+
+  private void report(Exited exited) {
+    context.onFinished().accept(this);
+    try {
+      onExit.accept(exited);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "exit callback for pid " + launched.pid(), e);
+    }
   }
 
   private long outputSize() {
@@ -196,18 +214,7 @@ final class SupervisedAttempt {
     }
   }
 
-  private void onTimer(Runnable action) {
-    try {
-      context.timer().execute(() -> runLogged(action));
-    } catch (RejectedExecutionException e) {
-      LOG.log(
-          System.Logger.Level.DEBUG,
-          "supervisor closed; pid {0} is no longer watched",
-          launched.pid());
-    }
-  }
-
-  private void runLogged(Runnable action) {
+  private synchronized void locked(Runnable action) {
     try {
       action.run();
     } catch (RuntimeException e) {

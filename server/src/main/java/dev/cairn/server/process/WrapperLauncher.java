@@ -1,7 +1,6 @@
 package dev.cairn.server.process;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,9 +37,10 @@ final class WrapperLauncher implements ProcessLauncher {
   }
 
   @Override
-  public void start(LaunchRequest request, Path program, Listener listener) {
+  public void start(LaunchRequest request, Listener listener) {
     ProcessBuilder builder;
     try {
+      LaunchCheck.resolveProgram(request);
       builder = launchCommand.build(request);
     } catch (SpawnException e) {
       listener.failed(e);

@@ -12,6 +12,7 @@ import dev.cairn.server.engine.Trigger;
 import dev.cairn.server.process.Launched;
 import dev.cairn.server.process.ProcessSupervisor;
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.StoreFullException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.WorkflowSpec;
@@ -212,6 +213,16 @@ public final class Engine implements AutoCloseable {
           uncommittedInputs.add(input);
           handle(input);
         }
+        // A client waiting for an answer is answered first, and no step of a run starts before
+        // the run's submission is durable. Otherwise starts go out before the commit, so a step's
+        // successor never waits for an fsync; if that commit fails, rollBack stops what it
+        // started.
+        if (!acks.isEmpty()) {
+          commit();
+        }
+        if (!storeFull && !shuttingDown) {
+          startReadyAttempts();
+        }
         if (commitDue()) {
           commit();
         }
@@ -220,9 +231,6 @@ public final class Engine implements AutoCloseable {
             running = false;
           }
           continue;
-        }
-        if (!storeFull) {
-          startReadyAttempts();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -324,18 +332,25 @@ public final class Engine implements AutoCloseable {
 
   /**
    * Whether to commit now rather than gather more events into the same transaction: a client waits
-   * for an acknowledgement, the commit window has passed, the batch is large, or the engine is
-   * stopping. Until then decided events are held in order and acted on (an attempt may start after
-   * its upstream's success was decided but before it is durable); a crash in the window loses only
-   * decisions whose attempts are then run again, which at-least-once allows. Nothing reaches a
-   * client, a watcher or a timer before its commit.
+   * for an acknowledgement, the commit window has passed, the batch is large, nothing is running,
+   * or the engine is stopping. Until then decided events are held in order and acted on (an attempt
+   * may start after its upstream's success was decided but before it is durable); a crash in the
+   * window loses only decisions whose attempts are then run again, which at-least-once allows.
+   * Nothing reaches a client, a watcher or a timer before its commit.
    */
   private boolean commitDue() {
     return !acks.isEmpty()
         || pending.size() >= MAX_BATCH
         || System.nanoTime() - commitDeadline >= 0
+        || idle()
         || shuttingDown
         || storeFull;
+  }
+
+  // Nothing runs and nothing waits to be decided: no later event could share this commit before a
+  // timer fires, so a run's last events reach watchers at once rather than at the window's end.
+  private boolean idle() {
+    return runningAttempts == 0 && inbox.isEmpty();
   }
 
   private void apply(String runId, Decision decision) {
@@ -363,8 +378,18 @@ public final class Engine implements AutoCloseable {
           "append of %d events failed; nothing of this pass is acknowledged: %s",
           pending.size(), e.getMessage());
       rollBack(e);
+      if (!(e instanceof StoreFullException)) {
+        // An I/O or fsync error: the file can no longer be trusted, so fail closed. The next
+        // start recovers every unfinished attempt from what the log holds.
+        onFatal.accept(e);
+        return;
+      }
+      // A full disk: refuse new work, and decide the lost internal work again once space returns.
+      storeFull = true;
+      retryLater();
       return;
     }
+    storeFull = false;
     pending.clear();
     uncommittedInputs.clear();
     batchRequests.clear();
@@ -392,7 +417,14 @@ public final class Engine implements AutoCloseable {
   /** Puts the internal work of the failed batch back, to be decided again after a pause. */
   private void retryLater() {
     for (Input input : uncommittedInputs) {
-      if (input instanceof Input.Fire || input instanceof Input.Wakeup) {
+      // A start or spawn failure is not retried: rollBack killed every attempt whose start was
+      // not durable, and its step is started again. An exit or a timer is a fact to decide again.
+      boolean retried =
+          input instanceof Input.Wakeup
+              || (input instanceof Input.Fire fire
+                  && !(fire.trigger() instanceof Trigger.AttemptStarted)
+                  && !(fire.trigger() instanceof Trigger.AttemptSpawnFailed));
+      if (retried) {
         timers.schedule(() -> inbox.add(input), 1, TimeUnit.SECONDS);
       }
     }
