@@ -2,8 +2,8 @@
  * cairn-spawn: the process launcher of the Cairn server.
  *
  * The server starts one cairn-spawn per process supervisor, from a thread that lives as long as
- * the supervisor, and asks it to start steps. For each step it forks (a fork of this small,
- * single-threaded process is cheap and safe, unlike a fork of the JVM), and the child puts itself
+ * the supervisor, and asks it to start steps. For each step it vforks (cheap and safe from this
+ * small single-threaded process, unlike from the JVM), and the child puts itself
  * in a new session, arms the parent-death signal, caps the size of the files it may write, points
  * stdin at /dev/null and stdout and stderr at the output file, changes directory and execs the
  * step. One exec per step, where the wrapper chain (setpriv, setsid, prlimit) costs three more.
@@ -50,7 +50,6 @@ enum { KIND_STARTED = 1, KIND_FAILED = 2, KIND_EXITED = 3 };
 
 /* Where a start failed; the server turns these into messages. */
 enum {
-  STAGE_PIPE = 1,
   STAGE_FORK = 2,
   STAGE_SETSID = 3,
   STAGE_PDEATHSIG = 4,
@@ -136,18 +135,18 @@ static uint64_t start_ticks(pid_t pid) {
   return strtoull(cursor + 1, NULL, 10);
 }
 
-/* In the child, between fork and exec: report the failed stage and leave. */
-static void child_fail(int error_fd, int stage) {
-  struct child_error failure = {stage, errno};
-  ssize_t ignored = write(error_fd, &failure, sizeof failure);
-  (void)ignored;
+/* In the child, between vfork and exec: record the failed stage where the parent, which shares
+ * this memory until the child execs or exits, will read it, and leave. */
+static void child_fail(volatile struct child_error *failure, int stage) {
+  failure->error = errno;
+  failure->stage = stage;
   _exit(127);
 }
 
-static void move_fd(int error_fd, int from, int to, int stage) {
+static void move_fd(volatile struct child_error *failure, int from, int to, int stage) {
   if (from != to) {
     if (dup2(from, to) < 0) {
-      child_fail(error_fd, stage);
+      child_fail(failure, stage);
     }
     close(from);
   }
@@ -163,16 +162,16 @@ struct request {
   char **envp;
 };
 
-static void exec_child(const struct request *request, int error_fd) {
+static void exec_child(const struct request *request, volatile struct child_error *failure) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
   signal(SIGPIPE, SIG_DFL);
   if (setsid() < 0) {
-    child_fail(error_fd, STAGE_SETSID);
+    child_fail(failure, STAGE_SETSID);
   }
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
-    child_fail(error_fd, STAGE_PDEATHSIG);
+    child_fail(failure, STAGE_PDEATHSIG);
   }
   /* The helper may have died between the fork and the prctl; then no signal would ever come. */
   if (getppid() != helper_pid) {
@@ -181,70 +180,58 @@ static void exec_child(const struct request *request, int error_fd) {
   if (request->fsize_limit > 0) {
     struct rlimit limit = {request->fsize_limit, request->fsize_limit};
     if (setrlimit(RLIMIT_FSIZE, &limit) < 0) {
-      child_fail(error_fd, STAGE_RLIMIT);
+      child_fail(failure, STAGE_RLIMIT);
     }
   }
   int input = open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (input < 0) {
-    child_fail(error_fd, STAGE_STDIN);
+    child_fail(failure, STAGE_STDIN);
   }
   int output = open(request->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (output < 0) {
-    child_fail(error_fd, STAGE_OUTPUT);
+    child_fail(failure, STAGE_OUTPUT);
   }
   /* Both descriptors are above 2 unless the helper's own 0 or 1 were closed, which the server
    * never does; dup2 clears close-on-exec on the copies. */
-  move_fd(error_fd, input, STDIN_FILENO, STAGE_STDIN);
-  move_fd(error_fd, output, STDOUT_FILENO, STAGE_OUTPUT);
+  move_fd(failure, input, STDIN_FILENO, STAGE_STDIN);
+  move_fd(failure, output, STDOUT_FILENO, STAGE_OUTPUT);
   if (dup2(STDOUT_FILENO, STDERR_FILENO) < 0) {
-    child_fail(error_fd, STAGE_OUTPUT);
+    child_fail(failure, STAGE_OUTPUT);
   }
   if (chdir(request->working_dir) < 0) {
-    child_fail(error_fd, STAGE_CHDIR);
+    child_fail(failure, STAGE_CHDIR);
   }
   /* execvpe searches the PATH of environ, which must be the step's own, not the server's; it
    * falls back to /bin:/usr/bin without one, and runs a script without a #! line with /bin/sh. */
   environ = request->envp;
   execvpe(request->program, request->argv, request->envp);
-  child_fail(error_fd, STAGE_EXEC);
+  child_fail(failure, STAGE_EXEC);
 }
 
 static void spawn(const struct request *request) {
-  int error_pipe[2];
-  if (pipe2(error_pipe, O_CLOEXEC) < 0) {
-    reply(KIND_FAILED, errno, request->id, 0, STAGE_PIPE);
-    return;
-  }
-  pid_t pid = fork();
-  if (pid < 0) {
-    int error = errno;
-    close(error_pipe[0]);
-    close(error_pipe[1]);
-    reply(KIND_FAILED, error, request->id, 0, STAGE_FORK);
-    return;
-  }
+  volatile struct child_error failure = {0, 0};
+  char **server_environ = environ;
+  /* vfork: the child borrows this process's memory until it execs, so there are no page tables
+   * to copy and the parent resumes exactly when the step runs (or has failed to). The child only
+   * makes system calls and writes to failure before it execs or exits. */
+  pid_t pid = vfork();
   if (pid == 0) {
-    close(error_pipe[0]);
-    exec_child(request, error_pipe[1]);
+    exec_child(request, &failure);
   }
-  close(error_pipe[1]);
-  /* Read before the child can be reaped, so the start time is the child's own. */
-  uint64_t ticks = start_ticks(pid);
-  struct child_error failure;
-  ssize_t got;
-  do {
-    got = read(error_pipe[0], &failure, sizeof failure);
-  } while (got < 0 && errno == EINTR);
-  close(error_pipe[0]);
-  if (got == (ssize_t)sizeof failure) {
+  environ = server_environ;
+  if (pid < 0) {
+    reply(KIND_FAILED, errno, request->id, 0, STAGE_FORK);
+    return;
+  }
+  if (failure.stage != 0) {
     /* The child never became the step: reap it here, so no EXITED record is sent for it. */
     while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
     }
     reply(KIND_FAILED, failure.error, request->id, 0, (uint64_t)failure.stage);
     return;
   }
-  /* End of file: the exec succeeded and closed the pipe. */
-  reply(KIND_STARTED, 0, request->id, pid, ticks);
+  /* Not reaped before this is read, so the start time is the step's own. */
+  reply(KIND_STARTED, 0, request->id, pid, start_ticks(pid));
 }
 
 static const char *next_string(const char **cursor, const char *end) {
