@@ -27,11 +27,13 @@ final class EventSequencer {
   private static final int MAX_NANOS = 999_999_999;
 
   private final Handle writer;
+  private final SequenceCache cache;
   private final Map<String, Long> lastRunSeqs = new HashMap<>();
   private final Set<String> requestIdsInBatch = new HashSet<>();
 
-  private EventSequencer(Handle writer) {
+  private EventSequencer(Handle writer, SequenceCache cache) {
     this.writer = writer;
+    this.cache = cache;
   }
 
   /** Rejects an event the store could not file: these are caller bugs, not conflicts. */
@@ -60,12 +62,15 @@ final class EventSequencer {
    * Returns the events with global seqs last + 1, last + 2..., or throws {@link
    * StoreConflictException} if any event does not continue the log.
    */
-  static List<Event> sequence(Handle writer, List<Event> events) {
-    return new EventSequencer(writer).assign(events);
+  static List<Event> sequence(Handle writer, SequenceCache cache, List<Event> events) {
+    return new EventSequencer(writer, cache).assign(events);
   }
 
   private List<Event> assign(List<Event> events) {
-    long globalSeq = lastGlobalSeq(writer);
+    long globalSeq = cache.lastGlobalSeq();
+    if (globalSeq < 0) {
+      globalSeq = lastGlobalSeq(writer);
+    }
     List<Event> sequenced = new ArrayList<>(events.size());
     for (Event event : events) {
       String runId = event.getRunId();
@@ -89,6 +94,10 @@ final class EventSequencer {
   }
 
   private long storedLastRunSeq(String runId) {
+    Long cached = cache.lastRunSeq(runId);
+    if (cached != null) {
+      return cached;
+    }
     return writer
         .createQuery("SELECT COALESCE(MAX(run_seq), 0) FROM events WHERE run_id = :run")
         .bind("run", runId)
