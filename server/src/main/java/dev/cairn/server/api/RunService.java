@@ -24,6 +24,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.NonBlocking;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -67,7 +68,10 @@ public class RunService extends RunServiceGrpc.RunServiceImplBase {
     return server.engine();
   }
 
+  // Not blocking: the answer is sent from the engine once the submission is durable, so no worker
+  // thread waits for the commit and the call makes no thread hop of its own.
   @Override
+  @NonBlocking
   public void submitRun(SubmitRunRequest request, StreamObserver<SubmitRunResponse> response) {
     try {
       if (request.getValidateOnly()) {
@@ -75,14 +79,21 @@ public class RunService extends RunServiceGrpc.RunServiceImplBase {
         reply(response, SubmitRunResponse.getDefaultInstance());
         return;
       }
-      Engine.Submitted submitted =
-          engine().submit(request.getSpec(), request.getRequestId(), PRINCIPAL).join();
-      reply(
-          response,
-          SubmitRunResponse.newBuilder()
-              .setRunId(submitted.runId())
-              .setExisting(submitted.existing())
-              .build());
+      engine()
+          .submit(request.getSpec(), request.getRequestId(), PRINCIPAL)
+          .whenComplete(
+              (submitted, error) -> {
+                if (error != null) {
+                  response.onError(ErrorMapper.toStatus(error));
+                } else {
+                  reply(
+                      response,
+                      SubmitRunResponse.newBuilder()
+                          .setRunId(submitted.runId())
+                          .setExisting(submitted.existing())
+                          .build());
+                }
+              });
     } catch (RuntimeException e) {
       response.onError(ErrorMapper.toStatus(e));
     }

@@ -127,18 +127,13 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
-   * Validates and submits a spec. The future completes once RunSubmitted is durable, or at once
-   * with the existing run for a repeated request id.
+   * Validates and submits a spec without blocking: the future completes, on the engine thread, once
+   * RunSubmitted is durable, or with the existing run for a repeated request id (which the engine
+   * thread looks up, so that callers never wait on the store).
    */
   public CompletableFuture<Submitted> submit(
       WorkflowSpec spec, String requestId, String principal) {
     validate(spec);
-    if (!requestId.isEmpty()) {
-      Optional<String> existing = store.runIdForRequest(requestId);
-      if (existing.isPresent()) {
-        return CompletableFuture.completedFuture(new Submitted(existing.get(), true));
-      }
-    }
     CompletableFuture<Submitted> future = new CompletableFuture<>();
     enqueue(new Input.Submit(spec, requestId, principal, future));
     return future;
