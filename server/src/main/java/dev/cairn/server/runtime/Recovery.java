@@ -104,8 +104,8 @@ final class Recovery {
         runs, millis(System.nanoTime() - began), lost, swept);
     // Where the recovery time went, for work on start time.
     LOG.debugf(
-        "recovery: read %d events in %d ms, replayed them in %d ms, checked and killed %d attempts in %d ms,"
-            + " swept /proc in %d ms",
+        "recovery: read %d events in %d ms, replayed them in %d ms, checked and killed %d"
+            + " attempts in %d ms, swept /proc in %d ms",
         events,
         millis(readNanos),
         millis(replayNanos),
