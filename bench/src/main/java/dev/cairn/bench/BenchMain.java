@@ -41,7 +41,7 @@ public final class BenchMain {
         case "--quick" -> quick = true;
         case "--dags-only" -> dagsOnly = true;
         case "--starts-only" -> startsOnly = true;
-        case "--samples" -> samples = Integer.parseInt(args[++i]);
+        case "--samples" -> samples = positive(args, ++i);
         case "--results" -> results = Path.of(args[++i]);
         default -> {
           System.err.println(
@@ -173,6 +173,20 @@ public final class BenchMain {
               root, workDir.resolve("dag" + i), dags.get(i), PARALLELISM, sizes.repeats()));
     }
     return results;
+  }
+
+  private static int positive(String[] args, int index) {
+    try {
+      int value = Integer.parseInt(index < args.length ? args[index] : "");
+      if (value > 0) {
+        return value;
+      }
+    } catch (NumberFormatException notANumber) {
+      // Reported below, like a value out of range.
+    }
+    System.err.println("bench: --samples needs a positive whole number");
+    System.exit(2);
+    return 0;
   }
 
   static void progress(String what) {
