@@ -8,8 +8,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -31,14 +33,20 @@ public final class BenchMain {
   public static void main(String[] args) throws Exception {
     boolean quick = false;
     boolean dagsOnly = false;
+    boolean startsOnly = false;
+    int samples = 5;
     Path results = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
         case "--dags-only" -> dagsOnly = true;
+        case "--starts-only" -> startsOnly = true;
+        case "--samples" -> samples = positive(args, ++i);
         case "--results" -> results = Path.of(args[++i]);
         default -> {
-          System.err.println("usage: bench/run [--quick] [--dags-only] [--results FILE]");
+          System.err.println(
+              "usage: bench/run [--quick] [--dags-only] [--starts-only [--samples N]] [--results"
+                  + " FILE]");
           System.exit(2);
         }
       }
@@ -49,10 +57,14 @@ public final class BenchMain {
     Path workDir = Files.createTempDirectory("cairn-bench-");
     int exitCode = 0;
     try {
-      String report =
-          dagsOnly
-              ? Report.dagTable(measureDags(root, workDir, sizes))
-              : measure(root, workDir, sizes, quick);
+      String report;
+      if (dagsOnly) {
+        report = Report.dagTable(measureDags(root, workDir, sizes));
+      } else if (startsOnly) {
+        report = measureStarts(root, workDir, sizes, samples);
+      } else {
+        report = measure(root, workDir, sizes, quick);
+      }
       System.out.println(report);
       if (results != null) {
         Files.writeString(results, report + "\n");
@@ -102,6 +114,50 @@ public final class BenchMain {
         .markdown();
   }
 
+  // Only the start figures, each a median of several samples: the quick loop for work on start
+  // time.
+  private static String measureStarts(Path root, Path workDir, BenchSizes sizes, int samples)
+      throws IOException, InterruptedException {
+    progress("starts: JVM alone and a server on an empty store, " + samples + " samples each");
+    long jvmStart = StartTimes.jvm(root, samples);
+    StartTimes.Samples emptyStart =
+        StartTimes.emptyServerSamples(root, workDir.resolve("starts"), samples);
+    List<Long> listening = new ArrayList<>();
+    List<Long> firstStep = new ArrayList<>();
+    for (int i = 0; i < samples; i++) {
+      progress("recovery after kill -9, sample " + (i + 1) + " of " + samples);
+      RecoveryBench.Result recovery =
+          RecoveryBench.run(
+              root,
+              workDir.resolve("recovery" + i),
+              sizes.recoverySteps(),
+              jvmStart,
+              emptyStart.median());
+      listening.add(recovery.toListeningNanos());
+      firstStep.add(recovery.toFirstStepNanos());
+    }
+    return String.format(
+        Locale.ROOT,
+        "Starts, medians of %d samples: empty JVM %s; server on an empty store to listening %s;"
+            + " after kill -9 in a %,d-step chain, to listening %s and to the first StepStarted"
+            + " %s.%nSamples (ms): empty store %s; recovery to listening %s; to first step %s.",
+        samples,
+        Report.millis(jvmStart),
+        Report.millis(emptyStart.median()),
+        sizes.recoverySteps(),
+        Report.millis(DagBench.median(listening)),
+        Report.millis(DagBench.median(firstStep)),
+        asMillis(emptyStart.samples()),
+        asMillis(listening),
+        asMillis(firstStep));
+  }
+
+  private static String asMillis(List<Long> nanos) {
+    return nanos.stream()
+        .map(n -> Long.toString(Math.round(n / 1e6)))
+        .collect(Collectors.joining(", "));
+  }
+
   private static List<DagBench.Result> measureDags(Path root, Path workDir, BenchSizes sizes)
       throws IOException, InterruptedException {
     List<Dag> dags =
@@ -117,6 +173,20 @@ public final class BenchMain {
               root, workDir.resolve("dag" + i), dags.get(i), PARALLELISM, sizes.repeats()));
     }
     return results;
+  }
+
+  private static int positive(String[] args, int index) {
+    try {
+      int value = Integer.parseInt(index < args.length ? args[index] : "");
+      if (value > 0) {
+        return value;
+      }
+    } catch (NumberFormatException notANumber) {
+      // Reported below, like a value out of range.
+    }
+    System.err.println("bench: --samples needs a positive whole number");
+    System.exit(2);
+    return 0;
   }
 
   static void progress(String what) {

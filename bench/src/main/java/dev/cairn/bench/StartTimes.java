@@ -34,6 +34,18 @@ final class StartTimes {
   /** Median time from a server's process start to its gRPC port listening, on a fresh store. */
   static long emptyServer(Path root, Path workDir, int samples)
       throws IOException, InterruptedException {
+    return emptyServerSamples(root, workDir, samples).median();
+  }
+
+  /** Each sample of {@link #emptyServer}, in nanoseconds, in the order taken. */
+  record Samples(List<Long> samples) {
+    long median() {
+      return DagBench.median(samples);
+    }
+  }
+
+  static Samples emptyServerSamples(Path root, Path workDir, int samples)
+      throws IOException, InterruptedException {
     List<Long> times = new ArrayList<>();
     for (int i = 0; i < samples; i++) {
       try (CairnServerProcess server =
@@ -41,6 +53,6 @@ final class StartTimes {
         times.add(server.listeningNanos - server.launchedNanos);
       }
     }
-    return DagBench.median(times);
+    return new Samples(List.copyOf(times));
   }
 }

@@ -17,6 +17,7 @@ import dev.cairn.v1.StepStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
 
@@ -43,16 +44,28 @@ final class Recovery {
   }
 
   void run(Map<String, RunState> live, List<Event> pending, BiConsumer<Instant, Input> schedule) {
+    long began = System.nanoTime();
+    long readNanos = 0;
+    long replayNanos = 0;
+    long killNanos = 0;
+    int events = 0;
     int runs = 0;
     int lost = 0;
     for (String runId : store.unfinishedRunIds()) {
-      RunState state = Evolver.replay(store.readRun(runId, 0, Integer.MAX_VALUE));
+      long readBegan = System.nanoTime();
+      List<Event> log = store.readRun(runId, 0, Integer.MAX_VALUE);
+      long replayBegan = System.nanoTime();
+      readNanos += replayBegan - readBegan;
+      RunState state = Evolver.replay(log);
+      events += log.size();
+      replayNanos += System.nanoTime() - replayBegan;
       if (state == null || state.isTerminal()) {
         continue;
       }
       runs++;
       for (StepState step : state.steps()) {
         if (step.isRunning()) {
+          long killBegan = System.nanoTime();
           AttemptRecord attempt = step.lastAttempt();
           String marker = settings.marker(runId, step.id(), attempt.number());
           if (procTable.sameProcess(attempt.pid(), attempt.startTicks())) {
@@ -68,6 +81,7 @@ final class Recovery {
                       attempt.number(),
                       "the server stopped while the attempt ran; its processes were killed"),
                   clock.now());
+          killNanos += System.nanoTime() - killBegan;
           pending.addAll(decision.events());
           state = decision.state();
           lost++;
@@ -81,9 +95,26 @@ final class Recovery {
     }
     // Anything of this store still alive now was started by a previous life of the server and is
     // accounted for by no running attempt: a start that never committed, or a child that escaped.
+    long sweepBegan = System.nanoTime();
     int swept = supervisor.sweep(settings.markerPrefix());
+    long sweepNanos = System.nanoTime() - sweepBegan;
     LOG.infof(
-        "recovered %d unfinished runs: %d attempts recorded as LOST, %d stray processes killed",
-        runs, lost, swept);
+        "recovered %d unfinished runs in %d ms: %d attempts recorded as LOST, %d stray processes"
+            + " killed",
+        runs, millis(System.nanoTime() - began), lost, swept);
+    // Where the recovery time went, for work on start time.
+    LOG.debugf(
+        "recovery: read %d events in %d ms, replayed them in %d ms, checked and killed %d"
+            + " attempts in %d ms, swept /proc in %d ms",
+        events,
+        millis(readNanos),
+        millis(replayNanos),
+        lost,
+        millis(killNanos),
+        millis(sweepNanos));
+  }
+
+  private static long millis(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 }
