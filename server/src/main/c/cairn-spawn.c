@@ -3,13 +3,23 @@
  *
  * The server starts one cairn-spawn per process supervisor, from a thread that lives as long as
  * the supervisor, and asks it to start steps. For each step it vforks (cheap and safe from this
- * small single-threaded process, unlike from the JVM), and the child puts itself
- * in a new session, arms the parent-death signal, caps the size of the files it may write, points
- * stdin at /dev/null and stdout and stderr at the output file, changes directory and execs the
- * step. One exec per step, where the wrapper chain (setpriv, setsid, prlimit) costs three more.
+ * small single-threaded process, unlike from the JVM), and the child puts itself in a new session,
+ * arms the parent-death signal, caps the size of the files it may write, takes stdin from
+ * /dev/null and stdout and stderr from a pipe, changes directory and execs the step. One exec per
+ * step, where the wrapper chain (setpriv, setsid, prlimit) costs three more.
  *
- * It then reaps the step's leader and reports its raw wait status, so an exit code and a death by
- * signal are never confused.
+ * The helper drains each step's pipe into its output file with splice(2), and creates that file
+ * only when the first byte arrives: a new inode costs far more than the exec of a small step (0.4
+ * ms of kernel time on an ext4 measured while building this), and a silent step needs none. An
+ * existing file of the same name is truncated when the step starts. The helper writes at most the
+ * output limit into the file; when a step writes more, the helper kills the step's process group
+ * with SIGKILL (while its leader is unreaped, so the group is certainly the step's) and discards
+ * the rest.
+ *
+ * It reaps the step's leader, moves whatever the leader wrote into the file, and only then reports
+ * its raw wait status, so an exit code and a death by signal are never confused and a step's output
+ * is in its file when its end is reported. Processes the leader left behind may still write; their
+ * output follows until the last of them closes the pipe.
  *
  * Protocol, native byte order (both ends run on the same machine):
  *   request on stdin:  u32 length of the rest, u64 id, u64 file size limit (0 = none), u32 argc,
@@ -31,12 +41,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -62,6 +73,8 @@ enum {
 };
 
 #define MAX_FRAME (256u * 1024u * 1024u)
+/* The most one wake-up moves from one step's pipe, so a chatty step does not starve the others. */
+#define PUMP_SLICE (256u * 1024u)
 
 struct reply {
   uint32_t kind;
@@ -162,7 +175,8 @@ struct request {
   char **envp;
 };
 
-static void exec_child(const struct request *request, volatile struct child_error *failure) {
+static void exec_child(
+    const struct request *request, int output_pipe, volatile struct child_error *failure) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
@@ -187,14 +201,10 @@ static void exec_child(const struct request *request, volatile struct child_erro
   if (input < 0) {
     child_fail(failure, STAGE_STDIN);
   }
-  int output = open(request->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (output < 0) {
-    child_fail(failure, STAGE_OUTPUT);
-  }
   /* Both descriptors are above 2 unless the helper's own 0 or 1 were closed, which the server
    * never does; dup2 clears close-on-exec on the copies. */
   move_fd(failure, input, STDIN_FILENO, STAGE_STDIN);
-  move_fd(failure, output, STDOUT_FILENO, STAGE_OUTPUT);
+  move_fd(failure, output_pipe, STDOUT_FILENO, STAGE_OUTPUT);
   if (dup2(STDOUT_FILENO, STDERR_FILENO) < 0) {
     child_fail(failure, STAGE_OUTPUT);
   }
@@ -208,27 +218,200 @@ static void exec_child(const struct request *request, volatile struct child_erro
   child_fail(failure, STAGE_EXEC);
 }
 
+/* One step's output: the read end of its pipe and the file it goes to. */
+struct stream {
+  int in_use;
+  pid_t leader;     /* 0 once the leader has been reaped */
+  int pipe_fd;      /* -1 once the pipe is closed */
+  int file_fd;      /* -1 until the first byte arrives */
+  char *path;
+  uint64_t bytes;   /* written into the file */
+  uint64_t limit;   /* 0 = none */
+};
+
+static struct stream *streams;
+static size_t stream_count;
+static int poller;
+
+static size_t new_stream(void) {
+  for (size_t i = 0; i < stream_count; i++) {
+    if (!streams[i].in_use) {
+      return i;
+    }
+  }
+  size_t grown = stream_count == 0 ? 64 : stream_count * 2;
+  struct stream *more = realloc(streams, grown * sizeof *streams);
+  if (more == NULL) {
+    die("realloc");
+  }
+  memset(more + stream_count, 0, (grown - stream_count) * sizeof *more);
+  streams = more;
+  size_t index = stream_count;
+  stream_count = grown;
+  return index;
+}
+
+static void release_if_done(struct stream *stream) {
+  if (stream->leader == 0 && stream->pipe_fd < 0) {
+    if (stream->file_fd >= 0) {
+      close(stream->file_fd);
+    }
+    free(stream->path);
+    memset(stream, 0, sizeof *stream);
+  }
+}
+
+static void close_pipe(struct stream *stream) {
+  if (stream->pipe_fd >= 0) {
+    epoll_ctl(poller, EPOLL_CTL_DEL, stream->pipe_fd, NULL);
+    close(stream->pipe_fd);
+    stream->pipe_fd = -1;
+  }
+}
+
+/* The step can no longer write here: its writes now fail with EPIPE (or SIGPIPE end it). */
+static void abandon_output(struct stream *stream, const char *why) {
+  fprintf(stderr, "cairn-spawn: output of pid %d to %s: %s: %s\n", (int)stream->leader,
+          stream->path, why, strerror(errno));
+  close_pipe(stream);
+}
+
+/* Moves what the pipe holds into the file, at most `budget` bytes (0 = all of it). Closes the
+ * pipe once it is empty and `hung_up` (every writer gone), or when the step has written more than
+ * its limit. */
+static void pump(struct stream *stream, uint64_t budget, int hung_up) {
+  uint64_t moved = 0;
+  while (stream->pipe_fd >= 0 && (budget == 0 || moved < budget)) {
+    int available = 0;
+    if (ioctl(stream->pipe_fd, FIONREAD, &available) < 0) {
+      abandon_output(stream, "FIONREAD");
+      return;
+    }
+    if (available == 0) {
+      if (hung_up) {
+        /* Every writer has closed the pipe and it is empty: this step's output is complete. */
+        close_pipe(stream);
+      }
+      return;
+    }
+    uint64_t room = (uint64_t)available;
+    if (stream->limit > 0 && stream->bytes + room > stream->limit) {
+      room = stream->limit - stream->bytes;
+      if (room == 0) {
+        /* Past the limit: the step ends here, as RLIMIT_FSIZE would end a step writing a file. */
+        if (stream->leader != 0) {
+          kill(-stream->leader, SIGKILL);
+        }
+        close_pipe(stream);
+        return;
+      }
+    }
+    if (stream->file_fd < 0) {
+      stream->file_fd =
+          open(stream->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666);
+      if (stream->file_fd < 0) {
+        abandon_output(stream, "cannot create the output file");
+        return;
+      }
+    }
+    ssize_t spliced = splice(stream->pipe_fd, NULL, stream->file_fd, NULL, (size_t)room,
+                             SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+    if (spliced < 0) {
+      if (errno == EINTR || errno == EAGAIN) {
+        continue;
+      }
+      abandon_output(stream, "cannot write the output file");
+      return;
+    }
+    stream->bytes += (uint64_t)spliced;
+    moved += (uint64_t)spliced;
+  }
+}
+
+/* The step's output file must be creatable when its first byte comes; a file already there is
+ * truncated now (and kept open), so a silent step never shows an older attempt's output. Returns
+ * the open file, -1 when it is to be created later, or -2 with errno set when it cannot be. */
+static int prepare_output(const char *path) {
+  int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+  if (fd >= 0 || errno != ENOENT) {
+    return fd >= 0 ? fd : -2;
+  }
+  const char *slash = strrchr(path, '/');
+  int ok;
+  if (slash == NULL) {
+    ok = access(".", W_OK | X_OK);
+  } else if (slash == path) {
+    ok = access("/", W_OK | X_OK);
+  } else {
+    char *dir = strndup(path, (size_t)(slash - path));
+    if (dir == NULL) {
+      die("strndup");
+    }
+    ok = access(dir, W_OK | X_OK);
+    free(dir);
+  }
+  return ok == 0 ? -1 : -2;
+}
+
 static void spawn(const struct request *request) {
   volatile struct child_error failure = {0, 0};
+  int file_fd = prepare_output(request->output);
+  if (file_fd == -2) {
+    reply(KIND_FAILED, errno, request->id, 0, STAGE_OUTPUT);
+    return;
+  }
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) < 0) {
+    int error = errno;
+    if (file_fd >= 0) {
+      close(file_fd);
+    }
+    reply(KIND_FAILED, error, request->id, 0, STAGE_OUTPUT);
+    return;
+  }
   char **server_environ = environ;
   /* vfork: the child borrows this process's memory until it execs, so there are no page tables
    * to copy and the parent resumes exactly when the step runs (or has failed to). The child only
    * makes system calls and writes to failure before it execs or exits. */
   pid_t pid = vfork();
   if (pid == 0) {
-    exec_child(request, &failure);
+    exec_child(request, pipe_fds[1], &failure);
   }
+  int fork_error = errno;
   environ = server_environ;
-  if (pid < 0) {
-    reply(KIND_FAILED, errno, request->id, 0, STAGE_FORK);
-    return;
-  }
-  if (failure.stage != 0) {
+  close(pipe_fds[1]);
+  if (pid < 0 || failure.stage != 0) {
+    close(pipe_fds[0]);
+    if (file_fd >= 0) {
+      close(file_fd);
+    }
+    if (pid < 0) {
+      reply(KIND_FAILED, fork_error, request->id, 0, STAGE_FORK);
+      return;
+    }
     /* The child never became the step: reap it here, so no EXITED record is sent for it. */
     while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
     }
     reply(KIND_FAILED, failure.error, request->id, 0, (uint64_t)failure.stage);
     return;
+  }
+  size_t index = new_stream();
+  struct stream *stream = &streams[index];
+  stream->in_use = 1;
+  stream->leader = pid;
+  stream->pipe_fd = pipe_fds[0];
+  stream->file_fd = file_fd;
+  stream->path = strdup(request->output);
+  stream->limit = request->fsize_limit;
+  if (stream->path == NULL) {
+    die("strdup");
+  }
+  if (fcntl(stream->pipe_fd, F_SETFL, O_NONBLOCK) < 0) {
+    die("fcntl");
+  }
+  struct epoll_event event = {.events = EPOLLIN, .data.u64 = index};
+  if (epoll_ctl(poller, EPOLL_CTL_ADD, stream->pipe_fd, &event) < 0) {
+    die("epoll_ctl");
   }
   /* Not reaped before this is read, so the start time is the step's own. */
   reply(KIND_STARTED, 0, request->id, pid, start_ticks(pid));
@@ -287,12 +470,28 @@ static void handle_frame(const char *frame, uint32_t length) {
   free(pointers);
 }
 
-/* Reports every leader that has exited. */
+static struct stream *stream_of(pid_t pid) {
+  for (size_t i = 0; i < stream_count; i++) {
+    if (streams[i].in_use && streams[i].leader == pid) {
+      return &streams[i];
+    }
+  }
+  return NULL;
+}
+
+/* Reports every leader that has exited, once what it wrote is in its file. */
 static void reap(void) {
   for (;;) {
     int status;
     pid_t pid = waitpid(-1, &status, WNOHANG);
     if (pid > 0) {
+      struct stream *stream = stream_of(pid);
+      if (stream != NULL) {
+        /* Everything the leader wrote is in the pipe by now. */
+        pump(stream, 0, 0);
+        stream->leader = 0;
+        release_if_done(stream);
+      }
       reply(KIND_EXITED, status, 0, pid, 0);
       continue;
     }
@@ -302,6 +501,54 @@ static void reap(void) {
     return;
   }
 }
+
+/* Reads what the server sent and starts every complete request in it; returns 0 at its end. */
+static int read_requests(char **buffer, size_t *capacity, size_t *filled) {
+  if (*filled == *capacity) {
+    *capacity *= 2;
+    *buffer = realloc(*buffer, *capacity);
+    if (*buffer == NULL) {
+      die("realloc");
+    }
+  }
+  ssize_t got = read(STDIN_FILENO, *buffer + *filled, *capacity - *filled);
+  if (got == 0) {
+    return 0;
+  }
+  if (got < 0) {
+    if (errno == EINTR || errno == EAGAIN) {
+      return 1;
+    }
+    die("read");
+  }
+  *filled += (size_t)got;
+  size_t offset = 0;
+  while (*filled - offset >= 4) {
+    uint32_t length;
+    memcpy(&length, *buffer + offset, 4);
+    if (length > MAX_FRAME) {
+      fprintf(stderr, "cairn-spawn: request of %u bytes exceeds the limit\n", length);
+      exit(70);
+    }
+    if (*filled - offset - 4 < length) {
+      if (offset == 0 && 4 + (size_t)length > *capacity) {
+        *capacity = 4 + (size_t)length;
+        *buffer = realloc(*buffer, *capacity);
+        if (*buffer == NULL) {
+          die("realloc");
+        }
+      }
+      break;
+    }
+    handle_frame(*buffer + offset + 4, length);
+    offset += 4 + length;
+  }
+  memmove(*buffer, *buffer + offset, *filled - offset);
+  *filled -= offset;
+  return 1;
+}
+
+enum { SOURCE_REQUESTS = -1, SOURCE_CHILDREN = -2 };
 
 int main(int argc, char **argv) {
   if (argc != 2) {
@@ -332,6 +579,16 @@ int main(int argc, char **argv) {
   if (children < 0) {
     die("signalfd");
   }
+  poller = epoll_create1(EPOLL_CLOEXEC);
+  if (poller < 0) {
+    die("epoll_create1");
+  }
+  struct epoll_event requests = {.events = EPOLLIN, .data.u64 = (uint64_t)SOURCE_REQUESTS};
+  struct epoll_event exits = {.events = EPOLLIN, .data.u64 = (uint64_t)SOURCE_CHILDREN};
+  if (epoll_ctl(poller, EPOLL_CTL_ADD, STDIN_FILENO, &requests) < 0 ||
+      epoll_ctl(poller, EPOLL_CTL_ADD, children, &exits) < 0) {
+    die("epoll_ctl");
+  }
 
   size_t capacity = 64 * 1024;
   size_t filled = 0;
@@ -339,62 +596,38 @@ int main(int argc, char **argv) {
   if (buffer == NULL) {
     die("malloc");
   }
-  struct pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {children, POLLIN, 0}};
+  struct epoll_event events[64];
   for (;;) {
-    if (poll(fds, 2, -1) < 0) {
+    int ready = epoll_wait(poller, events, 64, -1);
+    if (ready < 0) {
       if (errno == EINTR) {
         continue;
       }
-      die("poll");
+      die("epoll_wait");
     }
-    if (fds[1].revents & POLLIN) {
-      struct signalfd_siginfo info;
-      while (read(children, &info, sizeof info) > 0) {
+    /* Exits first, then output, then new requests: a step's end is never held behind starts. */
+    for (int i = 0; i < ready; i++) {
+      if (events[i].data.u64 == (uint64_t)SOURCE_CHILDREN) {
+        struct signalfd_siginfo info;
+        while (read(children, &info, sizeof info) > 0) {
+        }
+        reap();
       }
-      reap();
     }
-    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-      if (filled == capacity) {
-        capacity *= 2;
-        buffer = realloc(buffer, capacity);
-        if (buffer == NULL) {
-          die("realloc");
-        }
+    int more_requests = 0;
+    for (int i = 0; i < ready; i++) {
+      uint64_t source = events[i].data.u64;
+      if (source == (uint64_t)SOURCE_REQUESTS) {
+        more_requests = 1;
+      } else if (source != (uint64_t)SOURCE_CHILDREN && source < stream_count &&
+                 streams[source].in_use) {
+        struct stream *stream = &streams[source];
+        pump(stream, PUMP_SLICE, (events[i].events & (EPOLLHUP | EPOLLERR)) != 0);
+        release_if_done(stream);
       }
-      ssize_t got = read(STDIN_FILENO, buffer + filled, capacity - filled);
-      if (got == 0) {
-        return 0;
-      }
-      if (got < 0) {
-        if (errno == EINTR || errno == EAGAIN) {
-          continue;
-        }
-        die("read");
-      }
-      filled += (size_t)got;
-      size_t offset = 0;
-      while (filled - offset >= 4) {
-        uint32_t length;
-        memcpy(&length, buffer + offset, 4);
-        if (length > MAX_FRAME) {
-          fprintf(stderr, "cairn-spawn: request of %u bytes exceeds the limit\n", length);
-          return 70;
-        }
-        if (filled - offset - 4 < length) {
-          if (offset == 0 && 4 + (size_t)length > capacity) {
-            capacity = 4 + (size_t)length;
-            buffer = realloc(buffer, capacity);
-            if (buffer == NULL) {
-              die("realloc");
-            }
-          }
-          break;
-        }
-        handle_frame(buffer + offset + 4, length);
-        offset += 4 + length;
-      }
-      memmove(buffer, buffer + offset, filled - offset);
-      filled -= offset;
+    }
+    if (more_requests && !read_requests(&buffer, &capacity, &filled)) {
+      return 0;
     }
   }
 }

@@ -22,19 +22,40 @@ final class DagBench {
       long cairnNanos,
       double eventsPerSecond,
       double commitsPerStep,
-      long peakRssBytes) {
+      long peakRssBytes,
+      Cpu makeCpu,
+      Cpu cairnCpu) {
     double ratio() {
       return (double) cairnNanos / makeNanos;
+    }
+  }
+
+  /**
+   * CPU per step in milliseconds, medians over the measured runs: the whole machine's, and the
+   * parts of it spent by the server's JVM, by the processes it started (the launcher and every step
+   * it reaped), and by this harness, the client. For make, only the machine's is known.
+   */
+  record Cpu(double machine, double server, double launcher, double client) {
+    static Cpu median(List<Cpu> runs) {
+      return new Cpu(
+          DagBench.median(runs.stream().map(Cpu::machine).toList()),
+          DagBench.median(runs.stream().map(Cpu::server).toList()),
+          DagBench.median(runs.stream().map(Cpu::launcher).toList()),
+          DagBench.median(runs.stream().map(Cpu::client).toList()));
     }
   }
 
   static Result run(Path root, Path workDir, Dag dag, int serverMaxParallel, int repeats)
       throws IOException, InterruptedException {
     List<Long> make = new ArrayList<>();
+    List<Cpu> makeCpu = new ArrayList<>();
     MakeRunner.run(dag, workDir.resolve("make"));
     for (int i = 0; i < repeats; i++) {
+      long busy = CpuMeter.machineBusyTicks();
       make.add(MakeRunner.run(dag, workDir.resolve("make")));
+      makeCpu.add(new Cpu(perStep(CpuMeter.machineBusyTicks() - busy, dag), 0, 0, 0));
     }
+    List<Cpu> cairnCpu = new ArrayList<>();
     List<Long> cairn = new ArrayList<>();
     List<Double> eventRates = new ArrayList<>();
     List<Double> commitRates = new ArrayList<>();
@@ -44,8 +65,16 @@ final class DagBench {
       requireSucceeded(RunTimer.run(server, dag.spec()));
       for (int i = 0; i < repeats; i++) {
         GetServerStatsResponse before = server.stats();
+        long[] ticks = cpuTicks(server);
         RunTimer.Timed timed = RunTimer.run(server, dag.spec());
+        long[] ticksAfter = cpuTicks(server);
         GetServerStatsResponse after = server.stats();
+        cairnCpu.add(
+            new Cpu(
+                perStep(ticksAfter[0] - ticks[0], dag),
+                perStep(ticksAfter[1] - ticks[1], dag),
+                perStep(ticksAfter[2] - ticks[2], dag),
+                perStep(ticksAfter[3] - ticks[3], dag)));
         requireSucceeded(timed);
         cairn.add(timed.nanos());
         long events = after.getEventsAppended() - before.getEventsAppended();
@@ -56,7 +85,32 @@ final class DagBench {
       peakRss = server.peakRssBytes();
     }
     return new Result(
-        dag, median(make), median(cairn), median(eventRates), median(commitRates), peakRss);
+        dag,
+        median(make),
+        median(cairn),
+        median(eventRates),
+        median(commitRates),
+        peakRss,
+        Cpu.median(makeCpu),
+        Cpu.median(cairnCpu));
+  }
+
+  // Machine, server, launcher (the server's child processes) and client ticks, in that order.
+  private static long[] cpuTicks(CairnServerProcess server) {
+    long launcher = 0;
+    for (long child : CpuMeter.children(server.pid())) {
+      launcher += CpuMeter.processTicks(child);
+    }
+    return new long[] {
+      CpuMeter.machineBusyTicks(),
+      CpuMeter.processTicks(server.pid()),
+      launcher,
+      CpuMeter.processTicks(ProcessHandle.current().pid())
+    };
+  }
+
+  private static double perStep(long ticks, Dag dag) {
+    return ticks * 1000 / CpuMeter.TICKS_PER_SECOND / dag.size();
   }
 
   private static void requireSucceeded(RunTimer.Timed timed) {

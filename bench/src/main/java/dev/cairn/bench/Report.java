@@ -177,6 +177,26 @@ record Report(
               result.makeNanos() / 1e6 / result.dag().size(),
               result.cairnNanos() / 1e6 / result.dag().size()));
     }
+    out.append(
+        "\nCPU per step (ms, from /proc in 10 ms ticks, medians): the whole machine's busy time"
+            + " during the run; for Cairn, the server's JVM, the launcher with the steps it reaped,"
+            + " and the client (this harness, decoding the event stream). The rest is the kernel"
+            + " outside any of them and other processes.\n\n");
+    out.append(
+        "| workload | make machine | Cairn machine | server | launcher + steps | client |\n");
+    out.append("|---|---:|---:|---:|---:|---:|\n");
+    for (DagBench.Result result : dags) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+              result.dag().name(),
+              result.makeCpu().machine(),
+              result.cairnCpu().machine(),
+              result.cairnCpu().server(),
+              result.cairnCpu().launcher(),
+              result.cairnCpu().client()));
+    }
 
     return out.toString();
   }

@@ -16,10 +16,12 @@ import java.util.Objects;
  * @param environment the complete environment of the step, apart from the marker; nothing of the
  *     server's own environment is inherited
  * @param workingDir the directory the step starts in; it must exist
- * @param outputFile the file that receives both stdout and stderr; it is created or truncated, and
- *     its parent directories are created
- * @param outputLimitBytes the largest size any file written by the step may reach ({@code
- *     RLIMIT_FSIZE}); a step that writes past it gets {@code SIGXFSZ}
+ * @param outputFile the file that receives both stdout and stderr; its parent directories are
+ *     created, and an existing file is truncated when the step starts. The native helper creates a
+ *     missing file at the first byte of output, so a silent step may leave none
+ * @param outputLimitBytes the largest size the output and any file written by the step may reach
+ *     ({@code RLIMIT_FSIZE}); a step that writes past it is killed: by the native helper with
+ *     SIGKILL to its group for its output, by {@code SIGXFSZ} for a file
  */
 public record LaunchRequest(
     String marker,

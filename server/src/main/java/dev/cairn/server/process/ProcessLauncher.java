@@ -4,8 +4,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Starts the leader of an attempt's process group: in its own session and process group, with the
- * parent-death signal, stdin from {@code /dev/null}, stdout and stderr in the output file, the
- * file-size cap and exactly the requested environment plus the marker.
+ * parent-death signal, stdin from {@code /dev/null}, stdout and stderr into the output file, the
+ * size caps and exactly the requested environment plus the marker.
  *
  * <p>Two launchers exist. {@link SpawnHelperLauncher} asks a small native helper to fork and exec
  * the step: one exec per step. {@link WrapperLauncher} starts it through the JDK and the util-linux

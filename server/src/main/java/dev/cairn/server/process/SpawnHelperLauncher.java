@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * Starts steps through {@code cairn-spawn}, a small native helper (server/src/main/c): the server
  * writes a request to its stdin, the helper forks, the child sets up its session, parent-death
  * signal, file-size cap, descriptors and directory, and execs the step. Starts, failures and the
- * raw wait status of each leader come back on its stdout. One exec per step, and no JVM fork.
+ * raw wait status of each leader come back on its stdout. One exec per step, and no JVM fork. The
+ * step's stdout and stderr are a pipe that the helper splices into the output file, which it
+ * creates at the first byte; a leader's exit is reported once its output is in the file.
  *
  * <p>The helper is started by the supervisor's long-lived spawner thread, which its own
  * parent-death signal is tied to, and each step's parent-death signal is tied to the helper; if the

@@ -53,6 +53,45 @@ class SpawnHelperLauncherTest extends SupervisorTestSupport {
   }
 
   @Test
+  void aSilentStepCreatesNoOutputFile() throws Exception {
+    Started started = start(List.of("true"));
+    Exited exited = started.exit().get(10, TimeUnit.SECONDS);
+    assertThat(exited.exitCode()).isZero();
+    assertThat(exited.outputBytes()).isZero();
+    assertThat(started.output()).doesNotExist();
+  }
+
+  @Test
+  void aSilentStepStillTruncatesAnOlderFileOfTheSameName() throws Exception {
+    Path output = dir.resolve("older.out");
+    Files.writeString(output, "an older attempt's output\n");
+    Started started = start(request(List.of("true"), output, ONE_MIB));
+    started.exit().get(10, TimeUnit.SECONDS);
+    assertThat(output).isEmptyFile();
+  }
+
+  @Test
+  void outputWrittenJustBeforeTheLeaderExitsIsInTheFileWhenTheExitIsReported() throws Exception {
+    // More than a pipe holds (64 KiB), so the helper drains while the step writes, and the last
+    // bytes arrive right before the exit.
+    for (int i = 0; i < 20; i++) {
+      Started started = start(shell("head -c 300000 /dev/zero; echo end"));
+      Exited exited = started.exit().get(10, TimeUnit.SECONDS);
+      assertThat(exited.outputBytes()).isEqualTo(300_004);
+      assertThat(Files.size(started.output())).isEqualTo(300_004);
+    }
+  }
+
+  @Test
+  void theOutputLimitCountsOnlyTheOutputAndLeavesExactlyTheLimitInTheFile() throws Exception {
+    Started started = start(request(shell("head -c 5000 /dev/zero; sleep 1000"), null, 4096));
+    Exited exited = started.exit().get(10, TimeUnit.SECONDS);
+    assertThat(exited.outputLimitExceeded()).isTrue();
+    assertThat(exited.signal()).isEqualTo(PosixSignals.SIGKILL);
+    assertThat(Files.size(started.output())).isEqualTo(4096);
+  }
+
+  @Test
   void anOutputFileThatCannotBeOpenedIsASpawnError() throws Exception {
     Path output = dir.resolve("a-directory");
     Files.createDirectories(output);

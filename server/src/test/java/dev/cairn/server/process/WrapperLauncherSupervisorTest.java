@@ -6,4 +6,20 @@ class WrapperLauncherSupervisorTest extends ProcessSupervisorTest {
   LauncherKind launcherKind() {
     return LauncherKind.WRAPPERS;
   }
+
+  /** The wrappers point stdout and stderr straight at the output file. */
+  @Override
+  String outputDescriptor(Started started) {
+    try {
+      return java.util.regex.Pattern.quote(started.output().toRealPath().toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** RLIMIT_FSIZE ends a step that writes past the limit with SIGXFSZ. */
+  @Override
+  int outputLimitSignal() {
+    return 25;
+  }
 }
