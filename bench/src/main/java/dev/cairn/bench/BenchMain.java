@@ -35,6 +35,7 @@ public final class BenchMain {
     boolean dagsOnly = false;
     boolean startsOnly = false;
     int samples = 5;
+    String loop = null;
     Path results = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -42,11 +43,12 @@ public final class BenchMain {
         case "--dags-only" -> dagsOnly = true;
         case "--starts-only" -> startsOnly = true;
         case "--samples" -> samples = positive(args, ++i);
+        case "--loop" -> loop = ++i < args.length ? args[i] : "";
         case "--results" -> results = Path.of(args[++i]);
         default -> {
           System.err.println(
-              "usage: bench/run [--quick] [--dags-only] [--starts-only [--samples N]] [--results"
-                  + " FILE]");
+              "usage: bench/run [--quick] [--dags-only] [--starts-only [--samples N]] [--loop"
+                  + " chain|fan-out|layers --samples N] [--results FILE]");
           System.exit(2);
         }
       }
@@ -58,7 +60,9 @@ public final class BenchMain {
     int exitCode = 0;
     try {
       String report;
-      if (dagsOnly) {
+      if (loop != null) {
+        report = loop(root, workDir, sizes, loop, samples);
+      } else if (dagsOnly) {
         report = Report.dagTable(measureDags(root, workDir, sizes));
       } else if (startsOnly) {
         report = measureStarts(root, workDir, sizes, samples);
@@ -152,6 +156,30 @@ public final class BenchMain {
         asMillis(firstStep));
   }
 
+  // One workload on one server, run after run, for a profiler attached from outside (perf, async
+  // profiler): prints the server's pid first, then each run's wall time.
+  private static String loop(Path root, Path workDir, BenchSizes sizes, String name, int runs)
+      throws IOException, InterruptedException {
+    Dag dag =
+        switch (name) {
+          case "chain" -> Dag.chain(sizes.chain());
+          case "fan-out" -> Dag.fanOut(sizes.fanOut(), PARALLELISM);
+          case "layers" -> Dag.layers(sizes.layers(), sizes.layerWidth(), PARALLELISM);
+          default -> throw new IllegalArgumentException("--loop takes chain, fan-out or layers");
+        };
+    List<Long> walls = new ArrayList<>();
+    try (CairnServerProcess server =
+        CairnServerProcess.start(root, workDir.resolve("loop"), PARALLELISM)) {
+      progress("server pid " + server.pid());
+      for (int i = 0; i < runs; i++) {
+        RunTimer.Timed timed = RunTimer.run(server, dag.spec());
+        walls.add(timed.nanos());
+        progress(dag.name() + " run " + (i + 1) + ": " + Report.millis(timed.nanos()));
+      }
+    }
+    return dag.name() + ": " + runs + " runs, median " + Report.millis(DagBench.median(walls));
+  }
+
   private static String asMillis(List<Long> nanos) {
     return nanos.stream()
         .map(n -> Long.toString(Math.round(n / 1e6)))
@@ -170,7 +198,12 @@ public final class BenchMain {
       progress("workload " + dags.get(i).name());
       results.add(
           DagBench.run(
-              root, workDir.resolve("dag" + i), dags.get(i), PARALLELISM, sizes.repeats()));
+              root,
+              workDir.resolve("dag" + i),
+              dags.get(i),
+              PARALLELISM,
+              sizes.warmUps(),
+              sizes.repeats()));
     }
     return results;
   }

@@ -8,6 +8,7 @@ record BenchSizes(
     int fanOut,
     int layers,
     int layerWidth,
+    int warmUps,
     int repeats,
     int submits,
     long replayEvents,
@@ -16,10 +17,10 @@ record BenchSizes(
     int startSamples) {
 
   static BenchSizes full() {
-    return new BenchSizes(1000, 1000, 10, 100, 3, 2000, 1_000_000, 100, 10_000, 3);
+    return new BenchSizes(1000, 1000, 10, 100, 2, 5, 2000, 1_000_000, 100, 10_000, 3);
   }
 
   static BenchSizes quick() {
-    return new BenchSizes(50, 50, 5, 10, 1, 100, 20_000, 100, 200, 1);
+    return new BenchSizes(50, 50, 5, 10, 1, 1, 100, 20_000, 100, 200, 1);
   }
 }

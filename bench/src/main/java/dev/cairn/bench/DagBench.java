@@ -9,8 +9,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Runs one DAG on make and on a fresh Cairn server: a warm-up run each, then {@code repeats}
- * measured runs, reporting medians.
+ * Runs one DAG on make and on a fresh Cairn server: {@code warmUps} warm-up runs each, then {@code
+ * repeats} measured runs, reporting medians.
  */
 final class DagBench {
   private DagBench() {}
@@ -45,11 +45,14 @@ final class DagBench {
     }
   }
 
-  static Result run(Path root, Path workDir, Dag dag, int serverMaxParallel, int repeats)
+  static Result run(
+      Path root, Path workDir, Dag dag, int serverMaxParallel, int warmUps, int repeats)
       throws IOException, InterruptedException {
     List<Long> make = new ArrayList<>();
     List<Cpu> makeCpu = new ArrayList<>();
-    MakeRunner.run(dag, workDir.resolve("make"));
+    for (int i = 0; i < warmUps; i++) {
+      MakeRunner.run(dag, workDir.resolve("make"));
+    }
     for (int i = 0; i < repeats; i++) {
       long busy = CpuMeter.machineBusyTicks();
       make.add(MakeRunner.run(dag, workDir.resolve("make")));
@@ -62,7 +65,9 @@ final class DagBench {
     long peakRss;
     try (CairnServerProcess server =
         CairnServerProcess.start(root, workDir.resolve("cairn-data"), serverMaxParallel)) {
-      requireSucceeded(RunTimer.run(server, dag.spec()));
+      for (int i = 0; i < warmUps; i++) {
+        requireSucceeded(RunTimer.run(server, dag.spec()));
+      }
       for (int i = 0; i < repeats; i++) {
         GetServerStatsResponse before = server.stats();
         long[] ticks = cpuTicks(server);

@@ -149,7 +149,8 @@ record Report(
     StringBuilder out = new StringBuilder();
     out.append("## DAGs of `true`: Cairn against GNU make\n\n");
     out.append(
-        "Median of the measured runs, after one warm-up run each. Cairn wall: from the SubmitRun"
+        "Median of 5 measured runs (1 with --quick), after 2 warm-up runs each (1 with --quick)."
+            + " Cairn wall: from the SubmitRun"
             + " call to the terminal event on WatchEvents. Commits and events: deltas of GetServerStats"
             + " over the run. Peak RSS: the server's VmHWM after the workload.\n\n");
     out.append("| workload | make | Cairn | Cairn/make | events/s | commits/step | peak RSS |\n");
