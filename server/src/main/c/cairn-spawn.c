@@ -10,8 +10,9 @@
  *
  * The helper drains each step's pipe into its output file with splice(2), and creates that file
  * only when the first byte arrives: a new inode costs far more than the exec of a small step (0.4
- * ms of kernel time on an ext4 measured while building this), and a silent step needs none. An
- * existing file of the same name is truncated when the step starts. The helper writes at most the
+ * ms of kernel time on an ext4 measured while building this), and a silent step needs none; the
+ * same holds for the file's directory, made then too. An existing file of the same name is
+ * truncated when the step starts. The helper writes at most the
  * output limit into the file; when a step writes more, the helper kills the step's process group
  * with SIGKILL (while its leader is unreaped, so the group is certainly the step's) and discards
  * the rest.
@@ -51,6 +52,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -218,6 +220,69 @@ static void exec_child(
   child_fail(failure, STAGE_EXEC);
 }
 
+/* The step's output file must be creatable when its first byte comes; a file already there is
+ * truncated now (and kept open), so a silent step never shows an older attempt's output. Returns
+ * the open file, -1 when it is to be created later, or -2 with errno set when it cannot be. */
+static int prepare_output(const char *path) {
+  int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+  if (fd >= 0 || errno != ENOENT) {
+    return fd >= 0 ? fd : -2;
+  }
+  /* ENOENT, not ENOTDIR: every part of the path that exists is a directory. The nearest one must
+   * let the helper create the rest. */
+  char *ancestor = strdup(path);
+  if (ancestor == NULL) {
+    die("strdup");
+  }
+  int result = -2;
+  for (;;) {
+    char *slash = strrchr(ancestor, '/');
+    if (slash == NULL) {
+      result = access(".", W_OK | X_OK) == 0 ? -1 : -2;
+      break;
+    }
+    if (slash == ancestor) {
+      slash[1] = '\0';
+    } else {
+      slash[0] = '\0';
+    }
+    if (access(ancestor, W_OK | X_OK) == 0) {
+      result = -1;
+      break;
+    }
+    if (errno != ENOENT || slash == ancestor) {
+      break;
+    }
+  }
+  int error = errno;
+  free(ancestor);
+  errno = error;
+  return result;
+}
+
+/* mkdir -p of the directories above `path`, as the server would make them (0777 less the umask). */
+static void make_parents(const char *path) {
+  char *copy = strdup(path);
+  if (copy == NULL) {
+    die("strdup");
+  }
+  for (char *slash = strchr(copy + 1, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
+    *slash = '\0';
+    mkdir(copy, 0777);
+    *slash = '/';
+  }
+  free(copy);
+}
+
+static int create_output(const char *path) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666);
+  if (fd < 0 && errno == ENOENT) {
+    make_parents(path);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666);
+  }
+  return fd;
+}
+
 /* One step's output: the read end of its pipe and the file it goes to. */
 struct stream {
   int in_use;
@@ -307,8 +372,7 @@ static void pump(struct stream *stream, uint64_t budget, int hung_up) {
       }
     }
     if (stream->file_fd < 0) {
-      stream->file_fd =
-          open(stream->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666);
+      stream->file_fd = create_output(stream->path);
       if (stream->file_fd < 0) {
         abandon_output(stream, "cannot create the output file");
         return;
@@ -326,31 +390,6 @@ static void pump(struct stream *stream, uint64_t budget, int hung_up) {
     stream->bytes += (uint64_t)spliced;
     moved += (uint64_t)spliced;
   }
-}
-
-/* The step's output file must be creatable when its first byte comes; a file already there is
- * truncated now (and kept open), so a silent step never shows an older attempt's output. Returns
- * the open file, -1 when it is to be created later, or -2 with errno set when it cannot be. */
-static int prepare_output(const char *path) {
-  int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
-  if (fd >= 0 || errno != ENOENT) {
-    return fd >= 0 ? fd : -2;
-  }
-  const char *slash = strrchr(path, '/');
-  int ok;
-  if (slash == NULL) {
-    ok = access(".", W_OK | X_OK);
-  } else if (slash == path) {
-    ok = access("/", W_OK | X_OK);
-  } else {
-    char *dir = strndup(path, (size_t)(slash - path));
-    if (dir == NULL) {
-      die("strndup");
-    }
-    ok = access(dir, W_OK | X_OK);
-    free(dir);
-  }
-  return ok == 0 ? -1 : -2;
 }
 
 static void spawn(const struct request *request) {

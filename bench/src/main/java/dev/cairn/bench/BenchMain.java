@@ -165,8 +165,26 @@ public final class BenchMain {
           case "chain" -> Dag.chain(sizes.chain());
           case "fan-out" -> Dag.fanOut(sizes.fanOut(), PARALLELISM);
           case "layers" -> Dag.layers(sizes.layers(), sizes.layerWidth(), PARALLELISM);
-          default -> throw new IllegalArgumentException("--loop takes chain, fan-out or layers");
+          case "submit" -> null;
+          default ->
+              throw new IllegalArgumentException("--loop takes chain, fan-out, layers or submit");
         };
+    if (dag == null) {
+      StringBuilder out = new StringBuilder();
+      for (int i = 0; i < runs; i++) {
+        SubmitLatencyBench.Result submit =
+            SubmitLatencyBench.run(
+                root, workDir.resolve("submit" + i), sizes.submits(), PARALLELISM);
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "submit: p50 %s, p99 %s, max %s%n",
+                Report.millis(submit.p50Nanos()),
+                Report.millis(submit.p99Nanos()),
+                Report.millis(submit.maxNanos())));
+      }
+      return out.toString();
+    }
     List<Long> walls = new ArrayList<>();
     try (CairnServerProcess server =
         CairnServerProcess.start(root, workDir.resolve("loop"), PARALLELISM)) {

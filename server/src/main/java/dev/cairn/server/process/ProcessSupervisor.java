@@ -152,20 +152,16 @@ public final class ProcessSupervisor implements AutoCloseable {
    * Starts an attempt without waiting: {@code onStarted} later receives the running attempt (in its
    * own session), or {@code onFailed} the reason it did not start, on a supervisor thread. {@code
    * onStarted} is called before the attempt is watched, so it always precedes {@code onExit}.
-   *
-   * @throws SpawnException when the output file's directory cannot be made
    */
   public void launchAsync(
       LaunchRequest request,
       Consumer<Launched> onStarted,
       Consumer<SpawnException> onFailed,
-      Consumer<Exited> onExit)
-      throws SpawnException {
+      Consumer<Exited> onExit) {
     Objects.requireNonNull(onExit, "onExit");
     if (closed.get()) {
       throw new IllegalStateException("the process supervisor is closed");
     }
-    LaunchCheck.prepareOutput(request);
     long startNanos = System.nanoTime();
     launcher.start(
         request,

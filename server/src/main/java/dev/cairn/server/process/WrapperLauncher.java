@@ -40,6 +40,7 @@ final class WrapperLauncher implements ProcessLauncher {
   public void start(LaunchRequest request, Listener listener) {
     ProcessBuilder builder;
     try {
+      LaunchCheck.prepareOutput(request);
       LaunchCheck.resolveProgram(request);
       builder = launchCommand.build(request);
     } catch (SpawnException e) {

@@ -5,7 +5,6 @@ import dev.cairn.server.engine.Scheduler;
 import dev.cairn.server.engine.Trigger;
 import dev.cairn.server.process.LaunchRequest;
 import dev.cairn.server.process.ProcessSupervisor;
-import dev.cairn.server.process.SpawnException;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.WorkflowSpec;
 import java.nio.file.Path;
@@ -31,10 +30,8 @@ final class AttemptLauncher {
   /**
    * Starts the attempt without waiting. {@code onStarted} later receives AttemptStarted or
    * AttemptSpawnFailed, and {@code onExit} AttemptExited.
-   *
-   * @return AttemptSpawnFailed when the request failed the checks made before starting, else null
    */
-  Trigger launch(
+  void launch(
       RunState state,
       Scheduler.Start start,
       Consumer<Trigger> onStarted,
@@ -53,37 +50,32 @@ final class AttemptLauncher {
             workingDir,
             output,
             settings.outputLimitBytes());
-    try {
-      supervisor.launchAsync(
-          request,
-          launched ->
-              onStarted.accept(
-                  new Trigger.AttemptStarted(
-                      start.stepId(),
-                      start.attempt(),
-                      launched.pid(),
-                      launched.pgid(),
-                      launched.startTicks(),
-                      marker,
-                      output.toString())),
-          failure ->
-              onStarted.accept(
-                  new Trigger.AttemptSpawnFailed(
-                      start.stepId(), start.attempt(), failure.getMessage())),
-          exited ->
-              onExit.accept(
-                  new Trigger.AttemptExited(
-                      start.stepId(),
-                      start.attempt(),
-                      exited.exitCode(),
-                      exited.signal(),
-                      exited.outputBytes(),
-                      exited.outputLimitExceeded(),
-                      exited.duration())));
-      return null;
-    } catch (SpawnException e) {
-      return new Trigger.AttemptSpawnFailed(start.stepId(), start.attempt(), e.getMessage());
-    }
+    supervisor.launchAsync(
+        request,
+        launched ->
+            onStarted.accept(
+                new Trigger.AttemptStarted(
+                    start.stepId(),
+                    start.attempt(),
+                    launched.pid(),
+                    launched.pgid(),
+                    launched.startTicks(),
+                    marker,
+                    output.toString())),
+        failure ->
+            onStarted.accept(
+                new Trigger.AttemptSpawnFailed(
+                    start.stepId(), start.attempt(), failure.getMessage())),
+        exited ->
+            onExit.accept(
+                new Trigger.AttemptExited(
+                    start.stepId(),
+                    start.attempt(),
+                    exited.exitCode(),
+                    exited.signal(),
+                    exited.outputBytes(),
+                    exited.outputLimitExceeded(),
+                    exited.duration())));
   }
 
   private static List<String> command(StepSpec step) {

@@ -543,17 +543,11 @@ public final class Engine implements AutoCloseable {
     String marker = settings.marker(runId, start.stepId(), start.attempt());
     // Registered before the process exists, so the stray sweep never mistakes it for a leftover.
     liveMarkers.add(marker);
-    Trigger refused =
-        launcher.launch(
-            state,
-            start,
-            started -> enqueue(new Input.Fire(runId, started)),
-            exited -> enqueue(new Input.Fire(runId, exited)));
-    if (refused != null) {
-      liveMarkers.remove(marker);
-      apply(runId, Decider.decide(runId, state, refused, clock.now()));
-      return;
-    }
+    launcher.launch(
+        state,
+        start,
+        started -> enqueue(new Input.Fire(runId, started)),
+        exited -> enqueue(new Input.Fire(runId, exited)));
     launching.computeIfAbsent(runId, id -> new HashSet<>()).add(start.stepId());
     runningAttempts++;
     attemptsStarted.incrementAndGet();

@@ -27,12 +27,14 @@ final class EventSequencer {
   private static final int MAX_NANOS = 999_999_999;
 
   private final Handle writer;
+  private final WriterStatements statements;
   private final SequenceCache cache;
   private final Map<String, Long> lastRunSeqs = new HashMap<>();
   private final Set<String> requestIdsInBatch = new HashSet<>();
 
-  private EventSequencer(Handle writer, SequenceCache cache) {
+  private EventSequencer(Handle writer, WriterStatements statements, SequenceCache cache) {
     this.writer = writer;
+    this.statements = statements;
     this.cache = cache;
   }
 
@@ -62,8 +64,9 @@ final class EventSequencer {
    * Returns the events with global seqs last + 1, last + 2..., or throws {@link
    * StoreConflictException} if any event does not continue the log.
    */
-  static List<Event> sequence(Handle writer, SequenceCache cache, List<Event> events) {
-    return new EventSequencer(writer, cache).assign(events);
+  static List<Event> sequence(
+      Handle writer, WriterStatements statements, SequenceCache cache, List<Event> events) {
+    return new EventSequencer(writer, statements, cache).assign(events);
   }
 
   private List<Event> assign(List<Event> events) {
@@ -98,11 +101,7 @@ final class EventSequencer {
     if (cached != null) {
       return cached;
     }
-    return writer
-        .createQuery("SELECT COALESCE(MAX(run_seq), 0) FROM events WHERE run_id = :run")
-        .bind("run", runId)
-        .mapTo(Long.class)
-        .one();
+    return statements.lastRunSeq(runId);
   }
 
   private static void requireNextInRun(Event event, long lastRunSeq) {
@@ -137,7 +136,7 @@ final class EventSequencer {
     if (requestId.isEmpty()) {
       return;
     }
-    Optional<String> existing = RunsProjection.runIdForRequest(writer, requestId);
+    Optional<String> existing = statements.runForRequest(requestId);
     if (existing.isPresent()) {
       throw new StoreConflictException(
           "request_id " + requestId + " was already used by run " + existing.get());

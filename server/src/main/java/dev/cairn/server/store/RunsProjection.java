@@ -38,20 +38,13 @@ final class RunsProjection {
   private RunsProjection() {}
 
   /** Applies one stored event (global_seq assigned) to the runs table. */
-  static void apply(Handle handle, Event event) {
+  static void apply(WriterStatements statements, Event event) {
     switch (event.getPayloadCase()) {
-      case RUN_SUBMITTED -> insertRun(handle, event);
-      case RUN_CANCEL_REQUESTED ->
-          handle
-              .createUpdate(
-                  "UPDATE runs SET status = :cancelling WHERE run_id = :run AND status = :running")
-              .bind("cancelling", RunStatus.RUN_STATUS_CANCELLING_VALUE)
-              .bind("running", RunStatus.RUN_STATUS_RUNNING_VALUE)
-              .bind("run", event.getRunId())
-              .execute();
-      case RUN_SUCCEEDED -> finishRun(handle, event, RunStatus.RUN_STATUS_SUCCEEDED);
-      case RUN_FAILED -> finishRun(handle, event, RunStatus.RUN_STATUS_FAILED);
-      case RUN_CANCELLED -> finishRun(handle, event, RunStatus.RUN_STATUS_CANCELLED);
+      case RUN_SUBMITTED -> statements.insertRun(event);
+      case RUN_CANCEL_REQUESTED -> statements.cancelRequested(event);
+      case RUN_SUCCEEDED -> statements.finishRun(event, RunStatus.RUN_STATUS_SUCCEEDED);
+      case RUN_FAILED -> statements.finishRun(event, RunStatus.RUN_STATUS_FAILED);
+      case RUN_CANCELLED -> statements.finishRun(event, RunStatus.RUN_STATUS_CANCELLED);
       default -> {
         // Step events do not change the run's row.
       }
@@ -59,7 +52,7 @@ final class RunsProjection {
   }
 
   /** Empties the runs table and replays every run-level event into it, in log order. */
-  static void rebuild(Handle handle) {
+  static void rebuild(Handle handle, WriterStatements statements) {
     handle.execute("DELETE FROM runs");
     List<String> types = RUN_LEVEL_TYPES.stream().map(PayloadCase::name).toList();
     long after = 0;
@@ -74,7 +67,7 @@ final class RunsProjection {
               .bind("limit", REBUILD_CHUNK)
               .map((rs, ctx) -> parseEvent(rs.getBytes(1)))
               .list();
-      chunk.forEach(event -> apply(handle, event));
+      chunk.forEach(event -> apply(statements, event));
       if (chunk.size() < REBUILD_CHUNK) {
         return;
       }
@@ -156,30 +149,6 @@ final class RunsProjection {
     List<ListedRun> page = rows.subList(0, pageSize);
     String next = cursor.after(page.get(pageSize - 1).submitSeq()).encode();
     return new RunPage(page.stream().map(ListedRun::summary).toList(), next);
-  }
-
-  private static void insertRun(Handle handle, Event event) {
-    String requestId = event.getRunSubmitted().getRequestId();
-    handle
-        .createUpdate(
-            "INSERT INTO runs (run_id, name, status, create_time_us, end_time_us, request_id,"
-                + " submit_seq) VALUES (:run, :name, :status, :created, NULL, :request, :seq)")
-        .bind("run", event.getRunId())
-        .bind("name", event.getRunSubmitted().getSpec().getName())
-        .bind("status", RunStatus.RUN_STATUS_RUNNING_VALUE)
-        .bind("created", EpochMicros.of(event.getTime()))
-        .bind("request", requestId.isEmpty() ? null : requestId)
-        .bind("seq", event.getGlobalSeq())
-        .execute();
-  }
-
-  private static void finishRun(Handle handle, Event event, RunStatus status) {
-    handle
-        .createUpdate("UPDATE runs SET status = :status, end_time_us = :ended WHERE run_id = :run")
-        .bind("status", status.getNumber())
-        .bind("ended", EpochMicros.of(event.getTime()))
-        .bind("run", event.getRunId())
-        .execute();
   }
 
   private static RunSummary toSummary(ResultSet row, StatementContext ctx) throws SQLException {

@@ -4,7 +4,6 @@ import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -38,13 +37,14 @@ public final class SqliteEventStore implements EventStore {
 
   // Guarded by this: the writer's sequence numbers and its event insert, prepared once.
   private final SequenceCache sequences = new SequenceCache();
-  private PreparedStatement insertEvent;
+  private final WriterStatements statements;
 
   private SqliteEventStore(Path databaseFile, Handle writer, SqliteReadConnections readers) {
     this.databaseFile = databaseFile;
     this.writer = writer;
     this.readConnections = readers;
     this.readers = Jdbi.create(readers);
+    this.statements = new WriterStatements(writer.getConnection());
   }
 
   /**
@@ -123,9 +123,10 @@ public final class SqliteEventStore implements EventStore {
         inWriteTransaction(
             "append events",
             () -> {
-              List<Event> sequenced = EventSequencer.sequence(writer, sequences, events);
-              insert(sequenced);
-              sequenced.forEach(event -> RunsProjection.apply(writer, event));
+              List<Event> sequenced =
+                  EventSequencer.sequence(writer, statements, sequences, events);
+              statements.insertEvents(sequenced);
+              sequenced.forEach(event -> RunsProjection.apply(statements, event));
               return sequenced;
             });
     sequences.committed(stored);
@@ -140,7 +141,7 @@ public final class SqliteEventStore implements EventStore {
     inWriteTransaction(
         "rebuild the runs projection",
         () -> {
-          RunsProjection.rebuild(writer);
+          RunsProjection.rebuild(writer, statements);
           return null;
         });
   }
@@ -152,8 +153,8 @@ public final class SqliteEventStore implements EventStore {
    */
   private <T> T inWriteTransaction(String what, WriteWork<T> work) {
     try {
-      writer.execute("BEGIN IMMEDIATE");
-    } catch (JdbiException e) {
+      statements.begin();
+    } catch (StoreException e) {
       // Nothing was written, so the store stays usable; a busy or unreadable file is reported.
       throw new StoreException(
           "could not " + what + " in " + databaseFile + ": " + e.getMessage(), e);
@@ -164,7 +165,7 @@ public final class SqliteEventStore implements EventStore {
     } catch (StoreConflictException conflict) {
       sequences.forget();
       try {
-        writer.execute("ROLLBACK");
+        statements.rollback();
       } catch (RuntimeException e) {
         throw failWrites(what, e);
       }
@@ -173,7 +174,7 @@ public final class SqliteEventStore implements EventStore {
       throw failWrites(what, e);
     }
     try {
-      writer.execute("COMMIT");
+      statements.commit();
     } catch (RuntimeException e) {
       throw failWrites(what, e);
     }
@@ -183,7 +184,7 @@ public final class SqliteEventStore implements EventStore {
   private StoreException failWrites(String what, RuntimeException cause) {
     sequences.forget();
     try {
-      writer.execute("ROLLBACK");
+      statements.rollback();
     } catch (RuntimeException ignored) {
       // SQLite rolls back by itself after some errors; the original failure is what matters.
     }
@@ -195,39 +196,6 @@ public final class SqliteEventStore implements EventStore {
     }
     writeFailure = new StoreException(message, cause);
     return writeFailure;
-  }
-
-  // Plain JDBC with one statement prepared for the life of the writer: this runs once per commit
-  // on the engine's critical path, where preparing the insert each time was measurable.
-  private void insert(List<Event> sequenced) {
-    try {
-      if (insertEvent == null) {
-        insertEvent =
-            writer
-                .getConnection()
-                .prepareStatement(
-                    "INSERT INTO events (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)");
-      }
-      for (Event event : sequenced) {
-        insertEvent.setLong(1, event.getGlobalSeq());
-        insertEvent.setString(2, event.getRunId());
-        insertEvent.setLong(3, event.getRunSeq());
-        insertEvent.setString(4, event.getPayloadCase().name());
-        insertEvent.setLong(5, EpochMicros.of(event.getTime()));
-        insertEvent.setBytes(6, event.toByteArray());
-        insertEvent.addBatch();
-      }
-      insertEvent.executeBatch();
-    } catch (SQLException e) {
-      try {
-        if (insertEvent != null) {
-          insertEvent.clearBatch();
-        }
-      } catch (SQLException ignored) {
-        // The statement is unusable; the failure below is what matters.
-      }
-      throw new StoreException(e.getMessage(), e);
-    }
   }
 
   @Override
@@ -309,13 +277,7 @@ public final class SqliteEventStore implements EventStore {
         return;
       }
       closed = true;
-      try {
-        if (insertEvent != null) {
-          insertEvent.close();
-        }
-      } catch (SQLException ignored) {
-        // Closing the connection below releases it as well.
-      }
+      statements.close();
       try {
         writer.close();
       } finally {

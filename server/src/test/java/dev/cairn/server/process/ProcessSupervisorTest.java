@@ -159,12 +159,9 @@ class ProcessSupervisorTest extends SupervisorTestSupport {
             nextMarker(), List.of("/bin/true"), BASE_ENV, dir, blocker.resolve("out"), ONE_MIB);
     assertThatThrownBy(() -> supervisor.launch(request, exited -> {}))
         .isInstanceOf(SpawnException.class)
-        .hasMessage(
-            "cannot create the directory of output file "
-                + blocker.resolve("out")
-                + ": "
-                + blocker
-                + " exists and is not a directory");
+        .hasMessageStartingWith("cannot ")
+        .hasMessageContaining("output file " + blocker.resolve("out") + ": ")
+        .hasMessageEndingWith("not a directory");
   }
 
   @Test

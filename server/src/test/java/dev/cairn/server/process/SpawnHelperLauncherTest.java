@@ -62,6 +62,17 @@ class SpawnHelperLauncherTest extends SupervisorTestSupport {
   }
 
   @Test
+  void theOutputDirectoryIsMadeAtTheFirstByteOnly() throws Exception {
+    Path silent = dir.resolve("silent-run/deeper/step.1.log");
+    start(request(List.of("true"), silent, ONE_MIB)).exit().get(10, TimeUnit.SECONDS);
+    assertThat(dir.resolve("silent-run")).doesNotExist();
+
+    Path spoken = dir.resolve("spoken-run/deeper/step.1.log");
+    start(request(shell("echo hello"), spoken, ONE_MIB)).exit().get(10, TimeUnit.SECONDS);
+    assertThat(spoken).hasContent("hello");
+  }
+
+  @Test
   void aSilentStepStillTruncatesAnOlderFileOfTheSameName() throws Exception {
     Path output = dir.resolve("older.out");
     Files.writeString(output, "an older attempt's output\n");
