@@ -178,10 +178,12 @@ public final class BenchMain {
         out.append(
             String.format(
                 Locale.ROOT,
-                "submit: p50 %s, p99 %s, max %s%n",
+                "submit: p50 %s, p99 %s, max %s; GetServerStats p50 %s, p99 %s%n",
                 Report.millis(submit.p50Nanos()),
                 Report.millis(submit.p99Nanos()),
-                Report.millis(submit.maxNanos())));
+                Report.millis(submit.maxNanos()),
+                Report.millis(submit.pingP50Nanos()),
+                Report.millis(submit.pingP99Nanos())));
       }
       return out.toString();
     }
