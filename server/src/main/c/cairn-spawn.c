@@ -341,7 +341,8 @@ static void abandon_output(struct stream *stream, const char *why) {
   close_pipe(stream);
 }
 
-/* Moves what the pipe holds into the file, at most `budget` bytes (0 = all of it). Closes the
+/* Moves what the pipe holds into the file, at most `budget` bytes (0: until it is empty, which a
+ * writer that never stops can postpone for ever; use only with a budget then). Closes the
  * pipe once it is empty and `hung_up` (every writer gone), or when the step has written more than
  * its limit. */
 static void pump(struct stream *stream, uint64_t budget, int hung_up) {
@@ -360,6 +361,9 @@ static void pump(struct stream *stream, uint64_t budget, int hung_up) {
       return;
     }
     uint64_t room = (uint64_t)available;
+    if (budget > 0 && room > budget - moved) {
+      room = budget - moved;
+    }
     if (stream->limit > 0 && stream->bytes + room > stream->limit) {
       room = stream->limit - stream->bytes;
       if (room == 0) {
@@ -525,9 +529,15 @@ static void reap(void) {
     pid_t pid = waitpid(-1, &status, WNOHANG);
     if (pid > 0) {
       struct stream *stream = stream_of(pid);
+      if (stream != NULL && stream->pipe_fd >= 0) {
+        /* Everything the leader wrote is in the pipe by now: move that much, and no more, since
+         * a process the leader left behind may go on writing. */
+        int available = 0;
+        if (ioctl(stream->pipe_fd, FIONREAD, &available) == 0 && available > 0) {
+          pump(stream, (uint64_t)available, 0);
+        }
+      }
       if (stream != NULL) {
-        /* Everything the leader wrote is in the pipe by now. */
-        pump(stream, 0, 0);
         stream->leader = 0;
         release_if_done(stream);
       }
