@@ -323,6 +323,8 @@ static void release_if_done(struct stream *stream) {
     }
     free(stream->path);
     memset(stream, 0, sizeof *stream);
+    stream->pipe_fd = -1;
+    stream->file_fd = -1;
   }
 }
 
@@ -389,6 +391,11 @@ static void pump(struct stream *stream, uint64_t budget, int hung_up) {
         continue;
       }
       abandon_output(stream, "cannot write the output file");
+      return;
+    }
+    if (spliced == 0) {
+      /* Nothing moved although the pipe said it held data: try again at the next wake-up rather
+       * than spin here, where every other step would wait. */
       return;
     }
     stream->bytes += (uint64_t)spliced;
@@ -529,6 +536,10 @@ static void reap(void) {
     pid_t pid = waitpid(-1, &status, WNOHANG);
     if (pid > 0) {
       struct stream *stream = stream_of(pid);
+      if (stream != NULL) {
+        /* Reaped: its pid may be reused from now on, so its group is never signalled again. */
+        stream->leader = 0;
+      }
       if (stream != NULL && stream->pipe_fd >= 0) {
         /* Everything the leader wrote is in the pipe by now: move that much, and no more, since
          * a process the leader left behind may go on writing. */
@@ -538,7 +549,6 @@ static void reap(void) {
         }
       }
       if (stream != NULL) {
-        stream->leader = 0;
         release_if_done(stream);
       }
       reply(KIND_EXITED, status, 0, pid, 0);

@@ -107,7 +107,7 @@ class StorageFaultIT {
         return runs.submit(spec);
       } catch (StatusRuntimeException e) {
         if (System.nanoTime() > deadline) {
-          throw e;
+          throw new AssertionError("no submit was accepted; server log:\n" + server.logText(), e);
         }
         ServerProcess.pause(100);
       }

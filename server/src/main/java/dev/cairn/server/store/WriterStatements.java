@@ -56,20 +56,16 @@ final class WriterStatements implements AutoCloseable {
       insertEvent =
           prepare(
               insertEvent, "INSERT INTO events (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)");
-      try {
-        for (Event event : sequenced) {
-          insertEvent.setLong(1, event.getGlobalSeq());
-          insertEvent.setString(2, event.getRunId());
-          insertEvent.setLong(3, event.getRunSeq());
-          insertEvent.setString(4, event.getPayloadCase().name());
-          insertEvent.setLong(5, EpochMicros.of(event.getTime()));
-          insertEvent.setBytes(6, event.toByteArray());
-          insertEvent.addBatch();
-        }
-        insertEvent.executeBatch();
-      } finally {
-        insertEvent.clearBatch();
+      for (Event event : sequenced) {
+        insertEvent.setLong(1, event.getGlobalSeq());
+        insertEvent.setString(2, event.getRunId());
+        insertEvent.setLong(3, event.getRunSeq());
+        insertEvent.setString(4, event.getPayloadCase().name());
+        insertEvent.setLong(5, EpochMicros.of(event.getTime()));
+        insertEvent.setBytes(6, event.toByteArray());
+        insertEvent.addBatch();
       }
+      insertEvent.executeBatch();
     } catch (SQLException e) {
       throw failure(e);
     }
@@ -189,7 +185,20 @@ final class WriterStatements implements AutoCloseable {
     return created;
   }
 
-  private static StoreException failure(SQLException e) {
+  // A statement that failed may be left unusable (after SQLITE_FULL, sqlite-jdbc's next execute of
+  // it said "statement is not executing"), so every statement is prepared afresh after any
+  // failure: failures are rare, and the next append must not fail for a reason of its own.
+  private StoreException failure(SQLException e) {
+    close();
+    begin = null;
+    commit = null;
+    rollback = null;
+    insertEvent = null;
+    lastRunSeq = null;
+    runForRequest = null;
+    insertRun = null;
+    finishRun = null;
+    cancelRequested = null;
     return new StoreException(e.getMessage(), e);
   }
 }
