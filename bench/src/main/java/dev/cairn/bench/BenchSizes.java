@@ -17,7 +17,7 @@ record BenchSizes(
     int startSamples) {
 
   static BenchSizes full() {
-    return new BenchSizes(1000, 1000, 10, 100, 2, 5, 2000, 1_000_000, 100, 10_000, 3);
+    return new BenchSizes(1000, 1000, 10, 100, 2, 7, 2000, 1_000_000, 100, 10_000, 3);
   }
 
   static BenchSizes quick() {

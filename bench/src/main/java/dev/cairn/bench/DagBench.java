@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Runs one DAG on make and on a fresh Cairn server: {@code warmUps} warm-up runs each, then {@code
- * repeats} measured runs, reporting medians.
+ * repeats} measured pairs (a make run, then a Cairn run), reporting medians. The ratio is the
+ * median of the pairs' ratios.
  */
 final class DagBench {
   private DagBench() {}
@@ -20,15 +21,12 @@ final class DagBench {
       Dag dag,
       long makeNanos,
       long cairnNanos,
+      double ratio,
       double eventsPerSecond,
       double commitsPerStep,
       long peakRssBytes,
       Cpu makeCpu,
-      Cpu cairnCpu) {
-    double ratio() {
-      return (double) cairnNanos / makeNanos;
-    }
-  }
+      Cpu cairnCpu) {}
 
   /**
    * CPU per step in milliseconds, medians over the measured runs: the whole machine's, and the
@@ -50,38 +48,40 @@ final class DagBench {
       throws IOException, InterruptedException {
     List<Long> make = new ArrayList<>();
     List<Cpu> makeCpu = new ArrayList<>();
-    for (int i = 0; i < warmUps; i++) {
-      MakeRunner.run(dag, workDir.resolve("make"));
-    }
-    for (int i = 0; i < repeats; i++) {
-      long busy = CpuMeter.machineBusyTicks();
-      make.add(MakeRunner.run(dag, workDir.resolve("make")));
-      makeCpu.add(new Cpu(perStep(CpuMeter.machineBusyTicks() - busy, dag), 0, 0, 0));
-    }
     List<Cpu> cairnCpu = new ArrayList<>();
     List<Long> cairn = new ArrayList<>();
+    List<Double> ratios = new ArrayList<>();
     List<Double> eventRates = new ArrayList<>();
     List<Double> commitRates = new ArrayList<>();
     long peakRss;
     try (CairnServerProcess server =
         CairnServerProcess.start(root, workDir.resolve("cairn-data"), serverMaxParallel)) {
       for (int i = 0; i < warmUps; i++) {
+        MakeRunner.run(dag, workDir.resolve("make"));
         requireSucceeded(RunTimer.run(server, dag.spec()));
       }
+      // make and Cairn alternate, so that both see the same machine: on a shared VM the speed of
+      // the same make run drifted by a third within minutes.
       for (int i = 0; i < repeats; i++) {
+        long busy = CpuMeter.machineBusyTicks();
+        long makeNanos = MakeRunner.run(dag, workDir.resolve("make"));
+        make.add(makeNanos);
+        makeCpu.add(new Cpu(perStep(CpuMeter.machineBusyTicks() - busy, dag), 0, 0, 0));
+
         GetServerStatsResponse before = server.stats();
         long[] ticks = cpuTicks(server);
         RunTimer.Timed timed = RunTimer.run(server, dag.spec());
         long[] ticksAfter = cpuTicks(server);
         GetServerStatsResponse after = server.stats();
+        requireSucceeded(timed);
         cairnCpu.add(
             new Cpu(
                 perStep(ticksAfter[0] - ticks[0], dag),
                 perStep(ticksAfter[1] - ticks[1], dag),
                 perStep(ticksAfter[2] - ticks[2], dag),
                 perStep(ticksAfter[3] - ticks[3], dag)));
-        requireSucceeded(timed);
         cairn.add(timed.nanos());
+        ratios.add((double) timed.nanos() / makeNanos);
         long events = after.getEventsAppended() - before.getEventsAppended();
         long commits = after.getCommits() - before.getCommits();
         eventRates.add(events / (timed.nanos() / 1e9));
@@ -93,6 +93,7 @@ final class DagBench {
         dag,
         median(make),
         median(cairn),
+        median(ratios),
         median(eventRates),
         median(commitRates),
         peakRss,

@@ -154,8 +154,9 @@ record Report(
     StringBuilder out = new StringBuilder();
     out.append("## DAGs of `true`: Cairn against GNU make\n\n");
     out.append(
-        "Median of 5 measured runs (1 with --quick), after 2 warm-up runs each (1 with --quick)."
-            + " Cairn wall: from the SubmitRun"
+        "Medians of 7 measured pairs (1 with --quick), after 2 warm-up pairs (1 with --quick):"
+            + " make and Cairn alternate, so both see the same machine, and Cairn/make is the"
+            + " median of the pairs' ratios. Cairn wall: from the SubmitRun"
             + " call to the terminal event on WatchEvents. Commits and events: deltas of GetServerStats"
             + " over the run. Peak RSS: the server's VmHWM after the workload.\n\n");
     out.append("| workload | make | Cairn | Cairn/make | events/s | commits/step | peak RSS |\n");

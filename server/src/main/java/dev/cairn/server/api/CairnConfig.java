@@ -26,9 +26,10 @@ public interface CairnConfig {
 
   /**
    * How long decided events may wait to share one commit (one fsync) with later ones when no client
-   * waits for an acknowledgement; 0 commits every engine pass.
+   * waits for an acknowledgement; 0 commits every engine pass. 20 ms holds a fan-out of small steps
+   * to about one commit per 30 steps; watchers see an event at most this much later.
    */
-  @WithDefault("10ms")
+  @WithDefault("20ms")
   Duration commitWindow();
 
   /**
