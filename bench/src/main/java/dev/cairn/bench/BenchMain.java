@@ -77,7 +77,11 @@ public final class BenchMain {
       System.err.println("bench: failed: " + e.getMessage());
       exitCode = 1;
     } finally {
-      deleteTree(workDir);
+      if (System.getenv("CAIRN_BENCH_KEEP") == null) {
+        deleteTree(workDir);
+      } else {
+        progress("kept the work directory (server logs, stores): " + workDir);
+      }
     }
     System.exit(exitCode);
   }
@@ -102,10 +106,17 @@ public final class BenchMain {
             sizes.replayEvents(),
             sizes.replayStepsPerRun(),
             emptyStart);
-    progress("recovery after kill -9");
-    RecoveryBench.Result recovery =
-        RecoveryBench.run(
-            root, workDir.resolve("recovery"), sizes.recoverySteps(), jvmStart, emptyStart);
+    // The median of as many crashes as start samples: one start on this shared VM varies by a
+    // tenth or more.
+    List<RecoveryBench.Result> recoveries = new ArrayList<>();
+    for (int i = 0; i < sizes.startSamples(); i++) {
+      progress("recovery after kill -9, sample " + (i + 1) + " of " + sizes.startSamples());
+      recoveries.add(
+          RecoveryBench.run(
+              root, workDir.resolve("recovery" + i), sizes.recoverySteps(), jvmStart, emptyStart));
+    }
+    recoveries.sort(Comparator.comparingLong(RecoveryBench.Result::toFirstStepNanos));
+    RecoveryBench.Result recovery = recoveries.get(recoveries.size() / 2);
     return new Report(
             LocalDate.now(ZoneOffset.UTC),
             quick,

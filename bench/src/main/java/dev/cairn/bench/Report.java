@@ -95,7 +95,8 @@ record Report(
         String.format(
             Locale.ROOT,
             "A chain of %,d `true` steps (retry once after 1 ms), the server killed with SIGKILL after"
-                + " %,d steps had started. From the new server's process start: gRPC listening after"
+                + " %,d steps had started (the median crash of 3 by first StepStarted, 1 with"
+                + " --quick; starts are medians of 3). From the new server's process start: gRPC listening after"
                 + " %s, first StepStarted after %s. An empty JVM starts and exits in %s; a server on"
                 + " an empty store listens after %s.%n",
             recovery.steps(),

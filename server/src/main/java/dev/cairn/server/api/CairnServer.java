@@ -2,6 +2,7 @@ package dev.cairn.server.api;
 
 import dev.cairn.server.engine.EngineClock;
 import dev.cairn.server.engine.SpecLimits;
+import dev.cairn.server.nativelib.SqliteNativeLibrary;
 import dev.cairn.server.process.ProcessSupervisor;
 import dev.cairn.server.runtime.Engine;
 import dev.cairn.server.runtime.EngineSettings;
@@ -61,6 +62,7 @@ public class CairnServer {
     dataDirectory = DataDirectory.open(config.dataDir());
     token = dataDirectory.token();
     long storeBegan = System.nanoTime();
+    SqliteNativeLibrary.install(dataDirectory.root().resolve("lib"));
     store = StoreReport.open(dataDirectory.database());
     long storeOpened = System.nanoTime();
     supervisor =

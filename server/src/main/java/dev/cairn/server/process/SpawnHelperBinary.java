@@ -1,12 +1,10 @@
 package dev.cairn.server.process;
 
+import dev.cairn.server.nativelib.InstalledFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -43,36 +41,13 @@ final class SpawnHelperBinary {
       bytes = in.readAllBytes();
     }
     Path target = directory.resolve(PREFIX + hash(bytes));
-    Files.createDirectories(directory);
     if (!Files.isRegularFile(target)
         || !Files.isExecutable(target)
         || !Arrays.equals(Files.readAllBytes(target), bytes)) {
-      Path temp =
-          Files.createTempFile(
-              directory,
-              "." + PREFIX,
-              ".tmp",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      try {
-        Files.write(temp, bytes);
-        Files.move(
-            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      InstalledFiles.writeAtomically(target, bytes);
     }
-    removeOthers(directory, target);
+    InstalledFiles.removeOthers(directory, PREFIX + "*", target);
     return Optional.of(target);
-  }
-
-  private static void removeOthers(Path directory, Path keep) throws IOException {
-    try (DirectoryStream<Path> copies = Files.newDirectoryStream(directory, PREFIX + "*")) {
-      for (Path copy : copies) {
-        if (!copy.equals(keep)) {
-          Files.deleteIfExists(copy);
-        }
-      }
-    }
   }
 
   private static String hash(byte[] bytes) {
