@@ -33,6 +33,14 @@ public interface CairnConfig {
   Duration commitWindow();
 
   /**
+   * Whether the store named by {@code -Dcairn.data-dir} is opened while the framework boots (read
+   * from the system property itself, before any configuration exists; see StoreHeadStart); false
+   * opens it afterwards, for comparing start times.
+   */
+  @WithDefault("true")
+  boolean storeHeadStart();
+
+  /**
    * How steps are started: {@code auto} (the native cairn-spawn helper when this build has it, else
    * the util-linux wrappers), {@code helper} (refuse to start without it) or {@code wrappers}.
    */

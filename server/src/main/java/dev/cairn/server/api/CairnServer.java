@@ -23,7 +23,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
@@ -53,17 +55,27 @@ public class CairnServer {
   private Engine engine;
   private EventBroadcaster broadcaster;
   private String token;
+  private static final AtomicBoolean warmUpStarted = new AtomicBoolean();
 
   @PostConstruct
   void start() {
     long began = System.nanoTime();
     warmUpInBackground();
     refuseInsecureBind();
-    dataDirectory = DataDirectory.open(config.dataDir());
+    Optional<StoreHeadStart.Opened> early = StoreHeadStart.take(config.dataDir());
+    if (early.isPresent()) {
+      dataDirectory = early.get().directory();
+    } else {
+      dataDirectory = DataDirectory.open(config.dataDir());
+    }
     token = dataDirectory.token();
     long storeBegan = System.nanoTime();
-    SqliteNativeLibrary.install(dataDirectory.root().resolve("lib"));
-    store = StoreReport.open(dataDirectory.database());
+    if (early.isPresent()) {
+      store = early.get().store();
+    } else {
+      SqliteNativeLibrary.install(dataDirectory.root().resolve("lib"));
+      store = StoreReport.open(dataDirectory.database());
+    }
     long storeOpened = System.nanoTime();
     supervisor =
         new ProcessSupervisor(
@@ -123,7 +135,10 @@ public class CairnServer {
    * Both are needed soon after (to read the log, to listen, to signal processes) and cost over 100
    * ms of a cold JVM's time, which would otherwise be spent in sequence with the store's own.
    */
-  private static void warmUpInBackground() {
+  static void warmUpInBackground() {
+    if (!warmUpStarted.compareAndSet(false, true)) {
+      return;
+    }
     Thread thread =
         new Thread(
             () -> {

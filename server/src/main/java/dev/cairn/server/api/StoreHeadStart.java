@@ -1,0 +1,88 @@
+package dev.cairn.server.api;
+
+import dev.cairn.server.nativelib.SqliteNativeLibrary;
+import dev.cairn.server.store.EventStore;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.jboss.logging.Logger;
+
+/**
+ * Opens the data directory and the event store on a thread of its own from the first moment of the
+ * process, while Quarkus boots on the main thread: the two used to run one after the other, and a
+ * start's JVM used about 1.2 of the machine's 2 cores. {@link CairnServer} then takes what was
+ * opened instead of opening it again.
+ *
+ * <p>Only a data directory named by the system property {@code cairn.data-dir} (which {@code
+ * bin/cairn server --data-dir} sets) is opened early: no other configuration source can override a
+ * system property, so the early directory is the one the server is configured with. A failure here
+ * is not reported: the server opens the directory itself and reports its own failure.
+ */
+final class StoreHeadStart {
+  private static final Logger LOG = Logger.getLogger(StoreHeadStart.class);
+  private static final String PROPERTY = "cairn.data-dir";
+  private static volatile CompletableFuture<Opened> pending;
+
+  /** What was opened early. */
+  record Opened(DataDirectory directory, EventStore store) {}
+
+  private StoreHeadStart() {}
+
+  /** Starts opening the store named by {@code -Dcairn.data-dir}, if any. */
+  static void begin() {
+    String configured = System.getProperty(PROPERTY);
+    if (configured == null
+        || configured.isBlank()
+        || "false".equals(System.getProperty("cairn.store-head-start"))) {
+      return;
+    }
+    CompletableFuture<Opened> future = new CompletableFuture<>();
+    pending = future;
+    Thread thread =
+        new Thread(
+            () -> {
+              DataDirectory directory = null;
+              try {
+                directory = DataDirectory.open(Optional.of(configured));
+                SqliteNativeLibrary.install(directory.root().resolve("lib"));
+                future.complete(new Opened(directory, StoreReport.open(directory.database())));
+              } catch (RuntimeException | Error e) {
+                if (directory != null) {
+                  directory.close();
+                }
+                future.completeExceptionally(e);
+              }
+            },
+            "cairn-store-open");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
+   * What was opened early for the configured data directory, waiting for it to finish; empty when
+   * nothing was opened early, when opening failed, or when the directory is another one (which is
+   * then closed).
+   */
+  static Optional<Opened> take(Optional<String> configured) {
+    CompletableFuture<Opened> future = pending;
+    pending = null;
+    if (future == null) {
+      return Optional.empty();
+    }
+    Opened opened;
+    try {
+      opened = future.join();
+    } catch (CompletionException e) {
+      LOG.debugf("opening the store early failed; opening it again: %s", e.getCause());
+      return Optional.empty();
+    }
+    Path wanted = configured.filter(s -> !s.isBlank()).map(Path::of).orElse(null);
+    if (wanted == null || !wanted.toAbsolutePath().normalize().equals(opened.directory().root())) {
+      opened.store().close();
+      opened.directory().close();
+      return Optional.empty();
+    }
+    return Optional.of(opened);
+  }
+}
