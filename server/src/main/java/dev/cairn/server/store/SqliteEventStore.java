@@ -23,8 +23,6 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqliteEventStore implements EventStore {
 
-  private static final String EVENT_COLUMNS = "global_seq, run_id, run_seq, type, time_us, payload";
-
   private final Path databaseFile;
   private final Handle writer;
   private final SqliteReadConnections readConnections;

@@ -7,8 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,52 +21,60 @@ import java.util.Optional;
  * the {@link SQLException}, so that a full disk is still told from other failures.
  */
 final class WriterStatements implements AutoCloseable {
-  private static final String EVENT_COLUMNS = "global_seq, run_id, run_seq, type, time_us, payload";
+  private static final String BEGIN = "BEGIN IMMEDIATE";
+  private static final String COMMIT = "COMMIT";
+  private static final String ROLLBACK = "ROLLBACK";
+  private static final String INSERT_EVENT =
+      "INSERT INTO events (global_seq, run_id, run_seq, type, time_us, payload)"
+          + " VALUES (?, ?, ?, ?, ?, ?)";
+  private static final String LAST_RUN_SEQ =
+      "SELECT COALESCE(MAX(run_seq), 0) FROM events WHERE run_id = ?";
+  private static final String RUN_FOR_REQUEST = "SELECT run_id FROM runs WHERE request_id = ?";
+  private static final String INSERT_RUN =
+      "INSERT INTO runs (run_id, name, status, create_time_us, end_time_us, request_id,"
+          + " submit_seq) VALUES (?, ?, ?, ?, NULL, ?, ?)";
+  private static final String FINISH_RUN =
+      "UPDATE runs SET status = ?, end_time_us = ? WHERE run_id = ?";
+  private static final String CANCEL_REQUESTED =
+      "UPDATE runs SET status = "
+          + RunStatus.RUN_STATUS_CANCELLING_VALUE
+          + " WHERE run_id = ? AND status = "
+          + RunStatus.RUN_STATUS_RUNNING_VALUE;
 
   private final Connection connection;
-  private final List<PreparedStatement> prepared = new ArrayList<>();
-  private PreparedStatement begin;
-  private PreparedStatement commit;
-  private PreparedStatement rollback;
-  private PreparedStatement insertEvent;
-  private PreparedStatement lastRunSeq;
-  private PreparedStatement runForRequest;
-  private PreparedStatement insertRun;
-  private PreparedStatement finishRun;
-  private PreparedStatement cancelRequested;
+  // By their SQL; emptied (and closed) after any failure.
+  private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
   WriterStatements(Connection connection) {
     this.connection = connection;
   }
 
   void begin() {
-    begin = execute(begin, "BEGIN IMMEDIATE");
+    execute(BEGIN);
   }
 
   void commit() {
-    commit = execute(commit, "COMMIT");
+    execute(COMMIT);
   }
 
   void rollback() {
-    rollback = execute(rollback, "ROLLBACK");
+    execute(ROLLBACK);
   }
 
   /** Inserts the sequenced events in one batch. */
   void insertEvents(List<Event> sequenced) {
     try {
-      insertEvent =
-          prepare(
-              insertEvent, "INSERT INTO events (" + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)");
+      PreparedStatement insert = statement(INSERT_EVENT);
       for (Event event : sequenced) {
-        insertEvent.setLong(1, event.getGlobalSeq());
-        insertEvent.setString(2, event.getRunId());
-        insertEvent.setLong(3, event.getRunSeq());
-        insertEvent.setString(4, event.getPayloadCase().name());
-        insertEvent.setLong(5, EpochMicros.of(event.getTime()));
-        insertEvent.setBytes(6, event.toByteArray());
-        insertEvent.addBatch();
+        insert.setLong(1, event.getGlobalSeq());
+        insert.setString(2, event.getRunId());
+        insert.setLong(3, event.getRunSeq());
+        insert.setString(4, event.getPayloadCase().name());
+        insert.setLong(5, EpochMicros.of(event.getTime()));
+        insert.setBytes(6, event.toByteArray());
+        insert.addBatch();
       }
-      insertEvent.executeBatch();
+      insert.executeBatch();
     } catch (SQLException e) {
       throw failure(e);
     }
@@ -74,10 +83,9 @@ final class WriterStatements implements AutoCloseable {
   /** The last stored run_seq of the run, 0 when it has none. */
   long lastRunSeq(String runId) {
     try {
-      lastRunSeq =
-          prepare(lastRunSeq, "SELECT COALESCE(MAX(run_seq), 0) FROM events WHERE run_id = ?");
-      lastRunSeq.setString(1, runId);
-      try (ResultSet row = lastRunSeq.executeQuery()) {
+      PreparedStatement query = statement(LAST_RUN_SEQ);
+      query.setString(1, runId);
+      try (ResultSet row = query.executeQuery()) {
         return row.next() ? row.getLong(1) : 0;
       }
     } catch (SQLException e) {
@@ -88,9 +96,9 @@ final class WriterStatements implements AutoCloseable {
   /** The run that used the request id, if any. */
   Optional<String> runForRequest(String requestId) {
     try {
-      runForRequest = prepare(runForRequest, "SELECT run_id FROM runs WHERE request_id = ?");
-      runForRequest.setString(1, requestId);
-      try (ResultSet row = runForRequest.executeQuery()) {
+      PreparedStatement query = statement(RUN_FOR_REQUEST);
+      query.setString(1, requestId);
+      try (ResultSet row = query.executeQuery()) {
         return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
       }
     } catch (SQLException e) {
@@ -101,23 +109,19 @@ final class WriterStatements implements AutoCloseable {
   /** The row of a run just submitted: RUNNING, in submit order. */
   void insertRun(Event submitted) {
     try {
-      insertRun =
-          prepare(
-              insertRun,
-              "INSERT INTO runs (run_id, name, status, create_time_us, end_time_us, request_id,"
-                  + " submit_seq) VALUES (?, ?, ?, ?, NULL, ?, ?)");
+      PreparedStatement insert = statement(INSERT_RUN);
       String requestId = submitted.getRunSubmitted().getRequestId();
-      insertRun.setString(1, submitted.getRunId());
-      insertRun.setString(2, submitted.getRunSubmitted().getSpec().getName());
-      insertRun.setInt(3, RunStatus.RUN_STATUS_RUNNING_VALUE);
-      insertRun.setLong(4, EpochMicros.of(submitted.getTime()));
+      insert.setString(1, submitted.getRunId());
+      insert.setString(2, submitted.getRunSubmitted().getSpec().getName());
+      insert.setInt(3, RunStatus.RUN_STATUS_RUNNING_VALUE);
+      insert.setLong(4, EpochMicros.of(submitted.getTime()));
       if (requestId.isEmpty()) {
-        insertRun.setNull(5, Types.VARCHAR);
+        insert.setNull(5, Types.VARCHAR);
       } else {
-        insertRun.setString(5, requestId);
+        insert.setString(5, requestId);
       }
-      insertRun.setLong(6, submitted.getGlobalSeq());
-      insertRun.executeUpdate();
+      insert.setLong(6, submitted.getGlobalSeq());
+      insert.executeUpdate();
     } catch (SQLException e) {
       throw failure(e);
     }
@@ -126,12 +130,11 @@ final class WriterStatements implements AutoCloseable {
   /** A run's terminal status and end time. */
   void finishRun(Event ended, RunStatus status) {
     try {
-      finishRun =
-          prepare(finishRun, "UPDATE runs SET status = ?, end_time_us = ? WHERE run_id = ?");
-      finishRun.setInt(1, status.getNumber());
-      finishRun.setLong(2, EpochMicros.of(ended.getTime()));
-      finishRun.setString(3, ended.getRunId());
-      finishRun.executeUpdate();
+      PreparedStatement update = statement(FINISH_RUN);
+      update.setInt(1, status.getNumber());
+      update.setLong(2, EpochMicros.of(ended.getTime()));
+      update.setString(3, ended.getRunId());
+      update.executeUpdate();
     } catch (SQLException e) {
       throw failure(e);
     }
@@ -140,15 +143,9 @@ final class WriterStatements implements AutoCloseable {
   /** A running run becomes CANCELLING. */
   void cancelRequested(Event requested) {
     try {
-      cancelRequested =
-          prepare(
-              cancelRequested,
-              "UPDATE runs SET status = "
-                  + RunStatus.RUN_STATUS_CANCELLING_VALUE
-                  + " WHERE run_id = ? AND status = "
-                  + RunStatus.RUN_STATUS_RUNNING_VALUE);
-      cancelRequested.setString(1, requested.getRunId());
-      cancelRequested.executeUpdate();
+      PreparedStatement update = statement(CANCEL_REQUESTED);
+      update.setString(1, requested.getRunId());
+      update.executeUpdate();
     } catch (SQLException e) {
       throw failure(e);
     }
@@ -156,7 +153,7 @@ final class WriterStatements implements AutoCloseable {
 
   @Override
   public void close() {
-    for (PreparedStatement statement : prepared) {
+    for (PreparedStatement statement : prepared.values()) {
       try {
         statement.close();
       } catch (SQLException ignored) {
@@ -166,23 +163,21 @@ final class WriterStatements implements AutoCloseable {
     prepared.clear();
   }
 
-  private PreparedStatement execute(PreparedStatement statement, String sql) {
+  private void execute(String sql) {
     try {
-      PreparedStatement ready = prepare(statement, sql);
-      ready.execute();
-      return ready;
+      statement(sql).execute();
     } catch (SQLException e) {
       throw failure(e);
     }
   }
 
-  private PreparedStatement prepare(PreparedStatement statement, String sql) throws SQLException {
-    if (statement != null) {
-      return statement;
+  private PreparedStatement statement(String sql) throws SQLException {
+    PreparedStatement statement = prepared.get(sql);
+    if (statement == null) {
+      statement = connection.prepareStatement(sql);
+      prepared.put(sql, statement);
     }
-    PreparedStatement created = connection.prepareStatement(sql);
-    prepared.add(created);
-    return created;
+    return statement;
   }
 
   // A statement that failed may be left unusable (after SQLITE_FULL, sqlite-jdbc's next execute of
@@ -190,15 +185,6 @@ final class WriterStatements implements AutoCloseable {
   // failure: failures are rare, and the next append must not fail for a reason of its own.
   private StoreException failure(SQLException e) {
     close();
-    begin = null;
-    commit = null;
-    rollback = null;
-    insertEvent = null;
-    lastRunSeq = null;
-    runForRequest = null;
-    insertRun = null;
-    finishRun = null;
-    cancelRequested = null;
     return new StoreException(e.getMessage(), e);
   }
 }
