@@ -42,21 +42,30 @@ final class StoreHeadStart {
     Thread thread =
         new Thread(
             () -> {
-              DataDirectory directory = null;
               try {
-                directory = DataDirectory.open(Optional.of(configured));
-                SqliteNativeLibrary.install(directory.root().resolve("lib"));
-                future.complete(new Opened(directory, StoreReport.open(directory.database())));
+                future.complete(open(Optional.of(configured)));
               } catch (RuntimeException | Error e) {
-                if (directory != null) {
-                  directory.close();
-                }
                 future.completeExceptionally(e);
               }
             },
             "cairn-store-open");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * Locks the data directory and opens its store, with SQLite's native library installed there
+   * first; the directory is released again if the store cannot be opened.
+   */
+  static Opened open(Optional<String> configured) {
+    DataDirectory directory = DataDirectory.open(configured);
+    try {
+      SqliteNativeLibrary.install(directory.root().resolve("lib"));
+      return new Opened(directory, StoreReport.open(directory.database()));
+    } catch (RuntimeException | Error e) {
+      directory.close();
+      throw e;
+    }
   }
 
   /**
