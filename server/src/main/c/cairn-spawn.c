@@ -343,13 +343,12 @@ static void abandon_output(struct stream *stream, const char *why) {
   close_pipe(stream);
 }
 
-/* Moves what the pipe holds into the file, at most `budget` bytes (0: until it is empty, which a
- * writer that never stops can postpone for ever; use only with a budget then). Closes the
- * pipe once it is empty and `hung_up` (every writer gone), or when the step has written more than
- * its limit. */
+/* Moves what the pipe holds into the file, at most `budget` bytes: always a bound, since a writer
+ * that never stops would otherwise keep the helper here for ever. Closes the pipe once it is empty
+ * and `hung_up` (every writer gone), or when the step has written more than its limit. */
 static void pump(struct stream *stream, uint64_t budget, int hung_up) {
   uint64_t moved = 0;
-  while (stream->pipe_fd >= 0 && (budget == 0 || moved < budget)) {
+  while (stream->pipe_fd >= 0 && moved < budget) {
     int available = 0;
     if (ioctl(stream->pipe_fd, FIONREAD, &available) < 0) {
       abandon_output(stream, "FIONREAD");
@@ -363,7 +362,7 @@ static void pump(struct stream *stream, uint64_t budget, int hung_up) {
       return;
     }
     uint64_t room = (uint64_t)available;
-    if (budget > 0 && room > budget - moved) {
+    if (room > budget - moved) {
       room = budget - moved;
     }
     if (stream->limit > 0 && stream->bytes + room > stream->limit) {
@@ -539,16 +538,13 @@ static void reap(void) {
       if (stream != NULL) {
         /* Reaped: its pid may be reused from now on, so its group is never signalled again. */
         stream->leader = 0;
-      }
-      if (stream != NULL && stream->pipe_fd >= 0) {
         /* Everything the leader wrote is in the pipe by now: move that much, and no more, since
          * a process the leader left behind may go on writing. */
         int available = 0;
-        if (ioctl(stream->pipe_fd, FIONREAD, &available) == 0 && available > 0) {
+        if (stream->pipe_fd >= 0 && ioctl(stream->pipe_fd, FIONREAD, &available) == 0 &&
+            available > 0) {
           pump(stream, (uint64_t)available, 0);
         }
-      }
-      if (stream != NULL) {
         release_if_done(stream);
       }
       reply(KIND_EXITED, status, 0, pid, 0);
