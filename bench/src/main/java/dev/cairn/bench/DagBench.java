@@ -69,17 +69,12 @@ final class DagBench {
         makeCpu.add(new Cpu(perStep(CpuMeter.machineBusyTicks() - busy, dag), 0, 0, 0));
 
         GetServerStatsResponse before = server.stats();
-        long[] ticks = cpuTicks(server);
+        Ticks ticks = Ticks.now(server);
         RunTimer.Timed timed = RunTimer.run(server, dag.spec());
-        long[] ticksAfter = cpuTicks(server);
+        Ticks ticksAfter = Ticks.now(server);
         GetServerStatsResponse after = server.stats();
         requireSucceeded(timed);
-        cairnCpu.add(
-            new Cpu(
-                perStep(ticksAfter[0] - ticks[0], dag),
-                perStep(ticksAfter[1] - ticks[1], dag),
-                perStep(ticksAfter[2] - ticks[2], dag),
-                perStep(ticksAfter[3] - ticks[3], dag)));
+        cairnCpu.add(ticksAfter.perStepSince(ticks, dag));
         cairn.add(timed.nanos());
         ratios.add((double) timed.nanos() / makeNanos);
         long events = after.getEventsAppended() - before.getEventsAppended();
@@ -101,18 +96,30 @@ final class DagBench {
         Cpu.median(cairnCpu));
   }
 
-  // Machine, server, launcher (the server's child processes) and client ticks, in that order.
-  private static long[] cpuTicks(CairnServerProcess server) {
-    long launcher = 0;
-    for (long child : CpuMeter.children(server.pid())) {
-      launcher += CpuMeter.processTicks(child);
+  /**
+   * CPU ticks so far: the machine's, the server's, its child processes' (the launcher with the
+   * steps it reaped) and this harness's.
+   */
+  private record Ticks(long machine, long server, long launcher, long client) {
+    static Ticks now(CairnServerProcess server) {
+      long launcher = 0;
+      for (long child : CpuMeter.children(server.pid())) {
+        launcher += CpuMeter.processTicks(child);
+      }
+      return new Ticks(
+          CpuMeter.machineBusyTicks(),
+          CpuMeter.processTicks(server.pid()),
+          launcher,
+          CpuMeter.processTicks(ProcessHandle.current().pid()));
     }
-    return new long[] {
-      CpuMeter.machineBusyTicks(),
-      CpuMeter.processTicks(server.pid()),
-      launcher,
-      CpuMeter.processTicks(ProcessHandle.current().pid())
-    };
+
+    Cpu perStepSince(Ticks before, Dag dag) {
+      return new Cpu(
+          perStep(machine - before.machine, dag),
+          perStep(server - before.server, dag),
+          perStep(launcher - before.launcher, dag),
+          perStep(client - before.client, dag));
+    }
   }
 
   private static double perStep(long ticks, Dag dag) {
