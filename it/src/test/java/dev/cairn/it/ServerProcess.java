@@ -6,6 +6,7 @@ import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * The packaged server, run as a real process on a free loopback port with its own data directory,
@@ -29,20 +31,56 @@ final class ServerProcess implements AutoCloseable {
   private final Path dataDir;
   private final int port;
   private final List<String> extraProperties;
+  private final Path trustedCertificate;
   private Process process;
   private ManagedChannel channel;
 
-  private ServerProcess(Path dataDir, int port, List<String> extraProperties) {
+  private ServerProcess(
+      Path dataDir, int port, List<String> extraProperties, Path trustedCertificate) {
     this.dataDir = dataDir;
     this.port = port;
     this.extraProperties = List.copyOf(extraProperties);
+    this.trustedCertificate = trustedCertificate;
   }
 
   static ServerProcess start(Path dataDir, String... properties) {
-    ServerProcess server = new ServerProcess(dataDir, freePort(), List.of(properties));
+    ServerProcess server = new ServerProcess(dataDir, freePort(), List.of(properties), null);
     server.launch();
     return server;
   }
+
+  /** A server whose clients speak TLS and trust only {@code certificate}. */
+  static ServerProcess startTls(Path dataDir, Path certificate, String... properties) {
+    ServerProcess server = new ServerProcess(dataDir, freePort(), List.of(properties), certificate);
+    server.launch();
+    return server;
+  }
+
+  /** Runs a server that must refuse to start: its exit code and its log, once it exited. */
+  static Refused startRefused(Path dataDir, int port, String... properties) {
+    ServerProcess server = new ServerProcess(dataDir, port, List.of(properties), null);
+    try {
+      Files.createDirectories(dataDir);
+      Process process =
+          new ProcessBuilder(server.command())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(server.log().toFile()))
+              .start();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+        throw new IllegalStateException("server still running after 60 s:\n" + server.logText());
+      }
+      return new Refused(process.exitValue(), server.logText());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** How a start that had to fail ended. */
+  record Refused(int exitCode, String log) {}
 
   static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -52,19 +90,23 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  private void launch() {
+  private List<String> command() {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-Dcairn.data-dir=" + dataDir);
-    command.add("-Dquarkus.grpc.server.port=" + port);
+    command.add("-Dcairn.port=" + port);
     command.addAll(extraProperties);
     command.add("-jar");
     command.add(SERVER_JAR.toString());
+    return command;
+  }
+
+  private void launch() {
     try {
       Files.createDirectories(dataDir);
       process =
-          new ProcessBuilder(command)
+          new ProcessBuilder(command())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
               .start();
@@ -141,7 +183,18 @@ final class ServerProcess implements AutoCloseable {
 
   synchronized ManagedChannel channel() {
     if (channel == null) {
-      channel = NettyChannelBuilder.forTarget(target()).usePlaintext().build();
+      NettyChannelBuilder builder = NettyChannelBuilder.forTarget(target());
+      if (trustedCertificate == null) {
+        builder.usePlaintext();
+      } else {
+        try {
+          builder.sslContext(
+              GrpcSslContexts.forClient().trustManager(trustedCertificate.toFile()).build());
+        } catch (SSLException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      channel = builder.build();
     }
     return channel;
   }

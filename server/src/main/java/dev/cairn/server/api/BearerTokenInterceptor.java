@@ -5,9 +5,6 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import io.quarkus.grpc.GlobalInterceptor;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
@@ -15,14 +12,16 @@ import java.security.MessageDigest;
  * Every RPC needs {@code authorization: Bearer <token>}; the standard health service is exempt so
  * that probes need no secret. The comparison takes constant time.
  */
-@GlobalInterceptor
-@ApplicationScoped
-public class BearerTokenInterceptor implements ServerInterceptor {
+final class BearerTokenInterceptor implements ServerInterceptor {
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final String HEALTH_SERVICE = "grpc.health.v1.Health";
 
-  @Inject CairnServer server;
+  private final byte[] expected;
+
+  BearerTokenInterceptor(String token) {
+    this.expected = token.getBytes(StandardCharsets.UTF_8);
+  }
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
@@ -39,7 +38,6 @@ public class BearerTokenInterceptor implements ServerInterceptor {
       return new ServerCall.Listener<>() {};
     }
     byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    byte[] expected = server.token().getBytes(StandardCharsets.UTF_8);
     if (!MessageDigest.isEqual(given, expected)) {
       call.close(Status.UNAUTHENTICATED.withDescription("invalid bearer token"), new Metadata());
       return new ServerCall.Listener<>() {};

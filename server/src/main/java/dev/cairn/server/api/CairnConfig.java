@@ -3,6 +3,7 @@ package dev.cairn.server.api;
 import dev.cairn.server.process.LauncherKind;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -11,6 +12,26 @@ import java.util.Optional;
 public interface CairnConfig {
   /** Data directory: database, token, step output. Default: $XDG_DATA_HOME/cairn. */
   Optional<String> dataDir();
+
+  /** Address the gRPC listener binds. Any but a loopback address needs TLS. */
+  @WithDefault("127.0.0.1")
+  String host();
+
+  /** gRPC port; 0 picks a free one (the log says which). */
+  @WithDefault("7420")
+  int port();
+
+  /** TLS for the listener: both or neither. */
+  Tls tls();
+
+  /** PEM files for the listener's TLS. */
+  interface Tls {
+    /** The certificate chain, PEM. */
+    Optional<Path> certificate();
+
+    /** The private key, PEM (PKCS#8). */
+    Optional<Path> key();
+  }
 
   /** Server-wide cap on running attempts; 0 means twice the number of processors, at least 4. */
   @WithDefault("0")

@@ -23,14 +23,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 /**
- * Wires the server together at start: the data directory, the store, the supervisor and the engine,
- * after checking that the gRPC listener is safe (loopback, or TLS). Owns their lifecycle.
+ * Wires the server together at start: the data directory, the store, the supervisor, the gRPC
+ * listener (after checking that it is safe: loopback, or TLS) and the engine. Owns their lifecycle.
  */
 @Startup
 @ApplicationScoped
@@ -45,27 +46,32 @@ public class CairnServer {
   private static final String DEFAULT_PATH =
       "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+  /** How long calls in flight may take to finish at shutdown before they are cancelled. */
+  private static final long STREAMS_GRACE_MILLIS = 2_000;
+
   @Inject CairnConfig config;
-  @Inject Config rawConfig;
 
   private DataDirectory dataDirectory;
   private EventStore store;
   private ProcessSupervisor supervisor;
   private Engine engine;
   private EventBroadcaster broadcaster;
-  private String token;
+  private ExecutorService callWorkers;
+  private GrpcListener listener;
   private static final AtomicBoolean warmUpStarted = new AtomicBoolean();
 
   @PostConstruct
   void start() {
     long began = System.nanoTime();
     warmUpInBackground();
-    refuseInsecureBind();
+    GrpcListener.Endpoint endpoint =
+        new GrpcListener.Endpoint(
+            config.host(), config.port(), config.tls().certificate(), config.tls().key());
+    refuseInsecureBind(endpoint);
     Optional<StoreHeadStart.Opened> early = StoreHeadStart.take(config.dataDir());
     StoreHeadStart.Opened opened = early.orElseGet(() -> StoreHeadStart.open(config.dataDir()));
     dataDirectory = opened.directory();
     store = opened.store();
-    token = dataDirectory.token();
     long storeOpened = System.nanoTime();
     supervisor =
         new ProcessSupervisor(
@@ -95,6 +101,18 @@ public class CairnServer {
               // recovers every unfinished attempt from the log.
               Runtime.getRuntime().halt(70);
             });
+    // Listen before the engine starts: a port already taken then fails the start before any step
+    // is started or recovered. Calls that arrive meanwhile queue for the engine; health says
+    // NOT_SERVING until recovery is done.
+    callWorkers = Executors.newCachedThreadPool(CairnServer::callWorker);
+    listener =
+        GrpcListener.start(
+            endpoint,
+            GrpcListener.maxInboundMessageBytes(config.maxSpecBytes()),
+            new BearerTokenInterceptor(dataDirectory.token()),
+            List.of(
+                new RunService(engine, store, broadcaster, callWorkers),
+                new ServerStatsService(store, engine)));
     engine.start();
     try {
       if (!engine.awaitReady(Duration.ofMinutes(10))) {
@@ -104,6 +122,7 @@ public class CairnServer {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted during recovery", e);
     }
+    listener.serving();
     // Where the start time went, for work on start time; recovery logs its own parts.
     LOG.debugf(
         "start: data directory and store %d ms (%s), engine and recovery %d ms",
@@ -111,13 +130,20 @@ public class CairnServer {
         early.isPresent() ? "opened while Quarkus booted, this is the wait" : "opened here",
         Long.valueOf(millis(System.nanoTime() - storeOpened)));
     LOG.infof(
-        "Cairn ready: gRPC on %s:%s, data directory %s, max %d parallel attempts, steps started by"
-            + " the %s",
-        rawConfig.getOptionalValue("quarkus.grpc.server.host", String.class).orElse("127.0.0.1"),
-        rawConfig.getOptionalValue("quarkus.grpc.server.port", String.class).orElse("7420"),
+        "Cairn ready: gRPC on %s:%d%s, data directory %s, max %d parallel attempts, steps started"
+            + " by the %s",
+        endpoint.host(),
+        Integer.valueOf(listener.port()),
+        endpoint.tls() ? " (TLS)" : "",
         dataDirectory.root(),
-        settings.maxParallel(),
+        Integer.valueOf(settings.maxParallel()),
         supervisor.launcherName());
+  }
+
+  private static Thread callWorker(Runnable runnable) {
+    Thread thread = new Thread(runnable, "cairn-call");
+    thread.setDaemon(true);
+    return thread;
   }
 
   /**
@@ -150,18 +176,14 @@ public class CairnServer {
     return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 
-  private void refuseInsecureBind() {
-    String host = rawConfig.getOptionalValue("quarkus.grpc.server.host", String.class).orElse("");
-    boolean tls =
-        rawConfig.getOptionalValue("quarkus.grpc.server.ssl.certificate", String.class).isPresent();
-    if (tls || isLoopback(host)) {
+  private static void refuseInsecureBind(GrpcListener.Endpoint endpoint) {
+    if (endpoint.tls() || isLoopback(endpoint.host())) {
       return;
     }
-    throw new IllegalStateException(
+    throw new StartRefused(
         "refusing to listen on "
-            + host
-            + " without TLS: bind to 127.0.0.1, or set quarkus.grpc.server.ssl.certificate and"
-            + " quarkus.grpc.server.ssl.key");
+            + endpoint.host()
+            + " without TLS: bind to 127.0.0.1, or set cairn.tls.certificate and cairn.tls.key");
   }
 
   private static boolean isLoopback(String host) {
@@ -185,8 +207,23 @@ public class CairnServer {
   }
 
   void stop(@Observes ShutdownEvent event) {
+    // No new calls; calls in flight go on, so that watchers see the engine's last events (attempts
+    // recorded INTERRUPTED) before their streams end with UNAVAILABLE, and resume on the next
+    // start.
+    if (listener != null) {
+      listener.refuseNewCalls();
+    }
     if (engine != null) {
       engine.close();
+    }
+    if (broadcaster != null) {
+      broadcaster.close();
+    }
+    if (listener != null) {
+      listener.stop(STREAMS_GRACE_MILLIS);
+    }
+    if (callWorkers != null) {
+      callWorkers.shutdownNow();
     }
     if (supervisor != null) {
       supervisor.close();
@@ -197,21 +234,5 @@ public class CairnServer {
     if (dataDirectory != null) {
       dataDirectory.close();
     }
-  }
-
-  public Engine engine() {
-    return engine;
-  }
-
-  public EventStore store() {
-    return store;
-  }
-
-  public EventBroadcaster broadcaster() {
-    return broadcaster;
-  }
-
-  String token() {
-    return token;
   }
 }

@@ -58,7 +58,10 @@ public final class DataDirectory implements AutoCloseable {
       FileLock lock = channel.tryLock();
       if (lock == null) {
         channel.close();
-        throw new IllegalStateException("another Cairn server is using the data directory " + root);
+        throw new StartRefused(
+            "another Cairn server is using the data directory "
+                + root
+                + " (stop it, or choose another directory with --data-dir or cairn.data-dir)");
       }
       return new DataDirectory(root, channel, lock);
     } catch (IOException e) {

@@ -2,9 +2,11 @@ package dev.cairn.server.api;
 
 import com.google.protobuf.ByteString;
 import dev.cairn.server.runtime.Engine;
+import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.runtime.EventFeed;
 import dev.cairn.server.runtime.OutputReader;
 import dev.cairn.server.runtime.RunQueries;
+import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.RunPage;
 import dev.cairn.server.store.RunQuery;
 import dev.cairn.v1.CancelRunRequest;
@@ -22,64 +24,45 @@ import dev.cairn.v1.WatchEventsRequest;
 import dev.cairn.v1.WatchEventsResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
-import io.smallrye.common.annotation.NonBlocking;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
-import jakarta.inject.Inject;
 import java.util.HashSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
-/** The gRPC adapter: maps requests to engine and query calls, and errors to statuses. */
-@GrpcService
-@Blocking
-public class RunService extends RunServiceGrpc.RunServiceImplBase {
+/**
+ * The gRPC adapter: maps requests to engine and query calls, and errors to statuses.
+ *
+ * <p>Methods are called on the transport's event loop (see {@link GrpcListener}), which must never
+ * block: those that read the store or stream run on {@code workers}; SubmitRun and CancelRun only
+ * hand a command to the engine, which answers once it is durable.
+ */
+final class RunService extends RunServiceGrpc.RunServiceImplBase {
   private static final String PRINCIPAL = "local";
 
-  @Inject CairnServer server;
+  private final Engine engine;
+  private final RunQueries queries;
+  private final EventFeed feed;
+  private final OutputReader output;
+  private final Executor workers;
 
-  private RunQueries queries;
-  private EventFeed feed;
-  private OutputReader output;
-  private ExecutorService streams;
-
-  @PostConstruct
-  void init() {
-    queries = new RunQueries(server.store());
-    feed = new EventFeed(server.store(), server.broadcaster());
-    output = new OutputReader(queries);
-    streams =
-        Executors.newCachedThreadPool(
-            runnable -> {
-              Thread thread = new Thread(runnable, "cairn-stream");
-              thread.setDaemon(true);
-              return thread;
-            });
+  RunService(Engine engine, EventStore store, EventBroadcaster broadcaster, Executor workers) {
+    this.engine = engine;
+    this.queries = new RunQueries(store);
+    this.feed = new EventFeed(store, broadcaster);
+    this.output = new OutputReader(queries);
+    this.workers = workers;
   }
 
-  @PreDestroy
-  void close() {
-    streams.shutdownNow();
-  }
-
-  private Engine engine() {
-    return server.engine();
-  }
-
-  // Not blocking: the answer is sent from the engine once the submission is durable, so no worker
-  // thread waits for the commit and the call makes no thread hop of its own.
+  // The answer is sent from the engine once the submission is durable, so no thread waits for the
+  // commit and the call makes no thread hop of its own.
   @Override
-  @NonBlocking
   public void submitRun(SubmitRunRequest request, StreamObserver<SubmitRunResponse> response) {
     try {
       if (request.getValidateOnly()) {
-        engine().validate(request.getSpec());
+        engine.validate(request.getSpec());
         reply(response, SubmitRunResponse.getDefaultInstance());
         return;
       }
-      engine()
+      engine
           .submit(request.getSpec(), request.getRequestId(), PRINCIPAL)
           .whenComplete(
               (submitted, error) -> {
@@ -101,39 +84,43 @@ public class RunService extends RunServiceGrpc.RunServiceImplBase {
 
   @Override
   public void getRun(GetRunRequest request, StreamObserver<GetRunResponse> response) {
-    try {
-      reply(response, GetRunResponse.newBuilder().setRun(queries.get(request.getRunId())).build());
-    } catch (RuntimeException e) {
-      response.onError(ErrorMapper.toStatus(e));
-    }
+    onWorker(
+        response,
+        () -> GetRunResponse.newBuilder().setRun(queries.get(request.getRunId())).build());
   }
 
   @Override
   public void listRuns(ListRunsRequest request, StreamObserver<ListRunsResponse> response) {
-    try {
-      RunPage page =
-          queries.list(
-              new RunQuery(
-                  request.getPageSize(),
-                  request.getPageToken(),
-                  new HashSet<>(request.getStatusesList()),
-                  request.getName()));
-      reply(
-          response,
-          ListRunsResponse.newBuilder()
+    onWorker(
+        response,
+        () -> {
+          RunPage page =
+              queries.list(
+                  new RunQuery(
+                      request.getPageSize(),
+                      request.getPageToken(),
+                      new HashSet<>(request.getStatusesList()),
+                      request.getName()));
+          return ListRunsResponse.newBuilder()
               .addAllRuns(page.runs())
               .setNextPageToken(page.nextPageToken())
-              .build());
-    } catch (RuntimeException e) {
-      response.onError(ErrorMapper.toStatus(e));
-    }
+              .build();
+        });
   }
 
   @Override
   public void cancelRun(CancelRunRequest request, StreamObserver<CancelRunResponse> response) {
     try {
-      var status = engine().cancel(request.getRunId(), request.getReason(), PRINCIPAL).join();
-      reply(response, CancelRunResponse.newBuilder().setStatus(status).build());
+      engine
+          .cancel(request.getRunId(), request.getReason(), PRINCIPAL)
+          .whenComplete(
+              (status, error) -> {
+                if (error != null) {
+                  response.onError(ErrorMapper.toStatus(error));
+                } else {
+                  reply(response, CancelRunResponse.newBuilder().setStatus(status).build());
+                }
+              });
     } catch (RuntimeException e) {
       response.onError(ErrorMapper.toStatus(e));
     }
@@ -143,7 +130,7 @@ public class RunService extends RunServiceGrpc.RunServiceImplBase {
   public void watchEvents(
       WatchEventsRequest request, StreamObserver<WatchEventsResponse> response) {
     FlowControlledSink<WatchEventsResponse> sink = new FlowControlledSink<>(response);
-    streams.execute(
+    workers.execute(
         () ->
             sink.run(
                 () ->
@@ -167,7 +154,7 @@ public class RunService extends RunServiceGrpc.RunServiceImplBase {
   @Override
   public void streamLogs(StreamLogsRequest request, StreamObserver<StreamLogsResponse> response) {
     FlowControlledSink<StreamLogsResponse> sink = new FlowControlledSink<>(response);
-    streams.execute(
+    workers.execute(
         () ->
             sink.run(
                 () ->
@@ -194,6 +181,18 @@ public class RunService extends RunServiceGrpc.RunServiceImplBase {
                             return sink.cancelled();
                           }
                         })));
+  }
+
+  /** Answers with what {@code query} returns, computed on a worker thread. */
+  private <T> void onWorker(StreamObserver<T> response, Supplier<T> query) {
+    workers.execute(
+        () -> {
+          try {
+            reply(response, query.get());
+          } catch (RuntimeException e) {
+            response.onError(ErrorMapper.toStatus(e));
+          }
+        });
   }
 
   private static <T> void reply(StreamObserver<T> response, T value) {

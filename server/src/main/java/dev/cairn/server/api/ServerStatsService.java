@@ -1,32 +1,38 @@
 package dev.cairn.server.api;
 
+import dev.cairn.server.runtime.Engine;
+import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.StoreStats;
 import dev.cairn.v1.GetServerStatsRequest;
 import dev.cairn.v1.GetServerStatsResponse;
 import dev.cairn.v1.ServerServiceGrpc;
 import io.grpc.stub.StreamObserver;
-import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
-import jakarta.inject.Inject;
 
-/** The gRPC adapter for server counters (commits per step is a benchmark figure). */
-@GrpcService
-@Blocking
-public class ServerStatsService extends ServerServiceGrpc.ServerServiceImplBase {
-  @Inject CairnServer server;
+/**
+ * The gRPC adapter for server counters (commits per step is a benchmark figure). Every counter is
+ * in memory, so the call is answered on the event loop.
+ */
+final class ServerStatsService extends ServerServiceGrpc.ServerServiceImplBase {
+  private final EventStore store;
+  private final Engine engine;
+
+  ServerStatsService(EventStore store, Engine engine) {
+    this.store = store;
+    this.engine = engine;
+  }
 
   @Override
   public void getServerStats(
       GetServerStatsRequest request, StreamObserver<GetServerStatsResponse> response) {
     try {
-      StoreStats store = server.store().stats();
+      StoreStats stats = store.stats();
       response.onNext(
           GetServerStatsResponse.newBuilder()
-              .setCommits(store.commits())
-              .setEventsAppended(store.eventsAppended())
-              .setRunningAttempts(server.engine().runningAttempts())
-              .setLiveRuns(server.engine().liveRuns())
-              .setAttemptsStarted(server.engine().attemptsStarted())
+              .setCommits(stats.commits())
+              .setEventsAppended(stats.eventsAppended())
+              .setRunningAttempts(engine.runningAttempts())
+              .setLiveRuns(engine.liveRuns())
+              .setAttemptsStarted(engine.attemptsStarted())
               .build());
       response.onCompleted();
     } catch (RuntimeException e) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 public final class EventBroadcaster {
   private static final int QUEUE_CAPACITY = 4096;
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
 
   /** A watcher's view of the live stream. */
   public final class Subscription implements AutoCloseable {
@@ -32,6 +33,14 @@ public final class EventBroadcaster {
      */
     public Event poll(long timeout, TimeUnit unit) throws InterruptedException {
       return queue.poll(timeout, unit);
+    }
+
+    /**
+     * Whether the broadcaster was closed and every event published before is taken: nothing more
+     * will come.
+     */
+    public boolean ended() {
+      return closed && queue.isEmpty();
     }
 
     /** Whether events were dropped since the last call; clears the flag. */
@@ -62,6 +71,14 @@ public final class EventBroadcaster {
     Subscription subscription = new Subscription(runId);
     subscriptions.add(subscription);
     return subscription;
+  }
+
+  /**
+   * Ends the live streams once the engine has stopped: each watcher gets what was published, then
+   * {@link Subscription#ended()}.
+   */
+  public void close() {
+    closed = true;
   }
 
   /** Called by the engine after each commit, in commit order. */

@@ -33,6 +33,8 @@ public final class EventFeed {
    * follow}, only the stored events.
    *
    * @throws RunNotFoundException when {@code runId} names no run
+   * @throws EngineStoppedException when the server stops under a followed stream, after every event
+   *     it published (the client resumes from the last one on the next server)
    */
   public void stream(String runId, long afterSeq, boolean follow, Sink sink)
       throws InterruptedException {
@@ -51,6 +53,9 @@ public final class EventFeed {
           last = catchUp(runId, last, sink);
         }
         if (event == null) {
+          if (live.ended()) {
+            throw new EngineStoppedException();
+          }
           continue;
         }
         long seq = seq(event, oneRun);
