@@ -1,11 +1,13 @@
 package dev.cairn.it;
 
-import dev.cairn.v1.ListRunsRequest;
 import dev.cairn.v1.RunServiceGrpc;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -137,8 +139,13 @@ final class ServerProcess implements AutoCloseable {
       }
       if (Files.exists(dataDir.resolve("token"))) {
         try {
-          stub().listRuns(ListRunsRequest.newBuilder().setPageSize(1).build());
-          return;
+          // SERVING once recovery is done; the port takes calls before that.
+          if (HealthGrpc.newBlockingStub(channel())
+                  .check(HealthCheckRequest.getDefaultInstance())
+                  .getStatus()
+              == HealthCheckResponse.ServingStatus.SERVING) {
+            return;
+          }
         } catch (StatusRuntimeException notYet) {
           // The listener is not up yet; poll again.
         }

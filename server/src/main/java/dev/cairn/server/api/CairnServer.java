@@ -16,15 +16,16 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -49,6 +50,9 @@ public class CairnServer {
   /** How long calls in flight may take to finish at shutdown before they are cancelled. */
   private static final long STREAMS_GRACE_MILLIS = 2_000;
 
+  /** Store-reading calls that may wait for a query thread; more are refused. */
+  private static final int QUERY_QUEUE = 1024;
+
   @Inject CairnConfig config;
 
   private DataDirectory dataDirectory;
@@ -56,16 +60,28 @@ public class CairnServer {
   private ProcessSupervisor supervisor;
   private Engine engine;
   private EventBroadcaster broadcaster;
-  private ExecutorService callWorkers;
+  private ExecutorService queryWorkers;
+  private ExecutorService streamWorkers;
   private GrpcListener listener;
   private static final AtomicBoolean warmUpStarted = new AtomicBoolean();
 
   @PostConstruct
   void start() {
+    try {
+      startAll();
+    } catch (RuntimeException | Error e) {
+      // Quarkus runs no shutdown observer for a bean whose start failed: release what was opened
+      // (the listener, the engine's threads, the store and the directory's lock) here.
+      stop(null);
+      throw e;
+    }
+  }
+
+  private void startAll() {
     long began = System.nanoTime();
     warmUpInBackground();
     GrpcListener.Endpoint endpoint =
-        new GrpcListener.Endpoint(
+        GrpcListener.Endpoint.resolve(
             config.host(), config.port(), config.tls().certificate(), config.tls().key());
     refuseInsecureBind(endpoint);
     Optional<StoreHeadStart.Opened> early = StoreHeadStart.take(config.dataDir());
@@ -104,19 +120,23 @@ public class CairnServer {
     // Listen before the engine starts: a port already taken then fails the start before any step
     // is started or recovered. Calls that arrive meanwhile queue for the engine; health says
     // NOT_SERVING until recovery is done.
-    callWorkers = Executors.newCachedThreadPool(CairnServer::callWorker);
+    queryWorkers = queryPool(Math.max(4, 2 * cores));
+    streamWorkers = Executors.newCachedThreadPool(daemon("cairn-stream"));
     listener =
         GrpcListener.start(
             endpoint,
             GrpcListener.maxInboundMessageBytes(config.maxSpecBytes()),
             new BearerTokenInterceptor(dataDirectory.token()),
             List.of(
-                new RunService(engine, store, broadcaster, callWorkers),
+                new RunService(engine, store, broadcaster, queryWorkers, streamWorkers),
                 new ServerStatsService(store, engine)));
     engine.start();
     try {
       if (!engine.awaitReady(Duration.ofMinutes(10))) {
-        throw new IllegalStateException("recovery did not finish within 10 minutes");
+        throw new IllegalStateException(
+            engine.recoveryFailed()
+                ? "recovery failed (the error is logged above); the server does not start"
+                : "recovery did not finish within 10 minutes");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -132,7 +152,7 @@ public class CairnServer {
     LOG.infof(
         "Cairn ready: gRPC on %s:%d%s, data directory %s, max %d parallel attempts, steps started"
             + " by the %s",
-        endpoint.host(),
+        endpoint.address().getHostAddress(),
         Integer.valueOf(listener.port()),
         endpoint.tls() ? " (TLS)" : "",
         dataDirectory.root(),
@@ -140,10 +160,27 @@ public class CairnServer {
         supervisor.launcherName());
   }
 
-  private static Thread callWorker(Runnable runnable) {
-    Thread thread = new Thread(runnable, "cairn-call");
-    thread.setDaemon(true);
-    return thread;
+  /**
+   * Threads for the unary calls that read the store: as many as the store has read connections to
+   * keep busy, and a bounded queue; beyond it a call is refused with RESOURCE_EXHAUSTED rather than
+   * given a thread and a connection of its own.
+   */
+  private static ExecutorService queryPool(int threads) {
+    return new ThreadPoolExecutor(
+        threads,
+        threads,
+        0,
+        TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(QUERY_QUEUE),
+        daemon("cairn-query"));
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   /**
@@ -177,21 +214,13 @@ public class CairnServer {
   }
 
   private static void refuseInsecureBind(GrpcListener.Endpoint endpoint) {
-    if (endpoint.tls() || isLoopback(endpoint.host())) {
+    if (endpoint.tls() || endpoint.address().isLoopbackAddress()) {
       return;
     }
     throw new StartRefused(
         "refusing to listen on "
             + endpoint.host()
             + " without TLS: bind to 127.0.0.1, or set cairn.tls.certificate and cairn.tls.key");
-  }
-
-  private static boolean isLoopback(String host) {
-    try {
-      return InetAddress.getByName(host).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 
   private static Map<String, String> baseEnvironment() {
@@ -222,8 +251,11 @@ public class CairnServer {
     if (listener != null) {
       listener.stop(STREAMS_GRACE_MILLIS);
     }
-    if (callWorkers != null) {
-      callWorkers.shutdownNow();
+    if (queryWorkers != null) {
+      queryWorkers.shutdownNow();
+    }
+    if (streamWorkers != null) {
+      streamWorkers.shutdownNow();
     }
     if (supervisor != null) {
       supervisor.close();

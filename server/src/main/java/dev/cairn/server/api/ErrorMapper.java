@@ -58,6 +58,11 @@ final class ErrorMapper {
     return status(Code.INTERNAL, "INTERNAL", "internal error: " + cause, "");
   }
 
+  /** The server has more calls waiting than it queues: the client should back off and retry. */
+  static StatusRuntimeException busy(String message) {
+    return status(Code.RESOURCE_EXHAUSTED, "SERVER_BUSY", message, "");
+  }
+
   static StatusRuntimeException status(Code code, String reason, String message, String field) {
     ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN);
     if (!field.isEmpty()) {

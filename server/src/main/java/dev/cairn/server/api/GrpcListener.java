@@ -9,7 +9,9 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,12 +37,25 @@ final class GrpcListener implements AutoCloseable {
     return (int) Math.min(Integer.MAX_VALUE, Math.max(64L << 20, 2L * maxSpecBytes));
   }
 
-  /** Where to listen, and the PEM certificate chain and PKCS#8 key when TLS is on. */
-  record Endpoint(String host, int port, Optional<Path> certificate, Optional<Path> key) {
+  /**
+   * Where to listen: the host as configured, the one address it resolved to (checked and bound
+   * alike), and the PEM certificate chain and PKCS#8 key when TLS is on.
+   */
+  record Endpoint(
+      String host, InetAddress address, int port, Optional<Path> certificate, Optional<Path> key) {
     Endpoint {
       if (certificate.isPresent() != key.isPresent()) {
         throw new StartRefused(
             "TLS needs both cairn.tls.certificate and cairn.tls.key, or neither");
+      }
+    }
+
+    /** Resolves {@code host} once, so that the address checked is the address bound. */
+    static Endpoint resolve(String host, int port, Optional<Path> certificate, Optional<Path> key) {
+      try {
+        return new Endpoint(host, InetAddress.getByName(host), port, certificate, key);
+      } catch (UnknownHostException e) {
+        throw new StartRefused("cannot resolve cairn.host '" + host + "': " + e.getMessage());
       }
     }
 
@@ -50,7 +65,7 @@ final class GrpcListener implements AutoCloseable {
 
     @Override
     public String toString() {
-      return host + ":" + port + (tls() ? " (TLS)" : "");
+      return address.getHostAddress() + ":" + port + (tls() ? " (TLS)" : "");
     }
   }
 
@@ -75,7 +90,7 @@ final class GrpcListener implements AutoCloseable {
       List<BindableService> services) {
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(endpoint.host(), endpoint.port()))
+        NettyServerBuilder.forAddress(new InetSocketAddress(endpoint.address(), endpoint.port()))
             .directExecutor()
             .maxInboundMessageSize(maxInboundMessageBytes)
             .intercept(authentication)
@@ -100,24 +115,28 @@ final class GrpcListener implements AutoCloseable {
                 + " (a PEM certificate chain and a PEM PKCS#8 private key are needed)");
       }
     }
-    Server server = builder.build();
-    try {
-      server.start();
-    } catch (IOException | RuntimeException e) {
-      server.shutdownNow();
-      throw new StartRefused(
-          "cannot listen on "
-              + endpoint
-              + ": "
-              + rootMessage(e)
-              + " (is another server on this port? choose another with --port or cairn.port)");
-    }
+    // The health service starts out SERVING: say otherwise before the first call can ask.
     List<String> names = new ArrayList<>();
     names.add(HealthStatusManager.SERVICE_NAME_ALL_SERVICES);
     for (BindableService service : services) {
       names.add(service.bindService().getServiceDescriptor().getName());
     }
     names.forEach(name -> health.setStatus(name, ServingStatus.NOT_SERVING));
+    Server server = builder.build();
+    try {
+      server.start();
+    } catch (IOException | RuntimeException e) {
+      server.shutdownNow();
+      String reason = rootMessage(e);
+      throw new StartRefused(
+          "cannot listen on "
+              + endpoint
+              + ": "
+              + reason
+              + (reason.contains("in use")
+                  ? " (is another server on this port? choose another with --port or cairn.port)"
+                  : ""));
+    }
     return new GrpcListener(server, health, names);
   }
 

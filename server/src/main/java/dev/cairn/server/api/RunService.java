@@ -26,30 +26,38 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.HashSet;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
  * The gRPC adapter: maps requests to engine and query calls, and errors to statuses.
  *
  * <p>Methods are called on the transport's event loop (see {@link GrpcListener}), which must never
- * block: those that read the store or stream run on {@code workers}; SubmitRun and CancelRun only
- * hand a command to the engine, which answers once it is durable.
+ * block: those that read the store run on {@code queries} (bounded), streams on {@code streams};
+ * SubmitRun and CancelRun only hand a command to the engine, which answers once it is durable.
  */
 final class RunService extends RunServiceGrpc.RunServiceImplBase {
   private static final String PRINCIPAL = "local";
 
   private final Engine engine;
-  private final RunQueries queries;
+  private final RunQueries runs;
   private final EventFeed feed;
   private final OutputReader output;
-  private final Executor workers;
+  private final Executor queries;
+  private final Executor streams;
 
-  RunService(Engine engine, EventStore store, EventBroadcaster broadcaster, Executor workers) {
+  RunService(
+      Engine engine,
+      EventStore store,
+      EventBroadcaster broadcaster,
+      Executor queries,
+      Executor streams) {
     this.engine = engine;
-    this.queries = new RunQueries(store);
+    this.runs = new RunQueries(store);
     this.feed = new EventFeed(store, broadcaster);
-    this.output = new OutputReader(queries);
-    this.workers = workers;
+    this.output = new OutputReader(runs);
+    this.queries = queries;
+    this.streams = streams;
   }
 
   // The answer is sent from the engine once the submission is durable, so no thread waits for the
@@ -85,8 +93,7 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
   @Override
   public void getRun(GetRunRequest request, StreamObserver<GetRunResponse> response) {
     onWorker(
-        response,
-        () -> GetRunResponse.newBuilder().setRun(queries.get(request.getRunId())).build());
+        response, () -> GetRunResponse.newBuilder().setRun(runs.get(request.getRunId())).build());
   }
 
   @Override
@@ -95,7 +102,7 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
         response,
         () -> {
           RunPage page =
-              queries.list(
+              runs.list(
                   new RunQuery(
                       request.getPageSize(),
                       request.getPageToken(),
@@ -130,7 +137,7 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
   public void watchEvents(
       WatchEventsRequest request, StreamObserver<WatchEventsResponse> response) {
     FlowControlledSink<WatchEventsResponse> sink = new FlowControlledSink<>(response);
-    workers.execute(
+    streams.execute(
         () ->
             sink.run(
                 () ->
@@ -154,7 +161,7 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
   @Override
   public void streamLogs(StreamLogsRequest request, StreamObserver<StreamLogsResponse> response) {
     FlowControlledSink<StreamLogsResponse> sink = new FlowControlledSink<>(response);
-    workers.execute(
+    streams.execute(
         () ->
             sink.run(
                 () ->
@@ -183,16 +190,32 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
                         })));
   }
 
-  /** Answers with what {@code query} returns, computed on a worker thread. */
+  /**
+   * Answers with what {@code query} returns, computed on a query thread; RESOURCE_EXHAUSTED when
+   * they all are busy and the queue is full.
+   */
   private <T> void onWorker(StreamObserver<T> response, Supplier<T> query) {
-    workers.execute(
-        () -> {
-          try {
-            reply(response, query.get());
-          } catch (RuntimeException e) {
-            response.onError(ErrorMapper.toStatus(e));
-          }
-        });
+    try {
+      queries.execute(() -> answer(response, query));
+    } catch (RejectedExecutionException e) {
+      response.onError(
+          ErrorMapper.busy("too many calls are waiting for the store; retry with backoff"));
+    }
+  }
+
+  private static <T> void answer(StreamObserver<T> response, Supplier<T> query) {
+    T value;
+    try {
+      value = query.get();
+    } catch (RuntimeException e) {
+      response.onError(ErrorMapper.toStatus(e));
+      return;
+    } catch (Error e) {
+      // Close the call before the error ends this thread's task, or the client waits for ever.
+      response.onError(ErrorMapper.toStatus(e));
+      throw e;
+    }
+    reply(response, value);
   }
 
   private static <T> void reply(StreamObserver<T> response, T value) {
@@ -232,6 +255,12 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
         if (!cancelled) {
           observer.onError(ErrorMapper.toStatus(e));
         }
+      } catch (Error e) {
+        // Close the call before the error ends this thread's task, or the client waits for ever.
+        if (!cancelled) {
+          observer.onError(ErrorMapper.toStatus(e));
+        }
+        throw e;
       }
     }
 

@@ -59,6 +59,7 @@ public final class Engine implements AutoCloseable {
   private final ScheduledExecutorService timers;
   private final Thread thread;
   private final CountDownLatch ready = new CountDownLatch(1);
+  private volatile boolean recoveryFailed;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Consumer<RuntimeException> onFatal;
   private final StraySweeper sweeper;
@@ -121,9 +122,17 @@ public final class Engine implements AutoCloseable {
     thread.start();
   }
 
-  /** Blocks until recovery finished and the engine takes work, or the timeout passed. */
+  /**
+   * Blocks until recovery finished and the engine takes work (true), or recovery failed or the
+   * timeout passed (false; {@link #recoveryFailed()} tells which).
+   */
   public boolean awaitReady(Duration timeout) throws InterruptedException {
-    return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && !recoveryFailed;
+  }
+
+  /** Whether recovery failed, so that the engine never took work. */
+  public boolean recoveryFailed() {
+    return recoveryFailed;
   }
 
   /**
@@ -184,7 +193,11 @@ public final class Engine implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("recovery failed; the engine does not start", e);
       running = false;
+      recoveryFailed = true;
+      // Commands that arrived while recovery ran get an answer rather than waiting forever.
+      failOutstanding(new EngineStoppedException());
       ready.countDown();
+      stopped.countDown();
       return;
     }
     ready.countDown();
