@@ -137,7 +137,7 @@ public final class BenchMain {
     long jvmStart = StartTimes.jvm(root, samples);
     StartTimes.Samples emptyStart =
         StartTimes.emptyServerSamples(root, workDir.resolve("starts"), samples);
-    List<Long> listening = new ArrayList<>();
+    List<Long> ready = new ArrayList<>();
     List<Long> firstStep = new ArrayList<>();
     for (int i = 0; i < samples; i++) {
       progress("recovery after kill -9, sample " + (i + 1) + " of " + samples);
@@ -148,22 +148,22 @@ public final class BenchMain {
               sizes.recoverySteps(),
               jvmStart,
               emptyStart.median());
-      listening.add(recovery.toListeningNanos());
+      ready.add(recovery.toReadyNanos());
       firstStep.add(recovery.toFirstStepNanos());
     }
     return String.format(
         Locale.ROOT,
-        "Starts, medians of %d samples: empty JVM %s; server on an empty store to listening %s;"
-            + " after kill -9 in a %,d-step chain, to listening %s and to the first StepStarted"
-            + " %s.%nSamples (ms): empty store %s; recovery to listening %s; to first step %s.",
+        "Starts, medians of %d samples: empty JVM %s; server on an empty store to ready %s;"
+            + " after kill -9 in a %,d-step chain, to ready %s and to the first StepStarted"
+            + " %s.%nSamples (ms): empty store %s; recovery to ready %s; to first step %s.",
         samples,
         Report.millis(jvmStart),
         Report.millis(emptyStart.median()),
         sizes.recoverySteps(),
-        Report.millis(DagBench.median(listening)),
+        Report.millis(DagBench.median(ready)),
         Report.millis(DagBench.median(firstStep)),
         asMillis(emptyStart.samples()),
-        asMillis(listening),
+        asMillis(ready),
         asMillis(firstStep));
   }
 

@@ -7,6 +7,10 @@ import dev.cairn.v1.ServerServiceGrpc;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,8 +42,11 @@ final class CairnServerProcess implements AutoCloseable {
   /** Monotonic time just before the server process was started. */
   final long launchedNanos;
 
-  /** Monotonic time the gRPC port first accepted a connection. */
-  final long listeningNanos;
+  /**
+   * Monotonic time the server was first seen ready: its health service SERVING, which it says once
+   * recovery is done (its port takes connections earlier).
+   */
+  long readyNanos;
 
   private ManagedChannel channel;
   private RunServiceGrpc.RunServiceBlockingStub runs;
@@ -47,16 +54,15 @@ final class CairnServerProcess implements AutoCloseable {
   private ServerServiceGrpc.ServerServiceBlockingStub server;
 
   private CairnServerProcess(
-      Process process, Path log, int port, Instant launchedAt, long launchedNanos, long listening) {
+      Process process, Path log, int port, Instant launchedAt, long launchedNanos) {
     this.process = process;
     this.log = log;
     this.port = port;
     this.launchedAt = launchedAt;
     this.launchedNanos = launchedNanos;
-    this.listeningNanos = listening;
   }
 
-  /** Starts a server on {@code dataDir} and returns once it answers gRPC calls. */
+  /** Starts a server on {@code dataDir} and returns once it is ready (health SERVING). */
   static CairnServerProcess start(Path root, Path dataDir, int maxParallel) throws IOException {
     Files.createDirectories(dataDir);
     int port = freePort();
@@ -77,20 +83,50 @@ final class CairnServerProcess implements AutoCloseable {
     Instant launchedAt = Instant.now();
     long launchedNanos = System.nanoTime();
     Process process = builder.start();
-    long listening = awaitPort(process, port, log);
+    awaitPort(process, port, log);
     CairnServerProcess server =
-        new CairnServerProcess(process, log, port, launchedAt, launchedNanos, listening);
+        new CairnServerProcess(process, log, port, launchedAt, launchedNanos);
+    server.readyNanos = server.awaitServing();
     server.connect(dataDir.resolve("token"));
     return server;
   }
 
-  private void connect(Path tokenFile) throws IOException {
-    String token = Files.readString(tokenFile).trim();
+  // The health service needs no token, and the token file may not be there before the server has
+  // opened its data directory. Polled every millisecond on one connection: a call costs a fraction
+  // of that.
+  private long awaitServing() throws IOException {
     channel =
         NettyChannelBuilder.forAddress("127.0.0.1", port)
             .usePlaintext()
             .maxInboundMessageSize(64 << 20)
             .build();
+    HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      if (!process.isAlive()) {
+        throw new IOException(
+            "the server exited with " + process.exitValue() + "; its log:\n" + tail(log));
+      }
+      try {
+        if (health
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus()
+            == HealthCheckResponse.ServingStatus.SERVING) {
+          return System.nanoTime();
+        }
+      } catch (StatusRuntimeException notYet) {
+        // Not taking calls yet.
+      }
+      sleepMillis(1);
+    }
+    process.destroyForcibly();
+    throw new IOException(
+        "the server was not ready within " + START_TIMEOUT + "; its log:\n" + tail(log));
+  }
+
+  private void connect(Path tokenFile) throws IOException {
+    String token = Files.readString(tokenFile).trim();
     CallCredentials credentials = new Bearer(token);
     runs = RunServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
     runsAsync = RunServiceGrpc.newStub(channel).withCallCredentials(credentials);
@@ -157,7 +193,7 @@ final class CairnServerProcess implements AutoCloseable {
 
   // Polls the port rather than letting gRPC connect, whose reconnect backoff (a second or more)
   // would be measured as start time.
-  private static long awaitPort(Process process, int port, Path log) throws IOException {
+  private static void awaitPort(Process process, int port, Path log) throws IOException {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() - deadline < 0) {
       if (!process.isAlive()) {
@@ -166,7 +202,7 @@ final class CairnServerProcess implements AutoCloseable {
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 100);
-        return System.nanoTime();
+        return;
       } catch (IOException notYet) {
         sleepMillis(2);
       }

@@ -34,7 +34,7 @@ final class RecoveryBench {
   record Result(
       int steps,
       long stepsBeforeKill,
-      long toListeningNanos,
+      long toReadyNanos,
       long toFirstStepNanos,
       long jvmStartNanos,
       long emptyServerStartNanos) {}
@@ -87,9 +87,9 @@ final class RecoveryBench {
             Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos());
         if (event.hasStepStarted() && !time.isBefore(launchedAt)) {
           long toFirstStep = java.time.Duration.between(launchedAt, time).toNanos();
-          long toListening = second.listeningNanos - second.launchedNanos;
+          long toReady = second.readyNanos - second.launchedNanos;
           return new Result(
-              steps, startedBeforeKill, toListening, toFirstStep, jvmStartNanos, emptyStartNanos);
+              steps, startedBeforeKill, toReady, toFirstStep, jvmStartNanos, emptyStartNanos);
         }
         if (RunTimer.isTerminal(event)) {
           throw new IllegalStateException("the run ended without a step started after the restart");

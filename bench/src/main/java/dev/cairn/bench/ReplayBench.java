@@ -52,7 +52,7 @@ final class ReplayBench {
     double foldRate;
     double streamRate;
     try (CairnServerProcess server = CairnServerProcess.start(root, finished, 8)) {
-      finishedStart = server.listeningNanos - server.launchedNanos;
+      finishedStart = server.readyNanos - server.launchedNanos;
       foldRate = fold(server, runs, stepsPerRun);
       streamRate = stream(server, events);
     }
@@ -61,7 +61,7 @@ final class ReplayBench {
     long unfinishedEvents = build(root, unfinished, runs, stepsPerRun, "unfinished");
     long unfinishedStart;
     try (CairnServerProcess server = CairnServerProcess.start(root, unfinished, 8)) {
-      unfinishedStart = server.listeningNanos - server.launchedNanos;
+      unfinishedStart = server.readyNanos - server.launchedNanos;
       long failed =
           server
                   .runs()

@@ -80,14 +80,14 @@ record Report(
         String.format(
             Locale.ROOT,
             "- Cold start with every run unfinished (all events replayed, each run's last attempt"
-                + " recorded LOST): %s to listening vs %s on an empty store: %,.0f events/s%n",
+                + " recorded LOST): %s to ready vs %s on an empty store: %,.0f events/s%n",
             millis(replay.unfinishedStartNanos()),
             millis(replay.emptyStartNanos()),
             replay.recoveryEventsPerSecond()));
     out.append(
         String.format(
             Locale.ROOT,
-            "- Cold start with every run finished (nothing to recover): %s to listening%n",
+            "- Cold start with every run finished (nothing to recover): %s to ready%n",
             millis(replay.finishedStartNanos())));
 
     out.append("\n## Recovery after kill -9\n\n");
@@ -96,12 +96,12 @@ record Report(
             Locale.ROOT,
             "A chain of %,d `true` steps (retry once after 1 ms), the server killed with SIGKILL after"
                 + " %,d steps had started (the median crash of 3 by first StepStarted, 1 with"
-                + " --quick; starts are medians of 3). From the new server's process start: gRPC listening after"
+                + " --quick; starts are medians of 3). From the new server's process start: ready (health SERVING) after"
                 + " %s, first StepStarted after %s. An empty JVM starts and exits in %s; a server on"
-                + " an empty store listens after %s.%n",
+                + " an empty store is ready after %s.%n",
             recovery.steps(),
             recovery.stepsBeforeKill(),
-            millis(recovery.toListeningNanos()),
+            millis(recovery.toReadyNanos()),
             millis(recovery.toFirstStepNanos()),
             millis(recovery.jvmStartNanos()),
             millis(recovery.emptyServerStartNanos())));
@@ -129,7 +129,7 @@ record Report(
         "replay >= 200k events/s (cold-start recovery)",
         String.format(Locale.ROOT, "%,.0f/s", replay.recoveryEventsPerSecond()),
         replay.recoveryEventsPerSecond() >= 200_000);
-    // The JVM that restarts is the server's: its start on an empty store (to listening, which
+    // The JVM that restarts is the server's: its start on an empty store (to ready, which
     // includes no step) is the base that recovery may add 100 ms to. The start of a bare JVM is
     // printed beside it, for the reader who takes "JVM start" literally.
     long recoveryBudget = recovery.emptyServerStartNanos() + 100_000_000L;
