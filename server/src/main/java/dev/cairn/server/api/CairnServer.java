@@ -117,9 +117,13 @@ public class CairnServer {
               // recovers every unfinished attempt from the log.
               Runtime.getRuntime().halt(70);
             });
-    // Listen before the engine starts: a port already taken then fails the start before any step
-    // is started or recovered. Calls that arrive meanwhile queue for the engine; health says
-    // NOT_SERVING until recovery is done.
+    // Recovery runs on the engine thread while this one binds the listener: the first step after a
+    // crash does not wait for the transport to start. A port already taken fails the start, and
+    // stop() then interrupts whatever recovery had started (recorded INTERRUPTED, run again on the
+    // next start). Calls that arrive before recovery is done queue for the engine; health says
+    // NOT_SERVING until then.
+    long setUp = System.nanoTime();
+    engine.start();
     queryWorkers = queryPool(Math.max(4, 2 * cores));
     streamWorkers = Executors.newCachedThreadPool(daemon("cairn-stream"));
     listener =
@@ -130,7 +134,7 @@ public class CairnServer {
             List.of(
                 new RunService(engine, store, broadcaster, queryWorkers, streamWorkers),
                 new ServerStatsService(store, engine)));
-    engine.start();
+    long listening = System.nanoTime();
     try {
       if (!engine.awaitReady(Duration.ofMinutes(10))) {
         throw new IllegalStateException(
@@ -145,10 +149,13 @@ public class CairnServer {
     listener.serving();
     // Where the start time went, for work on start time; recovery logs its own parts.
     LOG.debugf(
-        "start: data directory and store %d ms (%s), engine and recovery %d ms",
+        "start: data directory and store %d ms (%s), engine set up %d ms, listener %d ms while"
+            + " recovery ran, then the rest of recovery %d ms",
         Long.valueOf(millis(storeOpened - began)),
         early.isPresent() ? "opened while Quarkus booted, this is the wait" : "opened here",
-        Long.valueOf(millis(System.nanoTime() - storeOpened)));
+        Long.valueOf(millis(setUp - storeOpened)),
+        Long.valueOf(millis(listening - setUp)),
+        Long.valueOf(millis(System.nanoTime() - listening)));
     LOG.infof(
         "Cairn ready: gRPC on %s:%d%s, data directory %s, max %d parallel attempts, steps started"
             + " by the %s",
@@ -200,6 +207,9 @@ public class CairnServer {
                 RunServiceGrpc.getServiceDescriptor();
                 ServerServiceGrpc.getServiceDescriptor();
                 Class.forName("com.sun.jna.Native", true, CairnServer.class.getClassLoader());
+                // The listener binds before recovery: its transport (Netty, with the native
+                // epoll library it unpacks) and services load here while the store opens.
+                GrpcListener.warmUp();
               } catch (ClassNotFoundException | LinkageError e) {
                 // Only a head start: whoever needs these next meets and reports the same failure.
               }
