@@ -1,6 +1,7 @@
 // Command latprobe measures unary call latency against a running Cairn server from Go: SubmitRun of
-// a one-step workflow, and GetRun of a run that does not exist (a call that touches no run). It
-// tells the server's own floor from that of the Java client the benchmarks use.
+// a one-step workflow, and GetRun of a run that does not exist (a call that touches no run, though
+// it looks it up in the store on a query thread). It tells the server's own floor from that of the
+// Java client the benchmarks use.
 //
 //	go run ./internal/latprobe -target 127.0.0.1:7420 -token "$(cat DATA_DIR/token)" [-n 2000]
 //
