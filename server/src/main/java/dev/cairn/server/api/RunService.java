@@ -25,8 +25,10 @@ import dev.cairn.v1.WatchEventsResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.HashSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -70,21 +72,14 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
         reply(response, SubmitRunResponse.getDefaultInstance());
         return;
       }
-      engine
-          .submit(request.getSpec(), request.getRequestId(), PRINCIPAL)
-          .whenComplete(
-              (submitted, error) -> {
-                if (error != null) {
-                  response.onError(ErrorMapper.toStatus(error));
-                } else {
-                  reply(
-                      response,
-                      SubmitRunResponse.newBuilder()
-                          .setRunId(submitted.runId())
-                          .setExisting(submitted.existing())
-                          .build());
-                }
-              });
+      replyWhenDone(
+          engine.submit(request.getSpec(), request.getRequestId(), PRINCIPAL),
+          response,
+          submitted ->
+              SubmitRunResponse.newBuilder()
+                  .setRunId(submitted.runId())
+                  .setExisting(submitted.existing())
+                  .build());
     } catch (RuntimeException e) {
       response.onError(ErrorMapper.toStatus(e));
     }
@@ -118,16 +113,10 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
   @Override
   public void cancelRun(CancelRunRequest request, StreamObserver<CancelRunResponse> response) {
     try {
-      engine
-          .cancel(request.getRunId(), request.getReason(), PRINCIPAL)
-          .whenComplete(
-              (status, error) -> {
-                if (error != null) {
-                  response.onError(ErrorMapper.toStatus(error));
-                } else {
-                  reply(response, CancelRunResponse.newBuilder().setStatus(status).build());
-                }
-              });
+      replyWhenDone(
+          engine.cancel(request.getRunId(), request.getReason(), PRINCIPAL),
+          response,
+          status -> CancelRunResponse.newBuilder().setStatus(status).build());
     } catch (RuntimeException e) {
       response.onError(ErrorMapper.toStatus(e));
     }
@@ -188,6 +177,19 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
                             return sink.cancelled();
                           }
                         })));
+  }
+
+  /** Answers once the engine's future completes, on the thread that completes it. */
+  private static <V, T> void replyWhenDone(
+      CompletableFuture<V> future, StreamObserver<T> response, Function<V, T> answer) {
+    future.whenComplete(
+        (value, error) -> {
+          if (error != null) {
+            response.onError(ErrorMapper.toStatus(error));
+          } else {
+            reply(response, answer.apply(value));
+          }
+        });
   }
 
   /**
