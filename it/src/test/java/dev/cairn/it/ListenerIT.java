@@ -3,8 +3,11 @@ package dev.cairn.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.cairn.v1.Event;
+import dev.cairn.v1.FailureReason;
 import dev.cairn.v1.ListRunsRequest;
 import dev.cairn.v1.RunServiceGrpc;
+import dev.cairn.v1.WatchEventsRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -21,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -116,6 +121,45 @@ class ListenerIT {
           .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort())
           .doesNotContain("Cairn ready")
           .doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void aPortTakenAfterACrashFailsTheStartBeforeRecoveryStartsAnyStep() throws IOException {
+    Path data = dir.resolve("data");
+    String runId;
+    try (ServerProcess crashed = ServerProcess.start(data)) {
+      Runs runs = new Runs(crashed);
+      runId =
+          runs.submit(
+              Specs.workflow(
+                  "taken",
+                  Specs.shell("slow", "sleep 1000").toBuilder()
+                      .setRetry(Specs.retry(3, 1, 1.0, 0))
+                      .build()));
+      runs.awaitStatus(
+          runId, run -> run.getSteps(0).getAttemptsCount() == 1, Duration.ofSeconds(30));
+      crashed.kill9();
+    }
+    // Recovery records attempt 1 LOST and its retry is due at once; with the port taken, the
+    // start must fail before that retry starts (it would be recorded INTERRUPTED on the way out).
+    try (ServerSocket taken = new ServerSocket(0)) {
+      ServerProcess.Refused refused = ServerProcess.startRefused(data, taken.getLocalPort());
+      assertThat(refused.exitCode()).isNotZero();
+      assertThat(refused.log()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+    }
+    try (ServerProcess restarted = ServerProcess.start(data)) {
+      List<Event> events = new ArrayList<>();
+      restarted
+          .stub()
+          .watchEvents(WatchEventsRequest.newBuilder().setRunId(runId).build())
+          .forEachRemaining(response -> events.add(response.getEvent()));
+      List<FailureReason> failures =
+          events.stream()
+              .filter(Event::hasStepFailed)
+              .map(event -> event.getStepFailed().getReason())
+              .toList();
+      assertThat(failures).containsExactly(FailureReason.FAILURE_REASON_LOST);
     }
   }
 

@@ -141,6 +141,7 @@ final class ServerProcess implements AutoCloseable {
         try {
           // SERVING once recovery is done; the port takes calls before that.
           if (HealthGrpc.newBlockingStub(channel())
+                  .withDeadlineAfter(5, TimeUnit.SECONDS)
                   .check(HealthCheckRequest.getDefaultInstance())
                   .getStatus()
               == HealthCheckResponse.ServingStatus.SERVING) {

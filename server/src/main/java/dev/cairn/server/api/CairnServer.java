@@ -7,6 +7,7 @@ import dev.cairn.server.runtime.Engine;
 import dev.cairn.server.runtime.EngineSettings;
 import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.SqliteEventStore;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunServiceGrpc;
 import dev.cairn.v1.ServerServiceGrpc;
@@ -72,7 +73,11 @@ public class CairnServer {
     } catch (RuntimeException | Error e) {
       // Quarkus runs no shutdown observer for a bean whose start failed: release what was opened
       // (the listener, the engine's threads, the store and the directory's lock) here.
-      stop(null);
+      try {
+        stop(null);
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
       throw e;
     }
   }
@@ -118,13 +123,14 @@ public class CairnServer {
               Runtime.getRuntime().halt(70);
             });
     // Recovery runs on the engine thread while this one binds the listener: the first step after a
-    // crash does not wait for the transport to start. A port already taken fails the start, and
-    // stop() then interrupts whatever recovery had started (recorded INTERRUPTED, run again on the
-    // next start). Calls that arrive before recovery is done queue for the engine; health says
-    // NOT_SERVING until then.
+    // crash does not wait for the transport to start unless recovery is quicker. The engine starts
+    // no step and takes no command until open(), after the bind: a port already taken or unusable
+    // TLS files fail the start with nothing started. Until recovery is done, health says
+    // NOT_SERVING; reads answer from the store as it is, and commands queue for the engine.
     long setUp = System.nanoTime();
     engine.start();
-    queryWorkers = queryPool(Math.max(4, 2 * cores));
+    // At most as many threads as the store keeps read connections for.
+    queryWorkers = queryPool(Math.min(SqliteEventStore.READ_CONNECTIONS, Math.max(4, 2 * cores)));
     streamWorkers = Executors.newCachedThreadPool(daemon("cairn-stream"));
     listener =
         GrpcListener.start(
@@ -135,6 +141,7 @@ public class CairnServer {
                 new RunService(engine, store, broadcaster, queryWorkers, streamWorkers),
                 new ServerStatsService(store, engine)));
     long listening = System.nanoTime();
+    engine.open();
     try {
       if (!engine.awaitReady(Duration.ofMinutes(10))) {
         throw new IllegalStateException(

@@ -60,6 +60,7 @@ public final class Engine implements AutoCloseable {
   private final Thread thread;
   private final CountDownLatch ready = new CountDownLatch(1);
   private volatile boolean recoveryFailed;
+  private final CountDownLatch opened = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Consumer<RuntimeException> onFatal;
   private final StraySweeper sweeper;
@@ -117,9 +118,20 @@ public final class Engine implements AutoCloseable {
   /** The outcome of a submit: the run id and whether an earlier submit had created it. */
   public record Submitted(String runId, boolean existing) {}
 
-  /** Recovers from the log, then starts the engine thread. */
+  /**
+   * Starts the engine thread, which recovers from the log and then waits for {@link #open()} before
+   * it starts any step or takes any command.
+   */
   public void start() {
     thread.start();
+  }
+
+  /**
+   * Lets the engine go on from recovery to work: the server calls it once its listener is bound, so
+   * that a start that fails there has started no step.
+   */
+  public void open() {
+    opened.countDown();
   }
 
   /**
@@ -185,6 +197,10 @@ public final class Engine implements AutoCloseable {
       throw new EngineStoppedException();
     }
     inbox.add(input);
+    if (!running && inbox.remove(input)) {
+      // The engine stopped between the check and the add, and will not drain its inbox again.
+      input.fail(new EngineStoppedException());
+    }
   }
 
   private void loop() {
@@ -201,6 +217,16 @@ public final class Engine implements AutoCloseable {
       return;
     }
     ready.countDown();
+    try {
+      // Recovered, but nothing starts until the server can take calls (see open()).
+      opened.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+      failOutstanding(new EngineStoppedException());
+      stopped.countDown();
+      return;
+    }
     // Recovery may leave steps ready with nothing else due to happen (the server died between an
     // upstream's success and the start of its downstream): schedule them now, not on the next
     // input.
@@ -651,8 +677,23 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     accepting = false;
-    if (running && thread.isAlive()) {
+    boolean stopping = running && thread.isAlive();
+    if (stopping) {
+      // Queued before open() is released: a start that failed before it took no work, and the
+      // thread must meet the Shutdown in the same batch as any retry that fell due meanwhile, so
+      // that nothing starts on the way out.
       inbox.add(new Input.Shutdown());
+    }
+    if (thread.isAlive()) {
+      // Let a recovery in progress finish rather than close the store under it.
+      opened.countDown();
+      try {
+        ready.await(10, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (stopping) {
       try {
         stopped.await(settings.stopGrace().toMillis() + 1000, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {

@@ -22,6 +22,8 @@ import org.sqlite.SQLiteConfig;
  * wait for a commit in progress. Durability rests on WAL with synchronous=FULL, checked at open.
  */
 public final class SqliteEventStore implements EventStore {
+  /** Read connections kept open for reuse; readers beyond them open (and close) their own. */
+  public static final int READ_CONNECTIONS = SqliteReadConnections.MAX_IDLE;
 
   private final Path databaseFile;
   private final Handle writer;

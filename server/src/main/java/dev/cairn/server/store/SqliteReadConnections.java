@@ -16,7 +16,7 @@ import org.sqlite.SQLiteConfig;
  */
 final class SqliteReadConnections implements ConnectionFactory, AutoCloseable {
 
-  private static final int MAX_IDLE = 8;
+  static final int MAX_IDLE = 8;
 
   private final String url;
   private final SQLiteConfig config;
