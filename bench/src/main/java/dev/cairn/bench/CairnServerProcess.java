@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A Cairn server started through {@code bin/cairn server} on loopback, with its own data directory,
@@ -83,7 +84,9 @@ final class CairnServerProcess implements AutoCloseable {
     Instant launchedAt = Instant.now();
     long launchedNanos = System.nanoTime();
     Process process = builder.start();
-    awaitPort(process, port, log);
+    // Polls the port rather than letting gRPC connect, whose reconnect backoff (a second or more)
+    // would be measured as start time.
+    await(process, log, "listen", () -> accepts(port));
     CairnServerProcess server =
         new CairnServerProcess(process, log, port, launchedAt, launchedNanos);
     server.readyNanos = server.awaitServing();
@@ -101,30 +104,25 @@ final class CairnServerProcess implements AutoCloseable {
             .maxInboundMessageSize(64 << 20)
             .build();
     HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() - deadline < 0) {
-      if (!process.isAlive()) {
-        channel.shutdownNow();
-        throw new IOException(
-            "the server exited with " + process.exitValue() + "; its log:\n" + tail(log));
-      }
-      try {
-        if (health
-                .withDeadlineAfter(10, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.getDefaultInstance())
-                .getStatus()
-            == HealthCheckResponse.ServingStatus.SERVING) {
-          return System.nanoTime();
-        }
-      } catch (StatusRuntimeException notYet) {
-        // Not taking calls yet.
-      }
-      sleepMillis(2);
+    try {
+      await(process, log, "become ready", () -> serving(health));
+      return System.nanoTime();
+    } catch (IOException e) {
+      channel.shutdownNow();
+      throw e;
     }
-    channel.shutdownNow();
-    process.destroyForcibly();
-    throw new IOException(
-        "the server was not ready within " + START_TIMEOUT + "; its log:\n" + tail(log));
+  }
+
+  private static boolean serving(HealthGrpc.HealthBlockingStub health) {
+    try {
+      return health
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.getDefaultInstance())
+              .getStatus()
+          == HealthCheckResponse.ServingStatus.SERVING;
+    } catch (StatusRuntimeException notYet) {
+      return false;
+    }
   }
 
   private void connect(Path tokenFile) throws IOException {
@@ -193,25 +191,35 @@ final class CairnServerProcess implements AutoCloseable {
     }
   }
 
-  // Polls the port rather than letting gRPC connect, whose reconnect backoff (a second or more)
-  // would be measured as start time.
-  private static void awaitPort(Process process, int port, Path log) throws IOException {
+  /**
+   * Asks {@code done} every 2 ms until it holds; fails when the server exits first or {@link
+   * #START_TIMEOUT} passes (and then kills it).
+   */
+  private static void await(Process process, Path log, String what, BooleanSupplier done)
+      throws IOException {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() - deadline < 0) {
       if (!process.isAlive()) {
         throw new IOException(
             "the server exited with " + process.exitValue() + "; its log:\n" + tail(log));
       }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 100);
+      if (done.getAsBoolean()) {
         return;
-      } catch (IOException notYet) {
-        sleepMillis(2);
       }
+      sleepMillis(2);
     }
     process.destroyForcibly();
     throw new IOException(
-        "the server did not listen within " + START_TIMEOUT + "; its log:\n" + tail(log));
+        "the server did not " + what + " within " + START_TIMEOUT + "; its log:\n" + tail(log));
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 100);
+      return true;
+    } catch (IOException notYet) {
+      return false;
+    }
   }
 
   private static String tail(Path log) throws IOException {

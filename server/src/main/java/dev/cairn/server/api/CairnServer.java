@@ -214,7 +214,7 @@ public class CairnServer {
                 RunServiceGrpc.getServiceDescriptor();
                 ServerServiceGrpc.getServiceDescriptor();
                 Class.forName("com.sun.jna.Native", true, CairnServer.class.getClassLoader());
-                // The listener binds before recovery: its transport (Netty, with the native
+                // The listener binds while recovery runs: its transport (Netty, with the native
                 // epoll library it unpacks) and services load here while the store opens.
                 GrpcListener.warmUp();
               } catch (ClassNotFoundException | LinkageError e) {

@@ -205,28 +205,42 @@ public final class Engine implements AutoCloseable {
 
   private void loop() {
     try {
+      if (recovered() && opened()) {
+        work();
+      }
+    } finally {
+      // However the thread ends, commands still queued get an answer rather than waiting forever.
+      running = false;
+      failOutstanding(new EngineStoppedException());
+      stopped.countDown();
+    }
+  }
+
+  private boolean recovered() {
+    try {
       recover();
+      return true;
     } catch (RuntimeException e) {
       LOG.error("recovery failed; the engine does not start", e);
-      running = false;
       recoveryFailed = true;
-      // Commands that arrived while recovery ran get an answer rather than waiting forever.
-      failOutstanding(new EngineStoppedException());
+      return false;
+    } finally {
       ready.countDown();
-      stopped.countDown();
-      return;
     }
-    ready.countDown();
+  }
+
+  // Recovered, but nothing starts until the server can take calls (see open()).
+  private boolean opened() {
     try {
-      // Recovered, but nothing starts until the server can take calls (see open()).
       opened.await();
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      running = false;
-      failOutstanding(new EngineStoppedException());
-      stopped.countDown();
-      return;
+      return false;
     }
+  }
+
+  private void work() {
     // Recovery may leave steps ready with nothing else due to happen (the server died between an
     // upstream's success and the start of its downstream): schedule them now, not on the next
     // input.
@@ -273,8 +287,6 @@ public final class Engine implements AutoCloseable {
         LOG.error("engine pass failed", e);
       }
     }
-    failOutstanding(new EngineStoppedException());
-    stopped.countDown();
   }
 
   private void handle(Input input) {
