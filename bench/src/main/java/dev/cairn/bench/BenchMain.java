@@ -189,12 +189,15 @@ public final class BenchMain {
         out.append(
             String.format(
                 Locale.ROOT,
-                "submit: p50 %s, p99 %s, max %s; GetServerStats p50 %s, p99 %s%n",
+                "submit: p50 %s, p99 %s, max %s; GetServerStats p50 %s, p99 %s; floor p50 %s,"
+                    + " p99 %s%n",
                 Report.millis(submit.p50Nanos()),
                 Report.millis(submit.p99Nanos()),
                 Report.millis(submit.maxNanos()),
                 Report.millis(submit.pingP50Nanos()),
-                Report.millis(submit.pingP99Nanos())));
+                Report.millis(submit.pingP99Nanos()),
+                Report.millis(submit.floorP50Nanos()),
+                Report.millis(submit.floorP99Nanos())));
       }
       return out.toString();
     }

@@ -236,14 +236,14 @@ final class CairnServerProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
   }
 
   /** Sends the bearer token with every call. */
-  private static final class Bearer extends CallCredentials {
+  static final class Bearer extends CallCredentials {
     private static final Metadata.Key<String> AUTHORIZATION =
         Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private final String token;

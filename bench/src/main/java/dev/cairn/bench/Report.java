@@ -49,13 +49,21 @@ record Report(
             Locale.ROOT,
             "%d sequential SubmitRun calls of a one-step workflow from one client: p50 %s, p99 %s,"
                 + " max %s. The same number of GetServerStats calls on the same connection, which"
-                + " touch no store (the floor of a unary call here): p50 %s, p99 %s.%n",
+                + " touch no store (the floor of a unary call here): p50 %s, p99 %s.%n%n"
+                + "The floor of a durable submit here: the same calls from the same client to a"
+                + " grpc-java server with Cairn's listener settings and JVM flags whose SubmitRun"
+                + " only commits the request to SQLite (WAL, synchronous=FULL) and answers: p50 %s,"
+                + " p99 %s. Cairn over that floor: p50 %s, p99 %s.%n",
             submit.submits(),
             millis(submit.p50Nanos()),
             millis(submit.p99Nanos()),
             millis(submit.maxNanos()),
             millis(submit.pingP50Nanos()),
-            millis(submit.pingP99Nanos())));
+            millis(submit.pingP99Nanos()),
+            millis(submit.floorP50Nanos()),
+            millis(submit.floorP99Nanos()),
+            ratio((double) submit.p50Nanos() / submit.floorP50Nanos()),
+            ratio((double) submit.p99Nanos() / submit.floorP99Nanos())));
 
     out.append("\n## Replay\n\n");
     out.append(

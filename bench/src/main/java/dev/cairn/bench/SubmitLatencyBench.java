@@ -1,6 +1,7 @@
 package dev.cairn.bench;
 
 import dev.cairn.v1.Argv;
+import dev.cairn.v1.RunServiceGrpc;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.WorkflowSpec;
@@ -14,6 +15,10 @@ import java.util.concurrent.TimeUnit;
  * answer (which the server sends once RunSubmitted is durable). The runs execute meanwhile. As many
  * submits warm the server and the client up first: with a fifth as many, the first 500 measured
  * submits still ran at twice the p50 of the last 500.
+ *
+ * <p>The same client then times the same submits against {@link SubmitFloorServer}, which only
+ * commits each request to SQLite and answers: the floor of a durable submit over gRPC on this
+ * machine, which tells what Cairn adds from what the machine costs.
  */
 final class SubmitLatencyBench {
   private SubmitLatencyBench() {}
@@ -28,7 +33,9 @@ final class SubmitLatencyBench {
       long p99Nanos,
       long maxNanos,
       long pingP50Nanos,
-      long pingP99Nanos) {}
+      long pingP99Nanos,
+      long floorP50Nanos,
+      long floorP99Nanos) {}
 
   static Result run(Path root, Path workDir, int submits, int serverMaxParallel)
       throws IOException, InterruptedException {
@@ -42,39 +49,52 @@ final class SubmitLatencyBench {
                             .setId("only")
                             .setArgv(Argv.newBuilder().addArgs("true"))))
             .build();
-    long[] latencies = new long[submits];
-    long[] pings = new long[submits];
+    long[] latencies;
+    long[] pings;
     try (CairnServerProcess server =
         CairnServerProcess.start(root, workDir.resolve("cairn-data"), serverMaxParallel)) {
-      for (int i = 0; i < Math.max(50, submits); i++) {
-        submit(server, request);
-      }
+      warmUp(submits, () -> submit(server.runs(), request));
       awaitIdle(server);
-      for (int i = 0; i < submits; i++) {
-        long start = System.nanoTime();
-        submit(server, request);
-        latencies[i] = System.nanoTime() - start;
-      }
+      latencies = time(submits, () -> submit(server.runs(), request));
       awaitIdle(server);
-      for (int i = 0; i < submits; i++) {
-        long start = System.nanoTime();
-        server.stats();
-        pings[i] = System.nanoTime() - start;
-      }
+      pings = time(submits, server::stats);
     }
-    Arrays.sort(latencies);
-    Arrays.sort(pings);
+    long[] floor;
+    try (SubmitFloorProcess server = SubmitFloorProcess.start(root, workDir.resolve("floor"))) {
+      warmUp(submits, () -> submit(server.runs(), request));
+      floor = time(submits, () -> submit(server.runs(), request));
+    }
     return new Result(
         submits,
         percentile(latencies, 0.50),
         percentile(latencies, 0.99),
         latencies[latencies.length - 1],
         percentile(pings, 0.50),
-        percentile(pings, 0.99));
+        percentile(pings, 0.99),
+        percentile(floor, 0.50),
+        percentile(floor, 0.99));
   }
 
-  private static void submit(CairnServerProcess server, SubmitRunRequest request) {
-    server.runs().withDeadlineAfter(30, TimeUnit.SECONDS).submitRun(request);
+  private static void warmUp(int submits, Runnable call) {
+    for (int i = 0; i < Math.max(50, submits); i++) {
+      call.run();
+    }
+  }
+
+  /** Each call's latency, sorted. */
+  private static long[] time(int calls, Runnable call) {
+    long[] latencies = new long[calls];
+    for (int i = 0; i < calls; i++) {
+      long start = System.nanoTime();
+      call.run();
+      latencies[i] = System.nanoTime() - start;
+    }
+    Arrays.sort(latencies);
+    return latencies;
+  }
+
+  private static void submit(RunServiceGrpc.RunServiceBlockingStub runs, SubmitRunRequest request) {
+    runs.withDeadlineAfter(30, TimeUnit.SECONDS).submitRun(request);
   }
 
   static void awaitIdle(CairnServerProcess server) throws InterruptedException {

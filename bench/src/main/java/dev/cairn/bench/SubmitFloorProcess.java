@@ -1,0 +1,82 @@
+package dev.cairn.bench;
+
+import dev.cairn.v1.RunServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link SubmitFloorServer} in its own JVM, started with the JVM flags {@code bin/cairn server}
+ * gives the server, and a channel to it set up as the one to Cairn (a token rides along, unread).
+ */
+final class SubmitFloorProcess implements AutoCloseable {
+  // Keep in step with bin/cairn's server flags, so that the floor runs on the same JIT and heap.
+  private static final List<String> SERVER_JVM_FLAGS =
+      List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx512m", "-XX:TieredStopAtLevel=1");
+
+  private final Process process;
+  private final ManagedChannel channel;
+  private final RunServiceGrpc.RunServiceBlockingStub runs;
+
+  private SubmitFloorProcess(Process process, int port) {
+    this.process = process;
+    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    this.runs =
+        RunServiceGrpc.newBlockingStub(channel)
+            .withCallCredentials(new CairnServerProcess.Bearer("floor"));
+  }
+
+  static SubmitFloorProcess start(Path root, Path workDir) throws IOException {
+    Files.createDirectories(workDir);
+    Path app = root.resolve("server/target/quarkus-app");
+    String classPath =
+        String.join(
+            ":",
+            List.of(app.resolve("lib/main/*").toString(), BenchPaths.thinJar(root).toString()));
+    int port = CairnServerProcess.freePort();
+    List<String> command = new java.util.ArrayList<>(List.of(BenchPaths.java()));
+    command.addAll(SERVER_JVM_FLAGS);
+    command.addAll(
+        List.of(
+            "-cp",
+            classPath,
+            SubmitFloorServer.class.getName(),
+            workDir.resolve("floor.db").toString(),
+            Integer.toString(port)));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve("floor.log").toFile()))
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    if (!"ready".equals(line)) {
+      process.destroyForcibly();
+      throw new IllegalStateException(
+          "the submit floor server did not start (see " + workDir.resolve("floor.log") + ")");
+    }
+    return new SubmitFloorProcess(process, port);
+  }
+
+  RunServiceGrpc.RunServiceBlockingStub runs() {
+    return runs;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow();
+    channel.awaitTermination(5, TimeUnit.SECONDS);
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor();
+    }
+  }
+}
