@@ -96,6 +96,8 @@ final class ServerProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
+    // Cairn's own assertions on: the engine checks its scheduling bookkeeping after every pass.
+    command.add("-ea:dev.cairn...");
     command.add("-Dcairn.data-dir=" + dataDir);
     command.add("-Dcairn.port=" + port);
     command.addAll(extraProperties);

@@ -15,17 +15,20 @@ import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.StoreFullException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunStatus;
+import dev.cairn.v1.StepStatus;
 import dev.cairn.v1.WorkflowSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -71,6 +74,14 @@ public final class Engine implements AutoCloseable {
 
   // Owned by the engine thread only.
   private final Map<String, RunState> live = new LinkedHashMap<>();
+  // The live runs that may have an attempt to start, by the order they became live, so that the
+  // oldest run gets a free slot first. A scheduling pass looks only at these, not at every live
+  // run:
+  // a run leaves once it has nothing more to start, and comes back with any input for it (an exit,
+  // a start, a decision) or a Wakeup (a retry fell due).
+  private final TreeMap<Long, String> schedulable = new TreeMap<>();
+  private final Map<String, Long> liveOrder = new HashMap<>();
+  private long nextLiveOrder;
   private final Map<AttemptKey, Launched> processes = new HashMap<>();
   private final Map<String, Set<String>> launching = new HashMap<>();
   private final Set<AttemptKey> stopsSent = new HashSet<>();
@@ -336,6 +347,8 @@ public final class Engine implements AutoCloseable {
       RunStatus status = decision.state().status();
       acks.add(new Ack(() -> cancel.future().complete(status), cancel.future()));
     } else if (input instanceof Input.Fire fire) {
+      // Whatever it is, it may free a slot of the run or make a step ready.
+      markSchedulable(fire.runId());
       Trigger trigger = fire.trigger();
       if (trigger instanceof Trigger.AttemptStarted started) {
         launched(fire.runId(), started.stepId());
@@ -361,7 +374,26 @@ public final class Engine implements AutoCloseable {
         apply(fire.runId(), Decider.decide(fire.runId(), state, trigger, now));
       }
     }
-    // Input.Wakeup needs no decision: the scheduling pass after it starts due retries.
+    if (input instanceof Input.Wakeup) {
+      // A retry fell due (or the engine starts, or retries after a full disk): the pass after it
+      // looks at every live run. Retries are rare next to exits, so this costs little.
+      live.keySet().forEach(this::markSchedulable);
+    }
+  }
+
+  private void markSchedulable(String runId) {
+    if (live.containsKey(runId)) {
+      schedulable.put(liveOrder.computeIfAbsent(runId, id -> nextLiveOrder++), runId);
+    }
+  }
+
+  // The run left the live set: it has nothing more to schedule.
+  private void retire(String runId) {
+    live.remove(runId);
+    Long order = liveOrder.remove(runId);
+    if (order != null) {
+      schedulable.remove(order);
+    }
   }
 
   /**
@@ -408,6 +440,7 @@ public final class Engine implements AutoCloseable {
     }
     pending.addAll(decision.events());
     live.put(runId, decision.state());
+    markSchedulable(runId);
   }
 
   /** Appends everything decided in this pass as one transaction, then performs its effects. */
@@ -494,9 +527,10 @@ public final class Engine implements AutoCloseable {
     for (String runId : touched) {
       RunState durable = Evolver.replay(store.readRun(runId, 0, Integer.MAX_VALUE));
       if (durable == null || durable.isTerminal()) {
-        live.remove(runId);
+        retire(runId);
       } else {
         live.put(runId, durable);
+        markSchedulable(runId);
       }
     }
     processes
@@ -539,7 +573,7 @@ public final class Engine implements AutoCloseable {
         var timedOut = event.getStepTimedOut();
         stop(runId, timedOut.getStepId(), timedOut.getAttempt());
       }
-      case RUN_SUCCEEDED, RUN_FAILED, RUN_CANCELLED -> live.remove(runId);
+      case RUN_SUCCEEDED, RUN_FAILED, RUN_CANCELLED -> retire(runId);
       default -> {}
     }
   }
@@ -568,20 +602,57 @@ public final class Engine implements AutoCloseable {
     timers.schedule(() -> enqueue(input), delay, TimeUnit.NANOSECONDS);
   }
 
-  /** Starts every attempt that is ready, within the global and per-run caps. */
+  /**
+   * Starts every attempt that is ready, within the global and per-run caps, oldest run first. Only
+   * the schedulable runs are asked, so a pass costs what changed, not the number of live runs.
+   */
   private void startReadyAttempts() {
     Instant now = clock.now();
-    for (Map.Entry<String, RunState> entry : List.copyOf(live.entrySet())) {
+    Iterator<String> runs = schedulable.values().iterator();
+    while (runs.hasNext()) {
       int free = settings.maxParallel() - runningAttempts;
       if (free <= 0) {
+        // The rest stay schedulable: an exit anywhere frees a slot and brings the next pass.
         return;
       }
-      String runId = entry.getKey();
-      Set<String> busy = launching.getOrDefault(runId, Set.of());
-      for (Scheduler.Start start : Scheduler.startable(entry.getValue(), now, free, busy)) {
+      String runId = runs.next();
+      RunState state = live.get(runId);
+      List<Scheduler.Start> starts =
+          state == null
+              ? List.of()
+              : Scheduler.startable(state, now, free, launching.getOrDefault(runId, Set.of()));
+      if (starts.size() < free) {
+        // Not held back by the global cap: nothing more of it can start until an input for it.
+        runs.remove();
+      }
+      for (Scheduler.Start start : starts) {
         launch(runId, start);
       }
     }
+    assert noneForgotten(now) : "a live run with a ready step is not schedulable";
+  }
+
+  // For tests (run with assertions): no run left the schedulable set with a step ready to start.
+  // A retry that fell due since its run was last asked does not count: its Wakeup is on its way.
+  private boolean noneForgotten(Instant now) {
+    int free = settings.maxParallel() - runningAttempts;
+    if (free <= 0) {
+      return true;
+    }
+    for (Map.Entry<String, RunState> entry : live.entrySet()) {
+      Long order = liveOrder.get(entry.getKey());
+      if (order != null && schedulable.containsKey(order)) {
+        continue;
+      }
+      RunState state = entry.getValue();
+      for (Scheduler.Start start :
+          Scheduler.startable(state, now, free, launching.getOrDefault(entry.getKey(), Set.of()))) {
+        if (state.step(start.stepId()).status() != StepStatus.STEP_STATUS_RETRY_WAIT) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**
