@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class SubmitFloorProcess implements AutoCloseable {
   // Keep in step with bin/cairn's server flags, so that the floor runs on the same JIT and heap.
   private static final List<String> SERVER_JVM_FLAGS =
-      List.of("-XX:+UseSerialGC", "-Xms32m", "-Xmx512m", "-XX:TieredStopAtLevel=1");
+      List.of("-XX:+UseSerialGC", "-Xms40m", "-Xmn32m", "-Xmx512m", "-XX:TieredStopAtLevel=1");
 
   private final Process process;
   private final ManagedChannel channel;
