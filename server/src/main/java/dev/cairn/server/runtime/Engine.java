@@ -78,7 +78,7 @@ public final class Engine implements AutoCloseable {
   // oldest run gets a free slot first. A scheduling pass looks only at these, not at every live
   // run:
   // a run leaves once it has nothing more to start, and comes back with any input for it (an exit,
-  // a start, a decision) or a Wakeup (a retry fell due).
+  // a start, a decision, a retry falling due) or a Wakeup, which brings back every live run.
   private final TreeMap<Long, String> schedulable = new TreeMap<>();
   private final Map<String, Long> liveOrder = new HashMap<>();
   private long nextLiveOrder;
@@ -375,9 +375,17 @@ public final class Engine implements AutoCloseable {
       }
     }
     if (input instanceof Input.Wakeup) {
-      // A retry fell due (or the engine starts, or retries after a full disk): the pass after it
-      // looks at every live run. Retries are rare next to exits, so this costs little.
+      // The engine starts, or retries after a full disk: the pass after it looks at every run.
       live.keySet().forEach(this::markSchedulable);
+    } else if (input instanceof Input.RetryDue due) {
+      markSchedulable(due.runId());
+      // A timer may fire a little before the clock reaches the due time (the wall clock can be
+      // slewed): ask again then, or the retry would wait for some other input of its run.
+      RunState state = live.get(due.runId());
+      Instant next = state == null ? null : Scheduler.nextDue(state);
+      if (next != null && next.isAfter(now)) {
+        schedule(next, due);
+      }
     }
   }
 
@@ -500,6 +508,7 @@ public final class Engine implements AutoCloseable {
       // not durable, and its step is started again. An exit or a timer is a fact to decide again.
       boolean retried =
           input instanceof Input.Wakeup
+              || input instanceof Input.RetryDue
               || (input instanceof Input.Fire fire
                   && !(fire.trigger() instanceof Trigger.AttemptStarted)
                   && !(fire.trigger() instanceof Trigger.AttemptSpawnFailed));
@@ -568,7 +577,7 @@ public final class Engine implements AutoCloseable {
       case STEP_RETRY_SCHEDULED ->
           schedule(
               dev.cairn.server.engine.Times.instant(event.getStepRetryScheduled().getDueTime()),
-              new Input.Wakeup());
+              new Input.RetryDue(runId));
       case STEP_TIMED_OUT -> {
         var timedOut = event.getStepTimedOut();
         stop(runId, timedOut.getStepId(), timedOut.getAttempt());
@@ -633,7 +642,7 @@ public final class Engine implements AutoCloseable {
   }
 
   // For tests (run with assertions): no run left the schedulable set with a step ready to start.
-  // A retry that fell due since its run was last asked does not count: its Wakeup is on its way.
+  // A retry that fell due since its run was last asked does not count: its RetryDue is on its way.
   private boolean noneForgotten(Instant now) {
     int free = settings.maxParallel() - runningAttempts;
     if (free <= 0) {

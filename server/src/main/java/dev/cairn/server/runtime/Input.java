@@ -38,6 +38,12 @@ sealed interface Input {
   /** The server is shutting down: stop every attempt and record it as interrupted. */
   record Shutdown() implements Input {}
 
-  /** A retry became due: run a scheduling pass. */
+  /**
+   * Look at every live run in the next scheduling pass: the engine starts, or a retry after a full
+   * disk.
+   */
   record Wakeup() implements Input {}
+
+  /** A retry of the run fell due: look at it in the next scheduling pass. */
+  record RetryDue(String runId) implements Input {}
 }

@@ -86,7 +86,7 @@ final class Recovery {
           state = decision.state();
           lost++;
         } else if (step.status() == StepStatus.STEP_STATUS_RETRY_WAIT) {
-          schedule.accept(step.nextAttemptTime(), new Input.Wakeup());
+          schedule.accept(step.nextAttemptTime(), new Input.RetryDue(runId));
         }
       }
       if (!state.isTerminal()) {
