@@ -2,6 +2,7 @@ package dev.cairn.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Where the harness finds the JDK and the built jars. */
 final class BenchPaths {
@@ -10,6 +11,20 @@ final class BenchPaths {
   static String java() {
     Path home = Path.of(System.getProperty("java.home"));
     return home.resolve("bin/java").toString();
+  }
+
+  /**
+   * The server's class path (its classes and libraries, as Quarkus packs them) and this module's
+   * own classes, for what runs in a JVM of its own next to the server's code.
+   */
+  static String serverClassPath(Path root) {
+    Path app = root.resolve("server/target/quarkus-app");
+    return String.join(
+        ":",
+        List.of(
+            app.resolve("app/*").toString(),
+            app.resolve("lib/main/*").toString(),
+            thinJar(root).toString()));
   }
 
   /** The bench module's own classes, without the shaded gRPC client. */

@@ -128,14 +128,7 @@ final class ReplayBench {
 
   private static long build(Path root, Path dataDir, int runs, int stepsPerRun, String mode)
       throws IOException, InterruptedException {
-    Path app = root.resolve("server/target/quarkus-app");
-    String classPath =
-        String.join(
-            ":",
-            List.of(
-                app.resolve("app/*").toString(),
-                app.resolve("lib/main/*").toString(),
-                BenchPaths.thinJar(root).toString()));
+    String classPath = BenchPaths.serverClassPath(root);
     Path log = Files.createDirectories(dataDir.getParent()).resolve(mode + "-build.log");
     Process process =
         new ProcessBuilder(

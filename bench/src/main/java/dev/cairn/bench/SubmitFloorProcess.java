@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -35,18 +36,13 @@ final class SubmitFloorProcess implements AutoCloseable {
 
   static SubmitFloorProcess start(Path root, Path workDir) throws IOException {
     Files.createDirectories(workDir);
-    Path app = root.resolve("server/target/quarkus-app");
-    String classPath =
-        String.join(
-            ":",
-            List.of(app.resolve("lib/main/*").toString(), BenchPaths.thinJar(root).toString()));
     int port = CairnServerProcess.freePort();
-    List<String> command = new java.util.ArrayList<>(List.of(BenchPaths.java()));
+    List<String> command = new ArrayList<>(List.of(BenchPaths.java()));
     command.addAll(SERVER_JVM_FLAGS);
     command.addAll(
         List.of(
             "-cp",
-            classPath,
+            BenchPaths.serverClassPath(root),
             SubmitFloorServer.class.getName(),
             workDir.resolve("floor.db").toString(),
             Integer.toString(port)));

@@ -76,9 +76,9 @@ public final class Engine implements AutoCloseable {
   private final Map<String, RunState> live = new LinkedHashMap<>();
   // The live runs that may have an attempt to start, by the order they became live, so that the
   // oldest run gets a free slot first. A scheduling pass looks only at these, not at every live
-  // run:
-  // a run leaves once it has nothing more to start, and comes back with any input for it (an exit,
-  // a start, a decision, a retry falling due) or a Wakeup, which brings back every live run.
+  // run. A run leaves once it has nothing more to start, and comes back with any input for it (an
+  // exit, a start, a decision, a retry falling due) or a Wakeup, which brings back every live run.
+  // Always a subset of live: a run leaves live only through retire(), which drops it here too.
   private final TreeMap<Long, String> schedulable = new TreeMap<>();
   private final Map<String, Long> liveOrder = new HashMap<>();
   private long nextLiveOrder;
@@ -625,11 +625,8 @@ public final class Engine implements AutoCloseable {
         return;
       }
       String runId = runs.next();
-      RunState state = live.get(runId);
       List<Scheduler.Start> starts =
-          state == null
-              ? List.of()
-              : Scheduler.startable(state, now, free, launching.getOrDefault(runId, Set.of()));
+          Scheduler.startable(live.get(runId), now, free, launching.getOrDefault(runId, Set.of()));
       if (starts.size() < free) {
         // Not held back by the global cap: nothing more of it can start until an input for it.
         runs.remove();
