@@ -189,15 +189,11 @@ public final class BenchMain {
         out.append(
             String.format(
                 Locale.ROOT,
-                "submit: p50 %s, p99 %s, max %s; GetServerStats p50 %s, p99 %s; floor p50 %s,"
-                    + " p99 %s%n",
-                Report.millis(submit.p50Nanos()),
-                Report.millis(submit.p99Nanos()),
-                Report.millis(submit.maxNanos()),
-                Report.millis(submit.pingP50Nanos()),
-                Report.millis(submit.pingP99Nanos()),
-                Report.millis(submit.floorP50Nanos()),
-                Report.millis(submit.floorP99Nanos())));
+                "submit: %s%n  queued (no step runs): %s%n  floor: %s%n  GetServerStats: %s%n",
+                Report.latencies(submit.cairn()),
+                Report.latencies(submit.queued()),
+                Report.latencies(submit.floor()),
+                Report.latencies(submit.ping())));
       }
       return out.toString();
     }

@@ -16,63 +16,77 @@ import java.util.concurrent.TimeUnit;
  * submits warm the server and the client up first: with a fifth as many, the first 500 measured
  * submits still ran at twice the p50 of the last 500.
  *
- * <p>The same client then times the same submits against {@link SubmitFloorServer}, which only
- * commits each request to SQLite and answers: the floor of a durable submit over gRPC on this
- * machine, which tells what Cairn adds from what the machine costs.
+ * <p>Two more measurements tell what bounds the figure. The same submits to a server whose only
+ * slot a long {@code sleep} holds, so that each run waits in the queue and no step starts while
+ * submits are timed: what the steps' execution, on the same cores, adds to a submit. And the same
+ * submits against {@link SubmitFloorServer}, which only commits each request to SQLite and answers:
+ * the floor of a durable submit over gRPC on this machine.
  */
 final class SubmitLatencyBench {
   private SubmitLatencyBench() {}
 
+  /** Percentiles of one measurement, in nanoseconds. */
+  record Latencies(long p50, long p90, long p99, long max) {
+    static Latencies of(long[] sorted) {
+      return new Latencies(
+          percentile(sorted, 0.50),
+          percentile(sorted, 0.90),
+          percentile(sorted, 0.99),
+          sorted[sorted.length - 1]);
+    }
+  }
+
   /**
-   * Latency percentiles in nanoseconds, and those of a GetServerStats round trip on the same
-   * connection: the floor of a unary call on this machine, with no store work.
+   * @param submits the number of timed calls in each measurement
+   * @param cairn submits whose runs execute meanwhile: the figure the targets are about
+   * @param queued submits whose runs wait in the queue, so that no step runs meanwhile
+   * @param ping GetServerStats on the same connection: the floor of a unary call, no store work
+   * @param floor submits to {@link SubmitFloorServer}: the floor of a durable submit
    */
-  record Result(
-      int submits,
-      long p50Nanos,
-      long p99Nanos,
-      long maxNanos,
-      long pingP50Nanos,
-      long pingP99Nanos,
-      long floorP50Nanos,
-      long floorP99Nanos) {}
+  record Result(int submits, Latencies cairn, Latencies queued, Latencies ping, Latencies floor) {}
 
   static Result run(Path root, Path workDir, int submits, int serverMaxParallel)
       throws IOException, InterruptedException {
-    SubmitRunRequest request =
-        SubmitRunRequest.newBuilder()
-            .setSpec(
-                WorkflowSpec.newBuilder()
-                    .setName("bench-submit")
-                    .addSteps(
-                        StepSpec.newBuilder()
-                            .setId("only")
-                            .setArgv(Argv.newBuilder().addArgs("true"))))
-            .build();
-    long[] latencies;
-    long[] pings;
+    SubmitRunRequest request = oneStep("bench-submit", "true");
+    Latencies cairn;
+    Latencies ping;
     try (CairnServerProcess server =
         CairnServerProcess.start(root, workDir.resolve("cairn-data"), serverMaxParallel)) {
       warmUp(submits, () -> submit(server.runs(), request));
       awaitIdle(server);
-      latencies = time(submits, () -> submit(server.runs(), request));
+      cairn = time(submits, () -> submit(server.runs(), request));
       awaitIdle(server);
-      pings = time(submits, server::stats);
+      ping = time(submits, server::stats);
     }
-    long[] floor;
+    Latencies queued;
+    try (CairnServerProcess server =
+        CairnServerProcess.start(root, workDir.resolve("cairn-queued"), 1)) {
+      // Holds the only slot past the measurement; stopping the server stops it.
+      submit(server.runs(), oneStep("bench-slot-holder", "sleep", "3600"));
+      warmUp(submits, () -> submit(server.runs(), request));
+      queued = time(submits, () -> submit(server.runs(), request));
+      if (server.stats().getRunningAttempts() != 1) {
+        throw new IllegalStateException("a queued submit's step ran while submits were timed");
+      }
+    }
+    Latencies floor;
     try (SubmitFloorProcess server = SubmitFloorProcess.start(root, workDir.resolve("floor"))) {
       warmUp(submits, () -> submit(server.runs(), request));
       floor = time(submits, () -> submit(server.runs(), request));
     }
-    return new Result(
-        submits,
-        percentile(latencies, 0.50),
-        percentile(latencies, 0.99),
-        latencies[latencies.length - 1],
-        percentile(pings, 0.50),
-        percentile(pings, 0.99),
-        percentile(floor, 0.50),
-        percentile(floor, 0.99));
+    return new Result(submits, cairn, queued, ping, floor);
+  }
+
+  private static SubmitRunRequest oneStep(String name, String... argv) {
+    return SubmitRunRequest.newBuilder()
+        .setSpec(
+            WorkflowSpec.newBuilder()
+                .setName(name)
+                .addSteps(
+                    StepSpec.newBuilder()
+                        .setId("only")
+                        .setArgv(Argv.newBuilder().addAllArgs(Arrays.asList(argv)))))
+        .build();
   }
 
   private static void warmUp(int submits, Runnable call) {
@@ -81,8 +95,7 @@ final class SubmitLatencyBench {
     }
   }
 
-  /** Each call's latency, sorted. */
-  private static long[] time(int calls, Runnable call) {
+  private static Latencies time(int calls, Runnable call) {
     long[] latencies = new long[calls];
     for (int i = 0; i < calls; i++) {
       long start = System.nanoTime();
@@ -90,7 +103,7 @@ final class SubmitLatencyBench {
       latencies[i] = System.nanoTime() - start;
     }
     Arrays.sort(latencies);
-    return latencies;
+    return Latencies.of(latencies);
   }
 
   private static void submit(RunServiceGrpc.RunServiceBlockingStub runs, SubmitRunRequest request) {
