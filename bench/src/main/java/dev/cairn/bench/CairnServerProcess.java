@@ -31,7 +31,7 @@ import java.util.function.BooleanSupplier;
  * and a gRPC channel to it carrying the bearer token.
  */
 final class CairnServerProcess implements AutoCloseable {
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+  static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
   private final Process process;
   private final Path log;

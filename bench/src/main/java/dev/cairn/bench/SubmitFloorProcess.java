@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@link SubmitFloorServer} in its own JVM, started with the JVM flags {@code bin/cairn server}
@@ -50,15 +53,48 @@ final class SubmitFloorProcess implements AutoCloseable {
         new ProcessBuilder(command)
             .redirectError(ProcessBuilder.Redirect.appendTo(workDir.resolve("floor.log").toFile()))
             .start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine();
-    if (!"ready".equals(line)) {
+    if (!"ready".equals(firstLine(process))) {
       process.destroyForcibly();
       throw new IllegalStateException(
-          "the submit floor server did not start (see " + workDir.resolve("floor.log") + ")");
+          "the submit floor server did not start within "
+              + CairnServerProcess.START_TIMEOUT
+              + " (see "
+              + workDir.resolve("floor.log")
+              + ")");
     }
     return new SubmitFloorProcess(process, port);
+  }
+
+  /**
+   * The first line the process prints, or null if it prints none within the start timeout: a JVM
+   * that hangs before printing must not hang the benchmark with it.
+   */
+  private static String firstLine(Process process) throws IOException {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<String> line = new CompletableFuture<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                line.complete(out.readLine());
+              } catch (IOException e) {
+                line.completeExceptionally(e);
+              }
+            },
+            "floor-ready");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      return line.get(CairnServerProcess.START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (ExecutionException e) {
+      throw new IOException("could not read the submit floor server's output", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while the submit floor server started", e);
+    }
   }
 
   RunServiceGrpc.RunServiceBlockingStub runs() {
