@@ -46,6 +46,21 @@ final class ProcScan {
     }
   }
 
+  /**
+   * What a test failure needs to know about a process: its stat line (state, parent, group,
+   * session) and its command line; or why neither could be read.
+   */
+  static String describe(long pid) {
+    Path dir = Path.of("/proc", Long.toString(pid));
+    try {
+      String stat = Files.readString(dir.resolve("stat")).trim();
+      String command = Files.readString(dir.resolve("cmdline")).replace('\0', ' ').trim();
+      return pid + " [" + command + "] stat: " + stat;
+    } catch (IOException e) {
+      return pid + " (gone: " + e.getMessage() + ")";
+    }
+  }
+
   /** The marker prefix of every process of one run started by the server on this data dir. */
   static String runMarker(Path dataDir, String runId) {
     try {

@@ -8,6 +8,7 @@ import dev.cairn.v1.CancelRunRequest;
 import dev.cairn.v1.FailureReason;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.StepSpec;
+import dev.cairn.v1.StepStatus;
 import dev.cairn.v1.WorkflowSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +50,10 @@ class ProcessTreeIT {
   }
 
   private static void assertAllGone(Path dataDir, String runId, List<Long> pids) {
-    assertThat(ProcScan.withEnvironment(ProcScan.runMarker(dataDir, runId))).isEmpty();
+    assertThat(ProcScan.withEnvironment(ProcScan.runMarker(dataDir, runId)))
+        .as("processes of run %s", runId)
+        .extracting(ProcScan::describe)
+        .isEmpty();
     for (long pid : pids) {
       assertThat(ProcScan.alive(pid)).as("pid %d", pid).isFalse();
     }
@@ -65,6 +69,34 @@ class ProcessTreeIT {
       runs.follow(runId);
       assertThat(runs.get(runId).getStatus()).isEqualTo(RunStatus.RUN_STATUS_CANCELLED);
       assertAllGone(dataDir, runId, pids);
+    }
+  }
+
+  /**
+   * A cancel that arrives while the steps are still being launched. The server launches every root
+   * step right after the submit's commit, before it takes the cancel, so each step's process exists
+   * or is about to: a launch the cancel overtakes is recorded as started and then stopped. The run
+   * is CANCELLED only once nothing of it runs, and its history holds every process it started.
+   */
+  @Test
+  void cancelDuringLaunchLeavesNothing() {
+    try (ServerProcess server = ServerProcess.start(dataDir, "-Dcairn.stop-grace=2s")) {
+      Runs runs = new Runs(server);
+      for (int i = 0; i < 10; i++) {
+        String runId = runs.submit(trees());
+        server.stub().cancelRun(CancelRunRequest.newBuilder().setRunId(runId).build());
+        runs.follow(runId);
+        var run = runs.get(runId);
+        assertThat(run.getStatus()).isEqualTo(RunStatus.RUN_STATUS_CANCELLED);
+        assertAllGone(dataDir, runId, List.of());
+        assertThat(run.getStepsList())
+            .as("every step's process, recorded")
+            .allSatisfy(
+                step -> {
+                  assertThat(step.getStatus()).isEqualTo(StepStatus.STEP_STATUS_CANCELLED);
+                  assertThat(step.getAttemptsCount()).as(step.getStepId()).isEqualTo(1);
+                });
+      }
     }
   }
 

@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code decide(state, trigger, now) -> events}: the engine's rules. Pure: no I/O and no clock
@@ -30,14 +31,26 @@ import java.util.List;
 public final class Decider {
   private Decider() {}
 
+  /** Decides the events a trigger leads to, for a run with no attempt being launched. */
+  public static Decision decide(String runId, RunState state, Trigger trigger, Instant now) {
+    return decide(runId, state, trigger, now, Set.of());
+  }
+
   /**
    * Decides the events a trigger leads to.
    *
+   * <p>A step in {@code launching} has an attempt on its way to a process that no event records
+   * yet. A cancel or a fail-fast leaves such a step alone: its launch ends in a start, which is
+   * recorded and then stopped like any running attempt, or in a spawn error, which settles it.
+   * Either way the run's last event comes only after the process is known to be gone.
+   *
    * @param runId the run's id (needed when {@code state} is null, for a submit)
    * @param state the run's current state, or null before its submit
+   * @param launching the run's steps whose next attempt is being launched
    */
-  public static Decision decide(String runId, RunState state, Trigger trigger, Instant now) {
-    Emitter out = new Emitter(runId, state, now);
+  public static Decision decide(
+      String runId, RunState state, Trigger trigger, Instant now, Set<String> launching) {
+    Emitter out = new Emitter(runId, state, now, launching);
     if (trigger instanceof Trigger.Submit submit) {
       if (state == null) {
         out.emit(
@@ -76,7 +89,9 @@ public final class Decider {
     RunState state = out.state();
     int position = state.plan().indexOf(started.stepId());
     StepState step = position < 0 ? null : state.step(position);
-    if (!startable(step, started.attempt()) || state.stopping()) {
+    // A launch that a cancel or a fail-fast overtook is still recorded: the process exists, and the
+    // engine stops it once this start is durable, like every running attempt of a stopping run.
+    if (!startable(step, started.attempt())) {
       return;
     }
     Duration timeout = state.plan().timeout(position);
@@ -106,6 +121,11 @@ public final class Decider {
   private static void onSpawnFailed(Emitter out, Trigger.AttemptSpawnFailed spawn) {
     StepState step = out.state().step(spawn.stepId());
     if (step == null || !startable(step, spawn.attempt())) {
+      return;
+    }
+    if (out.state().stopping()) {
+      // The run is being cancelled or failing fast: no retry, and nothing ran.
+      cancelAttempt(out, spawn.stepId(), 0);
       return;
     }
     out.emit(
@@ -250,7 +270,7 @@ public final class Decider {
                     .setReason(cancel.reason())
                     .setPrincipal(cancel.principal())));
     for (StepState step : out.state().steps()) {
-      if (!step.isTerminal() && !step.isRunning()) {
+      if (!step.isTerminal() && !step.isRunning() && !out.launching(step.id())) {
         out.emit(
             e -> e.setStepCancelled(StepCancelled.newBuilder().setStepId(step.id()).setAttempt(0)));
       }
@@ -287,6 +307,9 @@ public final class Decider {
     skipDownstream(out, stepId);
     if (out.state().failingFast()) {
       for (StepState step : out.state().steps()) {
+        if (out.launching(step.id())) {
+          continue;
+        }
         if (step.status() == StepStatus.STEP_STATUS_PENDING) {
           out.emit(
               e ->

@@ -4,6 +4,7 @@ import dev.cairn.v1.Event;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -13,13 +14,20 @@ import java.util.function.Consumer;
 final class Emitter {
   private final String runId;
   private final Instant now;
+  private final Set<String> launching;
   private final List<Event> events = new ArrayList<>();
   private RunState state;
 
-  Emitter(String runId, RunState state, Instant now) {
+  Emitter(String runId, RunState state, Instant now, Set<String> launching) {
     this.runId = runId;
     this.state = state;
     this.now = now;
+    this.launching = launching;
+  }
+
+  /** Whether the step's next attempt is being launched: its process may exist, unrecorded. */
+  boolean launching(String stepId) {
+    return launching.contains(stepId);
   }
 
   RunState state() {

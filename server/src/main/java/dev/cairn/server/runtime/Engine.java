@@ -342,7 +342,11 @@ public final class Engine implements AutoCloseable {
       }
       Decision decision =
           Decider.decide(
-              cancel.runId(), state, new Trigger.Cancel(cancel.reason(), cancel.principal()), now);
+              cancel.runId(),
+              state,
+              new Trigger.Cancel(cancel.reason(), cancel.principal()),
+              now,
+              launchingSteps(cancel.runId()));
       apply(cancel.runId(), decision);
       RunStatus status = decision.state().status();
       acks.add(new Ack(() -> cancel.future().complete(status), cancel.future()));
@@ -371,7 +375,9 @@ public final class Engine implements AutoCloseable {
       }
       RunState state = live.get(fire.runId());
       if (state != null) {
-        apply(fire.runId(), Decider.decide(fire.runId(), state, trigger, now));
+        apply(
+            fire.runId(),
+            Decider.decide(fire.runId(), state, trigger, now, launchingSteps(fire.runId())));
       }
     }
     if (input instanceof Input.Wakeup) {
@@ -626,7 +632,7 @@ public final class Engine implements AutoCloseable {
       }
       String runId = runs.next();
       List<Scheduler.Start> starts =
-          Scheduler.startable(live.get(runId), now, free, launching.getOrDefault(runId, Set.of()));
+          Scheduler.startable(live.get(runId), now, free, launchingSteps(runId));
       if (starts.size() < free) {
         // Not held back by the global cap: nothing more of it can start until an input for it.
         runs.remove();
@@ -652,7 +658,7 @@ public final class Engine implements AutoCloseable {
       }
       RunState state = entry.getValue();
       for (Scheduler.Start start :
-          Scheduler.startable(state, now, free, launching.getOrDefault(entry.getKey(), Set.of()))) {
+          Scheduler.startable(state, now, free, launchingSteps(entry.getKey()))) {
         if (state.step(start.stepId()).status() != StepStatus.STEP_STATUS_RETRY_WAIT) {
           return false;
         }
@@ -681,6 +687,11 @@ public final class Engine implements AutoCloseable {
     attemptsStarted.incrementAndGet();
   }
 
+  /** The run's steps whose attempt is being launched: started, perhaps, but not yet recorded. */
+  private Set<String> launchingSteps(String runId) {
+    return launching.getOrDefault(runId, Set.of());
+  }
+
   /** A launch finished: true if it was one this engine was waiting for. */
   private boolean launched(String runId, String stepId) {
     Set<String> steps = launching.get(runId);
@@ -698,9 +709,13 @@ public final class Engine implements AutoCloseable {
     AttemptKey key = new AttemptKey(runId, started.stepId(), started.attempt());
     Launched process = new Launched(started.pid(), started.pgid(), started.startTicks());
     processes.put(key, process);
-    Decision decision = state == null ? null : Decider.decide(runId, state, started, clock.now());
+    Decision decision =
+        state == null
+            ? null
+            : Decider.decide(runId, state, started, clock.now(), launchingSteps(runId));
     if (decision == null || decision.events().isEmpty()) {
-      // Cancelled, or failed fast, while it was being started: it never counts as started.
+      // Its step no longer wants it. A cancel or a fail-fast does not get here: they leave a
+      // launching step alone, so its start is recorded and then stopped like any other.
       supervisor.kill(process, started.marker());
       return;
     }

@@ -11,6 +11,7 @@ import static dev.cairn.v1.Event.PayloadCase.STEP_CANCELLED;
 import static dev.cairn.v1.Event.PayloadCase.STEP_FAILED;
 import static dev.cairn.v1.Event.PayloadCase.STEP_RETRY_SCHEDULED;
 import static dev.cairn.v1.Event.PayloadCase.STEP_SKIPPED;
+import static dev.cairn.v1.Event.PayloadCase.STEP_STARTED;
 import static dev.cairn.v1.Event.PayloadCase.STEP_SUCCEEDED;
 import static dev.cairn.v1.Event.PayloadCase.STEP_TIMED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +23,7 @@ import dev.cairn.v1.StepStatus;
 import dev.cairn.v1.WorkflowSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DeciderTest {
@@ -256,5 +258,50 @@ class DeciderTest {
     assertThat(Scheduler.startable(run.state, run.now, 10, java.util.Set.of("a")))
         .containsExactly(new Scheduler.Start("b", 1));
     assertThat(Scheduler.startable(run.state, run.now, 10, java.util.Set.of("a", "b"))).isEmpty();
+  }
+
+  @Test
+  void aCancelWaitsForALaunchInFlightAndStopsWhatItStarts() {
+    run.submitted(spec(step("a"), step("b", "a")));
+    run.whileLaunching(Set.of("a"), new Trigger.Cancel("enough", "test"));
+    assertThat(run.decidedTypes())
+        .as("the launching step is left to its launch; its downstream is cancelled")
+        .containsExactly(RUN_CANCEL_REQUESTED, STEP_CANCELLED);
+    assertThat(run.step("a").status()).isEqualTo(StepStatus.STEP_STATUS_PENDING);
+    assertThat(run.state.status()).isEqualTo(RunStatus.RUN_STATUS_CANCELLING);
+    run.started("a", 1);
+    assertThat(run.decidedTypes())
+        .as("the process exists, so it is recorded")
+        .containsExactly(STEP_STARTED);
+    assertThat(run.state.isTerminal()).isFalse();
+    run.when(new Trigger.AttemptExited("a", 1, 143, 15, 0, false, Duration.ofMillis(1)));
+    assertThat(run.decidedTypes()).containsExactly(STEP_CANCELLED, RUN_CANCELLED);
+  }
+
+  @Test
+  void aSpawnErrorOfALaunchACancelOvertookSettlesTheStepWithoutARetry() {
+    StepSpec a =
+        step("a").toBuilder().setRetry(RunFixture.retry(3, Duration.ofMillis(10), 2, 0)).build();
+    run.submitted(spec(a));
+    run.whileLaunching(Set.of("a"), new Trigger.Cancel("enough", "test"));
+    assertThat(run.decidedTypes()).containsExactly(RUN_CANCEL_REQUESTED);
+    run.when(new Trigger.AttemptSpawnFailed("a", 1, "no such directory"));
+    assertThat(run.decidedTypes()).containsExactly(STEP_CANCELLED, RUN_CANCELLED);
+  }
+
+  @Test
+  void failFastLeavesALaunchInFlightToBeStartedAndStopped() {
+    WorkflowSpec spec = spec(step("a"), step("b")).toBuilder().setFailFast(true).build();
+    run.submitted(spec);
+    run.started("a", 1);
+    run.whileLaunching(
+        Set.of("b"), new Trigger.AttemptExited("a", 1, 1, 0, 0, false, Duration.ofMillis(1)));
+    assertThat(run.decidedTypes()).containsExactly(STEP_FAILED);
+    assertThat(run.state.stopping()).isTrue();
+    assertThat(run.state.isTerminal()).isFalse();
+    run.started("b", 1);
+    assertThat(run.decidedTypes()).containsExactly(STEP_STARTED);
+    run.when(new Trigger.AttemptExited("b", 1, 143, 15, 0, false, Duration.ofMillis(1)));
+    assertThat(run.decidedTypes()).containsExactly(STEP_CANCELLED, RUN_FAILED);
   }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Given/when/then over events for the pure core: {@code given} folds a history, {@code when} feeds
@@ -56,7 +57,12 @@ final class RunFixture {
   }
 
   RunFixture when(Trigger trigger) {
-    Decision decision = Decider.decide(RUN, state, trigger, now);
+    return whileLaunching(Set.of(), trigger);
+  }
+
+  /** The trigger decided while the engine is launching attempts of these steps. */
+  RunFixture whileLaunching(Set<String> launching, Trigger trigger) {
+    Decision decision = Decider.decide(RUN, state, trigger, now, launching);
     decided = decision.events();
     history.addAll(decided);
     state = decision.state();
