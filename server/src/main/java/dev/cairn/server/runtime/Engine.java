@@ -720,7 +720,9 @@ public final class Engine implements AutoCloseable {
       return;
     }
     apply(runId, decision);
-    if (shuttingDown && stopsSent.add(key)) {
+    // A shutdown, or a cancel or fail-fast that overtook the launch: stop it now rather than after
+    // the commit window. Should the start never become durable, recovery's sweep finds the marker.
+    if ((shuttingDown || decision.state().stopping()) && stopsSent.add(key)) {
       supervisor.stop(process, started.marker());
     }
   }
