@@ -53,6 +53,38 @@ class CrashRecoveryIT {
     }
   }
 
+  /**
+   * A cancel that overtakes the launches, then kill -9 at once: the cancel is durable, and a step's
+   * start may not be, so after the restart nothing would launch that step again. The restarted
+   * engine settles it, and the run ends CANCELLED with nothing of it left.
+   */
+  @Test
+  void cancelDuringLaunchThenKillNineEndsCancelledAfterRestart() {
+    ServerProcess server = ServerProcess.start(dataDir, "-Dcairn.stop-grace=30s");
+    try {
+      Runs runs = new Runs(server);
+      for (int i = 0; i < 5; i++) {
+        String runId =
+            runs.submit(
+                workflow(
+                    "cancel-launch-crash",
+                    shell("a", "trap '' TERM; sleep 1000"),
+                    shell("b", "trap '' TERM; sleep 1000"),
+                    shell("c", "trap '' TERM; sleep 1000")));
+        server.stub().cancelRun(CancelRunRequest.newBuilder().setRunId(runId).build());
+        server.kill9();
+        server.relaunch();
+        Run run = runs.awaitStatus(runId, Runs::terminal, Duration.ofSeconds(30));
+        assertThat(run.getStatus()).isEqualTo(RunStatus.RUN_STATUS_CANCELLED);
+        assertThat(ProcScan.withEnvironment(ProcScan.runMarker(dataDir, runId)))
+            .extracting(ProcScan::describe)
+            .isEmpty();
+      }
+    } finally {
+      server.close();
+    }
+  }
+
   @Test
   void sigtermStopsStepsWithinTheGraceAndTheyRunAgainAfterRestart() throws Exception {
     ServerProcess server = ServerProcess.start(dataDir, "-Dcairn.stop-grace=2s");

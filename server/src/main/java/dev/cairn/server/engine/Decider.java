@@ -40,9 +40,12 @@ public final class Decider {
    * Decides the events a trigger leads to.
    *
    * <p>A step in {@code launching} has an attempt on its way to a process that no event records
-   * yet. A cancel or a fail-fast leaves such a step alone: its launch ends in a start, which is
-   * recorded and then stopped like any running attempt, or in a spawn error, which settles it.
-   * Either way the run's last event comes only after the process is known to be gone.
+   * yet. A stopping run (cancelled, or failing fast) settles every other step that does not run, on
+   * every decision, and leaves such a step alone: its launch ends in a start, which is recorded and
+   * then stopped like any running attempt, or in a spawn error, which settles it. Either way the
+   * run's last event comes only after the process is known to be gone. Should that start or error
+   * never become durable (a crash, a failed commit), the step is no longer launching at the next
+   * decision, {@link Trigger.Resume} at the latest, and is settled then.
    *
    * @param runId the run's id (needed when {@code state} is null, for a submit)
    * @param state the run's current state, or null before its submit
@@ -81,6 +84,7 @@ public final class Decider {
     } else if (trigger instanceof Trigger.Cancel cancel) {
       onCancel(out, cancel);
     }
+    settleIfStopping(out);
     completeIfDone(out);
     return out.decision();
   }
@@ -123,11 +127,7 @@ public final class Decider {
     if (step == null || !startable(step, spawn.attempt())) {
       return;
     }
-    if (out.state().stopping()) {
-      // The run is being cancelled or failing fast: no retry, and nothing ran.
-      cancelAttempt(out, spawn.stepId(), 0);
-      return;
-    }
+    boolean stopping = out.state().stopping();
     out.emit(
         e ->
             e.setStepFailed(
@@ -136,6 +136,11 @@ public final class Decider {
                     .setAttempt(spawn.attempt())
                     .setReason(FailureReason.FAILURE_REASON_SPAWN_ERROR)
                     .setMessage(spawn.message())));
+    if (stopping) {
+      // A launch that a cancel or a fail-fast overtook: the failure stands, with no retry.
+      skipDownstream(out, spawn.stepId());
+      return;
+    }
     afterFailure(out, spawn.stepId(), spawn.attempt(), FailureReason.FAILURE_REASON_SPAWN_ERROR, 0);
   }
 
@@ -269,12 +274,42 @@ public final class Decider {
                 RunCancelRequested.newBuilder()
                     .setReason(cancel.reason())
                     .setPrincipal(cancel.principal())));
-    for (StepState step : out.state().steps()) {
-      if (!step.isTerminal() && !step.isRunning() && !out.launching(step.id())) {
+  }
+
+  /**
+   * In a stopping run, every step that is neither terminal, running nor being launched ends now: a
+   * cancel cancels it; a fail-fast skips a pending step (the first failure is the cause) and
+   * cancels one waiting for its retry.
+   */
+  private static void settleIfStopping(Emitter out) {
+    RunState state = out.state();
+    if (state.isTerminal() || !state.stopping()) {
+      return;
+    }
+    String cause = state.cancelRequested() ? null : firstFailed(state);
+    for (StepState step : state.steps()) {
+      if (step.isTerminal() || step.isRunning() || out.launching(step.id())) {
+        continue;
+      }
+      if (cause != null && step.status() == StepStatus.STEP_STATUS_PENDING) {
+        out.emit(
+            e ->
+                e.setStepSkipped(
+                    StepSkipped.newBuilder().setStepId(step.id()).setCauseStepId(cause)));
+      } else {
         out.emit(
             e -> e.setStepCancelled(StepCancelled.newBuilder().setStepId(step.id()).setAttempt(0)));
       }
     }
+  }
+
+  private static String firstFailed(RunState state) {
+    for (StepState step : state.steps()) {
+      if (step.status() == StepStatus.STEP_STATUS_FAILED) {
+        return step.id();
+      }
+    }
+    throw new IllegalStateException("run " + state.runId() + " fails fast with no failed step");
   }
 
   /** A stopped attempt of a cancelled or failing-fast run: the step is CANCELLED. */
@@ -304,25 +339,8 @@ public final class Decider {
                       .setBackoff(Times.duration(backoff))));
       return;
     }
+    // A fail-fast failure makes the run stopping: settleIfStopping ends the other steps.
     skipDownstream(out, stepId);
-    if (out.state().failingFast()) {
-      for (StepState step : out.state().steps()) {
-        if (out.launching(step.id())) {
-          continue;
-        }
-        if (step.status() == StepStatus.STEP_STATUS_PENDING) {
-          out.emit(
-              e ->
-                  e.setStepSkipped(
-                      StepSkipped.newBuilder().setStepId(step.id()).setCauseStepId(stepId)));
-        } else if (step.status() == StepStatus.STEP_STATUS_RETRY_WAIT) {
-          out.emit(
-              e ->
-                  e.setStepCancelled(
-                      StepCancelled.newBuilder().setStepId(step.id()).setAttempt(0)));
-        }
-      }
-    }
   }
 
   /** Attempts that count against max_attempts: all but those a server shutdown interrupted. */

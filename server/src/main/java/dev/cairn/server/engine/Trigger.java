@@ -53,4 +53,10 @@ public sealed interface Trigger {
 
   /** A client asked to cancel the run. */
   record Cancel(String reason, String principal) implements Trigger {}
+
+  /**
+   * The engine takes the run up again after a restart or a failed commit. A stopping run may hold a
+   * step that only its launch would have settled, and that launch is gone: it is settled now.
+   */
+  record Resume() implements Trigger {}
 }

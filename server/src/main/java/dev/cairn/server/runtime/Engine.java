@@ -381,8 +381,21 @@ public final class Engine implements AutoCloseable {
       }
     }
     if (input instanceof Input.Wakeup) {
-      // The engine starts, or retries after a full disk: the pass after it looks at every run.
-      live.keySet().forEach(this::markSchedulable);
+      // The engine starts, or retries after a full disk: the pass after it looks at every run, and
+      // a stopping run settles the steps whose launch a crash or a failed commit took away.
+      for (Map.Entry<String, RunState> entry : List.copyOf(live.entrySet())) {
+        markSchedulable(entry.getKey());
+        if (entry.getValue().stopping()) {
+          apply(
+              entry.getKey(),
+              Decider.decide(
+                  entry.getKey(),
+                  entry.getValue(),
+                  new Trigger.Resume(),
+                  now,
+                  launchingSteps(entry.getKey())));
+        }
+      }
     } else if (input instanceof Input.RetryDue due) {
       markSchedulable(due.runId());
       // A timer may fire a little before the clock reaches the due time (the wall clock can be

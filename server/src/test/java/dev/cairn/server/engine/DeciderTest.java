@@ -279,14 +279,17 @@ class DeciderTest {
   }
 
   @Test
-  void aSpawnErrorOfALaunchACancelOvertookSettlesTheStepWithoutARetry() {
+  void aSpawnErrorOfALaunchACancelOvertookIsRecordedWithoutARetry() {
     StepSpec a =
         step("a").toBuilder().setRetry(RunFixture.retry(3, Duration.ofMillis(10), 2, 0)).build();
     run.submitted(spec(a));
     run.whileLaunching(Set.of("a"), new Trigger.Cancel("enough", "test"));
     assertThat(run.decidedTypes()).containsExactly(RUN_CANCEL_REQUESTED);
     run.when(new Trigger.AttemptSpawnFailed("a", 1, "no such directory"));
-    assertThat(run.decidedTypes()).containsExactly(STEP_CANCELLED, RUN_CANCELLED);
+    assertThat(run.decidedTypes()).containsExactly(STEP_FAILED, RUN_CANCELLED);
+    assertThat(run.decided.get(0).getStepFailed().getReason())
+        .isEqualTo(FailureReason.FAILURE_REASON_SPAWN_ERROR);
+    assertThat(run.step("a").attempts()).hasSize(1);
   }
 
   @Test
@@ -303,5 +306,55 @@ class DeciderTest {
     assertThat(run.decidedTypes()).containsExactly(STEP_STARTED);
     run.when(new Trigger.AttemptExited("b", 1, 143, 15, 0, false, Duration.ofMillis(1)));
     assertThat(run.decidedTypes()).containsExactly(STEP_CANCELLED, RUN_FAILED);
+    assertThat(run.step("b").status()).isEqualTo(StepStatus.STEP_STATUS_CANCELLED);
+    assertThat(run.decided.get(1).getRunFailed().getFailedStepIdsList()).containsExactly("a");
+  }
+
+  @Test
+  void aRetryBeingLaunchedWhenTheCancelComesIsRecordedAndStopped() {
+    StepSpec a =
+        step("a").toBuilder().setRetry(RunFixture.retry(2, Duration.ofMillis(10), 2, 0)).build();
+    run.submitted(spec(a));
+    run.startReady(1);
+    run.exited("a", 1, 1);
+    assertThat(run.decidedTypes()).containsExactly(STEP_FAILED, STEP_RETRY_SCHEDULED);
+    run.advance(Duration.ofMillis(10));
+    run.whileLaunching(Set.of("a"), new Trigger.Cancel("enough", "test"));
+    assertThat(run.decidedTypes()).containsExactly(RUN_CANCEL_REQUESTED);
+    run.started("a", 2);
+    assertThat(run.decidedTypes()).containsExactly(STEP_STARTED);
+    run.when(new Trigger.AttemptExited("a", 2, 143, 15, 0, false, Duration.ofMillis(1)));
+    assertThat(run.decidedTypes()).containsExactly(STEP_CANCELLED, RUN_CANCELLED);
+  }
+
+  @Test
+  void aStoppingRunWhoseLaunchWasLostIsSettledWhenTheEngineResumesIt() {
+    // A crash after RunCancelRequested was durable and before the start was: after recovery the
+    // step is pending, nothing launches it, and only the resume can end the run.
+    run.submitted(spec(step("a")));
+    run.whileLaunching(Set.of("a"), new Trigger.Cancel("enough", "test"));
+    run.when(new Trigger.Resume());
+    assertThat(run.decidedTypes()).containsExactly(STEP_CANCELLED, RUN_CANCELLED);
+    run.when(new Trigger.Resume());
+    assertThat(run.decided).as("a finished run resumes to nothing").isEmpty();
+  }
+
+  @Test
+  void aFailingFastRunWhoseLaunchWasLostSkipsTheStepWhenResumed() {
+    WorkflowSpec spec = spec(step("a"), step("b")).toBuilder().setFailFast(true).build();
+    run.submitted(spec);
+    run.started("a", 1);
+    run.whileLaunching(
+        Set.of("b"), new Trigger.AttemptExited("a", 1, 1, 0, 0, false, Duration.ofMillis(1)));
+    run.when(new Trigger.Resume());
+    assertThat(run.decidedTypes()).containsExactly(STEP_SKIPPED, RUN_FAILED);
+    assertThat(run.step("b").skipCause()).isEqualTo("a");
+  }
+
+  @Test
+  void resumingARunThatIsNotStoppingDecidesNothing() {
+    run.submitted(spec(step("a")));
+    run.when(new Trigger.Resume());
+    assertThat(run.decided).isEmpty();
   }
 }
