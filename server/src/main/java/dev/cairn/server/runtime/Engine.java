@@ -382,7 +382,9 @@ public final class Engine implements AutoCloseable {
     }
     if (input instanceof Input.Wakeup) {
       // The engine starts, or retries after a full disk: the pass after it looks at every run, and
-      // a stopping run settles the steps whose launch a crash or a failed commit took away.
+      // a stopping run settles the steps whose launch a crash or a failed commit took away. A disk
+      // still full fails this pass's commit and sets storeFull again.
+      storeFull = false;
       for (Map.Entry<String, RunState> entry : List.copyOf(live.entrySet())) {
         markSchedulable(entry.getKey());
         if (entry.getValue().stopping()) {
@@ -525,9 +527,9 @@ public final class Engine implements AutoCloseable {
     for (Input input : uncommittedInputs) {
       // A start or spawn failure is not retried: rollBack killed every attempt whose start was
       // not durable, and its step is started again. An exit or a timer is a fact to decide again.
+      // A Wakeup is not put back: a fresh one follows below, and each put back would multiply.
       boolean retried =
-          input instanceof Input.Wakeup
-              || input instanceof Input.RetryDue
+          input instanceof Input.RetryDue
               || (input instanceof Input.Fire fire
                   && !(fire.trigger() instanceof Trigger.AttemptStarted)
                   && !(fire.trigger() instanceof Trigger.AttemptSpawnFailed));
@@ -773,6 +775,13 @@ public final class Engine implements AutoCloseable {
   private void recover() {
     new Recovery(store, supervisor, settings, clock).run(live, pending, this::schedule);
     commit();
+    if (storeFull) {
+      // Recovery killed the attempts it found running; recording them LOST failed, and nothing
+      // would decide them again, so the engine does not start on a state it could not record.
+      throw new IllegalStateException(
+          "recovery could not record the attempts it found running: the disk is full;"
+              + " free space and start the server again");
+    }
   }
 
   private void failOutstanding(RuntimeException error) {
