@@ -294,11 +294,7 @@ class DeciderTest {
 
   @Test
   void failFastLeavesALaunchInFlightToBeStartedAndStopped() {
-    WorkflowSpec spec = spec(step("a"), step("b")).toBuilder().setFailFast(true).build();
-    run.submitted(spec);
-    run.started("a", 1);
-    run.whileLaunching(
-        Set.of("b"), new Trigger.AttemptExited("a", 1, 1, 0, 0, false, Duration.ofMillis(1)));
+    failFastWhileBIsLaunching();
     assertThat(run.decidedTypes()).containsExactly(STEP_FAILED);
     assertThat(run.state.stopping()).isTrue();
     assertThat(run.state.isTerminal()).isFalse();
@@ -341,11 +337,7 @@ class DeciderTest {
 
   @Test
   void aFailingFastRunWhoseLaunchWasLostSkipsTheStepWhenResumed() {
-    WorkflowSpec spec = spec(step("a"), step("b")).toBuilder().setFailFast(true).build();
-    run.submitted(spec);
-    run.started("a", 1);
-    run.whileLaunching(
-        Set.of("b"), new Trigger.AttemptExited("a", 1, 1, 0, 0, false, Duration.ofMillis(1)));
+    failFastWhileBIsLaunching();
     run.when(new Trigger.Resume());
     assertThat(run.decidedTypes()).containsExactly(STEP_SKIPPED, RUN_FAILED);
     assertThat(run.step("b").skipCause()).isEqualTo("a");
@@ -356,5 +348,13 @@ class DeciderTest {
     run.submitted(spec(step("a")));
     run.when(new Trigger.Resume());
     assertThat(run.decided).isEmpty();
+  }
+
+  /** A fail-fast run of a and b: a fails for good while b's attempt is being launched. */
+  private void failFastWhileBIsLaunching() {
+    run.submitted(spec(step("a"), step("b")).toBuilder().setFailFast(true).build());
+    run.started("a", 1);
+    run.whileLaunching(
+        Set.of("b"), new Trigger.AttemptExited("a", 1, 1, 0, 0, false, Duration.ofMillis(1)));
   }
 }
