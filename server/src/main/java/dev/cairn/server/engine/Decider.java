@@ -137,8 +137,8 @@ public final class Decider {
                     .setReason(FailureReason.FAILURE_REASON_SPAWN_ERROR)
                     .setMessage(spawn.message())));
     if (stopping) {
-      // A launch that a cancel or a fail-fast overtook: the failure stands, with no retry.
-      skipDownstream(out, spawn.stepId());
+      // A launch that a cancel or a fail-fast overtook: the failure stands, with no retry. Its
+      // downstream steps were settled when the run began to stop (they were not launching).
       return;
     }
     afterFailure(out, spawn.stepId(), spawn.attempt(), FailureReason.FAILURE_REASON_SPAWN_ERROR, 0);

@@ -39,8 +39,8 @@ sealed interface Input {
   record Shutdown() implements Input {}
 
   /**
-   * Look at every live run in the next scheduling pass: the engine starts, or a retry after a full
-   * disk.
+   * Look at every live run in the next scheduling pass, and resume every stopping one (see {@code
+   * Trigger.Resume}): the engine starts, or a retry after a full disk.
    */
   record Wakeup() implements Input {}
 
