@@ -11,6 +11,7 @@ import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreFullException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.jboss.logging.Logger;
@@ -18,9 +19,22 @@ import org.jboss.logging.Logger;
 /**
  * The one place exceptions become gRPC statuses: a canonical code, a description for people, and a
  * google.rpc.ErrorInfo with a machine-readable reason.
+ *
+ * <p>A status travels in the response's trailers, twice: as {@code grpc-message}, percent-encoded,
+ * and inside {@code grpc-status-details-bin}, base64-encoded. Common clients refuse trailers over 8
+ * KiB (grpc-java's default), and then show INTERNAL instead of the real status. So the message is
+ * cut to {@link #MAX_MESSAGE_BYTES} of UTF-8 and each metadata value to {@link
+ * #MAX_METADATA_BYTES}, which keeps the worst case (every byte percent-encoded) near 5 KiB.
  */
 final class ErrorMapper {
   static final String DOMAIN = "cairn.dev";
+
+  /** The longest status message sent, in UTF-8 bytes; the rest is cut and counted. */
+  static final int MAX_MESSAGE_BYTES = 1024;
+
+  /** The longest ErrorInfo metadata value sent, in UTF-8 bytes. */
+  static final int MAX_METADATA_BYTES = 128;
+
   private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
 
   private ErrorMapper() {}
@@ -66,15 +80,41 @@ final class ErrorMapper {
   static StatusRuntimeException status(Code code, String reason, String message, String field) {
     ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN);
     if (!field.isEmpty()) {
-      info.putMetadata("field", field);
+      info.putMetadata("field", shorten(field, MAX_METADATA_BYTES));
     }
     com.google.rpc.Status status =
         com.google.rpc.Status.newBuilder()
             .setCode(code.getNumber())
-            .setMessage(message)
+            .setMessage(shorten(String.valueOf(message), MAX_MESSAGE_BYTES))
             .addDetails(Any.pack(info.build()))
             .build();
     return StatusProto.toStatusRuntimeException(status);
+  }
+
+  /**
+   * The text as it is when it fits in {@code maxBytes} of UTF-8; otherwise its head, cut on a
+   * character boundary, and a note of how much was left out, all within {@code maxBytes}.
+   */
+  static String shorten(String text, int maxBytes) {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length <= maxBytes) {
+      return text;
+    }
+    String note = "... (" + utf8.length + " bytes in all, cut)";
+    int budget = Math.max(0, maxBytes - note.length());
+    StringBuilder head = new StringBuilder();
+    int used = 0;
+    for (int i = 0; i < text.length(); ) {
+      int codePoint = text.codePointAt(i);
+      int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+      if (used + size > budget) {
+        break;
+      }
+      head.appendCodePoint(codePoint);
+      used += size;
+      i += Character.charCount(codePoint);
+    }
+    return head.append(note).toString();
   }
 
   private static Throwable unwrap(Throwable error) {
