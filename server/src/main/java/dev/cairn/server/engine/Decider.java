@@ -115,11 +115,7 @@ public final class Decider {
   }
 
   private static boolean startable(StepState step, int attempt) {
-    if (step == null || attempt != step.attempt() + 1) {
-      return false;
-    }
-    return step.status() == StepStatus.STEP_STATUS_PENDING
-        || step.status() == StepStatus.STEP_STATUS_RETRY_WAIT;
+    return Transitions.mayStart(step, attempt);
   }
 
   private static void onSpawnFailed(Emitter out, Trigger.AttemptSpawnFailed spawn) {

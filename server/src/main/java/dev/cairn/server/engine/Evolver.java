@@ -31,18 +31,25 @@ public final class Evolver {
    * Applies one event. The first event of a run must be RunSubmitted (with {@code state} null);
    * every later one must carry the next per-run sequence number.
    *
-   * @throws IllegalStateException when the event does not fit the state: a corrupt or reordered log
+   * @throws IllegalHistoryException when the event does not fit the state ({@link Transitions}): a
+   *     corrupt or reordered log
    */
   public static RunState evolve(RunState state, Event event) {
     if (state == null) {
       if (!event.hasRunSubmitted() || event.getRunSeq() != 1) {
-        throw new IllegalStateException(
-            "run " + event.getRunId() + " does not start with RunSubmitted at seq 1");
+        throw new IllegalHistoryException(
+            "run "
+                + event.getRunId()
+                + ": event "
+                + event.getRunSeq()
+                + " ("
+                + event.getPayloadCase()
+                + ") does not apply: a run starts with RUN_SUBMITTED at seq 1");
       }
       return Starts.submitted(event);
     }
     if (event.getRunSeq() != state.lastSeq() + 1) {
-      throw new IllegalStateException(
+      throw new IllegalHistoryException(
           "run "
               + state.runId()
               + ": expected seq "
@@ -54,6 +61,9 @@ public final class Evolver {
   }
 
   private static RunState apply(RunState state, Event event) {
+    if (event.getPayloadCase() != Event.PayloadCase.RUN_SUBMITTED) {
+      Transitions.check(state, event);
+    }
     Instant time = Times.instant(event.getTime());
     return switch (event.getPayloadCase()) {
       case STEP_STARTED -> started(state, event.getStepStarted(), time);
@@ -82,7 +92,7 @@ public final class Evolver {
       case RUN_FAILED -> state.withStatus(RunStatus.RUN_STATUS_FAILED, time);
       case RUN_CANCELLED -> state.withStatus(RunStatus.RUN_STATUS_CANCELLED, time);
       case RUN_SUBMITTED, PAYLOAD_NOT_SET ->
-          throw new IllegalStateException(
+          throw new IllegalHistoryException(
               "run " + state.runId() + ": unexpected " + event.getPayloadCase());
     };
   }
