@@ -1,10 +1,12 @@
 package dev.cairn.cli;
 
 import dev.cairn.cli.command.CancelCommand;
+import dev.cairn.cli.command.CompletionCommand;
 import dev.cairn.cli.command.EventsCommand;
 import dev.cairn.cli.command.ListCommand;
 import dev.cairn.cli.command.LogsCommand;
 import dev.cairn.cli.command.RunCommand;
+import dev.cairn.cli.command.ServerCommand;
 import dev.cairn.cli.command.StatusCommand;
 import dev.cairn.cli.command.SubmitCommand;
 import dev.cairn.cli.command.ValidateCommand;
@@ -31,6 +33,9 @@ import picocli.CommandLine.Spec;
       EventsCommand.class,
       LogsCommand.class,
       ValidateCommand.class,
+      ServerCommand.class,
+      CompletionCommand.class,
+      CommandLine.HelpCommand.class,
     },
     footer = ExitCodes.HELP_FOOTER)
 public final class CairnCommand implements Callable<Integer> {

@@ -11,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -28,11 +29,26 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
   public int handleParseException(ParameterException ex, String[] args) {
     CommandLine command = ex.getCommandLine();
     String name = command.getCommandSpec().qualifiedName();
-    command
-        .getErr()
-        .println("cairn: " + firstLine(ex.getMessage()) + " (see '" + name + " --help')");
+    command.getErr().println("cairn: " + describe(ex) + " (see '" + name + " --help')");
     command.getErr().flush();
     return ExitCodes.BAD_INPUT;
+  }
+
+  /** The parse error in one line; for a mistyped command, the commands it may have meant. */
+  private static String describe(ParameterException ex) {
+    if (ex instanceof CommandLine.UnmatchedArgumentException unmatched
+        && !unmatched.getUnmatched().isEmpty()
+        && !unmatched.getCommandLine().getSubcommands().isEmpty()
+        && !unmatched.getUnmatched().get(0).startsWith("-")) {
+      String typed = unmatched.getUnmatched().get(0);
+      List<String> close =
+          unmatched.getCommandLine().getSubcommands().keySet().stream()
+              .filter(name -> Typos.distance(typed, name) <= Math.max(1, name.length() / 3))
+              .toList();
+      String known = close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?";
+      return "unknown command '" + typed + "'" + known;
+    }
+    return firstLine(ex.getMessage());
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -28,11 +29,17 @@ class HelpTest {
     }
   }
 
+  /** Commands that never talk to a server. */
+  private static final Set<String> LOCAL = Set.of("server", "completion", "help");
+
   @Test
   void everySubcommandTakesTheConnectionOptions() {
     CommandLine root =
         CairnCommand.commandLine(new CliContext(Environment.of(Map.of()), null, null, null));
     for (String name : root.getSubcommands().keySet()) {
+      if (LOCAL.contains(name)) {
+        continue;
+      }
       CliHarness.Result result = cli.execute(name, "--help");
       assertThat(result.exit()).as(name).isZero();
       assertThat(result.out()).as(name).contains("--server=HOST:PORT", "--token=TOKEN", "--tls");
@@ -52,5 +59,38 @@ class HelpTest {
       assertThat(result.exit()).isEqualTo(ExitCodes.BAD_INPUT);
       assertThat(result.err()).startsWith("cairn: ").hasLineCount(1);
     }
+  }
+
+  @Test
+  void aMistypedCommandSuggestsTheCommandsItIsCloseTo() {
+    assertThat(cli.execute("lsit").err())
+        .isEqualTo("cairn: unknown command 'lsit'; did you mean list? (see 'cairn --help')\n");
+    assertThat(cli.execute("cancle").err()).contains("did you mean cancel?");
+    CliHarness.Result far = cli.execute("frobnicate");
+    assertThat(far.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(far.err()).doesNotContain("did you mean");
+  }
+
+  @Test
+  void helpCommandShowsACommandsHelp() {
+    CliHarness.Result result = cli.execute("help", "run");
+    assertThat(result.exit()).isZero();
+    assertThat(result.out()).startsWith("Usage: cairn run").contains("--request-id");
+  }
+
+  @Test
+  void serverIsListedInTheHelp() {
+    assertThat(cli.execute("--help").out()).containsPattern("(?m)^  server +Run the Cairn server");
+  }
+
+  @Test
+  void completionPrintsAScriptForBashAndZsh() {
+    CliHarness.Result bash = cli.execute("completion", "bash");
+    CliHarness.Result zsh = cli.execute("completion", "zsh");
+    assertThat(bash.exit()).isZero();
+    assertThat(bash.out()).contains("complete -F", "cairn", "status", "--request-id");
+    assertThat(zsh.exit()).isZero();
+    assertThat(zsh.out()).startsWith("autoload -U +X compinit").contains("bashcompinit");
+    assertThat(cli.execute("completion", "fish").exit()).isEqualTo(ExitCodes.BAD_INPUT);
   }
 }

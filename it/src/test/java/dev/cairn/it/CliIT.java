@@ -73,6 +73,25 @@ class CliIT extends SharedServer {
   }
 
   @Test
+  void theLauncherWorksThroughASymlinkOnPath() throws Exception {
+    Path bin = Files.createDirectories(work.resolve("path-bin"));
+    Files.createSymbolicLink(bin.resolve("cairn"), REPO.resolve("bin/cairn"));
+    Path output = work.resolve("symlinked.out");
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", "-c", "cairn list --limit 1").redirectErrorStream(true);
+    builder.redirectOutput(output.toFile());
+    builder.directory(work.toFile());
+    // The shell looks cairn up on this PATH, as a user's would.
+    builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.environment().put("CAIRN_SERVER", server.target());
+    builder.environment().put("CAIRN_DATA_DIR", dataDir.toString());
+    Process process = builder.start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(Files.readString(output)).isZero();
+  }
+
+  @Test
   void runFollowsTheHelloExampleToSuccess() {
     Result result = cli("run", REPO.resolve("examples/hello.yaml").toString());
     assertThat(result.exitCode()).as(result.err()).isZero();
