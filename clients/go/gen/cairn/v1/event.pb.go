@@ -807,7 +807,15 @@ type StepCancelled struct {
 	// The step id.
 	StepId string `protobuf:"bytes,1,opt,name=step_id,json=stepId,proto3" json:"step_id,omitempty"`
 	// The attempt that was stopped, or 0 if none was running.
-	Attempt       uint32 `protobuf:"varint,2,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	Attempt uint32 `protobuf:"varint,2,opt,name=attempt,proto3" json:"attempt,omitempty"`
+	// For a stopped attempt whose exit was seen: its exit code when it exited, else 0.
+	ExitCode int32 `protobuf:"varint,3,opt,name=exit_code,json=exitCode,proto3" json:"exit_code,omitempty"`
+	// For a stopped attempt whose exit was seen: the signal that ended it, else 0.
+	Signal int32 `protobuf:"varint,4,opt,name=signal,proto3" json:"signal,omitempty"`
+	// For a stopped attempt: bytes of output it wrote.
+	OutputBytes int64 `protobuf:"varint,5,opt,name=output_bytes,json=outputBytes,proto3" json:"output_bytes,omitempty"`
+	// For a stopped attempt whose exit was seen: its wall time.
+	Duration      *durationpb.Duration `protobuf:"bytes,6,opt,name=duration,proto3" json:"duration,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -854,6 +862,34 @@ func (x *StepCancelled) GetAttempt() uint32 {
 		return x.Attempt
 	}
 	return 0
+}
+
+func (x *StepCancelled) GetExitCode() int32 {
+	if x != nil {
+		return x.ExitCode
+	}
+	return 0
+}
+
+func (x *StepCancelled) GetSignal() int32 {
+	if x != nil {
+		return x.Signal
+	}
+	return 0
+}
+
+func (x *StepCancelled) GetOutputBytes() int64 {
+	if x != nil {
+		return x.OutputBytes
+	}
+	return 0
+}
+
+func (x *StepCancelled) GetDuration() *durationpb.Duration {
+	if x != nil {
+		return x.Duration
+	}
+	return nil
 }
 
 // StepTimedOut records that an attempt passed its timeout; the stop has begun.
@@ -1159,10 +1195,14 @@ const file_cairn_v1_event_proto_rawDesc = "" +
 	"\abackoff\x18\x04 \x01(\v2\x19.google.protobuf.DurationR\abackoff\"J\n" +
 	"\vStepSkipped\x12\x17\n" +
 	"\astep_id\x18\x01 \x01(\tR\x06stepId\x12\"\n" +
-	"\rcause_step_id\x18\x02 \x01(\tR\vcauseStepId\"B\n" +
+	"\rcause_step_id\x18\x02 \x01(\tR\vcauseStepId\"\xd1\x01\n" +
 	"\rStepCancelled\x12\x17\n" +
 	"\astep_id\x18\x01 \x01(\tR\x06stepId\x12\x18\n" +
-	"\aattempt\x18\x02 \x01(\rR\aattempt\"v\n" +
+	"\aattempt\x18\x02 \x01(\rR\aattempt\x12\x1b\n" +
+	"\texit_code\x18\x03 \x01(\x05R\bexitCode\x12\x16\n" +
+	"\x06signal\x18\x04 \x01(\x05R\x06signal\x12!\n" +
+	"\foutput_bytes\x18\x05 \x01(\x03R\voutputBytes\x125\n" +
+	"\bduration\x18\x06 \x01(\v2\x19.google.protobuf.DurationR\bduration\"v\n" +
 	"\fStepTimedOut\x12\x17\n" +
 	"\astep_id\x18\x01 \x01(\tR\x06stepId\x12\x18\n" +
 	"\aattempt\x18\x02 \x01(\rR\aattempt\x123\n" +
@@ -1230,12 +1270,13 @@ var file_cairn_v1_event_proto_depIdxs = []int32{
 	15, // 17: cairn.v1.StepFailed.duration:type_name -> google.protobuf.Duration
 	13, // 18: cairn.v1.StepRetryScheduled.due_time:type_name -> google.protobuf.Timestamp
 	15, // 19: cairn.v1.StepRetryScheduled.backoff:type_name -> google.protobuf.Duration
-	15, // 20: cairn.v1.StepTimedOut.timeout:type_name -> google.protobuf.Duration
-	21, // [21:21] is the sub-list for method output_type
-	21, // [21:21] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	15, // 20: cairn.v1.StepCancelled.duration:type_name -> google.protobuf.Duration
+	15, // 21: cairn.v1.StepTimedOut.timeout:type_name -> google.protobuf.Duration
+	22, // [22:22] is the sub-list for method output_type
+	22, // [22:22] is the sub-list for method input_type
+	22, // [22:22] is the sub-list for extension type_name
+	22, // [22:22] is the sub-list for extension extendee
+	0,  // [0:22] is the sub-list for field type_name
 }
 
 func init() { file_cairn_v1_event_proto_init() }

@@ -257,9 +257,13 @@ type Run struct {
 	// The per-run sequence number of the last event folded into this state.
 	LastSeq uint64 `protobuf:"varint,9,opt,name=last_seq,json=lastSeq,proto3" json:"last_seq,omitempty"`
 	// Who submitted the run.
-	Principal     string `protobuf:"bytes,10,opt,name=principal,proto3" json:"principal,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Principal string `protobuf:"bytes,10,opt,name=principal,proto3" json:"principal,omitempty"`
+	// The reason given with the cancel request, once a cancel was requested.
+	CancelReason string `protobuf:"bytes,11,opt,name=cancel_reason,json=cancelReason,proto3" json:"cancel_reason,omitempty"`
+	// Who requested the cancel, once a cancel was requested.
+	CancelPrincipal string `protobuf:"bytes,12,opt,name=cancel_principal,json=cancelPrincipal,proto3" json:"cancel_principal,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Run) Reset() {
@@ -362,6 +366,20 @@ func (x *Run) GetPrincipal() string {
 	return ""
 }
 
+func (x *Run) GetCancelReason() string {
+	if x != nil {
+		return x.CancelReason
+	}
+	return ""
+}
+
+func (x *Run) GetCancelPrincipal() string {
+	if x != nil {
+		return x.CancelPrincipal
+	}
+	return ""
+}
+
 // StepRun is the state of one step within a run.
 type StepRun struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -375,8 +393,11 @@ type StepRun struct {
 	NextAttemptTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=next_attempt_time,json=nextAttemptTime,proto3" json:"next_attempt_time,omitempty"`
 	// For a skipped step, the upstream step that caused it.
 	SkipCauseStepId string `protobuf:"bytes,5,opt,name=skip_cause_step_id,json=skipCauseStepId,proto3" json:"skip_cause_step_id,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The retry policy the server applies to this step: the step's own or the workflow's default,
+	// with every unset field given the value the server uses (max_attempts 1 when no retry).
+	EffectiveRetry *RetryPolicy `protobuf:"bytes,6,opt,name=effective_retry,json=effectiveRetry,proto3" json:"effective_retry,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *StepRun) Reset() {
@@ -444,6 +465,13 @@ func (x *StepRun) GetSkipCauseStepId() string {
 	return ""
 }
 
+func (x *StepRun) GetEffectiveRetry() *RetryPolicy {
+	if x != nil {
+		return x.EffectiveRetry
+	}
+	return nil
+}
+
 // Attempt is one process execution of a step.
 type Attempt struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -455,7 +483,7 @@ type Attempt struct {
 	EndTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
 	// Process id (also the process group id).
 	Pid int64 `protobuf:"varint,4,opt,name=pid,proto3" json:"pid,omitempty"`
-	// Exit code, when the process exited.
+	// Exit code, when the process ended; 128 + the signal when a signal ended it, as a shell says.
 	ExitCode int32 `protobuf:"varint,5,opt,name=exit_code,json=exitCode,proto3" json:"exit_code,omitempty"`
 	// Why the attempt failed; unspecified when it succeeded or still runs.
 	FailureReason FailureReason `protobuf:"varint,6,opt,name=failure_reason,json=failureReason,proto3,enum=cairn.v1.FailureReason" json:"failure_reason,omitempty"`
@@ -463,10 +491,12 @@ type Attempt struct {
 	Message string `protobuf:"bytes,7,opt,name=message,proto3" json:"message,omitempty"`
 	// Bytes of output (stdout and stderr) written.
 	OutputBytes int64 `protobuf:"varint,8,opt,name=output_bytes,json=outputBytes,proto3" json:"output_bytes,omitempty"`
-	// Wall time of the attempt.
+	// Wall time of the attempt; unset while it runs (the elapsed time is now - start_time).
 	Duration *durationpb.Duration `protobuf:"bytes,9,opt,name=duration,proto3" json:"duration,omitempty"`
 	// True once the attempt has finished.
-	Finished      bool `protobuf:"varint,10,opt,name=finished,proto3" json:"finished,omitempty"`
+	Finished bool `protobuf:"varint,10,opt,name=finished,proto3" json:"finished,omitempty"`
+	// The signal that ended the process, when one did; else 0.
+	Signal        int32 `protobuf:"varint,11,opt,name=signal,proto3" json:"signal,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -571,11 +601,18 @@ func (x *Attempt) GetFinished() bool {
 	return false
 }
 
+func (x *Attempt) GetSignal() int32 {
+	if x != nil {
+		return x.Signal
+	}
+	return 0
+}
+
 var File_cairn_v1_run_proto protoreflect.FileDescriptor
 
 const file_cairn_v1_run_proto_rawDesc = "" +
 	"\n" +
-	"\x12cairn/v1/run.proto\x12\bcairn.v1\x1a\x17cairn/v1/workflow.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfe\x02\n" +
+	"\x12cairn/v1/run.proto\x12\bcairn.v1\x1a\x17cairn/v1/workflow.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xce\x03\n" +
 	"\x03Run\x12\x15\n" +
 	"\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12+\n" +
@@ -589,13 +626,16 @@ const file_cairn_v1_run_proto_rawDesc = "" +
 	"\x05steps\x18\b \x03(\v2\x11.cairn.v1.StepRunR\x05steps\x12\x19\n" +
 	"\blast_seq\x18\t \x01(\x04R\alastSeq\x12\x1c\n" +
 	"\tprincipal\x18\n" +
-	" \x01(\tR\tprincipal\"\xf4\x01\n" +
+	" \x01(\tR\tprincipal\x12#\n" +
+	"\rcancel_reason\x18\v \x01(\tR\fcancelReason\x12)\n" +
+	"\x10cancel_principal\x18\f \x01(\tR\x0fcancelPrincipal\"\xb4\x02\n" +
 	"\aStepRun\x12\x17\n" +
 	"\astep_id\x18\x01 \x01(\tR\x06stepId\x12,\n" +
 	"\x06status\x18\x02 \x01(\x0e2\x14.cairn.v1.StepStatusR\x06status\x12-\n" +
 	"\battempts\x18\x03 \x03(\v2\x11.cairn.v1.AttemptR\battempts\x12F\n" +
 	"\x11next_attempt_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x0fnextAttemptTime\x12+\n" +
-	"\x12skip_cause_step_id\x18\x05 \x01(\tR\x0fskipCauseStepId\"\x92\x03\n" +
+	"\x12skip_cause_step_id\x18\x05 \x01(\tR\x0fskipCauseStepId\x12>\n" +
+	"\x0feffective_retry\x18\x06 \x01(\v2\x15.cairn.v1.RetryPolicyR\x0eeffectiveRetry\"\xaa\x03\n" +
 	"\aAttempt\x12\x16\n" +
 	"\x06number\x18\x01 \x01(\rR\x06number\x129\n" +
 	"\n" +
@@ -608,7 +648,8 @@ const file_cairn_v1_run_proto_rawDesc = "" +
 	"\foutput_bytes\x18\b \x01(\x03R\voutputBytes\x125\n" +
 	"\bduration\x18\t \x01(\v2\x19.google.protobuf.DurationR\bduration\x12\x1a\n" +
 	"\bfinished\x18\n" +
-	" \x01(\bR\bfinished*\xa5\x01\n" +
+	" \x01(\bR\bfinished\x12\x16\n" +
+	"\x06signal\x18\v \x01(\x05R\x06signal*\xa5\x01\n" +
 	"\tRunStatus\x12\x1a\n" +
 	"\x16RUN_STATUS_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12RUN_STATUS_RUNNING\x10\x01\x12\x19\n" +
@@ -660,7 +701,8 @@ var file_cairn_v1_run_proto_goTypes = []any{
 	(*Attempt)(nil),               // 5: cairn.v1.Attempt
 	(*WorkflowSpec)(nil),          // 6: cairn.v1.WorkflowSpec
 	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
-	(*durationpb.Duration)(nil),   // 8: google.protobuf.Duration
+	(*RetryPolicy)(nil),           // 8: cairn.v1.RetryPolicy
+	(*durationpb.Duration)(nil),   // 9: google.protobuf.Duration
 }
 var file_cairn_v1_run_proto_depIdxs = []int32{
 	0,  // 0: cairn.v1.Run.status:type_name -> cairn.v1.RunStatus
@@ -671,15 +713,16 @@ var file_cairn_v1_run_proto_depIdxs = []int32{
 	1,  // 5: cairn.v1.StepRun.status:type_name -> cairn.v1.StepStatus
 	5,  // 6: cairn.v1.StepRun.attempts:type_name -> cairn.v1.Attempt
 	7,  // 7: cairn.v1.StepRun.next_attempt_time:type_name -> google.protobuf.Timestamp
-	7,  // 8: cairn.v1.Attempt.start_time:type_name -> google.protobuf.Timestamp
-	7,  // 9: cairn.v1.Attempt.end_time:type_name -> google.protobuf.Timestamp
-	2,  // 10: cairn.v1.Attempt.failure_reason:type_name -> cairn.v1.FailureReason
-	8,  // 11: cairn.v1.Attempt.duration:type_name -> google.protobuf.Duration
-	12, // [12:12] is the sub-list for method output_type
-	12, // [12:12] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	8,  // 8: cairn.v1.StepRun.effective_retry:type_name -> cairn.v1.RetryPolicy
+	7,  // 9: cairn.v1.Attempt.start_time:type_name -> google.protobuf.Timestamp
+	7,  // 10: cairn.v1.Attempt.end_time:type_name -> google.protobuf.Timestamp
+	2,  // 11: cairn.v1.Attempt.failure_reason:type_name -> cairn.v1.FailureReason
+	9,  // 12: cairn.v1.Attempt.duration:type_name -> google.protobuf.Duration
+	13, // [13:13] is the sub-list for method output_type
+	13, // [13:13] is the sub-list for method input_type
+	13, // [13:13] is the sub-list for extension type_name
+	13, // [13:13] is the sub-list for extension extendee
+	0,  // [0:13] is the sub-list for field type_name
 }
 
 func init() { file_cairn_v1_run_proto_init() }

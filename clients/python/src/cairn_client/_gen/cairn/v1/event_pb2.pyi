@@ -131,12 +131,20 @@ class StepSkipped(_message.Message):
     def __init__(self, step_id: _Optional[str] = ..., cause_step_id: _Optional[str] = ...) -> None: ...
 
 class StepCancelled(_message.Message):
-    __slots__ = ("step_id", "attempt")
+    __slots__ = ("step_id", "attempt", "exit_code", "signal", "output_bytes", "duration")
     STEP_ID_FIELD_NUMBER: _ClassVar[int]
     ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    SIGNAL_FIELD_NUMBER: _ClassVar[int]
+    OUTPUT_BYTES_FIELD_NUMBER: _ClassVar[int]
+    DURATION_FIELD_NUMBER: _ClassVar[int]
     step_id: str
     attempt: int
-    def __init__(self, step_id: _Optional[str] = ..., attempt: _Optional[int] = ...) -> None: ...
+    exit_code: int
+    signal: int
+    output_bytes: int
+    duration: _duration_pb2.Duration
+    def __init__(self, step_id: _Optional[str] = ..., attempt: _Optional[int] = ..., exit_code: _Optional[int] = ..., signal: _Optional[int] = ..., output_bytes: _Optional[int] = ..., duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
 
 class StepTimedOut(_message.Message):
     __slots__ = ("step_id", "attempt", "timeout")

@@ -66,7 +66,7 @@ FAILURE_REASON_LOST: FailureReason
 FAILURE_REASON_INTERRUPTED: FailureReason
 
 class Run(_message.Message):
-    __slots__ = ("run_id", "name", "status", "spec", "request_id", "create_time", "end_time", "steps", "last_seq", "principal")
+    __slots__ = ("run_id", "name", "status", "spec", "request_id", "create_time", "end_time", "steps", "last_seq", "principal", "cancel_reason", "cancel_principal")
     RUN_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -77,6 +77,8 @@ class Run(_message.Message):
     STEPS_FIELD_NUMBER: _ClassVar[int]
     LAST_SEQ_FIELD_NUMBER: _ClassVar[int]
     PRINCIPAL_FIELD_NUMBER: _ClassVar[int]
+    CANCEL_REASON_FIELD_NUMBER: _ClassVar[int]
+    CANCEL_PRINCIPAL_FIELD_NUMBER: _ClassVar[int]
     run_id: str
     name: str
     status: RunStatus
@@ -87,24 +89,28 @@ class Run(_message.Message):
     steps: _containers.RepeatedCompositeFieldContainer[StepRun]
     last_seq: int
     principal: str
-    def __init__(self, run_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[RunStatus, str]] = ..., spec: _Optional[_Union[_workflow_pb2.WorkflowSpec, _Mapping]] = ..., request_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., steps: _Optional[_Iterable[_Union[StepRun, _Mapping]]] = ..., last_seq: _Optional[int] = ..., principal: _Optional[str] = ...) -> None: ...
+    cancel_reason: str
+    cancel_principal: str
+    def __init__(self, run_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[RunStatus, str]] = ..., spec: _Optional[_Union[_workflow_pb2.WorkflowSpec, _Mapping]] = ..., request_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., steps: _Optional[_Iterable[_Union[StepRun, _Mapping]]] = ..., last_seq: _Optional[int] = ..., principal: _Optional[str] = ..., cancel_reason: _Optional[str] = ..., cancel_principal: _Optional[str] = ...) -> None: ...
 
 class StepRun(_message.Message):
-    __slots__ = ("step_id", "status", "attempts", "next_attempt_time", "skip_cause_step_id")
+    __slots__ = ("step_id", "status", "attempts", "next_attempt_time", "skip_cause_step_id", "effective_retry")
     STEP_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     NEXT_ATTEMPT_TIME_FIELD_NUMBER: _ClassVar[int]
     SKIP_CAUSE_STEP_ID_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_RETRY_FIELD_NUMBER: _ClassVar[int]
     step_id: str
     status: StepStatus
     attempts: _containers.RepeatedCompositeFieldContainer[Attempt]
     next_attempt_time: _timestamp_pb2.Timestamp
     skip_cause_step_id: str
-    def __init__(self, step_id: _Optional[str] = ..., status: _Optional[_Union[StepStatus, str]] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., next_attempt_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., skip_cause_step_id: _Optional[str] = ...) -> None: ...
+    effective_retry: _workflow_pb2.RetryPolicy
+    def __init__(self, step_id: _Optional[str] = ..., status: _Optional[_Union[StepStatus, str]] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., next_attempt_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., skip_cause_step_id: _Optional[str] = ..., effective_retry: _Optional[_Union[_workflow_pb2.RetryPolicy, _Mapping]] = ...) -> None: ...
 
 class Attempt(_message.Message):
-    __slots__ = ("number", "start_time", "end_time", "pid", "exit_code", "failure_reason", "message", "output_bytes", "duration", "finished")
+    __slots__ = ("number", "start_time", "end_time", "pid", "exit_code", "failure_reason", "message", "output_bytes", "duration", "finished", "signal")
     NUMBER_FIELD_NUMBER: _ClassVar[int]
     START_TIME_FIELD_NUMBER: _ClassVar[int]
     END_TIME_FIELD_NUMBER: _ClassVar[int]
@@ -115,6 +121,7 @@ class Attempt(_message.Message):
     OUTPUT_BYTES_FIELD_NUMBER: _ClassVar[int]
     DURATION_FIELD_NUMBER: _ClassVar[int]
     FINISHED_FIELD_NUMBER: _ClassVar[int]
+    SIGNAL_FIELD_NUMBER: _ClassVar[int]
     number: int
     start_time: _timestamp_pb2.Timestamp
     end_time: _timestamp_pb2.Timestamp
@@ -125,4 +132,5 @@ class Attempt(_message.Message):
     output_bytes: int
     duration: _duration_pb2.Duration
     finished: bool
-    def __init__(self, number: _Optional[int] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., pid: _Optional[int] = ..., exit_code: _Optional[int] = ..., failure_reason: _Optional[_Union[FailureReason, str]] = ..., message: _Optional[str] = ..., output_bytes: _Optional[int] = ..., duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., finished: bool = ...) -> None: ...
+    signal: int
+    def __init__(self, number: _Optional[int] = ..., start_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., pid: _Optional[int] = ..., exit_code: _Optional[int] = ..., failure_reason: _Optional[_Union[FailureReason, str]] = ..., message: _Optional[str] = ..., output_bytes: _Optional[int] = ..., duration: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., finished: bool = ..., signal: _Optional[int] = ...) -> None: ...

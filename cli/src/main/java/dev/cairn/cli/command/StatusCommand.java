@@ -37,7 +37,7 @@ public final class StatusCommand extends ClientCommand {
     if (output.json()) {
       out().println(Json.line(run));
     } else {
-      RunText.lines(run, context().zone()).forEach(out()::println);
+      RunText.lines(run, context().zone(), java.time.Instant.now()).forEach(out()::println);
     }
     return ExitCodes.OK;
   }

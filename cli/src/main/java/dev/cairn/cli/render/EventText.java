@@ -122,20 +122,31 @@ public final class EventText {
 
   /** A failed attempt's cause in words, e.g. {@code exit code 3}. */
   public static String failure(StepFailed failed) {
+    return failure(
+        failed.getReason(), failed.getExitCode(), failed.getSignal(), failed.getMessage());
+  }
+
+  /**
+   * The one wording of an attempt's failure, used by every command: {@code exit code 3}, {@code
+   * killed by signal 9}, {@code timed out: timed out after 30s}.
+   */
+  public static String failure(FailureReason reason, int exitCode, int signal, String message) {
     String detail =
-        switch (failed.getReason()) {
-          case FAILURE_REASON_EXIT_CODE -> "exit code " + failed.getExitCode();
-          case FAILURE_REASON_SIGNAL -> "killed by signal " + failed.getSignal();
+        switch (reason) {
+          case FAILURE_REASON_EXIT_CODE -> "exit code " + exitCode;
+          case FAILURE_REASON_SIGNAL -> "killed by signal " + signal;
           case FAILURE_REASON_TIMEOUT -> "timed out";
           case FAILURE_REASON_SPAWN_ERROR -> "could not start";
           case FAILURE_REASON_OUTPUT_LIMIT -> "wrote more output than allowed";
           case FAILURE_REASON_LOST -> "lost when the server stopped";
-          default -> Names.of(failed.getReason());
+          default -> Names.of(reason);
         };
     boolean saysMore =
-        !failed.getMessage().isEmpty()
-            && failed.getReason() != FailureReason.FAILURE_REASON_EXIT_CODE;
-    return saysMore ? detail + ": " + failed.getMessage() : detail;
+        !message.isEmpty()
+            && !message.equals(detail)
+            && reason != FailureReason.FAILURE_REASON_EXIT_CODE
+            && reason != FailureReason.FAILURE_REASON_SIGNAL;
+    return saysMore ? detail + ": " + message : detail;
   }
 
   static Instant instant(Timestamp timestamp) {

@@ -3,21 +3,30 @@ package dev.cairn.cli.render;
 import com.google.protobuf.Timestamp;
 import dev.cairn.v1.Attempt;
 import dev.cairn.v1.FailureReason;
+import dev.cairn.v1.RetryPolicy;
 import dev.cairn.v1.Run;
 import dev.cairn.v1.StepRun;
+import dev.cairn.v1.StepStatus;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
-/** The text of {@code cairn status}: a line about the run, then every attempt of every step. */
+/**
+ * The text of {@code cairn status}: a line about the run, then every attempt of every step, then
+ * the retry policies in force. It says what the log says: a running attempt's elapsed time, a
+ * stopped attempt's exit or signal and output, and the cancel's reason.
+ */
 public final class RunText {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private RunText() {}
 
-  /** The lines for {@code run}. */
-  public static List<String> lines(Run run, ZoneId zone) {
+  /** The lines for {@code run}, with elapsed times of running attempts measured to {@code now}. */
+  public static List<String> lines(Run run, ZoneId zone, Instant now) {
     List<String> lines = new ArrayList<>();
     StringBuilder head =
         new StringBuilder("run ")
@@ -25,55 +34,135 @@ public final class RunText {
             .append("  ")
             .append(run.getName())
             .append("  ")
-            .append(Names.of(run.getStatus()).toUpperCase(java.util.Locale.ROOT))
+            .append(Names.of(run.getStatus()).toUpperCase(Locale.ROOT))
             .append("  submitted ")
             .append(time(run.getCreateTime(), zone));
     if (run.hasEndTime()) {
       head.append("  ended ").append(time(run.getEndTime(), zone));
     }
     lines.add(head.toString());
-    TextTable table = new TextTable("STEP", "STATUS", "ATTEMPT", "EXIT", "DURATION", "DETAIL");
+    if (!run.getCancelPrincipal().isEmpty() || !run.getCancelReason().isEmpty()) {
+      lines.add("cancel requested: " + cancelWhy(run));
+    }
+    TextTable table =
+        new TextTable("STEP", "STATUS", "ATTEMPT", "EXIT", "DURATION", "OUTPUT", "DETAIL");
     for (StepRun step : run.getStepsList()) {
       if (step.getAttemptsCount() == 0) {
         String detail =
             step.getSkipCauseStepId().isEmpty() ? "" : "after " + step.getSkipCauseStepId();
-        table.row(step.getStepId(), Names.of(step.getStatus()), "-", "", "", detail);
+        if (step.getStatus() == StepStatus.STEP_STATUS_CANCELLED) {
+          detail = "cancelled before it started";
+        }
+        table.row(step.getStepId(), Names.of(step.getStatus()), "-", "", "", "", detail);
         continue;
       }
       for (int index = 0; index < step.getAttemptsCount(); index++) {
         Attempt attempt = step.getAttempts(index);
         boolean last = index == step.getAttemptsCount() - 1;
         // Earlier attempts all ended in failure, else the step would not have been retried.
-        String status = last ? Names.of(step.getStatus()) : "failed";
+        StepStatus status = last ? step.getStatus() : StepStatus.STEP_STATUS_FAILED;
         table.row(
             index == 0 ? step.getStepId() : "",
-            status,
+            Names.of(status),
             Integer.toString(attempt.getNumber()),
             exit(attempt),
-            attempt.hasDuration() ? HumanDuration.format(attempt.getDuration()) : "",
-            detail(attempt));
+            duration(attempt, now),
+            attempt.hasStartTime() ? bytes(attempt.getOutputBytes()) : "",
+            detail(attempt, status == StepStatus.STEP_STATUS_CANCELLED, run));
       }
     }
     lines.addAll(table.lines());
+    for (StepRun step : run.getStepsList()) {
+      if (step.hasEffectiveRetry() && step.getEffectiveRetry().getMaxAttempts() > 1) {
+        lines.add("retry " + step.getStepId() + ": " + retry(step.getEffectiveRetry()));
+      }
+    }
     return lines;
   }
 
+  /** The exit as recorded: an exit code, or the signal that ended the process. */
   private static String exit(Attempt attempt) {
-    if (!attempt.getFinished()) {
+    if (!attempt.getFinished()
+        || attempt.getFailureReason() == FailureReason.FAILURE_REASON_SPAWN_ERROR) {
       return "";
     }
+    if (attempt.getSignal() != 0) {
+      return "signal " + attempt.getSignal();
+    }
+    FailureReason reason = attempt.getFailureReason();
     boolean exited =
-        attempt.getFailureReason() == FailureReason.FAILURE_REASON_UNSPECIFIED
-            || attempt.getFailureReason() == FailureReason.FAILURE_REASON_EXIT_CODE;
+        reason == FailureReason.FAILURE_REASON_UNSPECIFIED
+            || reason == FailureReason.FAILURE_REASON_EXIT_CODE;
     return exited ? Integer.toString(attempt.getExitCode()) : "";
   }
 
-  private static String detail(Attempt attempt) {
+  private static String duration(Attempt attempt, Instant now) {
+    if (attempt.hasDuration()) {
+      return HumanDuration.format(attempt.getDuration());
+    }
+    if (!attempt.getFinished() && attempt.hasStartTime()) {
+      Duration elapsed = Duration.between(EventText.instant(attempt.getStartTime()), now);
+      return HumanDuration.format(elapsed.isNegative() ? Duration.ZERO : elapsed);
+    }
+    return "";
+  }
+
+  private static String detail(Attempt attempt, boolean cancelled, Run run) {
+    if (cancelled) {
+      return "cancelled: " + cancelWhy(run);
+    }
     if (attempt.getFailureReason() == FailureReason.FAILURE_REASON_UNSPECIFIED) {
       return attempt.getFinished() ? "" : "running (pid " + attempt.getPid() + ")";
     }
-    String reason = Names.of(attempt.getFailureReason());
-    return attempt.getMessage().isEmpty() ? reason : reason + ": " + attempt.getMessage();
+    return EventText.failure(
+        attempt.getFailureReason(),
+        attempt.getExitCode(),
+        attempt.getSignal(),
+        attempt.getMessage());
+  }
+
+  /** Why a run's steps were cancelled: the cancel's reason, or the fail-fast that stopped it. */
+  private static String cancelWhy(Run run) {
+    if (run.getCancelPrincipal().isEmpty() && run.getCancelReason().isEmpty()) {
+      return "the run failed fast";
+    }
+    String reason = run.getCancelReason().isEmpty() ? "no reason given" : run.getCancelReason();
+    return run.getCancelPrincipal().isEmpty()
+        ? reason
+        : reason + " (by " + run.getCancelPrincipal() + ")";
+  }
+
+  static String retry(RetryPolicy policy) {
+    StringBuilder text =
+        new StringBuilder()
+            .append(policy.getMaxAttempts())
+            .append(" attempts, backoff ")
+            .append(HumanDuration.format(policy.getInitialBackoff()))
+            .append(" x")
+            .append(policy.getMultiplier())
+            .append(" up to ")
+            .append(HumanDuration.format(policy.getMaxBackoff()));
+    if (policy.getJitter() != 0) {
+      text.append(", jitter ").append(policy.getJitter());
+    }
+    if (policy.getRetryOnExitCodesCount() > 0) {
+      text.append(", only on exit codes ").append(policy.getRetryOnExitCodesList());
+    }
+    return text.toString();
+  }
+
+  static String bytes(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
   }
 
   static String time(Timestamp timestamp, ZoneId zone) {

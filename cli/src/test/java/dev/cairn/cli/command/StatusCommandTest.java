@@ -54,6 +54,8 @@ class StatusCommandTest {
                   .addAttempts(
                       Attempt.newBuilder()
                           .setNumber(1)
+                          .setStartTime(at(1_767_323_046L))
+                          .setOutputBytes(2048)
                           .setFinished(true)
                           .setDuration(Duration.newBuilder().setSeconds(2))))
           .addSteps(
@@ -108,11 +110,11 @@ class StatusCommandTest {
       assertThat(result.out().lines().toList())
           .containsExactly(
               "run r1  build  FAILED  submitted 2026-01-02 03:04:05  ended 2026-01-02 03:05:05",
-              "STEP    STATUS     ATTEMPT  EXIT  DURATION  DETAIL",
-              "fetch   succeeded  1        0     2.0s",
-              "test    failed     1        75    1.0s      exit code",
-              "        failed     2              30.0s     timeout: ran past 30s",
-              "deploy  skipped    -                        after test");
+              "STEP    STATUS     ATTEMPT  EXIT  DURATION  OUTPUT   DETAIL",
+              "fetch   succeeded  1        0     2.0s      2.0 KiB",
+              "test    failed     1        75    1.0s               exit code 75",
+              "        failed     2              30.0s              timed out: ran past 30s",
+              "deploy  skipped    -                                 after test");
     }
   }
 

@@ -19,6 +19,7 @@ import java.time.Instant;
  * @param finished whether a terminal event for the attempt was recorded
  * @param endTime when the attempt finished, or null
  * @param exitCode exit code, when it exited
+ * @param signal the signal that ended it, or 0
  * @param failureReason why it failed, or UNSPECIFIED
  * @param message explanation of a failure
  * @param outputBytes bytes of output written
@@ -36,6 +37,7 @@ public record AttemptRecord(
     boolean finished,
     Instant endTime,
     int exitCode,
+    int signal,
     FailureReason failureReason,
     String message,
     long outputBytes,
@@ -61,6 +63,7 @@ public record AttemptRecord(
         false,
         null,
         0,
+        0,
         FailureReason.FAILURE_REASON_UNSPECIFIED,
         "",
         0,
@@ -84,6 +87,7 @@ public record AttemptRecord(
         finished,
         endTime,
         exitCode,
+        signal,
         failureReason,
         message,
         outputBytes,
@@ -91,7 +95,13 @@ public record AttemptRecord(
   }
 
   AttemptRecord finish(
-      Instant end, int exit, FailureReason reason, String why, long bytes, Duration took) {
+      Instant end,
+      int exit,
+      int signalNumber,
+      FailureReason reason,
+      String why,
+      long bytes,
+      Duration took) {
     return new AttemptRecord(
         number,
         startTime,
@@ -104,6 +114,7 @@ public record AttemptRecord(
         true,
         end,
         exit,
+        signalNumber,
         reason,
         why,
         bytes,

@@ -17,6 +17,24 @@ public final class Backoff {
 
   private Backoff() {}
 
+  /**
+   * The policy as the server applies it: every unset field given the value used in its place, so
+   * that a reader sees the real multiplier or backoff rather than a zero.
+   */
+  public static RetryPolicy effective(RetryPolicy policy) {
+    RetryPolicy.Builder effective = policy.toBuilder().setMaxAttempts(maxAttempts(policy));
+    if (!policy.hasInitialBackoff()) {
+      effective.setInitialBackoff(Times.duration(DEFAULT_INITIAL));
+    }
+    if (!policy.hasMaxBackoff()) {
+      effective.setMaxBackoff(Times.duration(DEFAULT_MAX));
+    }
+    if (policy.getMultiplier() == 0) {
+      effective.setMultiplier(DEFAULT_MULTIPLIER);
+    }
+    return effective.build();
+  }
+
   /** Total attempts allowed, the first included. */
   public static int maxAttempts(RetryPolicy policy) {
     return Math.max(1, policy.getMaxAttempts());

@@ -162,7 +162,15 @@ public final class Decider {
       return;
     }
     if (out.state().stopping()) {
-      cancelAttempt(out, exited.stepId(), exited.attempt());
+      cancelAttempt(
+          out,
+          StepCancelled.newBuilder()
+              .setStepId(exited.stepId())
+              .setAttempt(exited.attempt())
+              .setExitCode(exited.exitCode())
+              .setSignal(exited.signal())
+              .setOutputBytes(exited.outputBytes())
+              .setDuration(Times.duration(exited.duration())));
       return;
     }
     StepFailed.Builder failure =
@@ -218,7 +226,8 @@ public final class Decider {
       return;
     }
     if (out.state().stopping()) {
-      cancelAttempt(out, lost.stepId(), lost.attempt());
+      cancelAttempt(
+          out, StepCancelled.newBuilder().setStepId(lost.stepId()).setAttempt(lost.attempt()));
       return;
     }
     out.emit(
@@ -238,7 +247,12 @@ public final class Decider {
       return;
     }
     if (out.state().stopping()) {
-      cancelAttempt(out, interrupted.stepId(), interrupted.attempt());
+      cancelAttempt(
+          out,
+          StepCancelled.newBuilder()
+              .setStepId(interrupted.stepId())
+              .setAttempt(interrupted.attempt())
+              .setDuration(Times.duration(interrupted.duration())));
       return;
     }
     out.emit(
@@ -309,10 +323,9 @@ public final class Decider {
   }
 
   /** A stopped attempt of a cancelled or failing-fast run: the step is CANCELLED. */
-  private static void cancelAttempt(Emitter out, String stepId, int attempt) {
-    out.emit(
-        e -> e.setStepCancelled(StepCancelled.newBuilder().setStepId(stepId).setAttempt(attempt)));
-    skipDownstream(out, stepId);
+  private static void cancelAttempt(Emitter out, StepCancelled.Builder cancelled) {
+    out.emit(e -> e.setStepCancelled(cancelled));
+    skipDownstream(out, cancelled.getStepId());
   }
 
   /** After a recorded failure: schedule a retry when the policy allows, else settle the step. */

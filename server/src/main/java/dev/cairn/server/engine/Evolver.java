@@ -3,6 +3,7 @@ package dev.cairn.server.engine;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.FailureReason;
 import dev.cairn.v1.RunStatus;
+import dev.cairn.v1.StepCancelled;
 import dev.cairn.v1.StepFailed;
 import dev.cairn.v1.StepStarted;
 import dev.cairn.v1.StepStatus;
@@ -80,7 +81,7 @@ public final class Evolver {
         int position = position(state, skip.getStepId());
         yield state.withStep(position, state.step(position).skipped(skip.getCauseStepId()));
       }
-      case STEP_CANCELLED -> cancelled(state, event.getStepCancelled().getStepId(), time);
+      case STEP_CANCELLED -> cancelled(state, event.getStepCancelled(), time);
       case STEP_TIMED_OUT -> {
         int position = position(state, event.getStepTimedOut().getStepId());
         StepState step = state.step(position);
@@ -128,6 +129,7 @@ public final class Evolver {
             .finish(
                 time,
                 0,
+                0,
                 FailureReason.FAILURE_REASON_UNSPECIFIED,
                 "",
                 done.getOutputBytes(),
@@ -147,6 +149,7 @@ public final class Evolver {
         current.finish(
             time,
             failure.getExitCode(),
+            failure.getSignal(),
             failure.getReason(),
             failure.getMessage(),
             failure.getOutputBytes(),
@@ -154,20 +157,27 @@ public final class Evolver {
     return state.withStep(position, step.withAttempt(StepStatus.STEP_STATUS_FAILED, attempt));
   }
 
-  private static RunState cancelled(RunState state, String stepId, Instant time) {
-    int position = position(state, stepId);
+  private static RunState cancelled(RunState state, StepCancelled cancel, Instant time) {
+    int position = position(state, cancel.getStepId());
     StepState step = state.step(position);
     if (step.isRunning()) {
       AttemptRecord current = step.lastAttempt();
       Instant start = current.startTime();
+      // The exit as the engine saw it, when it did (an attempt stopped by recovery or a shutdown
+      // has none), so that status shows what the log says; the cancel's reason is the run's.
+      java.time.Duration took =
+          cancel.hasDuration()
+              ? Times.duration(cancel.getDuration())
+              : start == null ? java.time.Duration.ZERO : java.time.Duration.between(start, time);
       AttemptRecord attempt =
           current.finish(
               time,
-              0,
+              cancel.getExitCode(),
+              cancel.getSignal(),
               FailureReason.FAILURE_REASON_UNSPECIFIED,
               "cancelled",
-              current.outputBytes(),
-              start == null ? java.time.Duration.ZERO : java.time.Duration.between(start, time));
+              Math.max(current.outputBytes(), cancel.getOutputBytes()),
+              took);
       return state.withStep(position, step.withAttempt(StepStatus.STEP_STATUS_CANCELLED, attempt));
     }
     return state.withStep(position, step.withStatus(StepStatus.STEP_STATUS_CANCELLED));

@@ -22,13 +22,15 @@ public final class RunView {
     if (state.endTime() != null) {
       run.setEndTime(Times.timestamp(state.endTime()));
     }
-    for (StepState step : state.steps()) {
-      run.addSteps(step(step));
+    for (int position = 0; position < state.stepCount(); position++) {
+      run.addSteps(
+          step(state.step(position))
+              .setEffectiveRetry(Backoff.effective(state.plan().retry(position))));
     }
     return run.build();
   }
 
-  private static StepRun step(StepState step) {
+  private static StepRun.Builder step(StepState step) {
     StepRun.Builder view =
         StepRun.newBuilder()
             .setStepId(step.id())
@@ -45,9 +47,13 @@ public final class RunView {
               .setExitCode(attempt.exitCode())
               .setFailureReason(attempt.failureReason())
               .setMessage(attempt.message())
+              .setSignal(attempt.signal())
               .setOutputBytes(attempt.outputBytes())
-              .setDuration(Times.duration(attempt.duration()))
               .setFinished(attempt.finished());
+      if (attempt.finished()) {
+        // While it runs the elapsed time is the reader's now minus start_time, not zero.
+        record.setDuration(Times.duration(attempt.duration()));
+      }
       if (attempt.startTime() != null) {
         record.setStartTime(Times.timestamp(attempt.startTime()));
       }
@@ -56,6 +62,6 @@ public final class RunView {
       }
       view.addAttempts(record);
     }
-    return view.build();
+    return view;
   }
 }

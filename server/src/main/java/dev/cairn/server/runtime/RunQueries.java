@@ -8,7 +8,9 @@ import dev.cairn.server.engine.StepState;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.RunPage;
 import dev.cairn.server.store.RunQuery;
+import dev.cairn.v1.Event;
 import dev.cairn.v1.Run;
+import java.util.List;
 
 /** Answers reads by folding the stored events, so every answer is exactly what the log says. */
 public final class RunQueries {
@@ -20,15 +22,29 @@ public final class RunQueries {
 
   /** Folds a run from its events. */
   public RunState state(String runId) {
-    RunState state = Evolver.replay(store.readRun(runId, 0, Integer.MAX_VALUE));
+    return fold(runId, store.readRun(runId, 0, Integer.MAX_VALUE));
+  }
+
+  /** The run as the API shows it, with the cancel's reason and principal when one was requested. */
+  public Run get(String runId) {
+    List<Event> events = store.readRun(runId, 0, Integer.MAX_VALUE);
+    Run.Builder run = RunView.of(fold(runId, events)).toBuilder();
+    for (Event event : events) {
+      if (event.hasRunCancelRequested()) {
+        run.setCancelReason(event.getRunCancelRequested().getReason())
+            .setCancelPrincipal(event.getRunCancelRequested().getPrincipal());
+        break;
+      }
+    }
+    return run.build();
+  }
+
+  private static RunState fold(String runId, List<Event> events) {
+    RunState state = Evolver.replay(events);
     if (state == null) {
       throw new RunNotFoundException(runId);
     }
     return state;
-  }
-
-  public Run get(String runId) {
-    return RunView.of(state(runId));
   }
 
   public RunPage list(RunQuery query) {

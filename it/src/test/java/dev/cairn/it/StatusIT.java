@@ -1,0 +1,105 @@
+package dev.cairn.it;
+
+import static dev.cairn.it.Specs.shell;
+import static dev.cairn.it.Specs.workflow;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.v1.Attempt;
+import dev.cairn.v1.CancelRunRequest;
+import dev.cairn.v1.RetryPolicy;
+import dev.cairn.v1.Run;
+import dev.cairn.v1.RunStatus;
+import dev.cairn.v1.StepRun;
+import dev.cairn.v1.StepStatus;
+import dev.cairn.v1.StreamLogsRequest;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** GetRun, and so {@code cairn status}, says exactly what the log says. */
+class StatusIT extends SharedServer {
+
+  @Test
+  void aRunningAttemptHasNoDurationButAStartTime() {
+    String runId = runs.submit(workflow("running", shell("busy", "sleep 30")));
+    Run run =
+        runs.awaitStatus(
+            runId,
+            r -> r.getSteps(0).getStatus() == StepStatus.STEP_STATUS_RUNNING,
+            Duration.ofSeconds(20));
+    Attempt attempt = run.getSteps(0).getAttempts(0);
+    assertThat(attempt.hasStartTime()).isTrue();
+    assertThat(attempt.hasDuration())
+        .as("a running attempt's duration is not zero, it is unset")
+        .isFalse();
+    server.stub().cancelRun(CancelRunRequest.newBuilder().setRunId(runId).build());
+    runs.awaitStatus(runId, Runs::terminal, Duration.ofSeconds(20));
+  }
+
+  @Test
+  void aCancelledAttemptKeepsItsSignalItsOutputAndTheCancelReason() {
+    String runId =
+        runs.submit(workflow("cancelled", shell("serve", "echo listening; exec sleep 30")));
+    runs.awaitStatus(
+        runId,
+        r -> r.getSteps(0).getStatus() == StepStatus.STEP_STATUS_RUNNING,
+        Duration.ofSeconds(20));
+    awaitOutput(runId, "serve", "listening\n");
+    server
+        .stub()
+        .cancelRun(
+            CancelRunRequest.newBuilder().setRunId(runId).setReason("window closed").build());
+    Run run = runs.awaitStatus(runId, Runs::terminal, Duration.ofSeconds(20));
+
+    assertThat(run.getStatus()).isEqualTo(RunStatus.RUN_STATUS_CANCELLED);
+    assertThat(run.getCancelReason()).isEqualTo("window closed");
+    assertThat(run.getCancelPrincipal()).isNotEmpty();
+    StepRun step = run.getSteps(0);
+    assertThat(step.getStatus()).isEqualTo(StepStatus.STEP_STATUS_CANCELLED);
+    Attempt attempt = step.getAttempts(0);
+    assertThat(attempt.getSignal()).as("sleep dies of the SIGTERM it is sent").isEqualTo(15);
+    assertThat(attempt.getExitCode()).as("128 + signal, as a shell reports it").isEqualTo(143);
+    assertThat(attempt.hasDuration()).isTrue();
+    assertThat(attempt.getOutputBytes()).isEqualTo("listening\n".length());
+  }
+
+  private static void awaitOutput(String runId, String stepId, String expected) {
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+    while (true) {
+      StringBuilder text = new StringBuilder();
+      server
+          .stub()
+          .streamLogs(
+              StreamLogsRequest.newBuilder()
+                  .setRunId(runId)
+                  .setStepId(stepId)
+                  .setAttempt(1)
+                  .build())
+          .forEachRemaining(chunk -> text.append(chunk.getData().toStringUtf8()));
+      if (text.toString().equals(expected)) {
+        return;
+      }
+      assertThat(java.time.Instant.now()).as("output of " + stepId).isBefore(deadline);
+      ServerProcess.pause(20);
+    }
+  }
+
+  @Test
+  void theEffectiveRetryPolicyFillsTheServersDefaults() {
+    String runId =
+        runs.submit(
+            workflow(
+                "retry",
+                shell("flaky", "true").toBuilder()
+                    .setRetry(RetryPolicy.newBuilder().setMaxAttempts(3))
+                    .build(),
+                shell("once", "true")));
+    Run run = runs.awaitStatus(runId, Runs::terminal, Duration.ofSeconds(20));
+
+    RetryPolicy flaky = run.getSteps(0).getEffectiveRetry();
+    assertThat(flaky.getMaxAttempts()).isEqualTo(3);
+    assertThat(flaky.getMultiplier()).isEqualTo(2.0);
+    assertThat(flaky.getInitialBackoff().getSeconds()).isEqualTo(1);
+    assertThat(flaky.getMaxBackoff().getSeconds()).isEqualTo(60);
+    assertThat(run.getSteps(1).getEffectiveRetry().getMaxAttempts()).isEqualTo(1);
+  }
+}
