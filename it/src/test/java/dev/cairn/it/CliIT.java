@@ -103,6 +103,11 @@ class CliIT extends SharedServer {
     Result result = cli("run", REPO.resolve("examples/failing-branch.yaml").toString());
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.out()).contains("FAILED");
+    // It ends with what the failed step printed, and the command that shows all of it.
+    assertThat(result.out())
+        .contains("--- broken (attempt 1): last line of output\n  about to fail\n");
+    assertThat(result.out().strip())
+        .containsPattern("all of it: cairn logs \\S+ \\S+ --attempt 1$");
   }
 
   @Test

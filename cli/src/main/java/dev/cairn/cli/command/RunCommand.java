@@ -68,7 +68,12 @@ public final class RunCommand extends ClientCommand {
                     + runId);
         return ExitCodes.DETACHED;
       }
-      return finish(runId, outcome.terminal());
+      int exit = finish(runId, outcome.terminal());
+      if (exit == ExitCodes.RUN_FAILED && !output.json()) {
+        FailedOutput.print(
+            client, runId, outcome.terminal().getRunFailed().getFailedStepIdsList(), out());
+      }
+      return exit;
     }
   }
 

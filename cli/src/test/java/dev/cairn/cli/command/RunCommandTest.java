@@ -2,6 +2,7 @@ package dev.cairn.cli.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import dev.cairn.cli.CliHarness;
@@ -11,14 +12,21 @@ import dev.cairn.cli.client.CairnClient;
 import dev.cairn.cli.client.ChannelFactory;
 import dev.cairn.cli.client.EventFollower;
 import dev.cairn.cli.client.ServerAddress;
+import dev.cairn.v1.Attempt;
 import dev.cairn.v1.Event;
+import dev.cairn.v1.GetRunRequest;
+import dev.cairn.v1.GetRunResponse;
+import dev.cairn.v1.Run;
 import dev.cairn.v1.RunCancelled;
 import dev.cairn.v1.RunFailed;
 import dev.cairn.v1.RunServiceGrpc;
 import dev.cairn.v1.RunSubmitted;
 import dev.cairn.v1.StepFailed;
+import dev.cairn.v1.StepRun;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.StepStarted;
+import dev.cairn.v1.StreamLogsRequest;
+import dev.cairn.v1.StreamLogsResponse;
 import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.SubmitRunResponse;
 import dev.cairn.v1.WatchEventsRequest;
@@ -81,7 +89,7 @@ class RunCommandTest {
    * Serves the given events; the first stream drops with UNAVAILABLE after {@code dropAfter}
    * events, and a resumed stream starts one event early to check that the client drops repeats.
    */
-  private static final class DroppingService extends RunServiceGrpc.RunServiceImplBase {
+  private static class DroppingService extends RunServiceGrpc.RunServiceImplBase {
     final List<WatchEventsRequest> watches = new CopyOnWriteArrayList<>();
     private final List<Event> events;
     private final int dropAfter;
@@ -117,6 +125,75 @@ class RunCommandTest {
     }
   }
 
+  /** A failing run whose step printed fifteen lines: the run's end shows the last ten. */
+  private static final class FailedWithOutput extends DroppingService {
+    final List<StreamLogsRequest> logs = new CopyOnWriteArrayList<>();
+
+    FailedWithOutput() {
+      super(failingRun(), 5);
+    }
+
+    @Override
+    public void getRun(GetRunRequest request, StreamObserver<GetRunResponse> responses) {
+      Run run =
+          Run.newBuilder()
+              .setRunId("r1")
+              .addSteps(
+                  StepRun.newBuilder()
+                      .setStepId("a")
+                      .addAttempts(Attempt.newBuilder().setNumber(1))
+                      .addAttempts(
+                          Attempt.newBuilder().setNumber(2).setOutputBytes(OUTPUT.length())))
+              .build();
+      responses.onNext(GetRunResponse.newBuilder().setRun(run).build());
+      responses.onCompleted();
+    }
+
+    @Override
+    public void streamLogs(
+        StreamLogsRequest request, StreamObserver<StreamLogsResponse> responses) {
+      logs.add(request);
+      responses.onNext(
+          StreamLogsResponse.newBuilder()
+              .setData(ByteString.copyFromUtf8(OUTPUT.substring((int) request.getOffset())))
+              .build());
+      responses.onCompleted();
+    }
+  }
+
+  private static final String OUTPUT =
+      "line 1\nline 2\nline 3\nline 4\nline 5\nline 6\nline 7\n"
+          + "line 8\nline 9\nline 10\nline 11\nline 12\nline 13\nline 14\nerror: disk on fire\n";
+
+  @Test
+  void aFailedRunEndsWithTheLastLinesOfEachFailedStepAndTheLogsCommand() throws Exception {
+    FailedWithOutput service = new FailedWithOutput();
+    try (TestServer server = new TestServer(service)) {
+      CliHarness.Result result =
+          new CliHarness(Map.of("CAIRN_SERVER", server.address(), "CAIRN_TOKEN", "t"))
+              .execute("run", workflow().toString());
+
+      assertThat(result.exit()).isEqualTo(ExitCodes.RUN_FAILED);
+      List<String> lines = result.out().lines().toList();
+      assertThat(lines.subList(lines.indexOf("run r1 FAILED"), lines.size()))
+          .containsExactly(
+              "run r1 FAILED",
+              "--- a (attempt 2): last 10 lines of output",
+              "  line 6",
+              "  line 7",
+              "  line 8",
+              "  line 9",
+              "  line 10",
+              "  line 11",
+              "  line 12",
+              "  line 13",
+              "  line 14",
+              "  error: disk on fire",
+              "all of it: cairn logs r1 a --attempt 2");
+      assertThat(service.logs).extracting(StreamLogsRequest::getAttempt).containsExactly(2);
+    }
+  }
+
   private Path workflow() throws Exception {
     Path file = dir.resolve("flow.yaml");
     Files.writeString(file, "steps:\n  - {id: a, run: 'false'}\n");
@@ -144,7 +221,8 @@ class RunCommandTest {
               "03:04:08.000 3 a failed: exit code 1 (attempt 1, 0ms)",
               "03:04:09.000 4 a started attempt 2 (pid 42)",
               "03:04:10.000 5 - run failed: a failed",
-              "run r1 FAILED");
+              "run r1 FAILED",
+              "output of a: cairn logs r1 a");
       assertThat(result.err()).contains("lost; reconnecting").hasLineCount(1);
       assertThat(server.authorizations()).containsOnly("Bearer t");
     }
@@ -169,7 +247,7 @@ class RunCommandTest {
               "run flow: failed",
               "STEP  STATUS   ATTEMPT  DURATION  NOTE",
               "a     running  2        1.0s      pid 42");
-      assertThat(last).endsWith("run r1 FAILED\n");
+      assertThat(last).endsWith("run r1 FAILED\noutput of a: cairn logs r1 a\n");
     }
   }
 
