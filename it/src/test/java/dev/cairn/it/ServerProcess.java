@@ -280,6 +280,14 @@ final class ServerProcess implements AutoCloseable {
     return java.time.Duration.ofNanos(System.nanoTime() - start);
   }
 
+  /** Waits for the server to exit on its own: its exit status, or empty after the timeout. */
+  java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return java.util.OptionalInt.empty();
+    }
+    return java.util.OptionalInt.of(process.exitValue());
+  }
+
   boolean alive() {
     return process != null && process.isAlive();
   }
