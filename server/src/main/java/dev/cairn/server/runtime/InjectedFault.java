@@ -10,7 +10,7 @@ import java.util.Optional;
  * to show that a fatal error ends the server and that any other error sets aside only its run.
  */
 record InjectedFault(boolean fatal, String workflowName) {
-  static final String PROPERTY = "cairn.test.engine-fault";
+  static final String PROPERTY = "test.cairn.engine-fault";
 
   static Optional<InjectedFault> fromSystemProperty() {
     String value = System.getProperty(PROPERTY, "");
