@@ -92,6 +92,7 @@ public final class Engine implements AutoCloseable {
   private final List<Input> uncommittedInputs = new ArrayList<>();
   private long commitDeadline;
   private boolean storeFull;
+  private String lastPassFailure;
   private boolean shuttingDown;
   private volatile int runningAttempts;
   private volatile int liveRuns;
@@ -322,7 +323,13 @@ public final class Engine implements AutoCloseable {
         Thread.currentThread().interrupt();
         break;
       } catch (RuntimeException e) {
-        LOG.error("engine pass failed", e);
+        // Errors of one run are handled where they arise (inputFailed, setAside); one that gets
+        // here is logged once, not on every pass that meets it again.
+        String failure = String.valueOf(e);
+        if (!failure.equals(lastPassFailure)) {
+          LOG.error("engine pass failed", e);
+          lastPassFailure = failure;
+        }
       }
     }
   }
