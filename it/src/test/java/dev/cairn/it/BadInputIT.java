@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.rpc.ErrorInfo;
+import dev.cairn.v1.Argv;
+import dev.cairn.v1.Event;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.WorkflowSpec;
@@ -43,30 +45,96 @@ class BadInputIT extends SharedServer {
             "the limit is"));
   }
 
+  /**
+   * Specs the launcher would refuse at every start: accepted, they used to leave their run RUNNING
+   * and the engine failing every pass, so no later run started.
+   */
+  static Stream<Arguments> unlaunchableSpecs() {
+    StepSpec echo = shell("a", "echo hi");
+    return Stream.of(
+        Arguments.of(
+            workflow("marker", echo).toBuilder().putEnv("CAIRN_MARKER", "x").build(),
+            "RESERVED_ENV",
+            "env.CAIRN_MARKER"),
+        Arguments.of(
+            workflow("attempt", echo.toBuilder().putEnv("CAIRN_ATTEMPT", "7").build()),
+            "RESERVED_ENV",
+            "steps[0].env.CAIRN_ATTEMPT"),
+        Arguments.of(
+            workflow("nul-run", shell("a", "echo a\0b")), "INVALID_COMMAND", "steps[0].run"),
+        Arguments.of(
+            workflow(
+                "nul-argv",
+                StepSpec.newBuilder()
+                    .setId("a")
+                    .setArgv(Argv.newBuilder().addArgs("echo").addArgs("a\0b"))
+                    .build()),
+            "INVALID_COMMAND",
+            "steps[0].argv[1]"),
+        Arguments.of(
+            workflow("nul-env", echo).toBuilder().putEnv("A", "x\0y").build(),
+            "INVALID_ENV",
+            "env.A"),
+        Arguments.of(
+            workflow("nul-env-name", echo).toBuilder().putEnv("A\0B", "x").build(),
+            "INVALID_ENV",
+            "env"),
+        Arguments.of(
+            workflow("equals-env-name", echo).toBuilder().putEnv("A=B", "x").build(),
+            "INVALID_ENV",
+            "env"),
+        Arguments.of(
+            workflow("nul-dir", echo).toBuilder().setWorkingDir("/tmp\0x").build(),
+            "INVALID_WORKING_DIR",
+            "working_dir"),
+        Arguments.of(workflow("nul\0name", echo), "INVALID_NAME", "name"));
+  }
+
+  @ParameterizedTest(name = "{2}")
+  @MethodSource("unlaunchableSpecs")
+  void unlaunchableRefusedNamingTheFieldAndTheNextRunRuns(
+      WorkflowSpec spec, String reason, String field) {
+    int eventsBefore = runs.all().size();
+    StatusRuntimeException error = refusal(spec);
+    assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(error.getStatus().getDescription()).doesNotContain("\0");
+    ErrorInfo info = errorInfo(error);
+    assertThat(info.getReason()).isEqualTo(reason);
+    assertThat(info.getMetadataMap()).containsEntry("field", field);
+    assertThat(runs.all()).hasSize(eventsBefore);
+    String next = runs.submit(workflow("after", shell("a", "true")));
+    assertThat(runs.follow(next)).last().matches(Event::hasRunSucceeded);
+  }
+
   @ParameterizedTest(name = "{1}")
   @MethodSource("badSpecs")
   void refusedWithInvalidArgumentAndNoEvent(WorkflowSpec spec, String reason, String mention) {
     int eventsBefore = runs.all().size();
-    StatusRuntimeException error =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () -> server.stub().submitRun(SubmitRunRequest.newBuilder().setSpec(spec).build()));
+    StatusRuntimeException error = refusal(spec);
     assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(error.getStatus().getDescription()).contains(mention);
-    ErrorInfo info =
-        StatusProto.fromThrowable(error).getDetailsList().stream()
-            .filter(any -> any.is(ErrorInfo.class))
-            .map(
-                any -> {
-                  try {
-                    return any.unpack(ErrorInfo.class);
-                  } catch (Exception e) {
-                    throw new AssertionError(e);
-                  }
-                })
-            .findFirst()
-            .orElseThrow();
-    assertThat(info.getReason()).isEqualTo(reason);
+    assertThat(errorInfo(error).getReason()).isEqualTo(reason);
     assertThat(runs.all()).hasSize(eventsBefore);
+  }
+
+  private static StatusRuntimeException refusal(WorkflowSpec spec) {
+    return catchThrowableOfType(
+        StatusRuntimeException.class,
+        () -> server.stub().submitRun(SubmitRunRequest.newBuilder().setSpec(spec).build()));
+  }
+
+  private static ErrorInfo errorInfo(StatusRuntimeException error) {
+    return StatusProto.fromThrowable(error).getDetailsList().stream()
+        .filter(any -> any.is(ErrorInfo.class))
+        .map(
+            any -> {
+              try {
+                return any.unpack(ErrorInfo.class);
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            })
+        .findFirst()
+        .orElseThrow();
   }
 }

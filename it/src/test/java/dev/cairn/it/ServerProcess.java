@@ -280,6 +280,14 @@ final class ServerProcess implements AutoCloseable {
     return java.time.Duration.ofNanos(System.nanoTime() - start);
   }
 
+  /** Waits for the server to exit on its own: its exit status, or empty after the timeout. */
+  java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return java.util.OptionalInt.empty();
+    }
+    return java.util.OptionalInt.of(process.exitValue());
+  }
+
   boolean alive() {
     return process != null && process.isAlive();
   }
@@ -294,5 +302,29 @@ final class ServerProcess implements AutoCloseable {
   @Override
   public void close() {
     stop();
+    deleteRunDirectories();
+  }
+
+  // The server keeps the directories it made for runs without a working_dir (under its default
+  // work root, keyed by its store id); a test server removes its own.
+  private void deleteRunDirectories() {
+    try {
+      String storeId = Files.readString(dataDir.resolve("store-id"), StandardCharsets.UTF_8).trim();
+      Path root =
+          Path.of(
+              System.getProperty("java.io.tmpdir"),
+              "cairn-runs-" + System.getProperty("user.name"),
+              storeId);
+      if (storeId.isEmpty() || !Files.isDirectory(root)) {
+        return;
+      }
+      try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+        for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(path);
+        }
+      }
+    } catch (IOException e) {
+      // Only tidiness: a directory left behind under the temporary directory harms no test.
+    }
   }
 }

@@ -13,6 +13,13 @@ public interface CairnConfig {
   /** Data directory: database, token, step output. Default: $XDG_DATA_HOME/cairn. */
   Optional<String> dataDir();
 
+  /**
+   * Where a run whose spec names no working directory gets one, as {@code <work root>/<store
+   * id>/<run id>} (0700, kept after the run). Default: {@code ${java.io.tmpdir}/cairn-runs-<user>}.
+   * Never the data directory, where the token lies.
+   */
+  Optional<Path> workRoot();
+
   /** Address the gRPC listener binds. Any but a loopback address needs TLS. */
   @WithDefault("127.0.0.1")
   String host();

@@ -17,6 +17,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -48,6 +49,12 @@ public class CairnServer {
   private static final String DEFAULT_PATH =
       "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+  /**
+   * The exit status when the engine cannot go on: the store failed to write or fsync, or the engine
+   * thread met an Error. A supervisor restarts the server and recovery takes over (README, Server).
+   */
+  static final int FATAL_EXIT_STATUS = 70;
+
   /** How long calls in flight may take to finish at shutdown before they are cancelled. */
   private static final long STREAMS_GRACE_MILLIS = 2_000;
 
@@ -63,7 +70,8 @@ public class CairnServer {
   private EventBroadcaster broadcaster;
   private ExecutorService queryWorkers;
   private ExecutorService streamWorkers;
-  private GrpcListener listener;
+  // Read by the engine thread when it fails, which may happen before this thread has set it.
+  private volatile GrpcListener listener;
   private static final AtomicBoolean warmUpStarted = new AtomicBoolean();
 
   @PostConstruct
@@ -102,6 +110,7 @@ public class CairnServer {
     EngineSettings settings =
         new EngineSettings(
             dataDirectory.root(),
+            workRoot(config.workRoot()).resolve(dataDirectory.storeId()),
             dataDirectory.storeId(),
             config.maxParallel() > 0 ? config.maxParallel() : Math.max(4, 2 * cores),
             config.outputLimitBytes(),
@@ -110,18 +119,7 @@ public class CairnServer {
             baseEnvironment(),
             config.commitWindow());
     engine =
-        new Engine(
-            store,
-            supervisor,
-            EngineClock.system(),
-            settings,
-            broadcaster,
-            failure -> {
-              // An fsync or I/O error: this process can no longer trust the file. Exit at once;
-              // the parent-death signal takes the running steps with us, and the next start
-              // recovers every unfinished attempt from the log.
-              Runtime.getRuntime().halt(70);
-            });
+        new Engine(store, supervisor, EngineClock.system(), settings, broadcaster, this::fatal);
     // Recovery runs on the engine thread while this one binds the listener: the first step after a
     // crash does not wait for the transport to start unless recovery is quicker. The engine starts
     // no step and takes no command until open(), after the bind: a port already taken or unusable
@@ -172,6 +170,30 @@ public class CairnServer {
         dataDirectory.root(),
         Integer.valueOf(settings.maxParallel()),
         supervisor.launcherName());
+  }
+
+  /**
+   * The engine cannot go on: an fsync or I/O error (this process can no longer trust the file), or
+   * an Error on the engine thread (its state is in doubt). Health says NOT_SERVING and the process
+   * exits at once; the parent-death signal takes the running steps with it, and the next start
+   * recovers every unfinished attempt from the log.
+   */
+  private void fatal(Throwable failure) {
+    try {
+      GrpcListener current = listener;
+      if (current != null) {
+        current.notServing();
+      }
+      StackTraceElement[] frames = failure.getStackTrace();
+      LOG.errorf(
+          "the engine cannot go on (%s%s); exiting with status %d, the next start recovers from the"
+              + " log",
+          failure, frames.length > 0 ? " at " + frames[0] : "", Integer.valueOf(FATAL_EXIT_STATUS));
+    } catch (Throwable ignored) {
+      // Out of memory, perhaps: exiting matters more than saying why.
+    } finally {
+      Runtime.getRuntime().halt(FATAL_EXIT_STATUS);
+    }
   }
 
   /**
@@ -238,6 +260,20 @@ public class CairnServer {
         "refusing to listen on "
             + endpoint.host()
             + " without TLS: bind to 127.0.0.1, or set cairn.tls.certificate and cairn.tls.key");
+  }
+
+  /**
+   * Where runs without a working directory of their own get one: {@code cairn.work-root}, else a
+   * directory of this user under the system's temporary directory, never the data directory.
+   */
+  static Path workRoot(Optional<Path> configured) {
+    return configured
+        .orElseGet(
+            () ->
+                Path.of(
+                    System.getProperty("java.io.tmpdir"),
+                    "cairn-runs-" + System.getProperty("user.name")))
+        .toAbsolutePath();
   }
 
   private static Map<String, String> baseEnvironment() {

@@ -147,6 +147,14 @@ final class GrpcListener {
   }
 
   /**
+   * Health reports NOT_SERVING from now on: the engine cannot go on and the process is about to
+   * exit, so no client should take this server for one that works.
+   */
+  void notServing() {
+    serviceNames.forEach(name -> health.setStatus(name, ServingStatus.NOT_SERVING));
+  }
+
+  /**
    * Loads the transport and the standard services ahead of {@link #start}, on another thread: about
    * 100 ms of a cold JVM's class loading and native library unpacking.
    */

@@ -12,11 +12,11 @@ import java.util.regex.Pattern;
 
 /**
  * Checks a spec before anything is recorded: sizes, step ids, commands, dependencies, cycles,
- * durations and limits. The first problem found is reported with the field it concerns.
+ * durations and limits, and everything the launcher would refuse at the step's start (see {@link
+ * LaunchRules}). The first problem found is reported with the field it concerns.
  */
 public final class SpecValidator {
   private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final long MAX_DURATION_SECONDS = 366L * 24 * 3600;
   private static final int MAX_ATTEMPTS = 1000;
 
@@ -46,13 +46,15 @@ public final class SpecValidator {
     if (spec.getName().length() > 256) {
       throw new InvalidSpecException("INVALID_NAME", "name", "name: longer than 256 characters");
     }
+    LaunchRules.checkName(spec.getName());
+    LaunchRules.checkWorkingDir(spec.getWorkingDir());
     if (!spec.getWorkingDir().isEmpty() && !spec.getWorkingDir().startsWith("/")) {
       throw new InvalidSpecException(
           "INVALID_WORKING_DIR",
           "working_dir",
           "working_dir: must be an absolute path, got '" + spec.getWorkingDir() + "'");
     }
-    checkEnv("env", spec.getEnvMap());
+    LaunchRules.checkEnv("env", spec.getEnvMap());
     checkTimeout("defaults.timeout", spec.getDefaults().getTimeout());
     checkRetry("defaults.retry", spec.getDefaults().getRetry());
     Map<String, Integer> ids = new HashMap<>();
@@ -115,24 +117,10 @@ public final class SpecValidator {
           throw new InvalidSpecException(
               "EMPTY_COMMAND", field + ".run", where + ": needs exactly one of run or argv");
     }
-    checkEnv(field + ".env", step.getEnvMap());
+    LaunchRules.checkCommand(step, field, where);
+    LaunchRules.checkEnv(field + ".env", step.getEnvMap());
     checkTimeout(field + ".timeout", step.getTimeout());
     checkRetry(field + ".retry", step.getRetry());
-  }
-
-  private static void checkEnv(String field, Map<String, String> env) {
-    for (Map.Entry<String, String> entry : env.entrySet()) {
-      if (!ENV_NAME.matcher(entry.getKey()).matches()) {
-        throw new InvalidSpecException(
-            "INVALID_ENV",
-            field,
-            field + ": '" + entry.getKey() + "' is not a valid variable name");
-      }
-      if (entry.getValue().indexOf('\0') >= 0) {
-        throw new InvalidSpecException(
-            "INVALID_ENV", field, field + "." + entry.getKey() + ": value contains a NUL byte");
-      }
-    }
   }
 
   private static void checkTimeout(String field, Duration duration) {

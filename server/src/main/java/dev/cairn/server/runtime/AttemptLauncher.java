@@ -2,11 +2,16 @@ package dev.cairn.server.runtime;
 
 import dev.cairn.server.engine.RunState;
 import dev.cairn.server.engine.Scheduler;
+import dev.cairn.server.engine.StepEnvironment;
 import dev.cairn.server.engine.Trigger;
 import dev.cairn.server.process.LaunchRequest;
 import dev.cairn.server.process.ProcessSupervisor;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.WorkflowSpec;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +21,7 @@ import java.util.function.Consumer;
 /**
  * Turns a scheduled start into a process: the command line, the environment (built explicitly, so
  * nothing of the server's own environment but the documented base reaches a step), the working
- * directory, the output file and the marker.
+ * directory (the spec's, or the run's own under the work root), the output file and the marker.
  */
 final class AttemptLauncher {
   private final EngineSettings settings;
@@ -40,8 +45,21 @@ final class AttemptLauncher {
     StepSpec step = state.step(start.stepId()).spec();
     String marker = settings.marker(state.runId(), start.stepId(), start.attempt());
     Path output = settings.outputFile(state.runId(), start.stepId(), start.attempt());
-    Path workingDir =
-        spec.getWorkingDir().isEmpty() ? settings.dataDir() : Path.of(spec.getWorkingDir());
+    Path workingDir;
+    if (spec.getWorkingDir().isEmpty()) {
+      try {
+        workingDir = RunDirectory.prepare(settings.workRoot(), state.runId());
+      } catch (IOException e) {
+        onStarted.accept(
+            new Trigger.AttemptSpawnFailed(
+                start.stepId(),
+                start.attempt(),
+                "cannot make the run's working directory: " + describe(e)));
+        return;
+      }
+    } else {
+      workingDir = Path.of(spec.getWorkingDir());
+    }
     LaunchRequest request =
         new LaunchRequest(
             marker,
@@ -90,9 +108,23 @@ final class AttemptLauncher {
     Map<String, String> env = new HashMap<>(settings.baseEnvironment());
     env.putAll(state.plan().spec().getEnvMap());
     env.putAll(step.getEnvMap());
-    env.put("CAIRN_RUN_ID", state.runId());
-    env.put("CAIRN_STEP_ID", step.getId());
-    env.put("CAIRN_ATTEMPT", Integer.toString(attempt));
+    // Set last, so that nothing else can claim these names (the validator refuses them too).
+    env.put(StepEnvironment.RUN_ID, state.runId());
+    env.put(StepEnvironment.STEP_ID, step.getId());
+    env.put(StepEnvironment.ATTEMPT, Integer.toString(attempt));
     return env;
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof FileSystemException failure && failure.getReason() != null) {
+      return failure.getFile() + ": " + failure.getReason();
+    }
+    if (e instanceof AccessDeniedException denied) {
+      return denied.getFile() + ": permission denied";
+    }
+    if (e instanceof FileAlreadyExistsException exists) {
+      return exists.getFile() + " exists and is not a directory";
+    }
+    return String.valueOf(e.getMessage());
   }
 }

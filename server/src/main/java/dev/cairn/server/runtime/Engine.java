@@ -65,7 +65,8 @@ public final class Engine implements AutoCloseable {
   private volatile boolean recoveryFailed;
   private final CountDownLatch opened = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private final Consumer<RuntimeException> onFatal;
+  private final Consumer<Throwable> onFatal;
+  private final Optional<InjectedFault> injectedFault = InjectedFault.fromSystemProperty();
   private final StraySweeper sweeper;
   private final AttemptLauncher launcher;
   private final Set<String> liveMarkers = ConcurrentHashMap.newKeySet();
@@ -91,19 +92,25 @@ public final class Engine implements AutoCloseable {
   private final List<Input> uncommittedInputs = new ArrayList<>();
   private long commitDeadline;
   private boolean storeFull;
+  private String lastPassFailure;
   private boolean shuttingDown;
   private volatile int runningAttempts;
   private volatile int liveRuns;
   private final java.util.concurrent.atomic.AtomicLong attemptsStarted =
       new java.util.concurrent.atomic.AtomicLong();
 
+  /**
+   * @param onFatal called, once, when the engine cannot go on: the store failed to write (an I/O or
+   *     fsync error), or the engine thread met an {@link Error} or ended without being closed. The
+   *     server exits there, and the next start recovers from the log.
+   */
   public Engine(
       EventStore store,
       ProcessSupervisor supervisor,
       EngineClock clock,
       EngineSettings settings,
       EventBroadcaster broadcaster,
-      Consumer<RuntimeException> onFatal) {
+      Consumer<Throwable> onFatal) {
     this.onFatal = onFatal;
     this.store = store;
     this.supervisor = supervisor;
@@ -166,6 +173,15 @@ public final class Engine implements AutoCloseable {
   public CompletableFuture<Submitted> submit(
       WorkflowSpec spec, String requestId, String principal) {
     validate(spec);
+    return submitUnvalidated(spec, requestId, principal);
+  }
+
+  /**
+   * Submits without validation: for tests of what the engine does with a spec that validation
+   * should have refused (each of its steps must fail on its own, and nothing else).
+   */
+  CompletableFuture<Submitted> submitUnvalidated(
+      WorkflowSpec spec, String requestId, String principal) {
     CompletableFuture<Submitted> future = new CompletableFuture<>();
     enqueue(new Input.Submit(spec, requestId, principal, future));
     return future;
@@ -219,6 +235,14 @@ public final class Engine implements AutoCloseable {
       if (recovered() && opened()) {
         work();
       }
+      if (accepting && !recoveryFailed) {
+        // Only close() ends the work loop: ended any other way, nothing would take commands.
+        throw new IllegalStateException("the engine thread ended without a shutdown");
+      }
+    } catch (Throwable e) {
+      // An Error (out of memory, a bug in the engine) leaves its state in doubt: the server must
+      // not stay up answering UNAVAILABLE while saying SERVING. It exits, and recovery takes over.
+      onFatal.accept(e);
     } finally {
       // However the thread ends, commands still queued get an answer rather than waiting forever.
       running = false;
@@ -270,7 +294,11 @@ public final class Engine implements AutoCloseable {
         }
         for (Input input : batch) {
           uncommittedInputs.add(input);
-          handle(input);
+          try {
+            handle(input);
+          } catch (RuntimeException e) {
+            inputFailed(input, e);
+          }
         }
         // A client waiting for an answer is answered first, and no step of a run starts before
         // the run's submission is durable. Otherwise starts go out before the commit, so a step's
@@ -295,7 +323,13 @@ public final class Engine implements AutoCloseable {
         Thread.currentThread().interrupt();
         break;
       } catch (RuntimeException e) {
-        LOG.error("engine pass failed", e);
+        // Errors of one run are handled where they arise (inputFailed, setAside); one that gets
+        // here is logged once, not on every pass that meets it again.
+        String failure = String.valueOf(e);
+        if (!failure.equals(lastPassFailure)) {
+          LOG.error("engine pass failed", e);
+          lastPassFailure = failure;
+        }
       }
     }
   }
@@ -388,14 +422,18 @@ public final class Engine implements AutoCloseable {
       for (Map.Entry<String, RunState> entry : List.copyOf(live.entrySet())) {
         markSchedulable(entry.getKey());
         if (entry.getValue().stopping()) {
-          apply(
-              entry.getKey(),
-              Decider.decide(
-                  entry.getKey(),
-                  entry.getValue(),
-                  new Trigger.Resume(),
-                  now,
-                  launchingSteps(entry.getKey())));
+          try {
+            apply(
+                entry.getKey(),
+                Decider.decide(
+                    entry.getKey(),
+                    entry.getValue(),
+                    new Trigger.Resume(),
+                    now,
+                    launchingSteps(entry.getKey())));
+          } catch (RuntimeException e) {
+            setAside(entry.getKey(), e);
+          }
         }
       }
     } else if (input instanceof Input.RetryDue due) {
@@ -406,6 +444,50 @@ public final class Engine implements AutoCloseable {
       Instant next = state == null ? null : Scheduler.nextDue(state);
       if (next != null && next.isAfter(now)) {
         schedule(next, due);
+      }
+    }
+  }
+
+  /**
+   * An input could not be handled: a bug, or a spec that validation should have refused. Only the
+   * run it concerns suffers; the engine goes on serving the others.
+   */
+  private void inputFailed(Input input, RuntimeException error) {
+    if (input instanceof Input.Submit submit) {
+      LOG.errorf(error, "a submit failed; no run was created: %s", error.toString());
+      submit.fail(error);
+    } else if (input instanceof Input.Cancel cancel) {
+      setAside(cancel.runId(), error);
+      cancel.fail(error);
+    } else if (input instanceof Input.Fire fire) {
+      setAside(fire.runId(), error);
+    } else if (input instanceof Input.RetryDue due) {
+      setAside(due.runId(), error);
+    } else {
+      LOG.errorf(error, "the engine could not handle %s", input);
+    }
+  }
+
+  /**
+   * Takes a run the engine cannot decide out of the live set, so that it is not decided again on
+   * every pass, and stops its processes. The log keeps what was recorded; the next start takes the
+   * run up again from there (its attempts then count as LOST). Logged once.
+   */
+  private void setAside(String runId, RuntimeException error) {
+    if (!live.containsKey(runId)) {
+      return;
+    }
+    LOG.errorf(
+        error,
+        "run %s is set aside after an internal error, and its processes are stopped; it stays as"
+            + " recorded until the server starts again: %s",
+        runId,
+        error.toString());
+    retire(runId);
+    liveRuns = live.size();
+    for (AttemptKey key : List.copyOf(processes.keySet())) {
+      if (key.runId().equals(runId)) {
+        stop(runId, key.stepId(), key.attempt());
       }
     }
   }
@@ -505,12 +587,20 @@ public final class Engine implements AutoCloseable {
     broadcaster.publish(stored);
     Set<String> touched = new HashSet<>();
     for (Event event : stored) {
-      effect(event);
+      try {
+        effect(event);
+      } catch (RuntimeException e) {
+        setAside(event.getRunId(), e);
+      }
       touched.add(event.getRunId());
     }
     // Once per run, not per event: a cancel or a fail-fast failure stops every running attempt.
     for (String runId : touched) {
-      stopAllIfStopping(runId);
+      try {
+        stopAllIfStopping(runId);
+      } catch (RuntimeException e) {
+        setAside(runId, e);
+      }
     }
     liveRuns = live.size();
   }
@@ -646,8 +736,14 @@ public final class Engine implements AutoCloseable {
         return;
       }
       String runId = runs.next();
-      List<Scheduler.Start> starts =
-          Scheduler.startable(live.get(runId), now, free, launchingSteps(runId));
+      List<Scheduler.Start> starts;
+      try {
+        starts = Scheduler.startable(live.get(runId), now, free, launchingSteps(runId));
+      } catch (RuntimeException e) {
+        runs.remove();
+        setAside(runId, e);
+        continue;
+      }
       if (starts.size() < free) {
         // Not held back by the global cap: nothing more of it can start until an input for it.
         runs.remove();
@@ -692,11 +788,22 @@ public final class Engine implements AutoCloseable {
     String marker = settings.marker(runId, start.stepId(), start.attempt());
     // Registered before the process exists, so the stray sweep never mistakes it for a leftover.
     liveMarkers.add(marker);
-    launcher.launch(
-        state,
-        start,
-        started -> enqueue(new Input.Fire(runId, started)),
-        exited -> enqueue(new Input.Fire(runId, exited)));
+    try {
+      launcher.launch(
+          state,
+          start,
+          started -> enqueue(new Input.Fire(runId, started)),
+          exited -> enqueue(new Input.Fire(runId, exited)));
+    } catch (RuntimeException e) {
+      // Whatever refused the launch (a request the launcher rejects, a closed supervisor), it is
+      // this attempt's spawn error: the step fails by its policies and the engine goes on.
+      String message = "cannot launch: " + (e.getMessage() != null ? e.getMessage() : e.toString());
+      LOG.errorf(
+          e, "run %s, step %s, attempt %d: %s", runId, start.stepId(), start.attempt(), message);
+      inbox.add(
+          new Input.Fire(
+              runId, new Trigger.AttemptSpawnFailed(start.stepId(), start.attempt(), message)));
+    }
     launching.computeIfAbsent(runId, id -> new HashSet<>()).add(start.stepId());
     runningAttempts++;
     attemptsStarted.incrementAndGet();
@@ -724,6 +831,7 @@ public final class Engine implements AutoCloseable {
     AttemptKey key = new AttemptKey(runId, started.stepId(), started.attempt());
     Launched process = new Launched(started.pid(), started.pgid(), started.startTicks());
     processes.put(key, process);
+    injectedFault.ifPresent(fault -> fault.check(state));
     Decision decision =
         state == null
             ? null

@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * How the engine shell runs.
  *
- * @param dataDir where step output and the default working directory live
+ * @param dataDir where step output lives
+ * @param workRoot where runs whose spec names no working directory get one, {@code <work root>/<run
+ *     id>}; outside the data directory, and this store's own
  * @param storeId identifies this store in process markers, so a sweep finds only its own processes
  * @param maxParallel server-wide cap on running attempts
  * @param outputLimitBytes cap on one attempt's output file
@@ -20,6 +22,7 @@ import java.util.Map;
  */
 public record EngineSettings(
     Path dataDir,
+    Path workRoot,
     String storeId,
     int maxParallel,
     long outputLimitBytes,
