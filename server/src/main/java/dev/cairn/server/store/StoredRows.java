@@ -24,6 +24,14 @@ final class StoredRows {
 
   /** The event of the current row, checked against its checksum and its columns. */
   static Event event(ResultSet row) throws SQLException {
+    return event(row, true);
+  }
+
+  /**
+   * The event of the current row, checked against its columns and, unless the store predates
+   * checksums (its crc column then reads as NULL), against its checksum.
+   */
+  static Event event(ResultSet row, boolean checksummed) throws SQLException {
     long globalSeq = row.getLong(1);
     String runId = row.getString(2);
     long runSeq = row.getLong(3);
@@ -36,10 +44,11 @@ final class StoredRows {
     if (runId == null || type == null || payload == null) {
       throw new StoreCorruptException("the stored " + where + " is damaged: a column is missing");
     }
-    if (missing) {
+    if (checksummed && missing) {
       throw new StoreCorruptException("the stored " + where + " is damaged: it has no checksum");
     }
-    if (stored != RowChecksums.event(globalSeq, runId, runSeq, type, timeUs, payload)) {
+    if (checksummed
+        && stored != RowChecksums.event(globalSeq, runId, runSeq, type, timeUs, payload)) {
       throw new StoreCorruptException(
           "the stored " + where + " is damaged: its checksum does not match its bytes");
     }
@@ -66,6 +75,11 @@ final class StoredRows {
 
   /** The runs row of the current row, checked against its checksum. */
   static RunRow run(ResultSet row) throws SQLException {
+    return run(row, true);
+  }
+
+  /** The runs row of the current row, checked against its checksum if the store has them. */
+  static RunRow run(ResultSet row, boolean checksummed) throws SQLException {
     String runId = row.getString(1);
     String name = row.getString(2);
     long status = row.getLong(3);
