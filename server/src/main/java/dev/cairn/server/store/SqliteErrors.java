@@ -41,8 +41,14 @@ final class SqliteErrors {
     return false;
   }
 
-  /** The message of SQLite's error, on one line. */
+  /** The message of SQLite's own error (not its wrappers'), on one line. */
   static String oneLine(Throwable error) {
-    return String.valueOf(error.getMessage()).replaceAll("\\s*\\R\\s*", " ").trim();
+    Throwable source = error;
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.sql.SQLException) {
+        source = cause;
+      }
+    }
+    return String.valueOf(source.getMessage()).replaceAll("\\s*\\R\\s*", " ").trim();
   }
 }
