@@ -3,8 +3,6 @@ package dev.cairn.server.store;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,7 +11,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The event store on one SQLite database file.
@@ -46,7 +43,7 @@ public final class SqliteEventStore implements EventStore {
   private final SequenceCache sequences = new SequenceCache();
   private final WriterStatements statements;
 
-  private SqliteEventStore(Path databaseFile, Handle writer, SqliteReadConnections readers) {
+  SqliteEventStore(Path databaseFile, Handle writer, SqliteReadConnections readers) {
     this.databaseFile = databaseFile;
     this.writer = writer;
     this.readConnections = readers;
@@ -65,91 +62,7 @@ public final class SqliteEventStore implements EventStore {
    *     fails
    */
   public static SqliteEventStore open(Path databaseFile) {
-    Path file = databaseFile.toAbsolutePath();
-    Optional<String> mark = DamageMark.read(file);
-    if (mark.isPresent()) {
-      throw new StoreCorruptException(
-          "the event store "
-              + file
-              + " was found damaged while in use ("
-              + mark.get()
-              + "); check it offline, which clears this mark when it checks clean");
-    }
-    String url = "jdbc:sqlite:" + file;
-    Connection connection;
-    try {
-      connection = writerConfig().createConnection(url);
-      SqliteChecksumFunctions.register(connection);
-    } catch (SQLException e) {
-      throw openFailure(file, e);
-    }
-    Handle writer;
-    try {
-      writer = Jdbi.create(() -> connection).open();
-    } catch (JdbiException e) {
-      closeQuietly(connection);
-      throw openFailure(file, e);
-    }
-    try {
-      SqlitePragmas.readFrom(writer).requireInForce();
-      requireUndamaged(file, SqliteStoreCheck.beforeMigration(writer));
-      SchemaMigrations.migrate(writer, file.toString());
-      requireUndamaged(file, SqliteStoreCheck.afterMigration(writer));
-      // Fold whatever the write-ahead log holds after a crash (its longest valid prefix) into the
-      // database file now, on the read-write connection, so that the read-only connections opened
-      // next never depend on recovering a log they may not write to.
-      writer.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-    } catch (JdbiException e) {
-      writer.close();
-      throw openFailure(file, e);
-    } catch (StoreException e) {
-      writer.close();
-      if (!(e instanceof StoreCorruptException) && SqliteErrors.isCorrupt(e)) {
-        throw new StoreCorruptException(
-            "the event store " + file + " is damaged: " + e.getMessage(), e);
-      }
-      throw e;
-    } catch (RuntimeException e) {
-      writer.close();
-      throw e;
-    }
-    return new SqliteEventStore(file, writer, new SqliteReadConnections(url));
-  }
-
-  private static StoreException openFailure(Path file, Exception e) {
-    if (SqliteErrors.isCorrupt(e)) {
-      return new StoreCorruptException(
-          "the event store " + file + " is damaged or not a database: " + SqliteErrors.oneLine(e),
-          e);
-    }
-    return new StoreException(
-        "cannot open the event store " + file + ": " + SqliteErrors.oneLine(e), e);
-  }
-
-  private static void requireUndamaged(Path file, List<String> damage) {
-    if (!damage.isEmpty()) {
-      throw new StoreCorruptException(
-          "the event store " + file + " is damaged: " + String.join("; ", damage));
-    }
-  }
-
-  private static void closeQuietly(Connection connection) {
-    try {
-      connection.close();
-    } catch (SQLException ignored) {
-      // Opening already failed; that failure is the one to report.
-    }
-  }
-
-  private static SQLiteConfig writerConfig() {
-    // Each setting becomes its own PRAGMA statement at connect time; a multi-statement init
-    // string would silently apply only its first pragma.
-    SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    config.setBusyTimeout(SqlitePragmas.BUSY_TIMEOUT_MS);
-    config.enforceForeignKeys(true);
-    return config;
+    return SqliteStoreOpening.open(databaseFile);
   }
 
   /** The pragmas in force on the writer connection, read now. */
