@@ -90,12 +90,18 @@ final class SqliteStoreCheck {
       return List.of();
     }
     Map<Long, String> trees = trees(handle);
-    return messages.stream().map(message -> name(message, trees)).toList();
+    // One row may hold several findings, one a line, after a "*** in database main ***" heading.
+    return messages.stream()
+        .flatMap(message -> message.lines())
+        .map(String::trim)
+        .filter(line -> !line.isEmpty() && !line.startsWith("*** in database"))
+        .map(line -> name(line, trees))
+        .toList();
   }
 
   /** "Tree 5 page 9 ..." becomes "table events: Tree 5 page 9 ...". */
   private static String name(String message, Map<Long, String> trees) {
-    String line = message.replaceAll("\\s*\\R\\s*", " ").trim();
+    String line = message;
     Matcher tree = TREE.matcher(line);
     if (!tree.find()) {
       return line;
