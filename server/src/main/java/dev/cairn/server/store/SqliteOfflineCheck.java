@@ -2,6 +2,7 @@ package dev.cairn.server.store;
 
 import dev.cairn.v1.Event;
 import dev.cairn.v1.Event.PayloadCase;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -111,12 +113,12 @@ public final class SqliteOfflineCheck {
   }
 
   /** Removes the mark a server leaves when it finds damage while serving. */
-  public static void clearDamageMark(Path databaseFile) throws java.io.IOException {
+  public static void clearDamageMark(Path databaseFile) throws IOException {
     DamageMark.remove(databaseFile.toAbsolutePath());
   }
 
   /** What the server wrote when it found damage while serving, if it did. */
-  public static java.util.Optional<String> damageMark(Path databaseFile) {
+  public static Optional<String> damageMark(Path databaseFile) {
     return DamageMark.read(databaseFile.toAbsolutePath());
   }
 
