@@ -8,6 +8,7 @@ import dev.cairn.server.runtime.EngineSettings;
 import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.SqliteEventStore;
+import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunServiceGrpc;
 import dev.cairn.v1.ServerServiceGrpc;
@@ -61,6 +62,9 @@ public class CairnServer {
   /** Store-reading calls that may wait for a query thread; more are refused. */
   private static final int QUERY_QUEUE = 1024;
 
+  /** The exit status when damage is found in the store while serving (EX_DATAERR). */
+  static final int EXIT_STORE_DAMAGED = 65;
+
   @Inject CairnConfig config;
 
   private DataDirectory dataDirectory;
@@ -101,6 +105,7 @@ public class CairnServer {
     StoreHeadStart.Opened opened = early.orElseGet(() -> StoreHeadStart.open(config.dataDir()));
     dataDirectory = opened.directory();
     store = opened.store();
+    store.onCorruption(this::stopOnDamage);
     long storeOpened = System.nanoTime();
     supervisor =
         new ProcessSupervisor(
@@ -246,6 +251,25 @@ public class CairnServer {
             "cairn-warm-up");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * Damage found in the store while serving: a corrupt page or a row whose checksum fails. The
+   * server must not go on as if the store were sound, so it exits at once with {@link
+   * #EXIT_STORE_DAMAGED}; the store has left a mark beside its file, so the next start refuses in
+   * one line until the store is checked offline, and the running steps go with this process
+   * (parent-death signal) as after any crash.
+   */
+  private void stopOnDamage(StoreCorruptException damage) {
+    try {
+      GrpcListener current = listener;
+      if (current != null) {
+        current.notServing();
+      }
+      LOG.errorf("the event store is damaged; the server stops: %s", damage.getMessage());
+    } finally {
+      Runtime.getRuntime().halt(EXIT_STORE_DAMAGED);
+    }
   }
 
   private static long millis(long nanos) {

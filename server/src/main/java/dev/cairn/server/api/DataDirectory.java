@@ -1,12 +1,14 @@
 package dev.cairn.server.api;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -65,9 +67,29 @@ public final class DataDirectory implements AutoCloseable {
       }
       return new DataDirectory(root, channel, lock);
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot use data directory " + root + ": " + e.getMessage(), e);
+      throw new StartRefused("cannot use the data directory " + root + ": " + reason(e));
     }
+  }
+
+  /**
+   * What went wrong, in words: the JDK names only the path for some failures (a file where a
+   * directory should be, a denied permission), and the path is already in the message.
+   */
+  static String reason(IOException e) {
+    if (e instanceof FileAlreadyExistsException exists) {
+      return exists.getFile() + " exists and is not a directory";
+    }
+    if (e instanceof AccessDeniedException denied) {
+      return "permission denied on " + denied.getFile();
+    }
+    if (e instanceof NoSuchFileException missing) {
+      return missing.getFile() + ": no such file or directory";
+    }
+    if (e instanceof FileSystemException fileSystem && fileSystem.getReason() != null) {
+      return fileSystem.getReason()
+          + (fileSystem.getFile() == null ? "" : " (" + fileSystem.getFile() + ")");
+    }
+    return String.valueOf(e.getMessage());
   }
 
   public Path root() {
@@ -114,11 +136,12 @@ public final class DataDirectory implements AutoCloseable {
       }
       String value = Files.readString(file, StandardCharsets.UTF_8).trim();
       if (value.isEmpty()) {
-        throw new IllegalStateException(file + " is empty");
+        throw new StartRefused(file + " is empty: delete it, and the server creates a new one");
       }
       return value;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or create " + file + ": " + e.getMessage(), e);
+      // Only the start creates these files: a failure is a start the operator must fix.
+      throw new StartRefused("cannot read or create " + file + ": " + reason(e));
     }
   }
 

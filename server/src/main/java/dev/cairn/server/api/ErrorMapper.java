@@ -7,6 +7,7 @@ import dev.cairn.server.engine.InvalidSpecException;
 import dev.cairn.server.runtime.EngineStoppedException;
 import dev.cairn.server.runtime.RunNotFoundException;
 import dev.cairn.server.runtime.StoreUnavailableException;
+import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreFullException;
 import io.grpc.StatusRuntimeException;
@@ -60,6 +61,11 @@ final class ErrorMapper {
           "STORE_FULL",
           "the disk holding the event store is full; nothing was recorded, try again later",
           "");
+    }
+    if (cause instanceof StoreCorruptException
+        || cause instanceof StoreUnavailableException
+            && cause.getCause() instanceof StoreCorruptException) {
+      return status(Code.DATA_LOSS, "STORE_DAMAGED", cause.getMessage(), "");
     }
     if (cause instanceof StoreUnavailableException || cause instanceof StoreException) {
       LOG.warn("store failure answered as UNAVAILABLE: " + cause.getMessage());

@@ -2,6 +2,8 @@ package dev.cairn.server.api;
 
 import dev.cairn.server.nativelib.SqliteNativeLibrary;
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.StoreCorruptException;
+import dev.cairn.server.store.StoreException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -61,11 +63,30 @@ final class StoreHeadStart {
     DataDirectory directory = DataDirectory.open(configured);
     try {
       SqliteNativeLibrary.install(directory.root().resolve("lib"));
+      // The token and the store id are created on the first start: a directory they cannot be
+      // written to (read-only, full) refuses the start here, before anything else is set up.
+      directory.token();
+      directory.storeId();
       return new Opened(directory, StoreReport.open(directory.database()));
+    } catch (StoreCorruptException e) {
+      directory.close();
+      throw new StartRefused(
+          oneLine(e.getMessage())
+              + "; the server does not start on a damaged store: check it with `cairn server"
+              + " check --data-dir "
+              + directory.root()
+              + "` (add --rebuild-projection to rebuild what the events can rebuild)");
+    } catch (StoreException e) {
+      directory.close();
+      throw new StartRefused(oneLine(e.getMessage()));
     } catch (RuntimeException | Error e) {
       directory.close();
       throw e;
     }
+  }
+
+  private static String oneLine(String message) {
+    return String.valueOf(message).replaceAll("\\s*\\R\\s*", " ").trim();
   }
 
   /**

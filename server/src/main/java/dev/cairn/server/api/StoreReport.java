@@ -20,8 +20,16 @@ final class StoreReport {
   static EventStore open(Path database) {
     long walBytes = size(database.resolveSibling(database.getFileName() + "-wal"));
     EventStore store = SqliteEventStore.open(database);
-    long lastSeq = store.lastGlobalSeq();
-    int unfinished = store.unfinishedRunIds().size();
+    long lastSeq;
+    int unfinished;
+    try {
+      lastSeq = store.lastGlobalSeq();
+      unfinished = store.unfinishedRunIds().size();
+    } catch (RuntimeException e) {
+      // Damage these first reads find refuses the start: the store must not stay open behind it.
+      store.close();
+      throw e;
+    }
     LOG.infof(
         "event store %s opened (write-ahead log found: %d bytes): kept events 1..%d, %d unfinished"
             + " runs to recover",

@@ -4,6 +4,7 @@ import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The durable, append-only log of events and the runs projection derived from it.
@@ -12,6 +13,10 @@ import java.util.Optional;
  * it, and {@code EventStoreContractTest} holds the behaviour every adapter must show. Reads may be
  * called from any thread; {@link #append} and {@link #rebuildProjection} are meant for the single
  * writer thread.
+ *
+ * <p>A store that finds its file damaged says so with {@link StoreCorruptException}, from any
+ * method: a damaged row is never returned as another fact, and a run whose row or events cannot be
+ * found while the other half of the store holds it is reported as damage, never as absent.
  */
 public interface EventStore extends AutoCloseable {
 
@@ -57,6 +62,13 @@ public interface EventStore extends AutoCloseable {
 
   /** Counters since open: commits (append transactions committed) and events appended. */
   StoreStats stats();
+
+  /**
+   * Calls the listener when the store finds its file damaged ({@link StoreCorruptException}), on
+   * the thread that found it, once: the store then refuses appends, and the server must stop taking
+   * work. An adapter that cannot find damage never calls it.
+   */
+  default void onCorruption(Consumer<StoreCorruptException> listener) {}
 
   /** Closes the store; later calls throw {@link StoreException}. Idempotent. */
   @Override

@@ -1,19 +1,15 @@
 package dev.cairn.server.store;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.Event.PayloadCase;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.RunSummary;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The {@code runs} table: the single place that says how an event changes a run's row (used both
@@ -29,9 +25,6 @@ final class RunsProjection {
           PayloadCase.RUN_SUCCEEDED,
           PayloadCase.RUN_FAILED,
           PayloadCase.RUN_CANCELLED);
-
-  /** The columns {@link #toSummary} reads. */
-  private static final String SUMMARY_COLUMNS = "run_id, name, status, create_time_us, end_time_us";
 
   private static final int REBUILD_CHUNK = 500;
 
@@ -60,12 +53,14 @@ final class RunsProjection {
       List<Event> chunk =
           handle
               .createQuery(
-                  "SELECT payload FROM events WHERE global_seq > :after AND type IN (<types>)"
+                  "SELECT "
+                      + StoredRows.EVENT_COLUMNS
+                      + " FROM events WHERE global_seq > :after AND type IN (<types>)"
                       + " ORDER BY global_seq LIMIT :limit")
               .bind("after", after)
               .bindList("types", types)
               .bind("limit", REBUILD_CHUNK)
-              .map((rs, ctx) -> parseEvent(rs.getBytes(1)))
+              .map((rs, ctx) -> StoredRows.event(rs))
               .list();
       chunk.forEach(event -> apply(statements, event));
       if (chunk.size() < REBUILD_CHUNK) {
@@ -77,27 +72,79 @@ final class RunsProjection {
 
   /** Parses a stored payload; a payload that does not parse means the file was damaged. */
   static Event parseEvent(byte[] payload) {
-    try {
-      return Event.parseFrom(payload);
-    } catch (InvalidProtocolBufferException e) {
-      throw new StoreException("a stored event is corrupt and cannot be parsed: " + e.getMessage());
-    }
+    return StoredRows.parse(payload, "event");
   }
 
+  /**
+   * The run's checked row. A run with events but no row is damage, not absence: a lookup that
+   * missed a row the projection should hold must not tell a client that an acknowledged run does
+   * not exist.
+   */
   static Optional<RunSummary> find(Handle handle, String runId) {
+    Optional<StoredRows.RunRow> row =
+        handle
+            .createQuery("SELECT " + StoredRows.RUN_COLUMNS + " FROM runs WHERE run_id = :run")
+            .bind("run", runId)
+            .map((rs, ctx) -> StoredRows.run(rs))
+            .findOne();
+    if (row.isPresent()) {
+      if (!row.get().runId().equals(runId)) {
+        throw new StoreCorruptException(
+            "the runs projection is damaged: looking up run "
+                + runId
+                + " found run "
+                + row.get().runId());
+      }
+      return Optional.of(row.get().summary());
+    }
+    // Asked again in one snapshot: the run may have been committed between the two lookups.
+    if (handle.inTransaction(snapshot -> hasEvents(snapshot, runId) && !hasRow(snapshot, runId))) {
+      throw new StoreCorruptException(
+          "run "
+              + runId
+              + " has events but no row in the runs projection: the projection is"
+              + " damaged (rebuild it offline with: cairn server check --rebuild-projection)");
+    }
+    return Optional.empty();
+  }
+
+  /** Whether the log holds any event of the run. */
+  static boolean hasEvents(Handle handle, String runId) {
     return handle
-        .createQuery("SELECT " + SUMMARY_COLUMNS + " FROM runs WHERE run_id = :run")
-        .bind("run", runId)
-        .map(RunsProjection::toSummary)
-        .findOne();
+            .createQuery("SELECT EXISTS (SELECT 1 FROM events WHERE run_id = :run)")
+            .bind("run", runId)
+            .mapTo(Integer.class)
+            .one()
+        == 1;
+  }
+
+  /** Whether the runs projection holds a row for the run, checked or not. */
+  static boolean hasRow(Handle handle, String runId) {
+    return handle
+            .createQuery("SELECT EXISTS (SELECT 1 FROM runs WHERE run_id = :run)")
+            .bind("run", runId)
+            .mapTo(Integer.class)
+            .one()
+        == 1;
   }
 
   static Optional<String> runIdForRequest(Handle handle, String requestId) {
-    return handle
-        .createQuery("SELECT run_id FROM runs WHERE request_id = :request")
-        .bind("request", requestId)
-        .mapTo(String.class)
-        .findOne();
+    Optional<StoredRows.RunRow> row =
+        handle
+            .createQuery(
+                "SELECT " + StoredRows.RUN_COLUMNS + " FROM runs WHERE request_id = :request")
+            .bind("request", requestId)
+            .map((rs, ctx) -> StoredRows.run(rs))
+            .findOne();
+    if (row.isPresent() && !requestId.equals(row.get().requestId())) {
+      throw new StoreCorruptException(
+          "the runs projection is damaged: looking up request_id "
+              + requestId
+              + " found run "
+              + row.get().runId()
+              + " of another request_id");
+    }
+    return row.map(StoredRows.RunRow::runId);
   }
 
   /** Ids of RUNNING and CANCELLING runs, oldest first. */
@@ -105,20 +152,36 @@ final class RunsProjection {
     // The literal status list matches the partial index runs_unfinished.
     return handle
         .createQuery(
-            "SELECT run_id FROM runs WHERE status IN ("
+            "SELECT "
+                + StoredRows.RUN_COLUMNS
+                + " FROM runs WHERE status IN ("
                 + RunStatus.RUN_STATUS_RUNNING_VALUE
                 + ", "
                 + RunStatus.RUN_STATUS_CANCELLING_VALUE
                 + ") ORDER BY submit_seq")
-        .mapTo(String.class)
-        .list();
+        .map((rs, ctx) -> StoredRows.run(rs))
+        .stream()
+        .peek(RunsProjection::requireUnfinished)
+        .map(StoredRows.RunRow::runId)
+        .toList();
+  }
+
+  private static void requireUnfinished(StoredRows.RunRow row) {
+    if (row.status() != RunStatus.RUN_STATUS_RUNNING_VALUE
+        && row.status() != RunStatus.RUN_STATUS_CANCELLING_VALUE) {
+      throw new StoreCorruptException(
+          "the runs projection is damaged: its index of unfinished runs lists run "
+              + row.runId()
+              + " of status "
+              + row.status());
+    }
   }
 
   /** The page of runs the query's cursor points to, newest first. */
   static RunPage list(Handle handle, RunQuery query, RunListCursor cursor) {
     int pageSize = query.effectivePageSize();
     StringBuilder sql =
-        new StringBuilder("SELECT " + SUMMARY_COLUMNS + ", submit_seq FROM runs")
+        new StringBuilder("SELECT " + StoredRows.RUN_COLUMNS + " FROM runs")
             .append(" WHERE submit_seq < :before");
     if (!query.statuses().isEmpty()) {
       sql.append(" AND status IN (<statuses>)");
@@ -140,29 +203,15 @@ final class RunsProjection {
       select.bind("name", query.name());
     }
     List<ListedRun> rows =
-        select
-            .map((row, ctx) -> new ListedRun(toSummary(row, ctx), row.getLong("submit_seq")))
-            .list();
+        select.map((rs, ctx) -> StoredRows.run(rs)).stream()
+            .map(row -> new ListedRun(row.summary(), row.submitSeq()))
+            .toList();
     if (rows.size() <= pageSize) {
       return new RunPage(rows.stream().map(ListedRun::summary).toList(), "");
     }
     List<ListedRun> page = rows.subList(0, pageSize);
     String next = cursor.after(page.get(pageSize - 1).submitSeq()).encode();
     return new RunPage(page.stream().map(ListedRun::summary).toList(), next);
-  }
-
-  private static RunSummary toSummary(ResultSet row, StatementContext ctx) throws SQLException {
-    RunSummary.Builder summary =
-        RunSummary.newBuilder()
-            .setRunId(row.getString("run_id"))
-            .setName(row.getString("name"))
-            .setStatusValue(row.getInt("status"))
-            .setCreateTime(EpochMicros.toTimestamp(row.getLong("create_time_us")));
-    long ended = row.getLong("end_time_us");
-    if (!row.wasNull()) {
-      summary.setEndTime(EpochMicros.toTimestamp(ended));
-    }
-    return summary.build();
   }
 
   /** A listed run with its keyset position. */

@@ -3,15 +3,14 @@ package dev.cairn.server.store;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
-import org.sqlite.SQLiteConfig;
 
 /**
  * The event store on one SQLite database file.
@@ -32,6 +31,11 @@ public final class SqliteEventStore implements EventStore {
   private volatile boolean closed;
   private volatile StoreStats stats = new StoreStats(0, 0);
 
+  /** The first damage found while open, or null; once set, appends are refused. */
+  private final AtomicReference<StoreCorruptException> corruption = new AtomicReference<>();
+
+  private volatile Consumer<StoreCorruptException> corruptionListener = damage -> {};
+
   /** The failure that stopped appends, or null while the writer is healthy; guarded by this. */
   private StoreException writeFailure;
 
@@ -39,7 +43,7 @@ public final class SqliteEventStore implements EventStore {
   private final SequenceCache sequences = new SequenceCache();
   private final WriterStatements statements;
 
-  private SqliteEventStore(Path databaseFile, Handle writer, SqliteReadConnections readers) {
+  SqliteEventStore(Path databaseFile, Handle writer, SqliteReadConnections readers) {
     this.databaseFile = databaseFile;
     this.writer = writer;
     this.readConnections = readers;
@@ -49,61 +53,16 @@ public final class SqliteEventStore implements EventStore {
 
   /**
    * Opens (creating if needed) the store in the given file, checks that the durability pragmas are
-   * in force and brings the schema up to date.
+   * in force, checks the file for damage (see {@link SqliteStoreCheck}) and brings the schema up to
+   * date.
    *
+   * @throws StoreCorruptException if the file is damaged, is not a database, or was marked damaged
+   *     while in use
    * @throws StoreException if the file cannot be opened, a pragma is not in force, or a migration
    *     fails
    */
   public static SqliteEventStore open(Path databaseFile) {
-    Path file = databaseFile.toAbsolutePath();
-    String url = "jdbc:sqlite:" + file;
-    Connection connection;
-    try {
-      connection = writerConfig().createConnection(url);
-    } catch (SQLException e) {
-      throw new StoreException("cannot open the event store " + file + ": " + e.getMessage(), e);
-    }
-    Handle writer;
-    try {
-      writer = Jdbi.create(() -> connection).open();
-    } catch (JdbiException e) {
-      closeQuietly(connection);
-      throw new StoreException("cannot open the event store " + file + ": " + e.getMessage(), e);
-    }
-    try {
-      SqlitePragmas.readFrom(writer).requireInForce();
-      SchemaMigrations.migrate(writer, file.toString());
-      // Fold whatever the write-ahead log holds after a crash (its longest valid prefix) into the
-      // database file now, on the read-write connection, so that the read-only connections opened
-      // next never depend on recovering a log they may not write to.
-      writer.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-    } catch (JdbiException e) {
-      writer.close();
-      throw new StoreException("cannot open the event store " + file + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      writer.close();
-      throw e;
-    }
-    return new SqliteEventStore(file, writer, new SqliteReadConnections(url));
-  }
-
-  private static void closeQuietly(Connection connection) {
-    try {
-      connection.close();
-    } catch (SQLException ignored) {
-      // Opening already failed; that failure is the one to report.
-    }
-  }
-
-  private static SQLiteConfig writerConfig() {
-    // Each setting becomes its own PRAGMA statement at connect time; a multi-statement init
-    // string would silently apply only its first pragma.
-    SQLiteConfig config = new SQLiteConfig();
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-    config.setBusyTimeout(SqlitePragmas.BUSY_TIMEOUT_MS);
-    config.enforceForeignKeys(true);
-    return config;
+    return SqliteStoreOpening.open(databaseFile);
   }
 
   /** The pragmas in force on the writer connection, read now. */
@@ -194,6 +153,12 @@ public final class SqliteEventStore implements EventStore {
       // the store stays usable and the same append can succeed once space returns.
       return new StoreFullException(message, cause);
     }
+    if (SqliteErrors.isCorrupt(cause)) {
+      StoreCorruptException damage = new StoreCorruptException(message, cause);
+      writeFailure = damage;
+      noteCorruption(damage);
+      return damage;
+    }
     writeFailure = new StoreException(message, cause);
     return writeFailure;
   }
@@ -205,16 +170,35 @@ public final class SqliteEventStore implements EventStore {
     }
     return read(
         "events of run " + runId,
-        handle ->
-            handle
-                .createQuery(
-                    "SELECT payload FROM events WHERE run_id = :run AND run_seq > :after"
-                        + " ORDER BY run_seq LIMIT :limit")
-                .bind("run", runId)
-                .bind("after", afterRunSeq)
-                .bind("limit", limit)
-                .map((row, ctx) -> RunsProjection.parseEvent(row.getBytes(1)))
-                .list());
+        handle -> {
+          List<Event> events =
+              handle
+                  .createQuery(
+                      "SELECT "
+                          + StoredRows.EVENT_COLUMNS
+                          + " FROM events WHERE run_id = :run AND run_seq > :after"
+                          + " ORDER BY run_seq LIMIT :limit")
+                  .bind("run", runId)
+                  .bind("after", afterRunSeq)
+                  .bind("limit", limit)
+                  .map((row, ctx) -> StoredRows.event(row))
+                  .list();
+          ReadChecks.requireRunContinues(runId, afterRunSeq, events);
+          // Asked again in one snapshot: the run may have been committed between the lookups.
+          if (events.isEmpty()
+              && afterRunSeq == 0
+              && handle.inTransaction(
+                  snapshot ->
+                      RunsProjection.hasRow(snapshot, runId)
+                          && !RunsProjection.hasEvents(snapshot, runId))) {
+            throw new StoreCorruptException(
+                "run "
+                    + runId
+                    + " is in the runs projection but none of its events can be found: the"
+                    + " events table or its index is damaged");
+          }
+          return events;
+        });
   }
 
   @Override
@@ -224,15 +208,21 @@ public final class SqliteEventStore implements EventStore {
     }
     return read(
         "events",
-        handle ->
-            handle
-                .createQuery(
-                    "SELECT payload FROM events WHERE global_seq > :after"
-                        + " ORDER BY global_seq LIMIT :limit")
-                .bind("after", afterGlobalSeq)
-                .bind("limit", limit)
-                .map((row, ctx) -> RunsProjection.parseEvent(row.getBytes(1)))
-                .list());
+        handle -> {
+          List<Event> events =
+              handle
+                  .createQuery(
+                      "SELECT "
+                          + StoredRows.EVENT_COLUMNS
+                          + " FROM events WHERE global_seq > :after"
+                          + " ORDER BY global_seq LIMIT :limit")
+                  .bind("after", afterGlobalSeq)
+                  .bind("limit", limit)
+                  .map((row, ctx) -> StoredRows.event(row))
+                  .list();
+          ReadChecks.requireLogContinues(afterGlobalSeq, events);
+          return events;
+        });
   }
 
   @Override
@@ -266,6 +256,27 @@ public final class SqliteEventStore implements EventStore {
   }
 
   @Override
+  public void onCorruption(Consumer<StoreCorruptException> listener) {
+    corruptionListener = listener;
+    StoreCorruptException found = corruption.get();
+    if (found != null) {
+      listener.accept(found);
+    }
+  }
+
+  /**
+   * Records the first damage found: appends stop, a mark beside the file makes the next open refuse
+   * too (a damaged row inside a well-formed page shows only when read), and the listener hears it.
+   */
+  private void noteCorruption(StoreCorruptException damage) {
+    if (!corruption.compareAndSet(null, damage)) {
+      return;
+    }
+    DamageMark.write(databaseFile, damage.getMessage());
+    corruptionListener.accept(damage);
+  }
+
+  @Override
   public StoreStats stats() {
     return stats;
   }
@@ -290,9 +301,19 @@ public final class SqliteEventStore implements EventStore {
     requireOpen();
     try {
       return readers.withHandle(query);
+    } catch (StoreCorruptException e) {
+      noteCorruption(e);
+      throw e;
     } catch (JdbiException e) {
-      throw new StoreException(
-          "could not read " + what + " from " + databaseFile + ": " + e.getMessage(), e);
+      String message = "could not read " + what + " from " + databaseFile + ": ";
+      if (SqliteErrors.isCorrupt(e)) {
+        // A lookup that hit a damaged page must say so: the row it looked for may be there.
+        StoreCorruptException damage =
+            new StoreCorruptException(message + "the file is damaged: " + e.getMessage(), e);
+        noteCorruption(damage);
+        throw damage;
+      }
+      throw new StoreException(message + e.getMessage(), e);
     }
   }
 
@@ -311,6 +332,12 @@ public final class SqliteEventStore implements EventStore {
 
   private void requireWritable() {
     requireOpen();
+    StoreCorruptException damage = corruption.get();
+    if (damage != null) {
+      throw new StoreCorruptException(
+          "the event store takes no writes after damage was found in it: " + damage.getMessage(),
+          damage);
+    }
     if (writeFailure != null) {
       throw new StoreException(
           "the event store no longer accepts writes after an earlier failure; restart the server ("

@@ -25,19 +25,28 @@ final class WriterStatements implements AutoCloseable {
   private static final String COMMIT = "COMMIT";
   private static final String ROLLBACK = "ROLLBACK";
   private static final String INSERT_EVENT =
-      "INSERT INTO events (global_seq, run_id, run_seq, type, time_us, payload)"
-          + " VALUES (?, ?, ?, ?, ?, ?)";
+      "INSERT INTO events (global_seq, run_id, run_seq, type, time_us, payload, crc)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?)";
   private static final String LAST_RUN_SEQ =
       "SELECT COALESCE(MAX(run_seq), 0) FROM events WHERE run_id = ?";
-  private static final String RUN_FOR_REQUEST = "SELECT run_id FROM runs WHERE request_id = ?";
+  private static final String RUN_FOR_REQUEST =
+      "SELECT " + StoredRows.RUN_COLUMNS + " FROM runs WHERE request_id = ?";
   private static final String INSERT_RUN =
       "INSERT INTO runs (run_id, name, status, create_time_us, end_time_us, request_id,"
-          + " submit_seq) VALUES (?, ?, ?, ?, NULL, ?, ?)";
+          + " submit_seq, crc) VALUES (?, ?, ?, ?, NULL, ?, ?, ?)";
+  // An UPDATE recomputes the row's checksum from the columns it keeps and the values it sets.
   private static final String FINISH_RUN =
-      "UPDATE runs SET status = ?, end_time_us = ? WHERE run_id = ?";
+      "UPDATE runs SET status = ?1, end_time_us = ?2, crc = "
+          + SqliteChecksumFunctions.RUN
+          + "(run_id, name, ?1, create_time_us, ?2, request_id, submit_seq) WHERE run_id = ?3";
   private static final String CANCEL_REQUESTED =
       "UPDATE runs SET status = "
           + RunStatus.RUN_STATUS_CANCELLING_VALUE
+          + ", crc = "
+          + SqliteChecksumFunctions.RUN
+          + "(run_id, name, "
+          + RunStatus.RUN_STATUS_CANCELLING_VALUE
+          + ", create_time_us, end_time_us, request_id, submit_seq)"
           + " WHERE run_id = ? AND status = "
           + RunStatus.RUN_STATUS_RUNNING_VALUE;
 
@@ -66,12 +75,19 @@ final class WriterStatements implements AutoCloseable {
     try {
       PreparedStatement insert = statement(INSERT_EVENT);
       for (Event event : sequenced) {
+        String type = event.getPayloadCase().name();
+        long timeUs = EpochMicros.of(event.getTime());
+        byte[] payload = event.toByteArray();
         insert.setLong(1, event.getGlobalSeq());
         insert.setString(2, event.getRunId());
         insert.setLong(3, event.getRunSeq());
-        insert.setString(4, event.getPayloadCase().name());
-        insert.setLong(5, EpochMicros.of(event.getTime()));
-        insert.setBytes(6, event.toByteArray());
+        insert.setString(4, type);
+        insert.setLong(5, timeUs);
+        insert.setBytes(6, payload);
+        insert.setLong(
+            7,
+            RowChecksums.event(
+                event.getGlobalSeq(), event.getRunId(), event.getRunSeq(), type, timeUs, payload));
         insert.addBatch();
       }
       insert.executeBatch();
@@ -99,7 +115,19 @@ final class WriterStatements implements AutoCloseable {
       PreparedStatement query = statement(RUN_FOR_REQUEST);
       query.setString(1, requestId);
       try (ResultSet row = query.executeQuery()) {
-        return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+        if (!row.next()) {
+          return Optional.empty();
+        }
+        StoredRows.RunRow run = StoredRows.run(row);
+        if (!requestId.equals(run.requestId())) {
+          throw new StoreCorruptException(
+              "the runs projection is damaged: looking up request_id "
+                  + requestId
+                  + " found run "
+                  + run.runId()
+                  + " of another request_id");
+        }
+        return Optional.of(run.runId());
       }
     } catch (SQLException e) {
       throw failure(e);
@@ -111,16 +139,28 @@ final class WriterStatements implements AutoCloseable {
     try {
       PreparedStatement insert = statement(INSERT_RUN);
       String requestId = submitted.getRunSubmitted().getRequestId();
+      String name = submitted.getRunSubmitted().getSpec().getName();
+      long createTimeUs = EpochMicros.of(submitted.getTime());
       insert.setString(1, submitted.getRunId());
-      insert.setString(2, submitted.getRunSubmitted().getSpec().getName());
+      insert.setString(2, name);
       insert.setInt(3, RunStatus.RUN_STATUS_RUNNING_VALUE);
-      insert.setLong(4, EpochMicros.of(submitted.getTime()));
+      insert.setLong(4, createTimeUs);
       if (requestId.isEmpty()) {
         insert.setNull(5, Types.VARCHAR);
       } else {
         insert.setString(5, requestId);
       }
       insert.setLong(6, submitted.getGlobalSeq());
+      insert.setLong(
+          7,
+          RowChecksums.run(
+              submitted.getRunId(),
+              name,
+              RunStatus.RUN_STATUS_RUNNING_VALUE,
+              createTimeUs,
+              null,
+              requestId.isEmpty() ? null : requestId,
+              submitted.getGlobalSeq()));
       insert.executeUpdate();
     } catch (SQLException e) {
       throw failure(e);
@@ -185,6 +225,9 @@ final class WriterStatements implements AutoCloseable {
   // failure: failures are rare, and the next append must not fail for a reason of its own.
   private StoreException failure(SQLException e) {
     close();
+    if (SqliteErrors.isCorrupt(e)) {
+      return new StoreCorruptException("the database file is damaged: " + e.getMessage(), e);
+    }
     return new StoreException(e.getMessage(), e);
   }
 }

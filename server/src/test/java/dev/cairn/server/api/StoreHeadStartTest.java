@@ -1,7 +1,9 @@
 package dev.cairn.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +53,38 @@ class StoreHeadStartTest {
 
     try (DataDirectory reopened = DataDirectory.open(Optional.of(early.toString()))) {
       assertThat(reopened.root()).isEqualTo(early.toAbsolutePath().normalize());
+    }
+  }
+
+  @Test
+  void aDataDirectoryThatIsAFileIsRefusedInOneLine() throws Exception {
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    StartRefused refused =
+        catchThrowableOfType(
+            StartRefused.class, () -> StoreHeadStart.open(Optional.of(file.toString())));
+    assertThat(refused.getMessage())
+        .isEqualTo(
+            "cannot use the data directory "
+                + file
+                + ": "
+                + file
+                + " exists and is not a directory");
+    assertThat(refused.getCause()).isNull();
+  }
+
+  @Test
+  void aDatabaseThatIsNotOneIsRefusedInOneLineAndTheLockReleased() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    Files.writeString(data.resolve("cairn.db"), "not a database ".repeat(300));
+    StartRefused refused =
+        catchThrowableOfType(
+            StartRefused.class, () -> StoreHeadStart.open(Optional.of(data.toString())));
+    assertThat(refused.getMessage())
+        .contains("not a database")
+        .contains("cairn server check --data-dir " + data.toAbsolutePath().normalize())
+        .doesNotContain("\n");
+    try (DataDirectory reopened = DataDirectory.open(Optional.of(data.toString()))) {
+      assertThat(reopened.root()).isEqualTo(data.toAbsolutePath().normalize());
     }
   }
 }

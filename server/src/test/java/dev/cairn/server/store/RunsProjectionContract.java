@@ -188,7 +188,8 @@ public abstract class RunsProjectionContract extends EventStoreFixture {
 
     executeRaw("UPDATE runs SET status = 0, end_time_us = NULL, request_id = NULL");
     executeRaw("DELETE FROM runs WHERE run_id = 'run-3'");
-    assertThat(listAll()).isNotEqualTo(before);
+    // Reading the tampered rows now would report them damaged (their checksums no longer match)
+    // and stop the store's writes; rebuilding first shows that the rows come back from the events.
     store.rebuildProjection();
     assertThat(listAll()).containsExactlyElementsOf(before);
     assertThat(store.runIdForRequest("req-1")).contains("run-1");

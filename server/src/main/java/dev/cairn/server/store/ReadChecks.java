@@ -1,0 +1,60 @@
+package dev.cairn.server.store;
+
+import dev.cairn.v1.Event;
+import dev.cairn.v1.Event.PayloadCase;
+import java.util.List;
+
+/**
+ * What every read checks about the sequence of rows it got: sequences are gap-free by construction
+ * (the single writer assigns last + 1, and nothing is ever deleted), so a gap, a repeat or a row of
+ * another run means rows were lost or a lookup went astray in a damaged page or index.
+ */
+final class ReadChecks {
+  private ReadChecks() {}
+
+  /** The events read for one run after afterRunSeq continue it: after + 1, after + 2, ... */
+  static void requireRunContinues(String runId, long afterRunSeq, List<Event> events) {
+    long expected = afterRunSeq + 1;
+    for (Event event : events) {
+      if (!event.getRunId().equals(runId)) {
+        throw new StoreCorruptException(
+            "reading run "
+                + runId
+                + " found an event of run "
+                + event.getRunId()
+                + " (global_seq "
+                + event.getGlobalSeq()
+                + "): the events index is damaged");
+      }
+      if (event.getRunSeq() != expected) {
+        throw new StoreCorruptException(
+            "run "
+                + runId
+                + " is missing events: after run_seq "
+                + (expected - 1)
+                + " the next stored is "
+                + event.getRunSeq());
+      }
+      if (expected == 1 && event.getPayloadCase() != PayloadCase.RUN_SUBMITTED) {
+        throw new StoreCorruptException(
+            "run " + runId + " begins with " + event.getPayloadCase() + ", not RUN_SUBMITTED");
+      }
+      expected++;
+    }
+  }
+
+  /** The events read after afterGlobalSeq continue the log: after + 1, after + 2, ... */
+  static void requireLogContinues(long afterGlobalSeq, List<Event> events) {
+    long expected = afterGlobalSeq + 1;
+    for (Event event : events) {
+      if (event.getGlobalSeq() != expected) {
+        throw new StoreCorruptException(
+            "the event log is missing events: after global_seq "
+                + (expected - 1)
+                + " the next stored is "
+                + event.getGlobalSeq());
+      }
+      expected++;
+    }
+  }
+}
