@@ -102,7 +102,7 @@ public final class ProcessSupervisor implements AutoCloseable {
     try {
       Optional<Path> binary = SpawnHelperBinary.install(helperDirectory);
       if (binary.isPresent()) {
-        SpawnHelperLauncher helper = new SpawnHelperLauncher(binary.get(), spawner);
+        SpawnHelperLauncher helper = new SpawnHelperLauncher(binary.get(), spawner, stopGrace);
         helper.startHelper();
         return helper;
       }
