@@ -20,8 +20,10 @@
  * attempt (the step's group with SIGKILL, then everything else) and discards the rest.
  *
  * The shim reports the leader's wait status once nothing of the attempt is left (it kills what the
- * leader left behind: SIGTERM, SIGKILL after the grace period). The helper reaps the shim, moves
- * whatever the attempt wrote into the file, and only then reports the leader's raw wait status, so
+ * leader left behind: SIGTERM, SIGKILL after the grace period). The helper then moves whatever the
+ * attempt wrote into the file, and only then reports the leader's raw wait status (without waiting
+ * for the shim's own exit, which it reaps later; a shim that was killed first is reported when it
+ * is reaped), so
  * an exit code and a death by signal are never confused, a step's output is in its file when its
  * end is reported, and no process of the attempt outlives that report. A process outside the
  * attempt that holds the pipe (it got it passed on) does not hold the report back; its output
@@ -90,6 +92,8 @@ enum {
 #define HEADER_BYTES 28u
 /* The most one wake-up moves from one step's pipe, so a chatty step does not starve the others. */
 #define PUMP_SLICE (256u * 1024u)
+/* Marks the epoll data of a shim's control pipe; the rest is the index of its stream. */
+#define SOURCE_CONTROL (1ull << 62)
 
 struct reply {
   uint32_t kind;
@@ -302,14 +306,15 @@ static int create_output(const char *path) {
 /* One step's output: the read end of its pipe and the file it goes to. */
 struct stream {
   int in_use;
-  pid_t leader;     /* 0 once the attempt has ended (its shim has been reaped) */
+  pid_t leader;     /* 0 once the attempt's end has been reported */
   pid_t shim;       /* the attempt's shim; 0 once reaped */
-  int control_fd;   /* the shim's control pipe; -1 once the shim has been reaped */
+  int control_fd;   /* the shim's control pipe; -1 once its last record is read */
   int pipe_fd;      /* -1 once the pipe is closed */
   int file_fd;      /* -1 until the first byte arrives */
   char *path;
   uint64_t bytes;   /* written into the file */
   uint64_t limit;   /* 0 = none */
+  int over_limit;   /* the shim was told to kill the attempt for its output */
 };
 
 static struct stream *streams;
@@ -335,7 +340,7 @@ static size_t new_stream(void) {
 }
 
 static void release_if_done(struct stream *stream) {
-  if (stream->leader == 0 && stream->pipe_fd < 0) {
+  if (stream->leader == 0 && stream->shim == 0 && stream->pipe_fd < 0) {
     if (stream->file_fd >= 0) {
       close(stream->file_fd);
     }
@@ -388,13 +393,29 @@ static void pump(struct stream *stream, uint64_t budget, int hung_up) {
       room = stream->limit - stream->bytes;
       if (room == 0) {
         /* Past the limit: the step ends here, as RLIMIT_FSIZE would end a step writing a file.
-         * Its shim, unreaped and so certainly the attempt's, kills the step's group and
-         * everything else of the attempt. */
-        if (stream->shim != 0) {
+         * Its shim, unreaped and so certainly the attempt's, kills the step's group with SIGKILL
+         * and then everything else of the attempt. Until the attempt's end is reported the pipe
+         * stays open and what comes is discarded: closed now, it could end a writer with SIGPIPE
+         * before the shim's SIGKILL lands, and the step would seem to have failed on its own. */
+        if (stream->leader == 0 || stream->shim == 0) {
+          close_pipe(stream);
+          return;
+        }
+        if (!stream->over_limit) {
+          stream->over_limit = 1;
           kill(stream->shim, SIGTERM);
         }
-        close_pipe(stream);
-        return;
+        static char discarded[64 * 1024];
+        uint64_t chunk = budget - moved < sizeof discarded ? budget - moved : sizeof discarded;
+        ssize_t got = read(stream->pipe_fd, discarded, (size_t)chunk);
+        if (got < 0 && errno == EINTR) {
+          continue;
+        }
+        if (got <= 0) {
+          return;
+        }
+        moved += (uint64_t)got;
+        continue;
       }
     }
     if (stream->file_fd < 0) {
@@ -497,7 +518,9 @@ static void spawn(const struct request *request) {
     die("fcntl");
   }
   struct epoll_event event = {.events = EPOLLIN, .data.u64 = index};
-  if (epoll_ctl(poller, EPOLL_CTL_ADD, stream->pipe_fd, &event) < 0) {
+  struct epoll_event control = {.events = EPOLLIN, .data.u64 = index | SOURCE_CONTROL};
+  if (epoll_ctl(poller, EPOLL_CTL_ADD, stream->pipe_fd, &event) < 0 ||
+      epoll_ctl(poller, EPOLL_CTL_ADD, stream->control_fd, &control) < 0) {
     die("epoll_ctl");
   }
   reply(KIND_STARTED, (int32_t)shim, request->id, start.pid, start.ticks);
@@ -591,7 +614,45 @@ static void kill_orphans(void) {
   }
 }
 
-/* Reports every attempt whose shim has exited, once what it wrote is in its file. */
+static void close_control(struct stream *stream) {
+  if (stream->control_fd >= 0) {
+    /* Removed first: a shim being forked may hold a copy, which would keep it registered. */
+    epoll_ctl(poller, EPOLL_CTL_DEL, stream->control_fd, NULL);
+    close(stream->control_fd);
+    stream->control_fd = -1;
+  }
+}
+
+/* Reports the end of an attempt, once what it wrote is in its file. */
+static void end_attempt(struct stream *stream, int leader_status) {
+  pid_t leader = stream->leader;
+  stream->leader = 0;
+  close_control(stream);
+  /* Every process of the attempt has ended, so everything they wrote is in the pipe: move that
+   * much. A writer outside the attempt (one that got the pipe passed on) may still write; its
+   * output follows until it closes the pipe, and never holds this report back. */
+  int available = 0;
+  if (stream->pipe_fd >= 0 && ioctl(stream->pipe_fd, FIONREAD, &available) == 0 &&
+      available > 0) {
+    pump(stream, (uint64_t)available, 0);
+  }
+  reply(KIND_EXITED, leader_status, 0, leader, 0);
+}
+
+/* The shim's last record: nothing of its attempt is left. It is reported at once, rather than
+ * when the shim has been reaped, which would add the teardown of its copy of this process. */
+static void read_control(struct stream *stream) {
+  struct shim_report end;
+  if (stream->leader != 0 && stream->control_fd >= 0 &&
+      read_shim_report(stream->control_fd, &end)) {
+    end_attempt(stream, end.value);
+  } else {
+    /* The shim ended without its record: reap() reports it. */
+    close_control(stream);
+  }
+}
+
+/* Reaps every shim that has exited; one that was killed before it could report is reported here. */
 static void reap(void) {
   for (;;) {
     int status;
@@ -602,32 +663,20 @@ static void reap(void) {
         /* An orphan of a killed shim, already accounted for by kill_orphans. */
         continue;
       }
-      struct shim_report end;
-      int leader_status;
-      if (read_shim_report(stream->control_fd, &end)) {
-        leader_status = end.value;
-      } else {
-        /* Killed before it could clean up: its leader died of its parent-death signal. */
-        stream->shim = 0;
-        kill_orphans();
-        leader_status = SIGKILL;
-      }
-      pid_t leader = stream->leader;
-      close(stream->control_fd);
-      stream->control_fd = -1;
       /* Reaped: its pid may be reused from now on, so it is never signalled again. */
       stream->shim = 0;
-      stream->leader = 0;
-      /* Every process of the attempt has ended, so everything they wrote is in the pipe: move
-       * that much. A writer outside the attempt (one that got the pipe passed on) may still write;
-       * its output follows until it closes the pipe, and never holds this report back. */
-      int available = 0;
-      if (stream->pipe_fd >= 0 && ioctl(stream->pipe_fd, FIONREAD, &available) == 0 &&
-          available > 0) {
-        pump(stream, (uint64_t)available, 0);
+      struct shim_report end;
+      if (stream->leader != 0) {
+        if (stream->control_fd >= 0 && read_shim_report(stream->control_fd, &end)) {
+          end_attempt(stream, end.value);
+        } else {
+          /* Killed before it could clean up: its leader died of its parent-death signal, and
+           * the rest of the attempt came to this helper. */
+          kill_orphans();
+          end_attempt(stream, SIGKILL);
+        }
       }
       release_if_done(stream);
-      reply(KIND_EXITED, leader_status, 0, leader, 0);
       continue;
     }
     if (pid < 0 && errno == EINTR) {
@@ -744,13 +793,20 @@ int main(int argc, char **argv) {
       }
       die("epoll_wait");
     }
-    /* Exits first, then output, then new requests: a step's end is never held behind starts. */
+    /* Ends first, then output, then new requests: a step's end is never held behind starts. */
     for (int i = 0; i < ready; i++) {
-      if (events[i].data.u64 == (uint64_t)SOURCE_CHILDREN) {
+      uint64_t source = events[i].data.u64;
+      if (source == (uint64_t)SOURCE_CHILDREN) {
         struct signalfd_siginfo info;
         while (read(children, &info, sizeof info) > 0) {
         }
         reap();
+      } else if (source != (uint64_t)SOURCE_REQUESTS && (source & SOURCE_CONTROL) != 0 &&
+                 (source & ~SOURCE_CONTROL) < stream_count &&
+                 streams[source & ~SOURCE_CONTROL].in_use) {
+        struct stream *stream = &streams[source & ~SOURCE_CONTROL];
+        read_control(stream);
+        release_if_done(stream);
       }
     }
     int more_requests = 0;
