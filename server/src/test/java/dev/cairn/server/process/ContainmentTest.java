@@ -213,6 +213,22 @@ class ContainmentTest extends SupervisorTestSupport {
   }
 
   @Test
+  void aPipeHeldOutsideTheAttemptDoesNotHoldBackItsEnd() throws Exception {
+    Started started = start(shell("echo ready; exec sleep 1000"));
+    await("the step runs", () -> readQuietly(started.output()).equals("ready\n"));
+    // This JVM, no process of the attempt, opens the step's stdout: a second writer of the pipe.
+    Path stdout = Path.of("/proc", Long.toString(started.launched().pid()), "fd", "1");
+    try (var outsider = Files.newOutputStream(stdout)) {
+      supervisor.stop(started.launched(), started.marker());
+      Exited exited = started.exit().get(10, TimeUnit.SECONDS);
+      assertThat(exited.signal()).isEqualTo(PosixSignals.SIGTERM);
+      // What the outsider writes after the end still reaches the file, until it closes the pipe.
+      outsider.write("late\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    await("the late line is in the file", () -> readQuietly(started.output()).endsWith("late\n"));
+  }
+
+  @Test
   void anEscapeeWritingPastTheOutputLimitEndsWithTheAttempt() throws Exception {
     String argument = TestProcesses.uniqueSleepArgument();
     sleepArguments.add(argument);
