@@ -52,9 +52,12 @@ struct shim_report {
   uint64_t ticks;
 };
 
-/* How often the shim looks again for processes that a SIGKILL round may have missed (one that
- * forked while the round ran): their SIGCHLD wakes it sooner. */
+/* How soon the shim looks again for processes that a SIGKILL round may have missed (one that
+ * forked while the round ran); their SIGCHLD wakes it sooner. The pause doubles up to a second,
+ * so that a process the shim cannot kill (it changed to a user the server cannot signal), which
+ * the attempt's end has to wait for, does not keep it busy. */
 #define KILL_ROUND_NANOS (10L * 1000L * 1000L)
+#define KILL_ROUND_MAX_NANOS (1000L * 1000L * 1000L)
 
 static void shim_report(int control, int32_t stage, int32_t value, int64_t pid, uint64_t ticks) {
   struct shim_report report = {stage, value, pid, ticks};
@@ -246,6 +249,7 @@ static int supervise_attempt(pid_t self, pid_t leader, uint32_t grace_millis) {
   int leader_alive = 1;
   int phase = PHASE_RUNNING;
   int64_t deadline = 0;
+  int64_t kill_round = KILL_ROUND_NANOS;
   for (;;) {
     for (;;) {
       int status;
@@ -286,7 +290,11 @@ static int supervise_attempt(pid_t self, pid_t leader, uint32_t grace_millis) {
     if (phase == PHASE_RUNNING) {
       sig = sigwaitinfo(&wanted, &info);
     } else {
-      int64_t wait = phase == PHASE_KILLING ? KILL_ROUND_NANOS : deadline - monotonic_nanos();
+      int64_t wait = deadline - monotonic_nanos();
+      if (phase == PHASE_KILLING) {
+        wait = kill_round;
+        kill_round = kill_round * 2 > KILL_ROUND_MAX_NANOS ? KILL_ROUND_MAX_NANOS : kill_round * 2;
+      }
       if (wait < 0) {
         wait = 0;
       }

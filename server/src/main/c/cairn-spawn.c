@@ -600,9 +600,10 @@ static void kill_orphans(void) {
     int found = 0;
     for (size_t i = 0; i < children.count; i++) {
       pid_t pid = children.entries[i].pid;
-      if (stream_of_shim(pid) == NULL) {
+      /* One that cannot be signalled (it changed to a user this helper cannot signal) is not
+       * waited for: this helper must never block on it. It is reaped whenever it ends. */
+      if (stream_of_shim(pid) == NULL && kill(pid, SIGKILL) == 0) {
         found = 1;
-        kill(pid, SIGKILL);
         while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
         }
       }
