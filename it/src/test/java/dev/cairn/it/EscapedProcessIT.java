@@ -9,6 +9,9 @@ import dev.cairn.v1.FailureReason;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.StepStatus;
 import dev.cairn.v1.WorkflowSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,28 +51,29 @@ class EscapedProcessIT {
 
   /**
    * Four steps, each starting an escapee that drops the marker, waiting until it runs (so the test
-   * cannot pass on an escapee that never started), then running {@code rest}.
+   * cannot pass on an escapee that never started), then running {@code rest}. The escapee touches a
+   * file and becomes {@code sleep ARGUMENT}, keeping its pid.
    */
   private WorkflowSpec escapes(String rest) {
+    Path escapee = dataDir.resolve("escapee.sh");
+    try {
+      Files.writeString(escapee, "touch \"$1\"; exec sleep \"$2\"\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     String[] escapes = {
-      "env -u CAIRN_MARKER setsid -f sleep %s",
-      "env -u CAIRN_MARKER sh -c '(setsid sleep %s &) &'",
-      "env -u CAIRN_MARKER sh -c '(sleep %s &) &'",
-      "env -u CAIRN_MARKER nohup setsid -f sleep %s >/dev/null 2>&1",
+      "env -u CAIRN_MARKER setsid -f /bin/sh %s",
+      "env -u CAIRN_MARKER /bin/sh -c '(setsid /bin/sh %s &) &'",
+      "env -u CAIRN_MARKER /bin/sh -c '(/bin/sh %s &) &'",
+      "env -u CAIRN_MARKER nohup setsid -f /bin/sh %s >/dev/null 2>&1",
     };
     String[] ids = {"setsid", "double-fork", "double-fork-in-group", "nohup"};
     var steps = new dev.cairn.v1.StepSpec[escapes.length];
     for (int i = 0; i < escapes.length; i++) {
       String argument = sleepArgument();
-      String start = String.format(escapes[i], argument);
-      steps[i] =
-          shell(
-              ids[i],
-              start
-                  + "; until pgrep -x -f 'sleep "
-                  + argument
-                  + "' >/dev/null; do sleep 0.01; done; "
-                  + rest);
+      Path up = dataDir.resolve("up-" + argument);
+      String start = String.format(escapes[i], escapee + " " + up + " " + argument);
+      steps[i] = shell(ids[i], start + "; until [ -e " + up + " ]; do sleep 0.01; done; " + rest);
     }
     return workflow("escapes", steps);
   }
