@@ -23,11 +23,10 @@
  * leader left behind: SIGTERM, SIGKILL after the grace period). The helper then moves whatever the
  * attempt wrote into the file, and only then reports the leader's raw wait status (without waiting
  * for the shim's own exit, which it reaps later; a shim that was killed first is reported when it
- * is reaped), so
- * an exit code and a death by signal are never confused, a step's output is in its file when its
- * end is reported, and no process of the attempt outlives that report. A process outside the
- * attempt that holds the pipe (it got it passed on) does not hold the report back; its output
- * follows until it closes the pipe.
+ * is reaped), so an exit code and a death by signal are never confused, a step's output is in its
+ * file when its end is reported, and no process of the attempt outlives that report. A process
+ * outside the attempt that holds the pipe (it got it passed on) does not hold the report back; its
+ * output follows until it closes the pipe.
  *
  * Protocol, native byte order (both ends run on the same machine):
  *   request on stdin:  u32 length of the rest, u64 id, u64 file size limit (0 = none), u32 argc,
