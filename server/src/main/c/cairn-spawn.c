@@ -2,40 +2,51 @@
  * cairn-spawn: the process launcher of the Cairn server.
  *
  * The server starts one cairn-spawn per process supervisor, from a thread that lives as long as
- * the supervisor, and asks it to start steps. For each step it vforks (cheap and safe from this
- * small single-threaded process, unlike from the JVM), and the child puts itself in a new session,
- * arms the parent-death signal, caps the size of the files it may write, takes stdin from
- * /dev/null and stdout and stderr from a pipe, changes directory and execs the step. One exec per
- * step, where the wrapper chain (setpriv, setsid, prlimit) costs three more.
+ * the supervisor, and asks it to start steps. For each step it forks an attempt shim (see
+ * attempt-shim.c): a copy of this small process that becomes a child subreaper, so that every
+ * process the step starts stays within its reach even after setsid and without the marker. The
+ * shim vforks (cheap and safe from a small single-threaded process, unlike from the JVM), and the
+ * child puts itself in a new session, arms the parent-death signal, caps the size of the files it
+ * may write, takes stdin from /dev/null and stdout and stderr from a pipe, changes directory and
+ * execs the step. One exec per step, where the wrapper chain (setpriv, setsid, prlimit) costs three
+ * more; the shim costs one fork.
  *
  * The helper drains each step's pipe into its output file with splice(2), and creates that file
  * only when the first byte arrives: a new inode costs far more than the exec of a small step (0.4
  * ms of kernel time on an ext4 measured while building this), and a silent step needs none; the
  * same holds for the file's directory, made then too. An existing file of the same name is
  * truncated when the step starts. The helper writes at most the
- * output limit into the file; when a step writes more, the helper kills the step's process group
- * with SIGKILL (while its leader is unreaped, so the group is certainly the step's) and discards
- * the rest.
+ * output limit into the file; when a step writes more, the helper has the step's shim kill the
+ * attempt (the step's group with SIGKILL, then everything else) and discards the rest.
  *
- * It reaps the step's leader, moves whatever the leader wrote into the file, and only then reports
- * its raw wait status, so an exit code and a death by signal are never confused and a step's output
- * is in its file when its end is reported. Processes the leader left behind may still write; their
- * output follows until the last of them closes the pipe.
+ * The shim reports the leader's wait status once nothing of the attempt is left (it kills what the
+ * leader left behind: SIGTERM, SIGKILL after the grace period). The helper then moves whatever the
+ * attempt wrote into the file, and only then reports the leader's raw wait status (without waiting
+ * for the shim's own exit, which it reaps later; a shim that was killed first is reported when it
+ * is reaped), so an exit code and a death by signal are never confused, a step's output is in its
+ * file when its end is reported, and no process of the attempt outlives that report. A process
+ * outside the attempt that holds the pipe (it got it passed on) does not hold the report back; its
+ * output follows until it closes the pipe.
  *
  * Protocol, native byte order (both ends run on the same machine):
  *   request on stdin:  u32 length of the rest, u64 id, u64 file size limit (0 = none), u32 argc,
- *                      u32 envc, then NUL-terminated strings: program (looked up in the PATH of
- *                      env, as execvp does, unless it holds a slash), working directory, output
- *                      file, argv[argc], env[envc].
+ *                      u32 envc, u32 grace in milliseconds (between SIGTERM and SIGKILL for what a
+ *                      step leaves behind), then NUL-terminated strings: program (looked up in the
+ *                      PATH of env, as execvp does, unless it holds a slash), working directory,
+ *                      output file, argv[argc], env[envc].
  *   reply on stdout:   32-byte records {u32 kind, i32 value, u64 id, i64 pid, u64 extra}:
- *                      STARTED (value 0, extra = start time in clock ticks, from /proc),
+ *                      STARTED (value = the pid of the attempt's shim, pid = the step's leader,
+ *                      extra = its start time in clock ticks, from /proc),
  *                      FAILED (value = errno, extra = the stage that failed, pid 0),
- *                      EXITED (value = wait status, id 0).
+ *                      EXITED (value = the leader's wait status, pid = the leader, id 0), sent once
+ *                      no process of the attempt is left.
  *   A STARTED record always precedes the EXITED record of the same pid.
  *
  * The parent-death signal chain: this helper gets SIGKILL when the server thread that started it
- * ends, and each step gets SIGKILL when this helper ends. Whatever a step leaves behind in its
- * group or under its marker is the server's to kill; see ProcessSupervisor.
+ * ends; each shim gets SIGTERM when this helper ends, and kills its whole attempt with SIGKILL;
+ * each step's leader gets SIGKILL when its shim ends. The helper is a subreaper too, for the
+ * descendants of a shim that was itself killed. The marker sweep of the server remains the last
+ * resort; see ProcessSupervisor.
  *
  * Exit status: 0 when stdin closes, 2 on a usage error, 70 on an internal error.
  */
@@ -71,12 +82,17 @@ enum {
   STAGE_OUTPUT = 7,
   STAGE_CHDIR = 8,
   STAGE_EXEC = 9,
-  STAGE_REQUEST = 10
+  STAGE_REQUEST = 10,
+  STAGE_SUBREAPER = 11
 };
 
 #define MAX_FRAME (256u * 1024u * 1024u)
+/* The fixed part of a request, after its length: id, size limit, argc, envc, grace. */
+#define HEADER_BYTES 28u
 /* The most one wake-up moves from one step's pipe, so a chatty step does not starve the others. */
 #define PUMP_SLICE (256u * 1024u)
+/* Marks the epoll data of a shim's control pipe; the rest is the index of its stream. */
+#define SOURCE_CONTROL (1ull << 62)
 
 struct reply {
   uint32_t kind;
@@ -92,6 +108,8 @@ struct child_error {
 };
 
 static pid_t helper_pid;
+/* The process a step's parent-death signal is tied to: its attempt shim. */
+static pid_t step_parent_pid;
 
 static void die(const char *what) {
   fprintf(stderr, "cairn-spawn: %s: %s\n", what, strerror(errno));
@@ -170,6 +188,7 @@ static void move_fd(volatile struct child_error *failure, int from, int to, int 
 struct request {
   uint64_t id;
   uint64_t fsize_limit;
+  uint32_t grace_millis;
   const char *program;
   const char *working_dir;
   const char *output;
@@ -189,8 +208,8 @@ static void exec_child(
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
     child_fail(failure, STAGE_PDEATHSIG);
   }
-  /* The helper may have died between the fork and the prctl; then no signal would ever come. */
-  if (getppid() != helper_pid) {
+  /* The shim may have died between the fork and the prctl; then no signal would ever come. */
+  if (getppid() != step_parent_pid) {
     _exit(127);
   }
   if (request->fsize_limit > 0) {
@@ -286,12 +305,15 @@ static int create_output(const char *path) {
 /* One step's output: the read end of its pipe and the file it goes to. */
 struct stream {
   int in_use;
-  pid_t leader;     /* 0 once the leader has been reaped */
+  pid_t leader;     /* 0 once the attempt's end has been reported */
+  pid_t shim;       /* the attempt's shim; 0 once reaped */
+  int control_fd;   /* the shim's control pipe; -1 once its last record is read */
   int pipe_fd;      /* -1 once the pipe is closed */
   int file_fd;      /* -1 until the first byte arrives */
   char *path;
   uint64_t bytes;   /* written into the file */
   uint64_t limit;   /* 0 = none */
+  int over_limit;   /* the shim was told to kill the attempt for its output */
 };
 
 static struct stream *streams;
@@ -317,7 +339,7 @@ static size_t new_stream(void) {
 }
 
 static void release_if_done(struct stream *stream) {
-  if (stream->leader == 0 && stream->pipe_fd < 0) {
+  if (stream->leader == 0 && stream->shim == 0 && stream->pipe_fd < 0) {
     if (stream->file_fd >= 0) {
       close(stream->file_fd);
     }
@@ -325,6 +347,7 @@ static void release_if_done(struct stream *stream) {
     memset(stream, 0, sizeof *stream);
     stream->pipe_fd = -1;
     stream->file_fd = -1;
+    stream->control_fd = -1;
   }
 }
 
@@ -368,12 +391,30 @@ static void pump(struct stream *stream, uint64_t budget, int hung_up) {
     if (stream->limit > 0 && stream->bytes + room > stream->limit) {
       room = stream->limit - stream->bytes;
       if (room == 0) {
-        /* Past the limit: the step ends here, as RLIMIT_FSIZE would end a step writing a file. */
-        if (stream->leader != 0) {
-          kill(-stream->leader, SIGKILL);
+        /* Past the limit: the step ends here, as RLIMIT_FSIZE would end a step writing a file.
+         * Its shim, unreaped and so certainly the attempt's, kills the step's group with SIGKILL
+         * and then everything else of the attempt. Until the attempt's end is reported the pipe
+         * stays open and what comes is discarded: closed now, it could end a writer with SIGPIPE
+         * before the shim's SIGKILL lands, and the step would seem to have failed on its own. */
+        if (stream->leader == 0 || stream->shim == 0) {
+          close_pipe(stream);
+          return;
         }
-        close_pipe(stream);
-        return;
+        if (!stream->over_limit) {
+          stream->over_limit = 1;
+          kill(stream->shim, SIGTERM);
+        }
+        static char discarded[64 * 1024];
+        uint64_t chunk = budget - moved < sizeof discarded ? budget - moved : sizeof discarded;
+        ssize_t got = read(stream->pipe_fd, discarded, (size_t)chunk);
+        if (got < 0 && errno == EINTR) {
+          continue;
+        }
+        if (got <= 0) {
+          return;
+        }
+        moved += (uint64_t)got;
+        continue;
       }
     }
     if (stream->file_fd < 0) {
@@ -402,14 +443,16 @@ static void pump(struct stream *stream, uint64_t budget, int hung_up) {
   }
 }
 
+#include "attempt-shim.c"
+
 static void spawn(const struct request *request) {
-  volatile struct child_error failure = {0, 0};
   int file_fd = prepare_output(request->output);
   if (file_fd == -2) {
     reply(KIND_FAILED, errno, request->id, 0, STAGE_OUTPUT);
     return;
   }
   int pipe_fds[2];
+  int control_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) < 0) {
     int error = errno;
     if (file_fd >= 0) {
@@ -418,36 +461,51 @@ static void spawn(const struct request *request) {
     reply(KIND_FAILED, error, request->id, 0, STAGE_OUTPUT);
     return;
   }
-  char **server_environ = environ;
-  /* vfork: the child borrows this process's memory until it execs, so there are no page tables
-   * to copy and the parent resumes exactly when the step runs (or has failed to). The child only
-   * makes system calls and writes to failure before it execs or exits. */
-  pid_t pid = vfork();
-  if (pid == 0) {
-    exec_child(request, pipe_fds[1], &failure);
-  }
-  int fork_error = errno;
-  environ = server_environ;
-  close(pipe_fds[1]);
-  if (pid < 0 || failure.stage != 0) {
+  if (pipe2(control_fds, O_CLOEXEC) < 0) {
+    int error = errno;
     close(pipe_fds[0]);
+    close(pipe_fds[1]);
     if (file_fd >= 0) {
       close(file_fd);
     }
-    if (pid < 0) {
-      reply(KIND_FAILED, fork_error, request->id, 0, STAGE_FORK);
-      return;
+    reply(KIND_FAILED, error, request->id, 0, STAGE_FORK);
+    return;
+  }
+  /* fork, not vfork: the shim lives as long as the attempt (see attempt-shim.c). This process is
+   * small, so the copy costs little; the shim vforks the step itself. */
+  pid_t shim = fork();
+  if (shim == 0) {
+    run_shim(request, pipe_fds[1], control_fds[1]);
+  }
+  int fork_error = errno;
+  close(pipe_fds[1]);
+  close(control_fds[1]);
+  struct shim_report start = {STAGE_FORK, fork_error, 0, 0};
+  if (shim > 0 && !read_shim_report(control_fds[0], &start)) {
+    /* The shim died before it could say: it was killed, or the helper is going down. */
+    start.stage = STAGE_FORK;
+    start.value = ECHILD;
+  }
+  if (start.stage != 0) {
+    close(pipe_fds[0]);
+    close(control_fds[0]);
+    if (file_fd >= 0) {
+      close(file_fd);
     }
-    /* The child never became the step: reap it here, so no EXITED record is sent for it. */
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+    if (shim > 0) {
+      /* The shim never became an attempt: reap it here, so no EXITED record is sent for it. */
+      while (waitpid(shim, NULL, 0) < 0 && errno == EINTR) {
+      }
     }
-    reply(KIND_FAILED, failure.error, request->id, 0, (uint64_t)failure.stage);
+    reply(KIND_FAILED, start.value, request->id, 0, (uint64_t)start.stage);
     return;
   }
   size_t index = new_stream();
   struct stream *stream = &streams[index];
   stream->in_use = 1;
-  stream->leader = pid;
+  stream->leader = (pid_t)start.pid;
+  stream->shim = shim;
+  stream->control_fd = control_fds[0];
   stream->pipe_fd = pipe_fds[0];
   stream->file_fd = file_fd;
   stream->path = strdup(request->output);
@@ -459,11 +517,12 @@ static void spawn(const struct request *request) {
     die("fcntl");
   }
   struct epoll_event event = {.events = EPOLLIN, .data.u64 = index};
-  if (epoll_ctl(poller, EPOLL_CTL_ADD, stream->pipe_fd, &event) < 0) {
+  struct epoll_event control = {.events = EPOLLIN, .data.u64 = index | SOURCE_CONTROL};
+  if (epoll_ctl(poller, EPOLL_CTL_ADD, stream->pipe_fd, &event) < 0 ||
+      epoll_ctl(poller, EPOLL_CTL_ADD, stream->control_fd, &control) < 0) {
     die("epoll_ctl");
   }
-  /* Not reaped before this is read, so the start time is the step's own. */
-  reply(KIND_STARTED, 0, request->id, pid, start_ticks(pid));
+  reply(KIND_STARTED, (int32_t)shim, request->id, start.pid, start.ticks);
 }
 
 static const char *next_string(const char **cursor, const char *end) {
@@ -481,7 +540,7 @@ static void handle_frame(const char *frame, uint32_t length) {
   struct request request = {0};
   uint32_t argc;
   uint32_t envc;
-  if (length < 24) {
+  if (length < HEADER_BYTES) {
     reply(KIND_FAILED, EINVAL, 0, 0, STAGE_REQUEST);
     return;
   }
@@ -489,7 +548,8 @@ static void handle_frame(const char *frame, uint32_t length) {
   memcpy(&request.fsize_limit, frame + 8, 8);
   memcpy(&argc, frame + 16, 4);
   memcpy(&envc, frame + 20, 4);
-  const char *cursor = frame + 24;
+  memcpy(&request.grace_millis, frame + 24, 4);
+  const char *cursor = frame + HEADER_BYTES;
   const char *end = frame + length;
   if (argc == 0 || argc > length || envc > length) {
     reply(KIND_FAILED, EINVAL, request.id, 0, STAGE_REQUEST);
@@ -519,35 +579,104 @@ static void handle_frame(const char *frame, uint32_t length) {
   free(pointers);
 }
 
-static struct stream *stream_of(pid_t pid) {
+static struct stream *stream_of_shim(pid_t pid) {
   for (size_t i = 0; i < stream_count; i++) {
-    if (streams[i].in_use && streams[i].leader == pid) {
+    if (streams[i].in_use && streams[i].shim == pid) {
       return &streams[i];
     }
   }
   return NULL;
 }
 
-/* Reports every leader that has exited, once what it wrote is in its file. */
+/* A shim that was killed (SIGKILL, so it could not clean up) hands its descendants to this helper,
+ * a subreaper too: every child of the helper that is not a live shim is such an orphan, and gets
+ * SIGKILL (it is unreaped, so its pid is still its own). Its own children come here in turn when
+ * it dies, so this repeats until none is left. */
+static void kill_orphans(void) {
+  for (;;) {
+    struct tree children = {NULL, 0, 0};
+    add_children(&children, helper_pid);
+    int found = 0;
+    for (size_t i = 0; i < children.count; i++) {
+      pid_t pid = children.entries[i].pid;
+      /* One that cannot be signalled (it changed to a user this helper cannot signal) is not
+       * waited for: this helper must never block on it. It is reaped whenever it ends. */
+      if (stream_of_shim(pid) == NULL && kill(pid, SIGKILL) == 0) {
+        found = 1;
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+        }
+      }
+    }
+    free(children.entries);
+    if (!found) {
+      return;
+    }
+  }
+}
+
+static void close_control(struct stream *stream) {
+  if (stream->control_fd >= 0) {
+    /* Removed first: a shim being forked may hold a copy, which would keep it registered. */
+    epoll_ctl(poller, EPOLL_CTL_DEL, stream->control_fd, NULL);
+    close(stream->control_fd);
+    stream->control_fd = -1;
+  }
+}
+
+/* Reports the end of an attempt, once what it wrote is in its file. */
+static void end_attempt(struct stream *stream, int leader_status) {
+  pid_t leader = stream->leader;
+  stream->leader = 0;
+  close_control(stream);
+  /* Every process of the attempt has ended, so everything they wrote is in the pipe: move that
+   * much. A writer outside the attempt (one that got the pipe passed on) may still write; its
+   * output follows until it closes the pipe, and never holds this report back. */
+  int available = 0;
+  if (stream->pipe_fd >= 0 && ioctl(stream->pipe_fd, FIONREAD, &available) == 0 &&
+      available > 0) {
+    pump(stream, (uint64_t)available, 0);
+  }
+  reply(KIND_EXITED, leader_status, 0, leader, 0);
+}
+
+/* The shim's last record: nothing of its attempt is left. It is reported at once, rather than
+ * when the shim has been reaped, which would add the teardown of its copy of this process. */
+static void read_control(struct stream *stream) {
+  struct shim_report end;
+  if (stream->leader != 0 && stream->control_fd >= 0 &&
+      read_shim_report(stream->control_fd, &end)) {
+    end_attempt(stream, end.value);
+  } else {
+    /* The shim ended without its record: reap() reports it. */
+    close_control(stream);
+  }
+}
+
+/* Reaps every shim that has exited; one that was killed before it could report is reported here. */
 static void reap(void) {
   for (;;) {
     int status;
     pid_t pid = waitpid(-1, &status, WNOHANG);
     if (pid > 0) {
-      struct stream *stream = stream_of(pid);
-      if (stream != NULL) {
-        /* Reaped: its pid may be reused from now on, so its group is never signalled again. */
-        stream->leader = 0;
-        /* Everything the leader wrote is in the pipe by now: move that much, and no more, since
-         * a process the leader left behind may go on writing. */
-        int available = 0;
-        if (stream->pipe_fd >= 0 && ioctl(stream->pipe_fd, FIONREAD, &available) == 0 &&
-            available > 0) {
-          pump(stream, (uint64_t)available, 0);
-        }
-        release_if_done(stream);
+      struct stream *stream = stream_of_shim(pid);
+      if (stream == NULL) {
+        /* An orphan of a killed shim, already accounted for by kill_orphans. */
+        continue;
       }
-      reply(KIND_EXITED, status, 0, pid, 0);
+      /* Reaped: its pid may be reused from now on, so it is never signalled again. */
+      stream->shim = 0;
+      struct shim_report end;
+      if (stream->leader != 0) {
+        if (stream->control_fd >= 0 && read_shim_report(stream->control_fd, &end)) {
+          end_attempt(stream, end.value);
+        } else {
+          /* Killed before it could clean up: its leader died of its parent-death signal, and
+           * the rest of the attempt came to this helper. */
+          kill_orphans();
+          end_attempt(stream, SIGKILL);
+        }
+      }
+      release_if_done(stream);
       continue;
     }
     if (pid < 0 && errno == EINTR) {
@@ -615,6 +744,10 @@ int main(int argc, char **argv) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) {
     die("prctl");
   }
+  /* Orphans of a shim that was killed come here rather than to init (see kill_orphans). */
+  if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+    die("prctl");
+  }
   if (getppid() != (pid_t)strtol(argv[1], NULL, 10)) {
     return 0;
   }
@@ -660,13 +793,20 @@ int main(int argc, char **argv) {
       }
       die("epoll_wait");
     }
-    /* Exits first, then output, then new requests: a step's end is never held behind starts. */
+    /* Ends first, then output, then new requests: a step's end is never held behind starts. */
     for (int i = 0; i < ready; i++) {
-      if (events[i].data.u64 == (uint64_t)SOURCE_CHILDREN) {
+      uint64_t source = events[i].data.u64;
+      if (source == (uint64_t)SOURCE_CHILDREN) {
         struct signalfd_siginfo info;
         while (read(children, &info, sizeof info) > 0) {
         }
         reap();
+      } else if (source != (uint64_t)SOURCE_REQUESTS && (source & SOURCE_CONTROL) != 0 &&
+                 (source & ~SOURCE_CONTROL) < stream_count &&
+                 streams[source & ~SOURCE_CONTROL].in_use) {
+        struct stream *stream = &streams[source & ~SOURCE_CONTROL];
+        read_control(stream);
+        release_if_done(stream);
       }
     }
     int more_requests = 0;

@@ -32,6 +32,32 @@ final class ProcScan {
     return pids;
   }
 
+  /**
+   * Live processes one of whose arguments is exactly {@code argument}: how a test finds a process
+   * that dropped the marker, by an argument only it has (such as {@code sleep 1000.<random>}).
+   */
+  static List<Long> withArgument(String argument) {
+    List<Long> pids = new ArrayList<>();
+    byte[] target = ("\0" + argument + "\0").getBytes(StandardCharsets.UTF_8);
+    try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path dir : proc) {
+        try {
+          byte[] arguments = Files.readAllBytes(dir.resolve("cmdline"));
+          byte[] framed = new byte[arguments.length + 1];
+          System.arraycopy(arguments, 0, framed, 1, arguments.length);
+          if (indexOf(framed, target) >= 0 && !isZombie(dir)) {
+            pids.add(Long.parseLong(dir.getFileName().toString()));
+          }
+        } catch (IOException | SecurityException gone) {
+          // The process exited while we looked, or is not ours to read.
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return pids;
+  }
+
   private static boolean isZombie(Path dir) throws IOException {
     String stat = Files.readString(dir.resolve("stat"));
     return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");

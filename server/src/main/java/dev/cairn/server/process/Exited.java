@@ -12,7 +12,9 @@ import java.time.Duration;
  * @param outputBytes the size of the output file when the attempt ended
  * @param outputLimitExceeded whether the output reached the limit or the leader died of {@code
  *     SIGXFSZ}
- * @param duration from the launch to the leader's exit
+ * @param duration from the launch to the report of the leader's exit; with the native helper that
+ *     report waits for what the leader left behind to end, up to the grace period when it ignores
+ *     SIGTERM
  */
 public record Exited(
     long pid,

@@ -20,7 +20,8 @@ interface ProcessLauncher extends AutoCloseable {
      * The leader runs in its own session.
      *
      * @param startTicks its start time from {@code /proc/PID/stat}, 0 when it had already ended
-     * @param exit completes when the leader has exited (not its whole group)
+     * @param exit completes when the leader has exited; with the native helper, only once every
+     *     other process the attempt started is gone too
      */
     void started(long pid, long startTicks, CompletionStage<LeaderExit> exit);
 

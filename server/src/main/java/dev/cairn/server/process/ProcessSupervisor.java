@@ -29,7 +29,11 @@ import java.util.function.Consumer;
  * {@code /dev/null}, stdout and stderr in one file, a cap on the size of the files it writes, and
  * an environment made of exactly the requested variables plus its marker (see {@link
  * LaunchCommand}). The end of an attempt is reported only when no process of its group remains, so
- * a terminal event written on that report never has a live process behind it.
+ * a terminal event written on that report never has a live process behind it. With the native
+ * helper the guarantee covers every process the attempt started, also those that left its group and
+ * dropped its marker: the helper reports a leader's exit only once its attempt shim, their
+ * subreaper, has none of them left (see {@link SpawnHelperLauncher}). With the wrappers it covers
+ * the group and the processes that keep the marker.
  *
  * <p>A {@link ProcessLauncher} starts each leader. Threads: a long-lived spawner thread (see {@link
  * SpawnerThread}), the launcher's own, one timer thread that sends signals and polls process
@@ -102,7 +106,7 @@ public final class ProcessSupervisor implements AutoCloseable {
     try {
       Optional<Path> binary = SpawnHelperBinary.install(helperDirectory);
       if (binary.isPresent()) {
-        SpawnHelperLauncher helper = new SpawnHelperLauncher(binary.get(), spawner);
+        SpawnHelperLauncher helper = new SpawnHelperLauncher(binary.get(), spawner, stopGrace);
         helper.startHelper();
         return helper;
       }

@@ -4,13 +4,14 @@ import java.util.Map;
 
 /** Messages for the starts that {@code cairn-spawn} reports failed: which stage, and errno. */
 final class SpawnFailures {
-  // The stages of cairn-spawn.c.
-  private static final int STAGE_FORK = 2;
-  private static final int STAGE_RLIMIT = 5;
-  private static final int STAGE_OUTPUT = 7;
-  private static final int STAGE_CHDIR = 8;
-  private static final int STAGE_EXEC = 9;
-  private static final int STAGE_REQUEST = 10;
+  // The stages of cairn-spawn.c; SpawnProtocolTest keeps them in step with the C source.
+  static final int STAGE_FORK = 2;
+  static final int STAGE_RLIMIT = 5;
+  static final int STAGE_OUTPUT = 7;
+  static final int STAGE_CHDIR = 8;
+  static final int STAGE_EXEC = 9;
+  static final int STAGE_REQUEST = 10;
+  static final int STAGE_SUBREAPER = 11;
 
   // The errno values a start can meet on Linux, worded as strerror words them.
   private static final Map<Integer, String> ERRORS =
@@ -59,6 +60,11 @@ final class SpawnFailures {
           case STAGE_FORK -> "cannot start " + program + ": fork failed: " + error;
           case STAGE_RLIMIT -> "cannot set the output limit of " + program + ": " + error;
           case STAGE_REQUEST -> "the process launcher rejected the request for " + program;
+          case STAGE_SUBREAPER ->
+              "cannot start "
+                  + program
+                  + ": cannot become the subreaper of its processes: "
+                  + error;
           default -> "cannot start " + program + ": " + error + " (stage " + stage + ")";
         });
   }

@@ -10,35 +10,49 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Starts steps through {@code cairn-spawn}, a small native helper (server/src/main/c): the server
- * writes a request to its stdin, the helper forks, the child sets up its session, parent-death
- * signal, file-size cap, descriptors and directory, and execs the step. Starts, failures and the
- * raw wait status of each leader come back on its stdout. One exec per step, and no JVM fork. The
- * step's stdout and stderr are a pipe that the helper splices into the output file, which it
- * creates at the first byte; a leader's exit is reported once its output is in the file.
+ * writes a request to its stdin, the helper forks an attempt shim, a child subreaper that every
+ * process of the attempt stays a descendant of, and the shim's child sets up its session,
+ * parent-death signal, file-size cap, descriptors and directory, and execs the step. Starts,
+ * failures and the raw wait status of each leader come back on its stdout. One exec per step, and
+ * no JVM fork. The step's stdout and stderr are a pipe that the helper splices into the output
+ * file, which it creates at the first byte.
+ *
+ * <p>A leader's exit is reported only once nothing the attempt started is left: the shim gives what
+ * the leader left behind SIGTERM and, after the grace period, SIGKILL (SIGKILL at once when the
+ * leader itself died of SIGKILL), including processes that left the step's session and dropped its
+ * marker; and once the attempt's output is in the file.
  *
  * <p>The helper is started by the supervisor's long-lived spawner thread, which its own
- * parent-death signal is tied to, and each step's parent-death signal is tied to the helper; if the
- * helper ends, every step it started gets SIGKILL, those steps are reported ended by SIGKILL, and
- * the next start runs a new helper.
+ * parent-death signal is tied to; each shim's parent-death signal (SIGTERM) is tied to the helper,
+ * and each step's (SIGKILL) to its shim. If the helper ends, every shim kills its whole attempt,
+ * those steps are reported ended by SIGKILL once their shims are gone, and the next start runs a
+ * new helper.
  */
 final class SpawnHelperLauncher implements ProcessLauncher {
   private static final System.Logger LOG = System.getLogger(SpawnHelperLauncher.class.getName());
-  private static final int RECORD_BYTES = 32;
-  private static final int KIND_STARTED = 1;
-  private static final int KIND_FAILED = 2;
-  private static final int KIND_EXITED = 3;
+  // The protocol of cairn-spawn.c; SpawnProtocolTest keeps these in step with the C source.
+  static final int RECORD_BYTES = 32;
+  static final int HEADER_BYTES = 28;
+  static final int KIND_STARTED = 1;
+  static final int KIND_FAILED = 2;
+  static final int KIND_EXITED = 3;
   private static final int SIGKILL_STATUS = PosixSignals.SIGKILL;
+  // How long the reader waits for the shims of a helper that died to finish their attempts.
+  private static final long SHIMS_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final Path binary;
   private final SpawnerThread owner;
+  private final int graceMillis;
   private Helper helper; // guarded by this
   private long nextId; // guarded by this
   private boolean closed; // guarded by this
@@ -46,10 +60,12 @@ final class SpawnHelperLauncher implements ProcessLauncher {
   /**
    * @param binary the installed helper (see {@link SpawnHelperBinary})
    * @param owner the thread that starts the helper and lives as long as the supervisor
+   * @param stopGrace how long what a step leaves behind has between SIGTERM and SIGKILL
    */
-  SpawnHelperLauncher(Path binary, SpawnerThread owner) {
+  SpawnHelperLauncher(Path binary, SpawnerThread owner, Duration stopGrace) {
     this.binary = binary;
     this.owner = owner;
+    this.graceMillis = (int) Math.min(Integer.MAX_VALUE, stopGrace.toMillis());
   }
 
   @Override
@@ -66,7 +82,7 @@ final class SpawnHelperLauncher implements ProcessLauncher {
 
   @Override
   public void start(LaunchRequest request, Listener listener) {
-    byte[] frame = encode(request);
+    byte[] frame = encode(request, graceMillis);
     synchronized (this) {
       if (closed) {
         listener.failed(new SpawnException("the process supervisor closed"));
@@ -121,7 +137,7 @@ final class SpawnHelperLauncher implements ProcessLauncher {
   }
 
   /** One request frame: see the protocol at the top of cairn-spawn.c. */
-  static byte[] encode(LaunchRequest request) {
+  static byte[] encode(LaunchRequest request, int graceMillis) {
     ByteArrayOutputStream strings = new ByteArrayOutputStream(256);
     putString(strings, request.argv().get(0));
     putString(strings, request.workingDir().toAbsolutePath().toString());
@@ -135,13 +151,14 @@ final class SpawnHelperLauncher implements ProcessLauncher {
       putString(strings, variable.getKey() + "=" + variable.getValue());
     }
     putString(strings, LaunchRequest.MARKER_VARIABLE + "=" + request.marker());
-    int length = 24 + strings.size();
+    int length = HEADER_BYTES + strings.size();
     ByteBuffer frame = ByteBuffer.allocate(4 + length).order(ByteOrder.nativeOrder());
     frame.putInt(length);
     frame.putLong(0); // the id, set by send
     frame.putLong(request.outputLimitBytes());
     frame.putInt(argv.size());
     frame.putInt(environment.size() + 1);
+    frame.putInt(graceMillis);
     frame.put(strings.toByteArray());
     return frame.array();
   }
@@ -161,6 +178,8 @@ final class SpawnHelperLauncher implements ProcessLauncher {
     final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     // Touched only by the reader thread.
     final Map<Long, CompletableFuture<LeaderExit>> leaders = new ConcurrentHashMap<>();
+    // The shim of each leader in leaders, by the leader's pid; touched only by the reader thread.
+    final Map<Long, Long> shims = new ConcurrentHashMap<>();
     volatile boolean alive = true;
 
     Helper(Process process) {
@@ -223,6 +242,7 @@ final class SpawnHelperLauncher implements ProcessLauncher {
           Pending start = pending.remove(id);
           CompletableFuture<LeaderExit> exit = new CompletableFuture<>();
           leaders.put(pid, exit);
+          shims.put(pid, (long) value);
           if (start != null) {
             start.listener().started(pid, extra, exit);
           }
@@ -235,6 +255,7 @@ final class SpawnHelperLauncher implements ProcessLauncher {
         }
         case KIND_EXITED -> {
           CompletableFuture<LeaderExit> exit = leaders.remove(pid);
+          shims.remove(pid);
           if (exit != null) {
             exit.complete(LeaderExit.fromWaitStatus(value));
           }
@@ -266,10 +287,28 @@ final class SpawnHelperLauncher implements ProcessLauncher {
         start.listener().failed(new SpawnException("the process launcher ended"));
       }
       pending.clear();
+      awaitShims();
       for (CompletableFuture<LeaderExit> exit : List.copyOf(leaders.values())) {
         exit.complete(LeaderExit.fromWaitStatus(SIGKILL_STATUS));
       }
       leaders.clear();
+    }
+
+    // The helper's death sent each shim its parent-death signal, on which the shim kills its whole
+    // attempt, including processes that left the step's group; an attempt is reported ended only
+    // once its shim is gone. A shim is reaped by init now, so its pid could in principle be reused
+    // by the time it is looked at: the wait is bounded.
+    private void awaitShims() {
+      ProcTable procTable = new ProcTable();
+      long deadline = System.nanoTime() + SHIMS_TIMEOUT_NANOS;
+      for (long shim : List.copyOf(shims.values())) {
+        while (shim > 0
+            && procTable.stat(shim).filter(stat -> !stat.isDead()).isPresent()
+            && System.nanoTime() - deadline < 0) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+      }
+      shims.clear();
     }
   }
 }

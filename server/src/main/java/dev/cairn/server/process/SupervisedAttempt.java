@@ -19,10 +19,11 @@ import java.util.function.Consumer;
  * sent on the caller's thread, and the polls that wait for a group to go run on the supervisor's
  * timer thread. The end is reported once the leader has exited and its process group is gone:
  * members left behind by a leader that exited get SIGTERM, then SIGKILL after the grace period.
- * When a stop or a kill was asked for, the attempt's marker is swept before the report, on the
- * delivery thread, so that the timer thread never waits for a sweep; otherwise the thread that
- * found the group gone reports at once. Exit callbacks must therefore be quick (the engine's only
- * enqueues).
+ * (With the native helper the leader's exit arrives only after its attempt shim has done the same
+ * to everything the attempt left, so the group is already gone then.) When a stop or a kill was
+ * asked for, the attempt's marker is swept before the report, on the delivery thread, so that the
+ * timer thread never waits for a sweep; otherwise the thread that found the group gone reports at
+ * once. Exit callbacks must therefore be quick (the engine's only enqueues).
  */
 final class SupervisedAttempt {
   private static final System.Logger LOG = System.getLogger(SupervisedAttempt.class.getName());

@@ -10,6 +10,12 @@ import java.util.concurrent.locks.LockSupport;
  * Starts steps through the JDK and the util-linux wrappers ({@link LaunchCommand}): the fallback
  * when the native helper is not available.
  *
+ * <p>It contains less than the native helper: there is no attempt shim, so a process that leaves
+ * the step's session (setsid) and drops {@code CAIRN_MARKER} from its environment is neither in the
+ * group that stops signal nor found by the marker sweep, and outlives its attempt; so does one
+ * whose parent died after it left the group, which goes to init. What stays in the group or keeps
+ * the marker is contained as with the helper.
+ *
  * <p>Starts run on a few long-lived spawner threads (the parent-death signal is tied to the thread
  * that forked), so that they overlap: each waits for its step's new session, about a millisecond
  * per wrapper exec.

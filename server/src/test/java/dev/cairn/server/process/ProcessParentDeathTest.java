@@ -57,7 +57,8 @@ class ProcessParentDeathTest {
     long step = Long.parseLong(line.trim());
     String[] stat = TestProcesses.statFields(step);
     assertThat(stat).isNotNull();
-    long helper = Long.parseLong(stat[1]);
+    long shim = Long.parseLong(stat[1]);
+    long helper = Long.parseLong(TestProcesses.statFields(shim)[1]);
     assertThat(Long.parseLong(TestProcesses.statFields(helper)[1]))
         .as("parent of the step's launcher")
         .isEqualTo(server.pid());

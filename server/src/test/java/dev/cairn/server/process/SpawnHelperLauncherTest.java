@@ -27,12 +27,16 @@ class SpawnHelperLauncherTest extends SupervisorTestSupport {
   }
 
   @Test
-  void theStepIsTheOnlyExecAndAChildOfTheHelper() throws Exception {
+  void theStepIsTheOnlyExecAndAChildOfItsShimUnderTheHelper() throws Exception {
     Started started = start(List.of("sleep", "1000"));
     long pid = started.launched().pid();
     assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).getFileName().toString())
         .isEqualTo("sleep");
-    long helper = Long.parseLong(TestProcesses.statFields(pid)[1]);
+    // The shim is a fork of the helper without an exec: the same program.
+    long shim = Long.parseLong(TestProcesses.statFields(pid)[1]);
+    assertThat(Files.readSymbolicLink(Path.of("/proc/" + shim + "/exe")).getFileName().toString())
+        .startsWith("cairn-spawn-");
+    long helper = Long.parseLong(TestProcesses.statFields(shim)[1]);
     assertThat(Files.readSymbolicLink(Path.of("/proc/" + helper + "/exe")).getFileName().toString())
         .startsWith("cairn-spawn-");
     long helperParent = Long.parseLong(TestProcesses.statFields(helper)[1]);
@@ -116,7 +120,8 @@ class SpawnHelperLauncherTest extends SupervisorTestSupport {
   void whenTheHelperDiesItsStepsDieAndReportAndTheNextStartGetsANewHelper() throws Exception {
     Started first = start(shell("exec sleep 1000"));
     Started second = start(shell("exec sleep 1000"));
-    long helper = Long.parseLong(TestProcesses.statFields(first.launched().pid())[1]);
+    long shim = Long.parseLong(TestProcesses.statFields(first.launched().pid())[1]);
+    long helper = Long.parseLong(TestProcesses.statFields(shim)[1]);
 
     PosixSignals.signalProcess(helper, PosixSignals.SIGKILL);
 

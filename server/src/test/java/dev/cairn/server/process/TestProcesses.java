@@ -47,6 +47,41 @@ final class TestProcesses {
     }
   }
 
+  /**
+   * The running pids one of whose arguments equals {@code argument}: how a test finds a process
+   * that dropped its marker, by a unique argument such as {@code sleep 1000.<random>}.
+   */
+  static List<Long> runningWithArgument(String argument) {
+    String entry = "\0" + argument + "\0";
+    List<Long> pids = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path directory : entries) {
+        long pid = Long.parseLong(directory.getFileName().toString());
+        try {
+          String command =
+              "\0"
+                  + new String(
+                      Files.readAllBytes(directory.resolve("cmdline")),
+                      StandardCharsets.ISO_8859_1);
+          if (command.contains(entry) && isRunning(pid)) {
+            pids.add(pid);
+          }
+        } catch (IOException e) {
+          // Gone or not readable: not a live process of ours.
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return pids;
+  }
+
+  /** A sleep of about 1000 s whose argument no other process has: {@code 1000.<random digits>}. */
+  static String uniqueSleepArgument() {
+    return "1000."
+        + (100_000_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(900_000_000));
+  }
+
   /** The running pids whose environment holds CAIRN_MARKER with exactly this value. */
   static List<Long> runningWithMarker(String marker) {
     String entry = "\0CAIRN_MARKER=" + marker + "\0";
