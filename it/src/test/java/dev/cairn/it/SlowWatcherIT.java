@@ -120,6 +120,9 @@ class SlowWatcherIT {
         .as("every run finished; reader at %d events", reader.count())
         .isTrue();
     double seconds = (System.nanoTime() - started) / 1e9;
+    System.out.printf(
+        "SlowWatcherIT: CPU used: server %.1f s, this test's JVM %.1f s%n",
+        ProcStatus.cpuSeconds(server.pid()), ProcStatus.cpuSeconds(ProcessHandle.current().pid()));
     ProcStatus after = ProcStatus.of(server.pid());
     System.out.printf(
         "SlowWatcherIT: %d runs of %d-byte specs in %.1f s; server before: %s; after: %s;"
