@@ -16,6 +16,9 @@ import java.util.concurrent.Executor;
  * sent while the client is ready and what is left of it is dropped, to be read again later.
  */
 final class EventWatch {
+  /** Events one pass sends at most before it lets other streams have the thread. */
+  private static final int PASS_EVENTS = 512;
+
   /** Bytes a page should hold, from which the next page's length follows. */
   private static final long PAGE_TARGET_BYTES = 1L << 20;
 
@@ -30,6 +33,7 @@ final class EventWatch {
   private EventBroadcaster.Subscription live;
   private long last;
   private int page;
+  private int sentThisPass;
   private boolean started;
   private boolean fromStore = true;
   private boolean finished;
@@ -75,8 +79,13 @@ final class EventWatch {
         // Checked whether or not the client is ready: a stalled client is the usual case.
         throw new WatcherTooSlowException(last, broadcaster.stallBytes());
       }
+      sentThisPass = 0;
       boolean more = true;
       while (more && !finished && sink.ready()) {
+        if (sentThisPass >= PASS_EVENTS) {
+          pump.yieldTurn();
+          return;
+        }
         more = fromStore ? readPage() : takeLive();
       }
     } catch (RuntimeException e) {
@@ -171,6 +180,7 @@ final class EventWatch {
 
   private void send(Event event) {
     sink.send(event);
+    sentThisPass++;
     last = seq(event);
     if (fromStore && live != null) {
       // Taking a live event says the same; an event from the store must say it here.

@@ -21,6 +21,10 @@ import java.util.concurrent.TimeUnit;
 public final class OutputReader {
   private static final int CHUNK = 64 * 1024;
   private static final long POLL_MILLIS = 100;
+
+  /** Chunks one pass sends at most before it lets other streams have the thread. */
+  private static final int PASS_CHUNKS = 16;
+
   private final RunQueries queries;
   private final ScheduledExecutorService executor;
 
@@ -115,8 +119,14 @@ public final class OutputReader {
 
     /** Sends what the file holds past the position while the client is ready. */
     private void send() {
+      int sent = 0;
       while (sink.ready()) {
+        if (sent == PASS_CHUNKS) {
+          pump.yieldTurn();
+          return;
+        }
         if (readChunk()) {
+          sent++;
           continue;
         }
         // At the end of the file.

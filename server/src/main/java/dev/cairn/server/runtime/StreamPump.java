@@ -32,6 +32,18 @@ final class StreamPump {
     }
   }
 
+  /**
+   * Ends this pass's turn: another pass follows, queued behind the other streams' work, so that a
+   * stream with much to send does not keep a shared thread from the rest.
+   */
+  void yieldTurn() {
+    try {
+      executor.execute(this::wake);
+    } catch (RejectedExecutionException shuttingDown) {
+      // As in wake.
+    }
+  }
+
   private void drain() {
     int seen = 1;
     do {
