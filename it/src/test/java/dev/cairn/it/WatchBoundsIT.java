@@ -15,6 +15,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -91,6 +92,8 @@ class WatchBoundsIT extends SharedServer {
             workflow(
                 "logs",
                 shell("talk", "for i in 1 2 3; do echo line$i; sleep 0.3; done; echo end")));
+    // Logs of an attempt that has not started are refused: follow once it has.
+    runs.awaitStatus(runId, run -> run.getSteps(0).getAttemptsCount() == 1, Duration.ofSeconds(30));
     ByteArrayOutputStream followed = new ByteArrayOutputStream();
     server
         .stub()
