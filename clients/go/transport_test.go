@@ -97,6 +97,14 @@ func TestListIteratesEveryPage(t *testing.T) {
 }
 
 func TestWatchResumesAfterADroppedStream(t *testing.T) {
+	testWatchResumesAfter(t, codes.Unavailable)
+}
+
+func TestWatchResumesWhenTheServerEndsItForFallingBehind(t *testing.T) {
+	testWatchResumesAfter(t, codes.Aborted)
+}
+
+func testWatchResumesAfter(t *testing.T, code codes.Code) {
 	server := startScripted(t)
 	var mu sync.Mutex
 	var afterSeqs []uint64
@@ -115,7 +123,7 @@ func TestWatchResumesAfterADroppedStream(t *testing.T) {
 			}
 		}
 		if first {
-			return status.Error(codes.Unavailable, "server restarting")
+			return status.Error(code, "server restarting")
 		}
 		return nil
 	}

@@ -26,8 +26,9 @@ func StoredOnly() WatchOption {
 // Watch yields events after afterSeq: one run's, resumed by per-run sequence number, or
 // every run's (runID "") by global sequence number. A one-run watch ends after the run's
 // terminal event. When the stream drops with UNAVAILABLE (a server restart, a network
-// blip), Watch reconnects with backoff and resumes after the last event it yielded, so no
-// event is skipped or repeated. An error ends the sequence.
+// blip) or ABORTED (the server ended it because the caller fell too far behind, reason
+// WATCHER_TOO_SLOW), Watch reconnects with backoff and resumes after the last event it
+// yielded, so no event is skipped or repeated. An error ends the sequence.
 func (c *Client) Watch(ctx context.Context, runID string, afterSeq uint64, options ...WatchOption) iter.Seq2[*cairnv1.Event, error] {
 	var s watchSettings
 	for _, option := range options {
@@ -42,7 +43,7 @@ func (c *Client) Watch(ctx context.Context, runID string, afterSeq uint64, optio
 			if done {
 				return
 			}
-			if status.Code(err) != codes.Unavailable {
+			if !resumable(status.Code(err)) {
 				yield(nil, wrapError(err))
 				return
 			}
@@ -67,6 +68,13 @@ func (c *Client) Watch(ctx context.Context, runID string, afterSeq uint64, optio
 			delay = min(delay*2, maxReconnectDelay)
 		}
 	}
+}
+
+// resumable says whether a broken stream is resumed: Unavailable (a server restart, a
+// network blip) and Aborted (the server ended a watcher that fell too far behind, reason
+// WATCHER_TOO_SLOW).
+func resumable(code codes.Code) bool {
+	return code == codes.Unavailable || code == codes.Aborted
 }
 
 const (

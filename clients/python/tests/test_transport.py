@@ -19,8 +19,8 @@ def _event(seq: int, terminal: bool = False) -> run_service_pb2.WatchEventsRespo
     return run_service_pb2.WatchEventsResponse(event=event)
 
 
-def _dropping_watch(drop_after: int, total: int):
-    """Streams from after_seq; the first stream drops with UNAVAILABLE after drop_after events."""
+def _dropping_watch(drop_after: int, total: int, code: grpc.StatusCode = grpc.StatusCode.UNAVAILABLE):
+    """Streams from after_seq; the first stream drops with code after drop_after events."""
     calls = []
 
     def handler(request, context):
@@ -30,7 +30,7 @@ def _dropping_watch(drop_after: int, total: int):
         for seq in range(start, end + 1):
             yield _event(seq, terminal=seq == total)
         if len(calls) == 1:
-            context.abort(grpc.StatusCode.UNAVAILABLE, "server restarting")
+            context.abort(code, "server restarting")
 
     return handler, calls
 
@@ -81,6 +81,29 @@ def test_watch_resumes_after_a_dropped_stream_without_gap_or_duplicate(scripted)
 
     assert seqs == [1, 2, 3, 4, 5, 6]
     assert calls == [0, 3]
+
+
+def test_watch_resumes_when_the_server_ends_it_for_falling_behind(scripted):
+    handler, calls = _dropping_watch(drop_after=3, total=6, code=grpc.StatusCode.ABORTED)
+    scripted.service.handlers["WatchEvents"] = handler
+
+    with Client(scripted.target, token="t") as client:
+        seqs = [event.run_seq for event in client.watch("r1")]
+
+    assert seqs == [1, 2, 3, 4, 5, 6]
+    assert calls == [0, 3]
+
+
+def test_async_watch_resumes_when_the_server_ends_it_for_falling_behind(scripted):
+    handler, calls = _dropping_watch(drop_after=2, total=4, code=grpc.StatusCode.ABORTED)
+    scripted.service.handlers["WatchEvents"] = handler
+
+    async def scenario():
+        async with AsyncClient(scripted.target, token="t") as client:
+            return [event.run_seq async for event in client.watch("r1")]
+
+    assert asyncio.run(scenario()) == [1, 2, 3, 4]
+    assert calls == [0, 2]
 
 
 def test_global_watch_resumes_from_the_global_seq(scripted):

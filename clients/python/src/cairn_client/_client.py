@@ -9,6 +9,7 @@ import grpc
 
 from cairn_client._common import (
     Backoff,
+    RESUMABLE_CODES,
     StatusFilter,
     TERMINAL_STATUSES,
     connect,
@@ -158,7 +159,7 @@ class Client:
             except grpc.RpcError as error:
                 if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED and deadline is not None:
                     raise TimeoutError(f"run {run_id} did not finish in time") from None
-                if error.code() != grpc.StatusCode.UNAVAILABLE:
+                if error.code() not in RESUMABLE_CODES:
                     raise error_from_rpc(error) from None
                 now = time.monotonic()
                 unavailable_since = unavailable_since or now

@@ -21,6 +21,10 @@ TERMINAL_STATUSES = frozenset(
 )
 TERMINAL_PAYLOADS = frozenset({"run_succeeded", "run_failed", "run_cancelled"})
 
+RESUMABLE_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.ABORTED})
+"""Codes on which a watch resumes after its last event: UNAVAILABLE (a restart, a network
+blip) and ABORTED (the server ended a watcher that fell too far behind, WATCHER_TOO_SLOW)."""
+
 
 class Backoff:
     """Exponential reconnect delays, reset whenever a stream makes progress."""

@@ -550,10 +550,14 @@ type WatchEventsRequest struct {
 	// One run's events, or every run's when empty.
 	RunId string `protobuf:"bytes,1,opt,name=run_id,json=runId,proto3" json:"run_id,omitempty"`
 	// Resume point: only events after it. It is the per-run sequence number when
-	// run_id is set, the global one otherwise.
+	// run_id is set, the global one otherwise. Sequence numbers stay below 2^63: a
+	// larger value is INVALID_ARGUMENT. A followed one-run stream whose run has ended
+	// at or before it ends at once.
 	AfterSeq uint64 `protobuf:"varint,2,opt,name=after_seq,json=afterSeq,proto3" json:"after_seq,omitempty"`
 	// When true, keep streaming live events after the stored ones. A one-run stream
-	// ends after the run's terminal event.
+	// ends after the run's terminal event. A followed stream whose client takes nothing
+	// while 32 MiB of its events are published ends with ABORTED, reason
+	// WATCHER_TOO_SLOW; resume it with after_seq set to the last event received.
 	Follow        bool `protobuf:"varint,3,opt,name=follow,proto3" json:"follow,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

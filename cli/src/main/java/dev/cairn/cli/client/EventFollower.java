@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Streams events with WatchEvents and, when following, resumes after a dropped connection from the
- * last sequence number seen, so that no event is shown twice or lost.
+ * Streams events with WatchEvents and, when following, resumes after a dropped connection, or after
+ * the server ended the stream because it fell behind, from the last sequence number seen, so that
+ * no event is shown twice or lost.
  */
 public final class EventFollower {
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
@@ -61,6 +62,7 @@ public final class EventFollower {
     boolean connected = reachable;
     Duration backoff = FIRST_BACKOFF;
     while (true) {
+      boolean behind = false;
       Context.CancellableContext context = Context.current().withCancellation();
       current = context;
       if (detachRequested.getCount() == 0) {
@@ -100,19 +102,28 @@ public final class EventFollower {
         if (detachRequested.getCount() == 0) {
           return new Outcome(last, null, true);
         }
-        if (!follow || !connected || e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+        if (!follow || !connected || !resumable(e.getStatus().getCode())) {
           throw e;
         }
+        behind = e.getStatus().getCode() == Status.Code.ABORTED;
       } finally {
         context.detach(previous);
         context.cancel(null);
       }
       notices.accept(
-          "connection to "
-              + client.address()
-              + " lost; reconnecting in "
-              + backoff.toMillis() / 1000.0
-              + "s");
+          behind
+              ? "fell behind the events of "
+                  + client.address()
+                  + "; resuming after "
+                  + last
+                  + " in "
+                  + backoff.toMillis() / 1000.0
+                  + "s"
+              : "connection to "
+                  + client.address()
+                  + " lost; reconnecting in "
+                  + backoff.toMillis() / 1000.0
+                  + "s");
       if (await(backoff)) {
         return new Outcome(last, null, true);
       }
@@ -130,6 +141,15 @@ public final class EventFollower {
     if (context != null) {
       context.cancel(null);
     }
+  }
+
+  /**
+   * Whether a followed stream that ended with {@code code} is resumed: UNAVAILABLE (a server
+   * restart, a network blip) and ABORTED (the server ended a watcher that fell too far behind,
+   * reason WATCHER_TOO_SLOW); the stream resumes after the last event passed on.
+   */
+  static boolean resumable(Status.Code code) {
+    return code == Status.Code.UNAVAILABLE || code == Status.Code.ABORTED;
   }
 
   /** True for the last event of a run. */

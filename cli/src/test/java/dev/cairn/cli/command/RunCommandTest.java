@@ -93,10 +93,16 @@ class RunCommandTest {
     final List<WatchEventsRequest> watches = new CopyOnWriteArrayList<>();
     private final List<Event> events;
     private final int dropAfter;
+    private final Status drop;
 
     DroppingService(List<Event> events, int dropAfter) {
+      this(events, dropAfter, Status.UNAVAILABLE.withDescription("server going away"));
+    }
+
+    DroppingService(List<Event> events, int dropAfter, Status drop) {
       this.events = events;
       this.dropAfter = dropAfter;
+      this.drop = drop;
     }
 
     @Override
@@ -117,8 +123,7 @@ class RunCommandTest {
         responses.onNext(WatchEventsResponse.newBuilder().setEvent(event).build());
       }
       if (first) {
-        responses.onError(
-            Status.UNAVAILABLE.withDescription("server going away").asRuntimeException());
+        responses.onError(drop.asRuntimeException());
       } else {
         responses.onCompleted();
       }
@@ -225,6 +230,37 @@ class RunCommandTest {
               "output of a: cairn logs r1 a");
       assertThat(result.err()).contains("lost; reconnecting").hasLineCount(1);
       assertThat(server.authorizations()).containsOnly("Bearer t");
+    }
+  }
+
+  @Test
+  void runResumesAWatcherTheServerEndedForFallingBehind() throws Exception {
+    DroppingService service =
+        new DroppingService(
+            failingRun(),
+            2,
+            Status.ABORTED.withDescription(
+                "this watcher fell more than 32 MiB of events behind and was ended; resume with"
+                    + " after_seq=2"));
+    try (TestServer server = new TestServer(service)) {
+      CliHarness.Result result =
+          new CliHarness(Map.of("CAIRN_SERVER", server.address(), "CAIRN_TOKEN", "t"))
+              .execute("run", workflow().toString());
+
+      assertThat(result.exit()).isEqualTo(ExitCodes.RUN_FAILED);
+      assertThat(service.watches)
+          .extracting(WatchEventsRequest::getAfterSeq)
+          .containsExactly(0L, 2L);
+      assertThat(result.out().lines().toList())
+          .containsExactly(
+              "submitted run r1",
+              "03:04:06.000 1 - run submitted: flow, 1 step",
+              "03:04:07.000 2 a started attempt 1 (pid 41)",
+              "03:04:08.000 3 a failed: exit code 1 (attempt 1, 0ms)",
+              "03:04:09.000 4 a started attempt 2 (pid 42)",
+              "03:04:10.000 5 - run failed: a failed",
+              "run r1 FAILED");
+      assertThat(result.err()).contains("fell behind").contains("resuming after 2").hasLineCount(1);
     }
   }
 

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,9 @@ public class CairnServer {
   /** How long calls in flight may take to finish at shutdown before they are cancelled. */
   private static final long STREAMS_GRACE_MILLIS = 2_000;
 
+  /** Room in an event beyond its spec: a RunSubmitted is the spec and a few short fields. */
+  private static final int EVENT_OVERHEAD_BYTES = 64 * 1024;
+
   /** Store-reading calls that may wait for a query thread; more are refused. */
   private static final int QUERY_QUEUE = 1024;
 
@@ -73,7 +77,7 @@ public class CairnServer {
   private Engine engine;
   private EventBroadcaster broadcaster;
   private ExecutorService queryWorkers;
-  private ExecutorService streamWorkers;
+  private ScheduledExecutorService streamWorkers;
   // Read by the engine thread when it fails, which may happen before this thread has set it.
   private volatile GrpcListener listener;
   private static final AtomicBoolean warmUpStarted = new AtomicBoolean();
@@ -134,14 +138,24 @@ public class CairnServer {
     engine.start();
     // At most as many threads as the store keeps read connections for.
     queryWorkers = queryPool(Math.min(SqliteEventStore.READ_CONNECTIONS, Math.max(4, 2 * cores)));
-    streamWorkers = Executors.newCachedThreadPool(daemon("cairn-stream"));
+    // Streams hold no thread while they wait (RunService): a few threads serve any number of them.
+    streamWorkers =
+        Executors.newScheduledThreadPool(
+            Math.min(SqliteEventStore.READ_CONNECTIONS, Math.max(2, cores)),
+            daemon("cairn-stream"));
     listener =
         GrpcListener.start(
             endpoint,
             GrpcListener.maxInboundMessageBytes(config.maxSpecBytes()),
             new BearerTokenInterceptor(dataDirectory.token()),
             List.of(
-                new RunService(engine, store, broadcaster, queryWorkers, streamWorkers),
+                new RunService(
+                    engine,
+                    store,
+                    broadcaster,
+                    config.maxSpecBytes() + EVENT_OVERHEAD_BYTES,
+                    queryWorkers,
+                    streamWorkers),
                 new ServerStatsService(store, engine)));
     long listening = System.nanoTime();
     engine.open();

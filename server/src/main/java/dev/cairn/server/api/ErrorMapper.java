@@ -7,6 +7,7 @@ import dev.cairn.server.engine.InvalidSpecException;
 import dev.cairn.server.runtime.EngineStoppedException;
 import dev.cairn.server.runtime.RunNotFoundException;
 import dev.cairn.server.runtime.StoreUnavailableException;
+import dev.cairn.server.runtime.WatcherTooSlowException;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreFullException;
@@ -35,6 +36,12 @@ final class ErrorMapper {
 
   /** The longest ErrorInfo metadata value sent, in UTF-8 bytes. */
   static final int MAX_METADATA_BYTES = 128;
+
+  /**
+   * WatchEvents ended a watcher whose client stopped reading (ABORTED): the client resumes with the
+   * after_seq the message names, its last event's sequence number.
+   */
+  static final String WATCHER_TOO_SLOW = "WATCHER_TOO_SLOW";
 
   private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
 
@@ -70,6 +77,9 @@ final class ErrorMapper {
     if (cause instanceof StoreUnavailableException || cause instanceof StoreException) {
       LOG.warn("store failure answered as UNAVAILABLE: " + cause.getMessage());
       return status(Code.UNAVAILABLE, "STORE_UNAVAILABLE", cause.getMessage(), "");
+    }
+    if (cause instanceof WatcherTooSlowException) {
+      return status(Code.ABORTED, WATCHER_TOO_SLOW, cause.getMessage(), "");
     }
     if (cause instanceof EngineStoppedException) {
       return status(Code.UNAVAILABLE, "ENGINE_STOPPED", cause.getMessage(), "");

@@ -1,6 +1,7 @@
 package dev.cairn.server.api;
 
 import com.google.protobuf.ByteString;
+import com.google.rpc.Code;
 import dev.cairn.server.runtime.Engine;
 import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.runtime.EventFeed;
@@ -11,6 +12,7 @@ import dev.cairn.server.store.RunPage;
 import dev.cairn.server.store.RunQuery;
 import dev.cairn.v1.CancelRunRequest;
 import dev.cairn.v1.CancelRunResponse;
+import dev.cairn.v1.Event;
 import dev.cairn.v1.GetRunRequest;
 import dev.cairn.v1.GetRunResponse;
 import dev.cairn.v1.ListRunsRequest;
@@ -22,12 +24,12 @@ import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.SubmitRunResponse;
 import dev.cairn.v1.WatchEventsRequest;
 import dev.cairn.v1.WatchEventsResponse;
-import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.HashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -35,7 +37,8 @@ import java.util.function.Supplier;
  * The gRPC adapter: maps requests to engine and query calls, and errors to statuses.
  *
  * <p>Methods are called on the transport's event loop (see {@link GrpcListener}), which must never
- * block: those that read the store run on {@code queries} (bounded), streams on {@code streams};
+ * block: those that read the store run on {@code queries} (bounded); streams run in short passes on
+ * {@code streams}, a few threads for any number of streams, and hold none while they wait;
  * SubmitRun and CancelRun only hand a command to the engine, which answers once it is durable.
  */
 final class RunService extends RunServiceGrpc.RunServiceImplBase {
@@ -46,20 +49,19 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
   private final EventFeed feed;
   private final OutputReader output;
   private final Executor queries;
-  private final Executor streams;
 
   RunService(
       Engine engine,
       EventStore store,
       EventBroadcaster broadcaster,
+      long maxEventBytes,
       Executor queries,
-      Executor streams) {
+      ScheduledExecutorService streams) {
     this.engine = engine;
     this.runs = new RunQueries(store);
-    this.feed = new EventFeed(store, broadcaster);
-    this.output = new OutputReader(runs);
+    this.feed = new EventFeed(store, broadcaster, maxEventBytes, streams);
+    this.output = new OutputReader(runs, streams);
     this.queries = queries;
-    this.streams = streams;
   }
 
   // The answer is sent from the engine once the submission is durable, so no thread waits for the
@@ -122,61 +124,57 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
     }
   }
 
+  /**
+   * Holds no thread: the feed runs in passes on {@code streams} when the client can take more or
+   * events are published (see {@link EventFeed}).
+   */
   @Override
   public void watchEvents(
       WatchEventsRequest request, StreamObserver<WatchEventsResponse> response) {
-    FlowControlledSink<WatchEventsResponse> sink = new FlowControlledSink<>(response);
-    streams.execute(
-        () ->
-            sink.run(
-                () ->
-                    feed.stream(
-                        request.getRunId(),
-                        request.getAfterSeq(),
-                        request.getFollow(),
-                        new EventFeed.Sink() {
-                          @Override
-                          public void send(dev.cairn.v1.Event event) throws InterruptedException {
-                            sink.send(WatchEventsResponse.newBuilder().setEvent(event).build());
-                          }
-
-                          @Override
-                          public boolean cancelled() {
-                            return sink.cancelled();
-                          }
-                        })));
+    if (request.getAfterSeq() < 0) {
+      // A uint64 on the wire; sequence numbers are signed 64-bit numbers here and in the store.
+      response.onError(
+          ErrorMapper.status(
+              Code.INVALID_ARGUMENT,
+              "INVALID_REQUEST",
+              "after_seq "
+                  + Long.toUnsignedString(request.getAfterSeq())
+                  + " is out of range: sequence numbers are below 2^63",
+              "after_seq"));
+      return;
+    }
+    CallSink<Event, WatchEventsResponse> sink =
+        new CallSink<>(response, event -> WatchEventsResponse.newBuilder().setEvent(event).build());
+    sink.start(feed.watch(request.getRunId(), request.getAfterSeq(), request.getFollow(), sink));
   }
 
+  /** Holds no thread, as {@link #watchEvents}; a followed file is looked at again by a timer. */
   @Override
   public void streamLogs(StreamLogsRequest request, StreamObserver<StreamLogsResponse> response) {
-    FlowControlledSink<StreamLogsResponse> sink = new FlowControlledSink<>(response);
-    streams.execute(
-        () ->
-            sink.run(
-                () ->
-                    output.stream(
-                        request.getRunId(),
-                        request.getStepId(),
-                        request.getAttempt(),
-                        request.getOffset(),
-                        request.getFollow(),
-                        new OutputReader.Sink() {
-                          @Override
-                          public void send(byte[] data, long offset, int attempt)
-                              throws InterruptedException {
-                            sink.send(
-                                StreamLogsResponse.newBuilder()
-                                    .setData(ByteString.copyFrom(data))
-                                    .setOffset(offset)
-                                    .setAttempt(attempt)
-                                    .build());
-                          }
-
-                          @Override
-                          public boolean cancelled() {
-                            return sink.cancelled();
-                          }
-                        })));
+    CallSink<OutputReader.Chunk, StreamLogsResponse> sink =
+        new CallSink<>(
+            response,
+            chunk ->
+                StreamLogsResponse.newBuilder()
+                    .setData(ByteString.copyFrom(chunk.data()))
+                    .setOffset(chunk.offset())
+                    .setAttempt(chunk.attempt())
+                    .build());
+    Runnable stream;
+    try {
+      stream =
+          output.stream(
+              request.getRunId(),
+              request.getStepId(),
+              request.getAttempt(),
+              request.getOffset(),
+              request.getFollow(),
+              sink);
+    } catch (RuntimeException e) {
+      response.onError(ErrorMapper.toStatus(e));
+      return;
+    }
+    sink.start(stream);
   }
 
   /** Answers once the engine's future completes, on the thread that completes it. */
@@ -223,68 +221,5 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
   private static <T> void reply(StreamObserver<T> response, T value) {
     response.onNext(value);
     response.onCompleted();
-  }
-
-  /** Adapts a server stream to a blocking sender that waits while the client is not ready. */
-  static final class FlowControlledSink<T> {
-    private final ServerCallStreamObserver<T> observer;
-    private final Object lock = new Object();
-    private volatile boolean cancelled;
-
-    FlowControlledSink(StreamObserver<T> response) {
-      this.observer = (ServerCallStreamObserver<T>) response;
-      observer.setOnCancelHandler(
-          () -> {
-            cancelled = true;
-            wake();
-          });
-      observer.setOnReadyHandler(this::wake);
-    }
-
-    interface Body {
-      void run() throws Exception;
-    }
-
-    void run(Body body) {
-      try {
-        body.run();
-        if (!cancelled) {
-          observer.onCompleted();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Exception e) {
-        if (!cancelled) {
-          observer.onError(ErrorMapper.toStatus(e));
-        }
-      } catch (Error e) {
-        // Close the call before the error ends this thread's task, or the client waits for ever.
-        if (!cancelled) {
-          observer.onError(ErrorMapper.toStatus(e));
-        }
-        throw e;
-      }
-    }
-
-    void send(T value) throws InterruptedException {
-      synchronized (lock) {
-        while (!observer.isReady() && !cancelled) {
-          lock.wait(100);
-        }
-      }
-      if (!cancelled) {
-        observer.onNext(value);
-      }
-    }
-
-    boolean cancelled() {
-      return cancelled;
-    }
-
-    private void wake() {
-      synchronized (lock) {
-        lock.notifyAll();
-      }
-    }
   }
 }

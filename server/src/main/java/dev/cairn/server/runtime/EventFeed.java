@@ -2,116 +2,61 @@ package dev.cairn.server.runtime;
 
 import dev.cairn.server.store.EventStore;
 import dev.cairn.v1.Event;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 
 /**
  * Serves WatchEvents: stored events after a sequence number, then live ones, with no gap and no
- * duplicate. It subscribes before reading the store, so nothing committed in between is missed, and
- * it drops live events it already sent from the store. A gap in the live stream (the watcher fell
- * behind and its queue was dropped) is filled from the store.
+ * duplicate. A stream holds no thread: its work runs in short passes on a shared executor when the
+ * client can take more or new events are published (see {@link EventWatch}).
  */
 public final class EventFeed {
-  private static final int PAGE = 512;
+  /**
+   * Most bytes one page read from the store may hold, whatever its events: the page's length is
+   * this divided by the largest event the server accepts.
+   */
+  static final long PAGE_BUDGET_BYTES = 32L << 20;
+
+  private static final int MAX_PAGE = 512;
   private final EventStore store;
   private final EventBroadcaster broadcaster;
+  private final Executor executor;
+  private final int maxPage;
 
-  public EventFeed(EventStore store, EventBroadcaster broadcaster) {
+  /**
+   * @param maxEventBytes the largest event the server can record (a RunSubmitted with the largest
+   *     spec accepted), which bounds what one page read from the store holds
+   * @param executor runs the streams' passes; a few threads serve any number of streams
+   */
+  public EventFeed(
+      EventStore store, EventBroadcaster broadcaster, long maxEventBytes, Executor executor) {
     this.store = store;
     this.broadcaster = broadcaster;
-  }
-
-  /** Where events go; {@code send} may block for flow control. */
-  public interface Sink {
-    void send(Event event) throws InterruptedException;
-
-    boolean cancelled();
+    this.executor = executor;
+    this.maxPage = (int) Math.max(1, Math.min(MAX_PAGE, PAGE_BUDGET_BYTES / maxEventBytes));
   }
 
   /**
-   * Streams until the client cancels, or, for one run, until its terminal event; without {@code
-   * follow}, only the stored events.
+   * Prepares a stream; it starts on the first wake, on the executor. It ends after the stored
+   * events without {@code follow}; with it, for one run after its terminal event (at once when the
+   * run had ended at or before {@code afterSeq}), for all runs only when the client cancels.
    *
-   * @throws RunNotFoundException when {@code runId} names no run
-   * @throws EngineStoppedException when the server stops under a followed stream, after every event
-   *     it published (the client resumes from the last one on the next server)
+   * <p>It fails with {@link RunNotFoundException} when {@code runId} names no run; with {@link
+   * WatcherTooSlowException} when the client stopped reading while events for it piled up; with
+   * {@link EngineStoppedException} when the server stops under a followed stream, after every event
+   * published (the client resumes from the last one on the next server).
+   *
+   * @return wakes the stream: call it once to start it, then whenever the client can take more or
+   *     went away
    */
-  public void stream(String runId, long afterSeq, boolean follow, Sink sink)
-      throws InterruptedException {
-    boolean oneRun = !runId.isEmpty();
-    if (oneRun && store.findRun(runId).isEmpty()) {
-      throw new RunNotFoundException(runId);
+  public Runnable watch(String runId, long afterSeq, boolean follow, StreamSink<Event> sink) {
+    if (afterSeq < 0) {
+      throw new IllegalArgumentException("after_seq must be below 2^63");
     }
-    try (EventBroadcaster.Subscription live = follow ? broadcaster.subscribe(runId) : null) {
-      long last = catchUp(runId, afterSeq, sink);
-      if (!follow || (oneRun && endsRun(lastStored(runId, last)))) {
-        return;
-      }
-      while (!sink.cancelled()) {
-        Event event = live.poll(200, TimeUnit.MILLISECONDS);
-        if (live.takeOverflow()) {
-          last = catchUp(runId, last, sink);
-        }
-        if (event == null) {
-          if (live.ended()) {
-            throw new EngineStoppedException();
-          }
-          continue;
-        }
-        long seq = seq(event, oneRun);
-        if (seq <= last) {
-          continue;
-        }
-        if (seq > last + 1) {
-          last = catchUp(runId, last, sink);
-          if (seq <= last) {
-            if (oneRun && endsRun(event)) {
-              return;
-            }
-            continue;
-          }
-        }
-        sink.send(event);
-        last = seq;
-        if (oneRun && endsRun(event)) {
-          return;
-        }
-      }
-    }
-  }
-
-  private long catchUp(String runId, long after, Sink sink) throws InterruptedException {
-    boolean oneRun = !runId.isEmpty();
-    long last = after;
-    while (!sink.cancelled()) {
-      List<Event> page = oneRun ? store.readRun(runId, last, PAGE) : store.readAll(last, PAGE);
-      for (Event event : page) {
-        sink.send(event);
-        last = seq(event, oneRun);
-      }
-      if (page.size() < PAGE) {
-        break;
-      }
-    }
-    return last;
-  }
-
-  private Event lastStored(String runId, long seq) {
-    if (seq == 0) {
-      return null;
-    }
-    List<Event> events = store.readRun(runId, seq - 1, 1);
-    return events.isEmpty() ? null : events.get(0);
-  }
-
-  private static long seq(Event event, boolean oneRun) {
-    return oneRun ? event.getRunSeq() : event.getGlobalSeq();
+    return new EventWatch(store, broadcaster, runId, afterSeq, follow, maxPage, sink, executor)
+        ::wake;
   }
 
   static boolean endsRun(Event event) {
-    if (event == null) {
-      return false;
-    }
     return switch (event.getPayloadCase()) {
       case RUN_SUCCEEDED, RUN_FAILED, RUN_CANCELLED -> true;
       default -> false;

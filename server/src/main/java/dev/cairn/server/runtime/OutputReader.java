@@ -2,79 +2,180 @@ package dev.cairn.server.runtime;
 
 import dev.cairn.server.engine.AttemptRecord;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Serves StreamLogs: an attempt's output file from an offset, following it while it grows. */
+/**
+ * Serves StreamLogs: an attempt's output file from an offset, following it while it grows. A stream
+ * holds no thread: it reads in passes on a shared executor while the client is ready, and a
+ * followed stream at the end of a growing file looks again after {@link #POLL_MILLIS} by a timer of
+ * the same executor.
+ */
 public final class OutputReader {
   private static final int CHUNK = 64 * 1024;
   private static final long POLL_MILLIS = 100;
+
+  /** Chunks one pass sends at most before it lets other streams have the thread. */
+  private static final int PASS_CHUNKS = 16;
+
   private final RunQueries queries;
+  private final ScheduledExecutorService executor;
 
-  public OutputReader(RunQueries queries) {
+  public OutputReader(RunQueries queries, ScheduledExecutorService executor) {
     this.queries = queries;
+    this.executor = executor;
   }
 
-  /** Where chunks go; {@code send} may block for flow control. */
-  public interface Sink {
-    void send(byte[] data, long offset, int attempt) throws InterruptedException;
+  /** One chunk of output. */
+  public record Chunk(byte[] data, long offset, int attempt) {}
 
-    boolean cancelled();
-  }
-
-  public void stream(
-      String runId, String stepId, int attempt, long offset, boolean follow, Sink sink)
-      throws IOException, InterruptedException {
+  /**
+   * Prepares a stream; it starts on the first wake, on the executor. It ends at the end of the file
+   * without {@code follow}, with it once the attempt has finished and its last writes are sent.
+   *
+   * @return wakes the stream: call it once to start it, then whenever the client can take more or
+   *     went away
+   */
+  public Runnable stream(
+      String runId,
+      String stepId,
+      int attempt,
+      long offset,
+      boolean follow,
+      StreamSink<Chunk> sink) {
     if (offset < 0) {
       throw new IllegalArgumentException("offset must not be negative");
     }
-    AttemptRecord record = RunQueries.attempt(queries.state(runId), stepId, attempt);
-    if (record.outputPath().isEmpty()) {
-      return;
-    }
-    Path file = Path.of(record.outputPath());
-    long position = offset;
-    while (!sink.cancelled()) {
-      position = drain(file, position, record.number(), sink);
-      if (!follow || record.finished()) {
-        // One more read after the attempt finished catches its last writes.
-        if (follow) {
-          drain(file, position, record.number(), sink);
-        }
-        return;
-      }
-      TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
-      record = RunQueries.attempt(queries.state(runId), stepId, record.number());
-    }
+    return new LogStream(runId, stepId, attempt, offset, follow, sink)::wake;
   }
 
-  private static long drain(Path file, long position, int attempt, Sink sink)
-      throws IOException, InterruptedException {
-    if (!Files.exists(file)) {
-      return position;
+  private final class LogStream {
+    private final String runId;
+    private final String stepId;
+    private final boolean follow;
+    private final StreamSink<Chunk> sink;
+    private final StreamPump pump;
+    private AttemptRecord record;
+    private int attempt;
+    private long position;
+    private boolean lastRead;
+    private boolean finished;
+
+    LogStream(
+        String runId,
+        String stepId,
+        int attempt,
+        long offset,
+        boolean follow,
+        StreamSink<Chunk> sink) {
+      this.runId = runId;
+      this.stepId = stepId;
+      this.attempt = attempt;
+      this.position = offset;
+      this.follow = follow;
+      this.sink = sink;
+      this.pump = new StreamPump(executor, this::pass);
     }
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
-      long at = position;
-      while (!sink.cancelled()) {
-        buffer.clear();
-        int read = channel.read(buffer, at);
-        if (read <= 0) {
-          break;
-        }
-        byte[] data = new byte[read];
-        buffer.flip().get(data);
-        sink.send(data, at, attempt);
-        at += read;
+
+    void wake() {
+      pump.wake();
+    }
+
+    private void pass() {
+      if (finished) {
+        return;
       }
-      return at;
-    } catch (NoSuchFileException gone) {
-      return position;
+      try {
+        if (sink.cancelled()) {
+          finished = true;
+          return;
+        }
+        if (record == null) {
+          record = RunQueries.attempt(queries.state(runId), stepId, attempt);
+          attempt = record.number();
+          if (record.outputPath().isEmpty()) {
+            complete();
+            return;
+          }
+        }
+        send();
+      } catch (RuntimeException e) {
+        finished = true;
+        sink.fail(e);
+      } catch (Error e) {
+        // Close the call before the error ends this task, or the client waits for ever.
+        finished = true;
+        sink.fail(e);
+        throw e;
+      }
+    }
+
+    /** Sends what the file holds past the position while the client is ready. */
+    private void send() {
+      int sent = 0;
+      while (sink.ready()) {
+        if (sent == PASS_CHUNKS) {
+          pump.yieldTurn();
+          return;
+        }
+        if (readChunk()) {
+          sent++;
+          continue;
+        }
+        // At the end of the file.
+        if (!follow || lastRead) {
+          complete();
+          return;
+        }
+        record = RunQueries.attempt(queries.state(runId), stepId, attempt);
+        if (record.finished()) {
+          // One more read after the attempt finished catches its last writes.
+          lastRead = true;
+          continue;
+        }
+        executor.schedule(this::wake, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        return;
+      }
+    }
+
+    /** Reads and sends one chunk; false at the end of the file (or while there is no file). */
+    private boolean readChunk() {
+      try (FileChannel channel =
+          FileChannel.open(Path.of(record.outputPath()), StandardOpenOption.READ)) {
+        long available = channel.size() - position;
+        if (available <= 0) {
+          return false;
+        }
+        // Sized to what is there: an idle stream holds no buffer.
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK, available));
+        int read = channel.read(buffer, position);
+        if (read <= 0) {
+          return false;
+        }
+        byte[] data = buffer.array();
+        if (read < data.length) {
+          data = Arrays.copyOf(data, read);
+        }
+        sink.send(new Chunk(data, position, attempt));
+        position += read;
+        return true;
+      } catch (NoSuchFileException notYet) {
+        return false;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private void complete() {
+      finished = true;
+      sink.complete();
     }
   }
 }

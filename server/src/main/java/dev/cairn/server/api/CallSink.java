@@ -1,0 +1,70 @@
+package dev.cairn.server.api;
+
+import dev.cairn.server.runtime.StreamSink;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Function;
+
+/**
+ * A server stream as a non-blocking {@link StreamSink}: ready while the transport takes more
+ * without buffering past its threshold, and waking the stream's feed when the client can take more
+ * or cancels, so that no thread waits for the client.
+ *
+ * @param <V> what the feed sends
+ * @param <T> the response message it becomes
+ */
+final class CallSink<V, T> implements StreamSink<V> {
+  private final ServerCallStreamObserver<T> observer;
+  private final Function<V, T> message;
+  private volatile Runnable wake = () -> {};
+  private volatile boolean cancelled;
+
+  /** Must be made during the service method: the handlers can only be set then. */
+  CallSink(StreamObserver<T> response, Function<V, T> message) {
+    this.observer = (ServerCallStreamObserver<T>) response;
+    this.message = message;
+    observer.setOnCancelHandler(
+        () -> {
+          cancelled = true;
+          wake.run();
+        });
+    observer.setOnReadyHandler(() -> wake.run());
+  }
+
+  /** Routes the transport's signals to {@code feed} and runs its first pass. */
+  void start(Runnable feed) {
+    wake = feed;
+    feed.run();
+  }
+
+  @Override
+  public boolean ready() {
+    return !cancelled && observer.isReady();
+  }
+
+  @Override
+  public void send(V value) {
+    if (!cancelled) {
+      observer.onNext(message.apply(value));
+    }
+  }
+
+  @Override
+  public void complete() {
+    if (!cancelled) {
+      observer.onCompleted();
+    }
+  }
+
+  @Override
+  public void fail(Throwable error) {
+    if (!cancelled) {
+      observer.onError(ErrorMapper.toStatus(error));
+    }
+  }
+
+  @Override
+  public boolean cancelled() {
+    return cancelled;
+  }
+}
