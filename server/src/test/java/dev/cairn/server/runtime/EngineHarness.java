@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,12 +23,15 @@ final class EngineHarness implements AutoCloseable {
   final SqliteEventStore store;
   final ProcessSupervisor supervisor;
   final EventBroadcaster broadcaster = new EventBroadcaster();
-  final EventBroadcaster.Subscription events = broadcaster.subscribe("");
+  private final Semaphore published = new Semaphore(0);
+  // Subscribed and resumed before the engine starts, so every event it commits is queued here.
+  final EventBroadcaster.Subscription events = broadcaster.subscribe("", published::release);
   final CompletableFuture<Throwable> fatal = new CompletableFuture<>();
   final Engine engine;
   private final List<Event> seen = new ArrayList<>();
 
   EngineHarness(Path dir) throws InterruptedException {
+    events.resume();
     store = SqliteEventStore.open(dir.resolve("cairn.db"));
     supervisor =
         new ProcessSupervisor(Duration.ofSeconds(1), LauncherKind.AUTO, dir.resolve("bin"));
@@ -59,12 +63,15 @@ final class EngineHarness implements AutoCloseable {
       if (!run.isEmpty() && terminal(run.get(run.size() - 1))) {
         return run;
       }
+      Event next = events.poll();
+      if (next != null) {
+        seen.add(next);
+        continue;
+      }
       long left = deadline - System.nanoTime();
-      Event next = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
-      if (next == null) {
+      if (left <= 0 || !published.tryAcquire(left, TimeUnit.NANOSECONDS)) {
         throw new AssertionError("run " + runId + " did not end within 30 s; its events: " + run);
       }
-      seen.add(next);
     }
   }
 
