@@ -259,7 +259,8 @@ class RunCommandTest {
               "03:04:08.000 3 a failed: exit code 1 (attempt 1, 0ms)",
               "03:04:09.000 4 a started attempt 2 (pid 42)",
               "03:04:10.000 5 - run failed: a failed",
-              "run r1 FAILED");
+              "run r1 FAILED",
+              "output of a: cairn logs r1 a");
       assertThat(result.err()).contains("fell behind").contains("resuming after 2").hasLineCount(1);
     }
   }
