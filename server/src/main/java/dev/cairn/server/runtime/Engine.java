@@ -208,6 +208,11 @@ public final class Engine implements AutoCloseable {
     return loop;
   }
 
+  /** For tests that take batches themselves. */
+  Inbox inboxForTests() {
+    return inbox;
+  }
+
   /** For tests: queues an input as the engine's own work would. */
   void enqueue(Input input) {
     inbox.enqueue(input);

@@ -19,20 +19,10 @@ import java.util.concurrent.CompletableFuture;
  * runs its passes until nothing is left to do, so a test states an interleaving step by step.
  */
 final class ShellHarness {
-  final EngineSettings settings =
-      new EngineSettings(
-          Path.of("/nonexistent/cairn-data"),
-          Path.of("/nonexistent/cairn-runs"),
-          "shell-test",
-          4,
-          1 << 20,
-          Duration.ofSeconds(1),
-          SpecLimits.DEFAULT,
-          Map.of(),
-          Duration.ZERO);
+  final EngineSettings settings;
   final InMemoryEventStore.Log log;
   final InMemoryEventStore store;
-  final ScriptedRunner runner = new ScriptedRunner(settings);
+  final ScriptedRunner runner;
   final ManualTimers timers = new ManualTimers();
   final SettableClock clock = new SettableClock();
   final CompletableFuture<Throwable> fatal = new CompletableFuture<>();
@@ -45,6 +35,26 @@ final class ShellHarness {
 
   /** A shell over an existing log: a restart of the server on the same store. */
   ShellHarness(InMemoryEventStore.Log log) {
+    this(log, Duration.ZERO);
+  }
+
+  /**
+   * @param commitWindow how long decided events may wait for a commit while attempts run; {@link
+   *     #drain} commits them regardless, {@link #onePass} does not
+   */
+  ShellHarness(InMemoryEventStore.Log log, Duration commitWindow) {
+    this.settings =
+        new EngineSettings(
+            Path.of("/nonexistent/cairn-data"),
+            Path.of("/nonexistent/cairn-runs"),
+            "shell-test",
+            4,
+            1 << 20,
+            Duration.ofSeconds(1),
+            SpecLimits.DEFAULT,
+            Map.of(),
+            commitWindow);
+    this.runner = new ScriptedRunner(settings);
     this.log = log;
     this.store = new InMemoryEventStore(log);
     engine = new Engine(store, runner, timers, clock, settings, broadcaster, fatal::complete);
@@ -56,6 +66,16 @@ final class ShellHarness {
     engine.enqueue(new Input.Wakeup());
     drain();
     return this;
+  }
+
+  /**
+   * Runs exactly one pass over what is queued now, as the engine thread does with one batch: events
+   * not yet due for a commit stay pending.
+   */
+  void onePass() {
+    List<Input> batch = new java.util.ArrayList<>();
+    engine.inboxForTests().drainTo(batch, GroupCommit.MAX_BATCH);
+    engine.loop().runOnePass(batch);
   }
 
   void drain() {
@@ -93,7 +113,7 @@ final class ShellHarness {
   }
 
   void shutdown() {
-    engine.loop().runOnePass(List.of(new Input.Shutdown()));
+    engine.enqueue(new Input.Shutdown());
     drain();
   }
 

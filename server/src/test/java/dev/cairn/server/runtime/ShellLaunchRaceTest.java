@@ -15,6 +15,7 @@ import static dev.cairn.v1.Event.PayloadCase.STEP_STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.server.engine.Trigger;
+import dev.cairn.server.store.InMemoryEventStore;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.FailureReason;
 import dev.cairn.v1.RunStatus;
@@ -50,6 +51,27 @@ class ShellLaunchRaceTest {
             RUN_SUBMITTED, RUN_CANCEL_REQUESTED, STEP_STARTED, STEP_CANCELLED, RUN_CANCELLED);
     assertThat(shell.engine.runningAttempts()).isZero();
     assertThat(shell.engine.liveRuns()).isZero();
+  }
+
+  @Test
+  void theStopOfAnOvertakenLaunchDoesNotWaitForTheCommitWindow() {
+    ShellHarness windowed =
+        new ShellHarness(new InMemoryEventStore.Log(), Duration.ofHours(1)).started();
+    String run = windowed.submit(spec(step("a"), step("b")));
+    ScriptedRunner.Launch a = windowed.runner.launch(run, "a");
+    ScriptedRunner.Launch b = windowed.runner.launch(run, "b");
+    windowed.then(b::started);
+    windowed.cancel(run);
+    assertThat(windowed.runner.stops).containsExactly(b.marker);
+
+    a.started();
+    windowed.onePass();
+
+    // The start waits for the window (b runs, so the commit is not due), the stop does not.
+    assertThat(windowed.runner.stops).containsExactly(b.marker, a.marker);
+    assertThat(windowed.history(run)).doesNotContainSequence(RUN_CANCEL_REQUESTED, STEP_STARTED);
+    windowed.drain();
+    assertThat(windowed.history(run)).endsWith(RUN_CANCEL_REQUESTED, STEP_STARTED);
   }
 
   @Test
