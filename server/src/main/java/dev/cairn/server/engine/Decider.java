@@ -1,7 +1,6 @@
 package dev.cairn.server.engine;
 
 import dev.cairn.v1.FailureReason;
-import dev.cairn.v1.RetryPolicy;
 import dev.cairn.v1.RunCancelRequested;
 import dev.cairn.v1.RunCancelled;
 import dev.cairn.v1.RunFailed;
@@ -9,7 +8,6 @@ import dev.cairn.v1.RunSubmitted;
 import dev.cairn.v1.RunSucceeded;
 import dev.cairn.v1.StepCancelled;
 import dev.cairn.v1.StepFailed;
-import dev.cairn.v1.StepRetryScheduled;
 import dev.cairn.v1.StepSkipped;
 import dev.cairn.v1.StepStarted;
 import dev.cairn.v1.StepStatus;
@@ -17,9 +15,7 @@ import dev.cairn.v1.StepSucceeded;
 import dev.cairn.v1.StepTimedOut;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 
@@ -53,6 +49,49 @@ public final class Decider {
    */
   public static Decision decide(
       String runId, RunState state, Trigger trigger, Instant now, Set<String> launching) {
+    return decide(runId, state, trigger, now, launching, false);
+  }
+
+  /**
+   * Decides the events a trigger leads to, and the effects on processes they authorize.
+   *
+   * <p>While the server is {@code shuttingDown}, an attempt that exits unclean was stopped by the
+   * shutdown rather than failing on its own: it is recorded as interrupted, and attempted again
+   * after the restart. A start is answered with an effect: {@link Effect.KillUnwantedStart} when no
+   * step wants it any more (nothing records it), {@link Effect.StopStartedAttempt} when it is
+   * recorded but must not run on (a shutdown, or a cancel or fail-fast that overtook its launch).
+   *
+   * @param shuttingDown whether the server is shutting down and stopping every attempt
+   */
+  public static Decision decide(
+      String runId,
+      RunState state,
+      Trigger trigger,
+      Instant now,
+      Set<String> launching,
+      boolean shuttingDown) {
+    if (shuttingDown && trigger instanceof Trigger.AttemptExited exited && !clean(exited)) {
+      trigger =
+          new Trigger.AttemptInterrupted(exited.stepId(), exited.attempt(), exited.duration());
+    }
+    Decision decision = decideEvents(runId, state, trigger, now, launching);
+    if (trigger instanceof Trigger.AttemptStarted started) {
+      if (decision.events().isEmpty()) {
+        return decision.with(new Effect.KillUnwantedStart(started.stepId(), started.attempt()));
+      }
+      if (shuttingDown || decision.state().stopping()) {
+        return decision.with(new Effect.StopStartedAttempt(started.stepId(), started.attempt()));
+      }
+    }
+    return decision;
+  }
+
+  private static boolean clean(Trigger.AttemptExited exited) {
+    return exited.exitCode() == 0 && exited.signal() == 0;
+  }
+
+  private static Decision decideEvents(
+      String runId, RunState state, Trigger trigger, Instant now, Set<String> launching) {
     Emitter out = new Emitter(runId, state, now, launching);
     if (trigger instanceof Trigger.Submit submit) {
       if (state == null) {
@@ -78,9 +117,9 @@ public final class Decider {
     } else if (trigger instanceof Trigger.TimeoutDue due) {
       onTimeout(out, due);
     } else if (trigger instanceof Trigger.AttemptLost lost) {
-      onLost(out, lost);
+      Failures.onLost(out, lost);
     } else if (trigger instanceof Trigger.AttemptInterrupted interrupted) {
-      onInterrupted(out, interrupted);
+      Failures.onInterrupted(out, interrupted);
     } else if (trigger instanceof Trigger.Cancel cancel) {
       onCancel(out, cancel);
     }
@@ -137,10 +176,11 @@ public final class Decider {
       // downstream steps were settled when the run began to stop (they were not launching).
       return;
     }
-    afterFailure(out, spawn.stepId(), spawn.attempt(), FailureReason.FAILURE_REASON_SPAWN_ERROR, 0);
+    Failures.afterFailure(
+        out, spawn.stepId(), spawn.attempt(), FailureReason.FAILURE_REASON_SPAWN_ERROR, 0);
   }
 
-  private static boolean isCurrent(StepState step, int attempt) {
+  static boolean isCurrent(StepState step, int attempt) {
     return step != null && step.isRunning() && step.attempt() == attempt;
   }
 
@@ -162,7 +202,7 @@ public final class Decider {
       return;
     }
     if (out.state().stopping()) {
-      cancelAttempt(
+      Failures.cancelAttempt(
           out,
           StepCancelled.newBuilder()
               .setStepId(exited.stepId())
@@ -200,7 +240,8 @@ public final class Decider {
           .setMessage("exit code " + exited.exitCode());
     }
     out.emit(e -> e.setStepFailed(failure));
-    afterFailure(out, exited.stepId(), exited.attempt(), failure.getReason(), exited.exitCode());
+    Failures.afterFailure(
+        out, exited.stepId(), exited.attempt(), failure.getReason(), exited.exitCode());
   }
 
   private static void onTimeout(Emitter out, Trigger.TimeoutDue due) {
@@ -218,60 +259,6 @@ public final class Decider {
                     .setStepId(due.stepId())
                     .setAttempt(due.attempt())
                     .setTimeout(Times.duration(timeout))));
-  }
-
-  private static void onLost(Emitter out, Trigger.AttemptLost lost) {
-    StepState step = out.state().step(lost.stepId());
-    if (!isCurrent(step, lost.attempt())) {
-      return;
-    }
-    if (out.state().stopping()) {
-      cancelAttempt(
-          out, StepCancelled.newBuilder().setStepId(lost.stepId()).setAttempt(lost.attempt()));
-      return;
-    }
-    out.emit(
-        e ->
-            e.setStepFailed(
-                StepFailed.newBuilder()
-                    .setStepId(lost.stepId())
-                    .setAttempt(lost.attempt())
-                    .setReason(FailureReason.FAILURE_REASON_LOST)
-                    .setMessage(lost.message())));
-    afterFailure(out, lost.stepId(), lost.attempt(), FailureReason.FAILURE_REASON_LOST, 0);
-  }
-
-  private static void onInterrupted(Emitter out, Trigger.AttemptInterrupted interrupted) {
-    StepState step = out.state().step(interrupted.stepId());
-    if (!isCurrent(step, interrupted.attempt())) {
-      return;
-    }
-    if (out.state().stopping()) {
-      cancelAttempt(
-          out,
-          StepCancelled.newBuilder()
-              .setStepId(interrupted.stepId())
-              .setAttempt(interrupted.attempt())
-              .setDuration(Times.duration(interrupted.duration())));
-      return;
-    }
-    out.emit(
-        e ->
-            e.setStepFailed(
-                StepFailed.newBuilder()
-                    .setStepId(interrupted.stepId())
-                    .setAttempt(interrupted.attempt())
-                    .setReason(FailureReason.FAILURE_REASON_INTERRUPTED)
-                    .setMessage("the server shut down and stopped the attempt")
-                    .setDuration(Times.duration(interrupted.duration()))));
-    out.emit(
-        e ->
-            e.setStepRetryScheduled(
-                StepRetryScheduled.newBuilder()
-                    .setStepId(interrupted.stepId())
-                    .setNextAttempt(interrupted.attempt() + 1)
-                    .setDueTime(Times.timestamp(out.now()))
-                    .setBackoff(Times.duration(Duration.ZERO))));
   }
 
   private static void onCancel(Emitter out, Trigger.Cancel cancel) {
@@ -320,74 +307,6 @@ public final class Decider {
       }
     }
     throw new IllegalStateException("run " + state.runId() + " fails fast with no failed step");
-  }
-
-  /** A stopped attempt of a cancelled or failing-fast run: the step is CANCELLED. */
-  private static void cancelAttempt(Emitter out, StepCancelled.Builder cancelled) {
-    out.emit(e -> e.setStepCancelled(cancelled));
-    skipDownstream(out, cancelled.getStepId());
-  }
-
-  /** After a recorded failure: schedule a retry when the policy allows, else settle the step. */
-  private static void afterFailure(
-      Emitter out, String stepId, int attempt, FailureReason reason, int exitCode) {
-    RunState state = out.state();
-    int position = state.plan().indexOf(stepId);
-    RetryPolicy policy = state.plan().retry(position);
-    int counted = countedAttempts(state.step(position));
-    if (counted < Backoff.maxAttempts(policy) && retryable(policy, reason, exitCode)) {
-      Duration backoff = Backoff.delay(policy, state.runId(), stepId, counted);
-      Instant due = out.now().plus(backoff);
-      out.emit(
-          e ->
-              e.setStepRetryScheduled(
-                  StepRetryScheduled.newBuilder()
-                      .setStepId(stepId)
-                      .setNextAttempt(attempt + 1)
-                      .setDueTime(Times.timestamp(due))
-                      .setBackoff(Times.duration(backoff))));
-      return;
-    }
-    // A fail-fast failure makes the run stopping: settleIfStopping ends the other steps.
-    skipDownstream(out, stepId);
-  }
-
-  /** Attempts that count against max_attempts: all but those a server shutdown interrupted. */
-  private static int countedAttempts(StepState step) {
-    int counted = 0;
-    for (AttemptRecord attempt : step.attempts()) {
-      if (attempt.failureReason() != FailureReason.FAILURE_REASON_INTERRUPTED) {
-        counted++;
-      }
-    }
-    return counted;
-  }
-
-  private static boolean retryable(RetryPolicy policy, FailureReason reason, int exitCode) {
-    if (policy.getRetryOnExitCodesCount() == 0) {
-      return true;
-    }
-    return reason == FailureReason.FAILURE_REASON_EXIT_CODE
-        && policy.getRetryOnExitCodesList().contains(exitCode);
-  }
-
-  /** Every pending step downstream of {@code causeId}, transitively, becomes SKIPPED. */
-  private static void skipDownstream(Emitter out, String causeId) {
-    RunPlan plan = out.state().plan();
-    Deque<Integer> queue = new ArrayDeque<>();
-    queue.add(plan.indexOf(causeId));
-    while (!queue.isEmpty()) {
-      for (int next : plan.downstream(queue.poll())) {
-        StepState step = out.state().step(next);
-        if (step.status() == StepStatus.STEP_STATUS_PENDING) {
-          out.emit(
-              e ->
-                  e.setStepSkipped(
-                      StepSkipped.newBuilder().setStepId(step.id()).setCauseStepId(causeId)));
-          queue.add(next);
-        }
-      }
-    }
   }
 
   /** When every step is terminal, the run's terminal event closes it: the last event of the run. */

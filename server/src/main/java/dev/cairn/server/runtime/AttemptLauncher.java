@@ -5,6 +5,7 @@ import dev.cairn.server.engine.Scheduler;
 import dev.cairn.server.engine.StepEnvironment;
 import dev.cairn.server.engine.Trigger;
 import dev.cairn.server.process.LaunchRequest;
+import dev.cairn.server.process.Launched;
 import dev.cairn.server.process.ProcessSupervisor;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.WorkflowSpec;
@@ -16,14 +17,13 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Turns a scheduled start into a process: the command line, the environment (built explicitly, so
  * nothing of the server's own environment but the documented base reaches a step), the working
  * directory (the spec's, or the run's own under the work root), the output file and the marker.
  */
-final class AttemptLauncher {
+final class AttemptLauncher implements AttemptRunner {
   private final EngineSettings settings;
   private final ProcessSupervisor supervisor;
 
@@ -33,14 +33,12 @@ final class AttemptLauncher {
   }
 
   /**
-   * Starts the attempt without waiting. {@code onStarted} later receives AttemptStarted or
-   * AttemptSpawnFailed, and {@code onExit} AttemptExited.
+   * Starts the attempt without waiting. The supervisor's three callbacks become the three reports
+   * of {@code events}, the only way a start, a spawn error or an exit reaches the engine.
    */
-  void launch(
-      RunState state,
-      Scheduler.Start start,
-      Consumer<Trigger> onStarted,
-      Consumer<Trigger> onExit) {
+  @Override
+  public void launch(RunState state, Scheduler.Start start, AttemptEvents events) {
+    String runId = state.runId();
     WorkflowSpec spec = state.plan().spec();
     StepSpec step = state.step(start.stepId()).spec();
     String marker = settings.marker(state.runId(), start.stepId(), start.attempt());
@@ -50,7 +48,8 @@ final class AttemptLauncher {
       try {
         workingDir = RunDirectory.prepare(settings.workRoot(), state.runId());
       } catch (IOException e) {
-        onStarted.accept(
+        events.spawnFailed(
+            runId,
             new Trigger.AttemptSpawnFailed(
                 start.stepId(),
                 start.attempt(),
@@ -71,7 +70,8 @@ final class AttemptLauncher {
     supervisor.launchAsync(
         request,
         launched ->
-            onStarted.accept(
+            events.started(
+                runId,
                 new Trigger.AttemptStarted(
                     start.stepId(),
                     start.attempt(),
@@ -81,11 +81,13 @@ final class AttemptLauncher {
                     marker,
                     output.toString())),
         failure ->
-            onStarted.accept(
+            events.spawnFailed(
+                runId,
                 new Trigger.AttemptSpawnFailed(
                     start.stepId(), start.attempt(), failure.getMessage())),
         exited ->
-            onExit.accept(
+            events.exited(
+                runId,
                 new Trigger.AttemptExited(
                     start.stepId(),
                     start.attempt(),
@@ -94,6 +96,21 @@ final class AttemptLauncher {
                     exited.outputBytes(),
                     exited.outputLimitExceeded(),
                     exited.duration())));
+  }
+
+  @Override
+  public void stop(Launched process, String marker) {
+    supervisor.stop(process, marker);
+  }
+
+  @Override
+  public void kill(Launched process, String marker) {
+    supervisor.kill(process, marker);
+  }
+
+  @Override
+  public int sweep(String markerPrefix) {
+    return supervisor.sweep(markerPrefix);
   }
 
   private static List<String> command(StepSpec step) {

@@ -10,7 +10,6 @@ import dev.cairn.server.engine.StepState;
 import dev.cairn.server.engine.Trigger;
 import dev.cairn.server.process.Launched;
 import dev.cairn.server.process.ProcTable;
-import dev.cairn.server.process.ProcessSupervisor;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.StepStatus;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,20 +30,22 @@ final class Recovery {
   private static final Logger LOG = Logger.getLogger(Recovery.class);
 
   private final EventStore store;
-  private final ProcessSupervisor supervisor;
+  private final AttemptRunner runner;
   private final EngineSettings settings;
   private final EngineClock clock;
   private final ProcTable procTable = new ProcTable();
 
-  Recovery(
-      EventStore store, ProcessSupervisor supervisor, EngineSettings settings, EngineClock clock) {
+  Recovery(EventStore store, AttemptRunner runner, EngineSettings settings, EngineClock clock) {
     this.store = store;
-    this.supervisor = supervisor;
+    this.runner = runner;
     this.settings = settings;
     this.clock = clock;
   }
 
-  void run(Map<String, RunState> live, List<Event> pending, BiConsumer<Instant, Input> schedule) {
+  void run(
+      Map<String, RunState> live,
+      Consumer<List<Event>> decided,
+      BiConsumer<Instant, Input> schedule) {
     long began = System.nanoTime();
     long readNanos = 0;
     long replayNanos = 0;
@@ -69,8 +71,7 @@ final class Recovery {
           AttemptRecord attempt = step.lastAttempt();
           String marker = settings.marker(runId, step.id(), attempt.number());
           if (procTable.sameProcess(attempt.pid(), attempt.startTicks())) {
-            supervisor.kill(
-                new Launched(attempt.pid(), attempt.pid(), attempt.startTicks()), marker);
+            runner.kill(new Launched(attempt.pid(), attempt.pid(), attempt.startTicks()), marker);
           }
           Decision decision =
               Decider.decide(
@@ -82,7 +83,7 @@ final class Recovery {
                       "the server stopped while the attempt ran; its processes were killed"),
                   clock.now());
           killNanos += System.nanoTime() - killBegan;
-          pending.addAll(decision.events());
+          decided.accept(decision.events());
           state = decision.state();
           lost++;
         } else if (step.status() == StepStatus.STEP_STATUS_RETRY_WAIT) {
@@ -96,7 +97,7 @@ final class Recovery {
     // Anything of this store still alive now was started by a previous life of the server and is
     // accounted for by no running attempt: a start that never committed, or a child that escaped.
     long sweepBegan = System.nanoTime();
-    int swept = supervisor.sweep(settings.markerPrefix());
+    int swept = runner.sweep(settings.markerPrefix());
     long sweepNanos = System.nanoTime() - sweepBegan;
     LOG.infof(
         "recovered %d unfinished runs in %d ms: %d attempts recorded as LOST, %d stray processes"

@@ -2,7 +2,6 @@ package dev.cairn.server.runtime;
 
 import dev.cairn.server.process.ProcStat;
 import dev.cairn.server.process.ProcTable;
-import dev.cairn.server.process.ProcessSupervisor;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,15 +20,14 @@ final class StraySweeper {
   private static final Logger LOG = Logger.getLogger(StraySweeper.class);
   private static final long PERIOD_MILLIS = 200;
 
-  private final ProcessSupervisor supervisor;
+  private final AttemptRunner runner;
   private final ProcTable procTable = new ProcTable();
   private final String markerPrefix;
   private final Supplier<Set<String>> liveMarkers;
   private final AtomicBoolean dirty = new AtomicBoolean();
 
-  StraySweeper(
-      ProcessSupervisor supervisor, String markerPrefix, Supplier<Set<String>> liveMarkers) {
-    this.supervisor = supervisor;
+  StraySweeper(AttemptRunner runner, String markerPrefix, Supplier<Set<String>> liveMarkers) {
+    this.runner = runner;
     this.markerPrefix = markerPrefix;
     this.liveMarkers = liveMarkers;
   }
@@ -52,7 +50,7 @@ final class StraySweeper {
       for (ProcStat process : procTable.withMarkerPrefix(markerPrefix)) {
         Optional<String> marker = procTable.marker(process.pid());
         if (marker.isPresent() && !liveMarkers.get().contains(marker.get())) {
-          int killed = supervisor.sweep(marker.get());
+          int killed = runner.sweep(marker.get());
           if (killed > 0) {
             LOG.infof("killed %d stray process(es) of finished attempt %s", killed, marker.get());
           }

@@ -50,6 +50,23 @@ public abstract class EventStoreFixture {
     store = openStore(dir);
   }
 
+  /**
+   * Whether the store keeps its data where plain SQL reaches it ({@link #openRawConnection}); a
+   * store in memory has no "behind its back" to test.
+   */
+  protected boolean hasRawAccess() {
+    return true;
+  }
+
+  /**
+   * Spoils the runs projection behind the store's back: every row loses its status, end time and
+   * request id, and the row of {@code runToDrop} goes.
+   */
+  protected void damageProjection(String runToDrop) throws SQLException {
+    executeRaw("UPDATE runs SET status = 0, end_time_us = NULL, request_id = NULL");
+    executeRaw("DELETE FROM runs WHERE run_id = '" + runToDrop + "'");
+  }
+
   protected void executeRaw(String sql) throws SQLException {
     try (Connection connection = openRawConnection(dir);
         Statement statement = connection.createStatement()) {

@@ -186,8 +186,7 @@ public abstract class RunsProjectionContract extends EventStoreFixture {
     store.rebuildProjection();
     assertThat(listAll()).containsExactlyElementsOf(before);
 
-    executeRaw("UPDATE runs SET status = 0, end_time_us = NULL, request_id = NULL");
-    executeRaw("DELETE FROM runs WHERE run_id = 'run-3'");
+    damageProjection("run-3");
     // Reading the tampered rows now would report them damaged (their checksums no longer match)
     // and stop the store's writes; rebuilding first shows that the rows come back from the events.
     store.rebuildProjection();

@@ -1,0 +1,183 @@
+package dev.cairn.server.runtime;
+
+import dev.cairn.server.engine.Decider;
+import dev.cairn.server.engine.Decision;
+import dev.cairn.server.engine.EngineClock;
+import dev.cairn.server.engine.RunState;
+import dev.cairn.server.engine.Scheduler;
+import dev.cairn.server.engine.Trigger;
+import dev.cairn.server.store.EventStore;
+import dev.cairn.v1.RunStatus;
+import dev.cairn.v1.RunSummary;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns one input into a decision of the core and holds its events for the group commit: a submit
+ * (with request-id dedup), a cancel, a start, a spawn error, an exit or a timer, a Wakeup, a retry
+ * falling due, the shutdown. The engine thread calls it for each input of a pass.
+ */
+final class InputHandler {
+  private final EventStore store;
+  private final EngineClock clock;
+  private final LiveRuns live;
+  private final AttemptTable attempts;
+  private final GroupCommit commit;
+  private final Effects effects;
+  private final RunIsolation isolation;
+  private final Inbox inbox;
+  private final Optional<InjectedFault> injectedFault = InjectedFault.fromSystemProperty();
+  private boolean shuttingDown;
+
+  InputHandler(
+      EventStore store,
+      EngineClock clock,
+      LiveRuns live,
+      AttemptTable attempts,
+      GroupCommit commit,
+      Effects effects,
+      RunIsolation isolation,
+      Inbox inbox) {
+    this.store = store;
+    this.clock = clock;
+    this.live = live;
+    this.attempts = attempts;
+    this.commit = commit;
+    this.effects = effects;
+    this.isolation = isolation;
+    this.inbox = inbox;
+  }
+
+  boolean shuttingDown() {
+    return shuttingDown;
+  }
+
+  void handle(Input input) {
+    Instant now = clock.now();
+    if (input instanceof Input.Shutdown) {
+      beginShutdown();
+    } else if (input instanceof Input.Submit submit) {
+      submit(submit, now);
+    } else if (input instanceof Input.Cancel cancel) {
+      cancel(cancel, now);
+    } else if (input instanceof Input.Fire fire) {
+      fire(fire, now);
+    } else if (input instanceof Input.Wakeup) {
+      wakeUp(now);
+    } else if (input instanceof Input.RetryDue due) {
+      live.markSchedulable(due.runId());
+      // A timer may fire a little before the clock reaches the due time (the wall clock can be
+      // slewed): ask again then, or the retry would wait for some other input of its run.
+      RunState state = live.get(due.runId());
+      Instant next = state == null ? null : Scheduler.nextDue(state);
+      if (next != null && next.isAfter(now)) {
+        effects.schedule(next, due);
+      }
+    }
+  }
+
+  private void submit(Input.Submit submit, Instant now) {
+    String duplicate = commit.earlierRun(submit.requestId());
+    if (duplicate != null) {
+      commit.ack(
+          () -> submit.future().complete(new Engine.Submitted(duplicate, true)), submit.future());
+      return;
+    }
+    String runId = RunIds.next(now);
+    Decision decision =
+        Decider.decide(
+            runId,
+            null,
+            new Trigger.Submit(submit.spec(), submit.requestId(), submit.principal()),
+            now);
+    commit.apply(runId, decision);
+    commit.claimRequest(submit.requestId(), runId);
+    commit.ack(() -> submit.future().complete(new Engine.Submitted(runId, false)), submit.future());
+  }
+
+  private void cancel(Input.Cancel cancel, Instant now) {
+    RunState state = live.get(cancel.runId());
+    if (state == null) {
+      // Not live: either finished (answer its status) or unknown.
+      Optional<RunStatus> status = store.findRun(cancel.runId()).map(RunSummary::getStatus);
+      if (status.isEmpty()) {
+        cancel.future().completeExceptionally(new RunNotFoundException(cancel.runId()));
+      } else {
+        cancel.future().complete(status.get());
+      }
+      return;
+    }
+    Decision decision =
+        decide(cancel.runId(), state, new Trigger.Cancel(cancel.reason(), cancel.principal()), now);
+    commit.apply(cancel.runId(), decision);
+    RunStatus status = decision.state().status();
+    commit.ack(() -> cancel.future().complete(status), cancel.future());
+  }
+
+  private void fire(Input.Fire fire, Instant now) {
+    String runId = fire.runId();
+    // Whatever it is, it may free a slot of the run or make a step ready.
+    live.markSchedulable(runId);
+    Trigger trigger = fire.trigger();
+    if (trigger instanceof Trigger.AttemptStarted started) {
+      attempts.launched(runId, started.stepId());
+      attempts.started(runId, started);
+      RunState state = live.get(runId);
+      if (state != null) {
+        injectedFault.ifPresent(fault -> fault.check(state));
+      }
+      // The core says whether the start is wanted, and whether it must be stopped at once.
+      Decision decision = decide(runId, state, started, now);
+      commit.apply(runId, decision);
+      effects.ofDecision(runId, decision.effects());
+      return;
+    }
+    if (trigger instanceof Trigger.AttemptSpawnFailed failed) {
+      attempts.spawnFailed(runId, failed);
+    } else if (trigger instanceof Trigger.AttemptExited exited) {
+      attempts.forget(new AttemptKey(runId, exited.stepId(), exited.attempt()));
+    }
+    RunState state = live.get(runId);
+    if (state != null) {
+      commit.apply(runId, decide(runId, state, trigger, now));
+    }
+  }
+
+  /**
+   * The engine starts, or retries after a full disk: the pass after it looks at every run, and a
+   * stopping run settles the steps whose launch a crash or a failed commit took away. A disk still
+   * full fails this pass's commit and sets the flag again.
+   */
+  private void wakeUp(Instant now) {
+    commit.clearStoreFull();
+    live.markAllSchedulable();
+    for (Map.Entry<String, RunState> entry : live.snapshot()) {
+      if (entry.getValue().stopping()) {
+        try {
+          commit.apply(
+              entry.getKey(), decide(entry.getKey(), entry.getValue(), new Trigger.Resume(), now));
+        } catch (RuntimeException e) {
+          isolation.setAside(entry.getKey(), e);
+        }
+      }
+    }
+  }
+
+  private Decision decide(String runId, RunState state, Trigger trigger, Instant now) {
+    return Decider.decide(runId, state, trigger, now, attempts.launchingSteps(runId), shuttingDown);
+  }
+
+  /**
+   * Graceful shutdown: no new attempt starts, every running attempt is stopped (SIGTERM to its
+   * group, the grace period, SIGKILL), and each is recorded as interrupted once its group is gone,
+   * so the next start attempts it again.
+   */
+  private void beginShutdown() {
+    shuttingDown = true;
+    attempts.stopAll();
+    if (attempts.idle()) {
+      inbox.stopRunning();
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.cairn.server.runtime;
+
+import dev.cairn.server.engine.RunState;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The runs not yet terminal, and among them the schedulable ones: those that may have an attempt to
+ * start, by the order they became live, so that the oldest run gets a free slot first. A scheduling
+ * pass looks only at these, not at every live run. A run leaves the schedulable set once it has
+ * nothing more to start, and comes back with any input for it (an exit, a start, a decision, a
+ * retry falling due) or a Wakeup, which brings back every live run. The schedulable set is always a
+ * subset of the live runs: a run leaves only through {@link #retire}, which drops it from both.
+ * Owned by the engine thread; only the count is read elsewhere.
+ */
+final class LiveRuns {
+  private final Map<String, RunState> live = new LinkedHashMap<>();
+  private final TreeMap<Long, String> schedulable = new TreeMap<>();
+  private final Map<String, Long> liveOrder = new HashMap<>();
+  private long nextLiveOrder;
+  private volatile int published;
+
+  RunState get(String runId) {
+    return live.get(runId);
+  }
+
+  boolean contains(String runId) {
+    return live.containsKey(runId);
+  }
+
+  /** The run's new state after a decision: it may have something to start now. */
+  void put(String runId, RunState state) {
+    live.put(runId, state);
+    markSchedulable(runId);
+  }
+
+  /** The live map itself, for recovery to fill before the first pass (a Wakeup follows). */
+  Map<String, RunState> forRecovery() {
+    return live;
+  }
+
+  /** A snapshot of the live runs, in the order they became live. */
+  List<Map.Entry<String, RunState>> snapshot() {
+    return List.copyOf(live.entrySet());
+  }
+
+  void markSchedulable(String runId) {
+    if (live.containsKey(runId)) {
+      schedulable.put(liveOrder.computeIfAbsent(runId, id -> nextLiveOrder++), runId);
+    }
+  }
+
+  void markAllSchedulable() {
+    for (String runId : List.copyOf(live.keySet())) {
+      markSchedulable(runId);
+    }
+  }
+
+  boolean isSchedulable(String runId) {
+    Long order = liveOrder.get(runId);
+    return order != null && schedulable.containsKey(order);
+  }
+
+  /** The schedulable runs, oldest first; the scheduling pass removes those it is done with. */
+  Iterator<String> schedulable() {
+    return schedulable.values().iterator();
+  }
+
+  /** The run left the live set: it has nothing more to schedule. */
+  void retire(String runId) {
+    live.remove(runId);
+    Long order = liveOrder.remove(runId);
+    if (order != null) {
+      schedulable.remove(order);
+    }
+  }
+
+  /** Makes the current count visible to other threads (the stats call). */
+  void publishCount() {
+    published = live.size();
+  }
+
+  int publishedCount() {
+    return published;
+  }
+}

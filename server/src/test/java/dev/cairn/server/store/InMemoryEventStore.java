@@ -1,0 +1,296 @@
+package dev.cairn.server.store;
+
+import dev.cairn.v1.Event;
+import dev.cairn.v1.Event.PayloadCase;
+import dev.cairn.v1.RunStatus;
+import dev.cairn.v1.RunSummary;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * An {@link EventStore} in memory, for the engine shell's deterministic tests. It passes the same
+ * contract test as SQLite ({@code InMemoryEventStoreTest}). Its {@link Log} is what a file would
+ * be: a store opened again on the same log sees everything committed. A test can make appends fail
+ * ({@link #failAppends}) as a full disk or a broken file would.
+ */
+public final class InMemoryEventStore implements EventStore {
+
+  /** What survives a close and a reopen: the events, and the runs projection derived from them. */
+  public static final class Log {
+    private final List<Event> events = new ArrayList<>();
+    private final Map<String, Long> lastRunSeqs = new HashMap<>();
+    private final Map<String, Row> runs = new LinkedHashMap<>();
+  }
+
+  private final Log log;
+  private Supplier<RuntimeException> appendFailure;
+  private boolean closed;
+  private long commits;
+  private long appended;
+
+  public InMemoryEventStore(Log log) {
+    this.log = log;
+  }
+
+  /** A store on a fresh log of its own. */
+  public InMemoryEventStore() {
+    this(new Log());
+  }
+
+  /**
+   * Makes every append throw what {@code failure} supplies, before anything is written, until
+   * called again with null: a {@link StoreFullException} for a full disk, a {@link StoreException}
+   * for a file that can no longer be trusted.
+   */
+  public synchronized void failAppends(Supplier<RuntimeException> failure) {
+    this.appendFailure = failure;
+  }
+
+  @Override
+  public synchronized List<Event> append(List<Event> events) {
+    requireOpen();
+    events.forEach(EventSequencer::requireWellFormed);
+    if (events.isEmpty()) {
+      return List.of();
+    }
+    if (appendFailure != null) {
+      throw appendFailure.get();
+    }
+    List<Event> stored = sequence(events);
+    for (Event event : stored) {
+      log.events.add(event);
+      log.lastRunSeqs.put(event.getRunId(), event.getRunSeq());
+      project(log.runs, event);
+    }
+    commits++;
+    appended += stored.size();
+    return stored;
+  }
+
+  private List<Event> sequence(List<Event> events) {
+    Map<String, Long> lastRunSeqs = new HashMap<>();
+    Set<String> requestIdsInBatch = new HashSet<>();
+    long globalSeq = log.events.size();
+    List<Event> sequenced = new ArrayList<>();
+    for (Event event : events) {
+      String runId = event.getRunId();
+      long expected =
+          lastRunSeqs.computeIfAbsent(runId, id -> log.lastRunSeqs.getOrDefault(id, 0L)) + 1;
+      if (event.getRunSeq() != expected) {
+        throw new StoreConflictException(
+            "run "
+                + runId
+                + ": a "
+                + event.getPayloadCase()
+                + " event has run_seq "
+                + event.getRunSeq()
+                + " but the next run_seq of the run is "
+                + expected);
+      }
+      boolean submitted = event.getPayloadCase() == PayloadCase.RUN_SUBMITTED;
+      if (expected == 1 && !submitted) {
+        throw new StoreConflictException(
+            "run "
+                + runId
+                + " does not exist: its first event must be RUN_SUBMITTED, not "
+                + event.getPayloadCase());
+      }
+      if (expected > 1 && submitted) {
+        throw new StoreConflictException("run " + runId + " already exists");
+      }
+      if (submitted) {
+        String requestId = event.getRunSubmitted().getRequestId();
+        Optional<String> existing = requestId.isEmpty() ? Optional.empty() : runFor(requestId);
+        if (existing.isPresent()) {
+          throw new StoreConflictException(
+              "request_id " + requestId + " was already used by run " + existing.get());
+        }
+        if (!requestId.isEmpty() && !requestIdsInBatch.add(requestId)) {
+          throw new StoreConflictException(
+              "request_id " + requestId + " is used by two runs of the same batch");
+        }
+      }
+      lastRunSeqs.put(runId, event.getRunSeq());
+      sequenced.add(event.toBuilder().setGlobalSeq(++globalSeq).build());
+    }
+    return sequenced;
+  }
+
+  private static void project(Map<String, Row> runs, Event event) {
+    switch (event.getPayloadCase()) {
+      case RUN_SUBMITTED -> {
+        var submitted = event.getRunSubmitted();
+        RunSummary summary =
+            RunSummary.newBuilder()
+                .setRunId(event.getRunId())
+                .setName(submitted.getSpec().getName())
+                .setStatus(RunStatus.RUN_STATUS_RUNNING)
+                .setCreateTime(EpochMicros.toTimestamp(EpochMicros.of(event.getTime())))
+                .build();
+        runs.put(
+            event.getRunId(), new Row(summary, submitted.getRequestId(), event.getGlobalSeq()));
+      }
+      case RUN_CANCEL_REQUESTED ->
+          runs.computeIfPresent(
+              event.getRunId(),
+              (id, row) ->
+                  row.summary().getStatus() == RunStatus.RUN_STATUS_RUNNING
+                      ? row.with(
+                          row.summary().toBuilder().setStatus(RunStatus.RUN_STATUS_CANCELLING))
+                      : row);
+      case RUN_SUCCEEDED -> finish(runs, event, RunStatus.RUN_STATUS_SUCCEEDED);
+      case RUN_FAILED -> finish(runs, event, RunStatus.RUN_STATUS_FAILED);
+      case RUN_CANCELLED -> finish(runs, event, RunStatus.RUN_STATUS_CANCELLED);
+      default -> {
+        // Step events do not change the run's row.
+      }
+    }
+  }
+
+  private static void finish(Map<String, Row> runs, Event event, RunStatus status) {
+    runs.computeIfPresent(
+        event.getRunId(),
+        (id, row) ->
+            row.with(
+                row.summary().toBuilder()
+                    .setStatus(status)
+                    .setEndTime(EpochMicros.toTimestamp(EpochMicros.of(event.getTime())))));
+  }
+
+  private Optional<String> runFor(String requestId) {
+    return log.runs.values().stream()
+        .filter(row -> row.requestId().equals(requestId))
+        .map(row -> row.summary().getRunId())
+        .findFirst();
+  }
+
+  @Override
+  public synchronized List<Event> readRun(String runId, long afterRunSeq, int limit) {
+    requireOpen();
+    return log.events.stream()
+        .filter(event -> event.getRunId().equals(runId) && event.getRunSeq() > afterRunSeq)
+        .limit(limit)
+        .toList();
+  }
+
+  @Override
+  public synchronized List<Event> readAll(long afterGlobalSeq, int limit) {
+    requireOpen();
+    int from = (int) Math.min(Math.max(0, afterGlobalSeq), log.events.size());
+    int to = (int) Math.min(log.events.size(), (long) from + limit);
+    return List.copyOf(log.events.subList(from, to));
+  }
+
+  @Override
+  public synchronized long lastGlobalSeq() {
+    requireOpen();
+    return log.events.size();
+  }
+
+  @Override
+  public synchronized Optional<String> runIdForRequest(String requestId) {
+    requireOpen();
+    return requestId.isEmpty() ? Optional.empty() : runFor(requestId);
+  }
+
+  @Override
+  public synchronized Optional<RunSummary> findRun(String runId) {
+    requireOpen();
+    return Optional.ofNullable(log.runs.get(runId)).map(Row::summary);
+  }
+
+  @Override
+  public synchronized RunPage listRuns(RunQuery query) {
+    requireOpen();
+    RunListCursor cursor = RunListCursor.of(query);
+    int pageSize = query.effectivePageSize();
+    List<Row> rows =
+        log.runs.values().stream()
+            .filter(row -> row.submitSeq() < cursor.beforeSubmitSeq())
+            .filter(row -> query.statuses().isEmpty() || query.statuses().contains(row.status()))
+            .filter(row -> query.name().isEmpty() || query.name().equals(row.summary().getName()))
+            .sorted((a, b) -> Long.compare(b.submitSeq(), a.submitSeq()))
+            .limit(pageSize + 1L)
+            .toList();
+    if (rows.size() <= pageSize) {
+      return new RunPage(rows.stream().map(Row::summary).toList(), "");
+    }
+    List<Row> page = rows.subList(0, pageSize);
+    String next = cursor.after(page.get(pageSize - 1).submitSeq()).encode();
+    return new RunPage(page.stream().map(Row::summary).toList(), next);
+  }
+
+  @Override
+  public synchronized List<String> unfinishedRunIds() {
+    requireOpen();
+    return log.runs.values().stream()
+        .filter(
+            row ->
+                row.status() == RunStatus.RUN_STATUS_RUNNING
+                    || row.status() == RunStatus.RUN_STATUS_CANCELLING)
+        .sorted((a, b) -> Long.compare(a.submitSeq(), b.submitSeq()))
+        .map(row -> row.summary().getRunId())
+        .toList();
+  }
+
+  @Override
+  public synchronized void rebuildProjection() {
+    requireOpen();
+    log.runs.clear();
+    for (Event event : log.events) {
+      project(log.runs, event);
+    }
+  }
+
+  /**
+   * Spoils the runs projection behind the store's back, as a damaged file would: every row loses
+   * its status, end time and request id, and the row of {@code runToDrop} goes.
+   */
+  public synchronized void damageProjection(String runToDrop) {
+    log.runs.replaceAll(
+        (id, row) ->
+            new Row(
+                row.summary().toBuilder()
+                    .setStatus(RunStatus.RUN_STATUS_UNSPECIFIED)
+                    .clearEndTime()
+                    .build(),
+                "",
+                row.submitSeq()));
+    log.runs.values().removeIf(row -> row.summary().getRunId().equals(runToDrop));
+  }
+
+  @Override
+  public synchronized StoreStats stats() {
+    requireOpen();
+    return new StoreStats(commits, appended);
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new StoreException("the in-memory event store is closed");
+    }
+  }
+
+  /** A run's row of the projection, with its request id and keyset position. */
+  private record Row(RunSummary summary, String requestId, long submitSeq) {
+    RunStatus status() {
+      return summary.getStatus();
+    }
+
+    Row with(RunSummary.Builder changed) {
+      return new Row(changed.build(), requestId, submitSeq);
+    }
+  }
+}
