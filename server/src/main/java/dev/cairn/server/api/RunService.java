@@ -1,6 +1,7 @@
 package dev.cairn.server.api;
 
 import com.google.protobuf.ByteString;
+import dev.cairn.server.engine.InvalidSpecException;
 import dev.cairn.server.runtime.Engine;
 import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.runtime.EventFeed;
@@ -22,6 +23,9 @@ import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.SubmitRunResponse;
 import dev.cairn.v1.WatchEventsRequest;
 import dev.cairn.v1.WatchEventsResponse;
+import dev.cairn.v1.WorkflowSpec;
+import dev.cairn.workflow.SubmitRequests;
+import dev.cairn.workflow.WorkflowFileException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.HashSet;
@@ -67,13 +71,14 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
   @Override
   public void submitRun(SubmitRunRequest request, StreamObserver<SubmitRunResponse> response) {
     try {
+      WorkflowSpec spec = workflowSpec(request);
       if (request.getValidateOnly()) {
-        engine.validate(request.getSpec());
-        reply(response, SubmitRunResponse.getDefaultInstance());
+        engine.validate(spec);
+        reply(response, SubmitRunResponse.newBuilder().setResolvedSpec(spec).build());
         return;
       }
       replyWhenDone(
-          engine.submit(request.getSpec(), request.getRequestId(), PRINCIPAL),
+          engine.submit(spec, request.getRequestId(), PRINCIPAL),
           response,
           submitted ->
               SubmitRunResponse.newBuilder()
@@ -82,6 +87,19 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
                   .build());
     } catch (RuntimeException e) {
       response.onError(ErrorMapper.toStatus(e));
+    }
+  }
+
+  /**
+   * The request's spec, or the one the shared parser makes of its workflow file text. Every problem
+   * of the file is in the message, one {@code line N: field: problem} each; the first one's field
+   * and reason are the status's.
+   */
+  private static WorkflowSpec workflowSpec(SubmitRunRequest request) {
+    try {
+      return SubmitRequests.spec(request);
+    } catch (WorkflowFileException e) {
+      throw new InvalidSpecException(e.first().reason(), e.first().field(), e.getMessage());
     }
   }
 
