@@ -87,45 +87,45 @@ final class WorkflowGraph {
     return problems;
   }
 
-  /** One cycle as a path of ids that starts and ends with the same id, or empty. */
+  /**
+   * One cycle as a path of ids that starts and ends with the same id, or empty. Depth-first with an
+   * explicit stack, so that a chain of thousands of steps does not overflow the call stack.
+   */
   private static List<String> findCycle(WorkflowSpec spec, Map<String, Integer> ids) {
-    int[] color = new int[spec.getStepsCount()]; // 0 unseen, 1 on the path, 2 done
-    List<Integer> path = new ArrayList<>();
-    for (int start = 0; start < spec.getStepsCount(); start++) {
-      List<String> cycle = visit(spec, ids, start, color, path);
-      if (!cycle.isEmpty()) {
-        return cycle;
+    int count = spec.getStepsCount();
+    int[] color = new int[count]; // 0 unseen, 1 on the path, 2 done
+    int[] nextEdge = new int[count];
+    for (int root = 0; root < count; root++) {
+      if (color[root] != 0) {
+        continue;
       }
-    }
-    return List.of();
-  }
-
-  private static List<String> visit(
-      WorkflowSpec spec, Map<String, Integer> ids, int step, int[] color, List<Integer> path) {
-    if (color[step] == 2) {
-      return List.of();
-    }
-    if (color[step] == 1) {
-      List<String> cycle = new ArrayList<>();
-      for (int index : path.subList(path.indexOf(step), path.size())) {
-        cycle.add(spec.getSteps(index).getId());
-      }
-      cycle.add(spec.getSteps(step).getId());
-      return cycle;
-    }
-    color[step] = 1;
-    path.add(step);
-    for (String dependency : spec.getSteps(step).getDependsOnList()) {
-      Integer next = ids.get(dependency);
-      if (next != null) {
-        List<String> cycle = visit(spec, ids, next, color, path);
-        if (!cycle.isEmpty()) {
-          return cycle;
+      List<Integer> path = new ArrayList<>();
+      path.add(root);
+      color[root] = 1;
+      while (!path.isEmpty()) {
+        int node = path.get(path.size() - 1);
+        StepSpec step = spec.getSteps(node);
+        if (nextEdge[node] < step.getDependsOnCount()) {
+          Integer next = ids.get(step.getDependsOn(nextEdge[node]++));
+          if (next == null || color[next] == 2) {
+            continue;
+          }
+          if (color[next] == 1) {
+            List<String> cycle = new ArrayList<>();
+            for (int index : path.subList(path.indexOf(next), path.size())) {
+              cycle.add(spec.getSteps(index).getId());
+            }
+            cycle.add(spec.getSteps(next).getId());
+            return cycle;
+          }
+          color[next] = 1;
+          path.add(next);
+        } else {
+          color[node] = 2;
+          path.remove(path.size() - 1);
         }
       }
     }
-    path.remove(path.size() - 1);
-    color[step] = 2;
     return List.of();
   }
 }

@@ -101,6 +101,19 @@ class WorkflowParserTest {
   }
 
   @Test
+  void aChainOfTenThousandStepsIsCheckedWithoutOverflowingTheStack() {
+    StringBuilder text = new StringBuilder("steps:\n  - {id: s0, run: x, depends_on: s9999}\n");
+    for (int step = 1; step < 10_000; step++) {
+      text.append("  - {id: s").append(step).append(", run: x, depends_on: s");
+      text.append(step - 1).append("}\n");
+    }
+
+    assertThat(WorkflowParser.check(text.toString(), "/srv"))
+        .singleElement()
+        .satisfies(problem -> assertThat(problem.reason()).isEqualTo("CYCLE"));
+  }
+
+  @Test
   void filesAreReadAsUtf8WithTheirDirectory() throws Exception {
     Path sub = Files.createDirectories(dir.resolve("flows"));
     Path file = sub.resolve("w.yaml");
