@@ -14,6 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -36,6 +40,9 @@ public final class WorkflowParser {
   public static final int CODE_POINT_LIMIT = 64 * 1024 * 1024;
 
   private static final long UINT32_MAX = 0xFFFF_FFFFL;
+
+  /** Far deeper than the format goes, far shallower than a thread's stack allows. */
+  private static final int MAX_DEPTH = 64;
 
   private final YamlNodes nodes = new YamlNodes();
   private final List<Integer> stepLines = new ArrayList<>();
@@ -88,6 +95,10 @@ public final class WorkflowParser {
     Optional<Node> root;
     LoadSettings settings = LoadSettings.builder().setCodePointLimit(CODE_POINT_LIMIT).build();
     try {
+      Optional<Problem> tooDeep = tooDeep(settings, text);
+      if (tooDeep.isPresent()) {
+        return failed(tooDeep.get());
+      }
       root = new Compose(settings).composeString(text);
     } catch (MarkedYamlEngineException e) {
       int line = e.getProblemMark().or(e::getContextMark).map(mark -> mark.getLine() + 1).orElse(0);
@@ -106,6 +117,28 @@ public final class WorkflowParser {
     List<Problem> problems = new ArrayList<>(nodes.problems());
     problems.sort(Comparator.comparingInt(Problem::line));
     return new Parsed(spec, List.copyOf(stepLines), List.copyOf(problems));
+  }
+
+  /**
+   * The composer recurses once per level of nesting, so text nested deeply enough (a megabyte of
+   * {@code [}) would overflow the stack of whichever thread parses it. The event stream is flat, so
+   * the depth is measured on it first; the format itself never nests beyond a handful of levels.
+   */
+  private static Optional<Problem> tooDeep(LoadSettings settings, String text) {
+    int depth = 0;
+    for (Event event : new Parse(settings).parseString(text)) {
+      if (event instanceof CollectionStartEvent) {
+        depth++;
+        if (depth > MAX_DEPTH) {
+          int line = event.getStartMark().map(mark -> mark.getLine() + 1).orElse(0);
+          return Optional.of(
+              new Problem(line, "", "INVALID_YAML", "nested deeper than " + MAX_DEPTH + " levels"));
+        }
+      } else if (event instanceof CollectionEndEvent) {
+        depth--;
+      }
+    }
+    return Optional.empty();
   }
 
   private static Parsed failed(Problem problem) {

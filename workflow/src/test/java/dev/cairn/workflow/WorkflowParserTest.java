@@ -161,6 +161,36 @@ class WorkflowParserTest {
             });
   }
 
+  @Test
+  void deepNestingIsOneProblemNotAStackOverflow() {
+    String text = "name: " + "[".repeat(1_000_000) + "]".repeat(1_000_000) + "\n";
+
+    assertThatThrownBy(() -> WorkflowParser.parse(text, "/srv"))
+        .isInstanceOfSatisfying(
+            WorkflowFileException.class,
+            e ->
+                assertThat(reasons(e.problems()))
+                    .singleElement()
+                    .asString()
+                    .endsWith("INVALID_YAML"));
+  }
+
+  @Test
+  void aliasesAreFollowedAndSelfReferenceIsATypeProblem() throws Exception {
+    String text =
+        """
+        env: &shared {A: "1"}
+        steps:
+          - {id: a, run: x, env: *shared}
+          - &self [*self]
+        """;
+
+    assertThatThrownBy(() -> WorkflowParser.parse(text, "/srv"))
+        .isInstanceOfSatisfying(
+            WorkflowFileException.class,
+            e -> assertThat(reasons(e.problems())).containsExactly("4 steps[1] WRONG_TYPE"));
+  }
+
   @ParameterizedTest(name = "{0} = {1}s {2}ns")
   @CsvSource({
     "500ms, 0, 500000000",
