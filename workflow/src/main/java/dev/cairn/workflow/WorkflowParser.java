@@ -5,6 +5,7 @@ import dev.cairn.v1.RetryPolicy;
 import dev.cairn.v1.StepDefaults;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.WorkflowSpec;
+import java.io.StringReader;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +41,8 @@ public final class WorkflowParser {
   public static final int CODE_POINT_LIMIT = 64 * 1024 * 1024;
 
   private static final long UINT32_MAX = 0xFFFF_FFFFL;
+
+  private static final long MAX_BUFFER_CHARS = 4L << 20;
 
   /** Far deeper than the format goes, far shallower than a thread's stack allows. */
   private static final int MAX_DEPTH = 64;
@@ -93,13 +96,22 @@ public final class WorkflowParser {
 
   private Parsed read(String text) {
     Optional<Node> root;
-    LoadSettings settings = LoadSettings.builder().setCodePointLimit(CODE_POINT_LIMIT).build();
+    // The reader keeps a scalar's text in a window that it copies whole at each refill of its
+    // buffer, so a long line costs (length / buffer) copies of itself: a small buffer made a ten
+    // megabyte line take minutes. A buffer sized to the text, up to 4 Mi chars, keeps it linear
+    // for what the server accepts without allocating much for the usual small file.
+    int bufferSize = (int) Math.min(Math.max(text.length() + 1L, 1024L), MAX_BUFFER_CHARS);
+    LoadSettings settings =
+        LoadSettings.builder()
+            .setCodePointLimit(CODE_POINT_LIMIT)
+            .setBufferSize(bufferSize)
+            .build();
     try {
       Optional<Problem> tooDeep = tooDeep(settings, text);
       if (tooDeep.isPresent()) {
         return failed(tooDeep.get());
       }
-      root = new Compose(settings).composeString(text);
+      root = new Compose(settings).composeReader(new StringReader(text));
     } catch (MarkedYamlEngineException e) {
       int line = e.getProblemMark().or(e::getContextMark).map(mark -> mark.getLine() + 1).orElse(0);
       return failed(new Problem(line, "", "INVALID_YAML", "invalid YAML: " + e.getProblem()));
@@ -126,7 +138,7 @@ public final class WorkflowParser {
    */
   private static Optional<Problem> tooDeep(LoadSettings settings, String text) {
     int depth = 0;
-    for (Event event : new Parse(settings).parseString(text)) {
+    for (Event event : new Parse(settings).parseReader(new StringReader(text))) {
       if (event instanceof CollectionStartEvent) {
         depth++;
         if (depth > MAX_DEPTH) {

@@ -2,6 +2,7 @@ package dev.cairn.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.google.protobuf.Duration;
 import dev.cairn.v1.SubmitRunRequest;
@@ -143,6 +144,19 @@ class WorkflowParserTest {
 
     assertThat(spec.getStepsList()).hasSize(10);
     assertThat(spec.getSerializedSize()).isGreaterThan(10_000_000);
+  }
+
+  @Test
+  void aTenMegabyteLineParsesInLinearTime() {
+    // Read from a String, the YAML reader copies what is left of its buffer at each refill,
+    // which made one long line take minutes; the parser reads through a Reader instead.
+    String text = "steps:\n  - id: a\n    run: echo " + "x".repeat(10 * 1024 * 1024) + "\n";
+
+    WorkflowSpec spec =
+        assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(30), () -> WorkflowParser.parse(text, "/srv"));
+
+    assertThat(spec.getSteps(0).getRun()).hasSize(5 + 10 * 1024 * 1024);
   }
 
   @Test
