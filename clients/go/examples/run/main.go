@@ -1,6 +1,10 @@
-// Command run submits a small workflow, follows its events live and prints the outcome.
+// Command run submits a workflow file, follows its events live and prints the outcome.
 //
-//	go run ./examples/run [-target HOST:PORT]
+//	go run ./examples/run [-file WORKFLOW.yaml] [-target HOST:PORT]
+//
+// The file defaults to the repository's examples/diamond-flaky.yaml (a diamond whose flaky
+// branch succeeds on its second attempt). The client sends the file's text; the server
+// parses it, so the file means what it means to the CLI and the Python client.
 //
 // Ctrl-C cancels the run.
 package main
@@ -12,12 +16,11 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
-	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/cairn-run/cairn/clients/go"
 	cairnv1 "github.com/cairn-run/cairn/clients/go/gen/cairn/v1"
@@ -25,8 +28,10 @@ import (
 
 func main() {
 	target := flag.String("target", "", "server address (default: $CAIRN_SERVER or 127.0.0.1:7420)")
+	file := flag.String("file", filepath.Join("..", "..", "examples", "diamond-flaky.yaml"),
+		"the workflow file to submit")
 	flag.Parse()
-	err := run(*target)
+	err := run(*target, *file)
 	if errors.Is(err, errRunNotSucceeded) {
 		os.Exit(1)
 	}
@@ -46,7 +51,7 @@ func main() {
 	}
 }
 
-func run(target string) error {
+func run(target, file string) error {
 	ctx := context.Background()
 	client, err := cairn.Dial(ctx, target)
 	if err != nil {
@@ -54,17 +59,7 @@ func run(target string) error {
 	}
 	defer client.Close()
 
-	spec := &cairnv1.WorkflowSpec{
-		Name: "example",
-		Steps: []*cairnv1.StepSpec{
-			{Id: "fetch", Command: &cairnv1.StepSpec_Run{Run: "echo fetching; sleep 1"}},
-			{Id: "build", Command: &cairnv1.StepSpec_Argv{Argv: &cairnv1.Argv{Args: []string{"sh", "-c", "echo building"}}},
-				DependsOn: []string{"fetch"}},
-			{Id: "test", Command: &cairnv1.StepSpec_Run{Run: "echo testing"}, DependsOn: []string{"build"},
-				Timeout: durationpb.New(time.Minute)},
-		},
-	}
-	runID, err := client.Submit(ctx, spec, "")
+	runID, err := client.SubmitFile(ctx, file, "")
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ from cairn_client._gen.cairn.v1.run_pb2 import (
 )
 from cairn_client._gen.cairn.v1.run_service_pb2 import RunSummary
 from cairn_client._gen.cairn.v1.workflow_pb2 import WorkflowSpec
-from cairn_client._spec import load_workflow_file, parse_duration, to_workflow_spec
+from cairn_client._spec import parse_duration, read_workflow_file, submit_request
 
 __all__ = [
     "AsyncClient",
@@ -43,7 +43,7 @@ __all__ = [
     "Unauthenticated",
     "Unavailable",
     "WorkflowSpec",
-    "load_workflow_file",
     "parse_duration",
-    "to_workflow_spec",
+    "read_workflow_file",
+    "submit_request",
 ]

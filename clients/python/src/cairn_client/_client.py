@@ -18,8 +18,14 @@ from cairn_client._common import (
     status_values,
 )
 from cairn_client._errors import error_from_rpc
-from cairn_client._gen.cairn.v1 import event_pb2, run_pb2, run_service_pb2, run_service_pb2_grpc
-from cairn_client._spec import WorkflowSource, to_workflow_spec
+from cairn_client._gen.cairn.v1 import (
+    event_pb2,
+    run_pb2,
+    run_service_pb2,
+    run_service_pb2_grpc,
+    workflow_pb2,
+)
+from cairn_client._spec import WorkflowSource, submit_request
 
 
 class Client:
@@ -57,10 +63,18 @@ class Client:
 
     def submit(self, spec: WorkflowSource, request_id: Optional[str] = None) -> str:
         """Starts a run and returns its id; a repeated ``request_id`` returns the first run."""
-        request = run_service_pb2.SubmitRunRequest(
-            spec=to_workflow_spec(spec), request_id=request_id or ""
-        )
+        request = submit_request(spec, request_id)
         return self._call(self._stub.SubmitRun, request).run_id
+
+    def validate(self, spec: WorkflowSource) -> workflow_pb2.WorkflowSpec:
+        """Checks a workflow without recording anything and returns the spec it resolves to.
+
+        A file or YAML text is parsed by the server, so this is how a file reads there:
+        ``working_dir`` resolved, durations and numbers as the format defines them. Problems
+        raise ``InvalidArgument`` naming the line and field of each.
+        """
+        request = submit_request(spec, validate_only=True)
+        return (self._call(self._stub.SubmitRun, request)).resolved_spec
 
     def get(self, run_id: str) -> run_pb2.Run:
         """Returns the current state of a run."""

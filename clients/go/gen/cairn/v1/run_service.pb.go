@@ -22,15 +22,26 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// SubmitRunRequest carries a spec to run.
+// SubmitRunRequest carries a workflow to run: exactly one of `spec` or
+// `workflow_yaml`.
 type SubmitRunRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The workflow to run.
+	// The workflow to run, already resolved. Leave unset when sending workflow_yaml.
 	Spec *WorkflowSpec `protobuf:"bytes,1,opt,name=spec,proto3" json:"spec,omitempty"`
 	// Idempotency key: a repeat with the same key returns the same run.
 	RequestId string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// When true, only validate the spec: nothing is recorded and no run is started.
-	ValidateOnly  bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	ValidateOnly bool `protobuf:"varint,3,opt,name=validate_only,json=validateOnly,proto3" json:"validate_only,omitempty"`
+	// The text of a workflow file (YAML 1.2, the format of docs/workflow.md), parsed
+	// by the server into a WorkflowSpec; the run records the resolved spec, never the
+	// text. A file that does not parse is refused with INVALID_ARGUMENT naming the
+	// line and field of every problem. Set either this or spec, never both.
+	WorkflowYaml string `protobuf:"bytes,4,opt,name=workflow_yaml,json=workflowYaml,proto3" json:"workflow_yaml,omitempty"`
+	// The absolute directory workflow_yaml was read from: a relative working_dir is
+	// resolved against it, and it is the working_dir when the file sets none. Empty
+	// when the text did not come from a file; then working_dir must be absolute or
+	// unset. Only used with workflow_yaml.
+	BaseDir       string `protobuf:"bytes,5,opt,name=base_dir,json=baseDir,proto3" json:"base_dir,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -86,13 +97,31 @@ func (x *SubmitRunRequest) GetValidateOnly() bool {
 	return false
 }
 
+func (x *SubmitRunRequest) GetWorkflowYaml() string {
+	if x != nil {
+		return x.WorkflowYaml
+	}
+	return ""
+}
+
+func (x *SubmitRunRequest) GetBaseDir() string {
+	if x != nil {
+		return x.BaseDir
+	}
+	return ""
+}
+
 // SubmitRunResponse names the run.
 type SubmitRunResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The run id (empty when validate_only).
 	RunId string `protobuf:"bytes,1,opt,name=run_id,json=runId,proto3" json:"run_id,omitempty"`
 	// True when request_id matched an earlier submit and no new run was created.
-	Existing      bool `protobuf:"varint,2,opt,name=existing,proto3" json:"existing,omitempty"`
+	Existing bool `protobuf:"varint,2,opt,name=existing,proto3" json:"existing,omitempty"`
+	// The spec the server would run: the request's spec, or the one parsed from
+	// workflow_yaml. Set only when validate_only, so that clients can see how a file
+	// resolves.
+	ResolvedSpec  *WorkflowSpec `protobuf:"bytes,3,opt,name=resolved_spec,json=resolvedSpec,proto3" json:"resolved_spec,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -139,6 +168,13 @@ func (x *SubmitRunResponse) GetExisting() bool {
 		return x.Existing
 	}
 	return false
+}
+
+func (x *SubmitRunResponse) GetResolvedSpec() *WorkflowSpec {
+	if x != nil {
+		return x.ResolvedSpec
+	}
+	return nil
 }
 
 // GetRunRequest names a run.
@@ -810,15 +846,18 @@ var File_cairn_v1_run_service_proto protoreflect.FileDescriptor
 
 const file_cairn_v1_run_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1acairn/v1/run_service.proto\x12\bcairn.v1\x1a\x14cairn/v1/event.proto\x1a\x12cairn/v1/run.proto\x1a\x17cairn/v1/workflow.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x82\x01\n" +
+	"\x1acairn/v1/run_service.proto\x12\bcairn.v1\x1a\x14cairn/v1/event.proto\x1a\x12cairn/v1/run.proto\x1a\x17cairn/v1/workflow.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc2\x01\n" +
 	"\x10SubmitRunRequest\x12*\n" +
 	"\x04spec\x18\x01 \x01(\v2\x16.cairn.v1.WorkflowSpecR\x04spec\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\x12#\n" +
-	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\"F\n" +
+	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\x12#\n" +
+	"\rworkflow_yaml\x18\x04 \x01(\tR\fworkflowYaml\x12\x19\n" +
+	"\bbase_dir\x18\x05 \x01(\tR\abaseDir\"\x83\x01\n" +
 	"\x11SubmitRunResponse\x12\x15\n" +
 	"\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x1a\n" +
-	"\bexisting\x18\x02 \x01(\bR\bexisting\"&\n" +
+	"\bexisting\x18\x02 \x01(\bR\bexisting\x12;\n" +
+	"\rresolved_spec\x18\x03 \x01(\v2\x16.cairn.v1.WorkflowSpecR\fresolvedSpec\"&\n" +
 	"\rGetRunRequest\x12\x15\n" +
 	"\x06run_id\x18\x01 \x01(\tR\x05runId\"1\n" +
 	"\x0eGetRunResponse\x12\x1f\n" +
@@ -907,31 +946,32 @@ var file_cairn_v1_run_service_proto_goTypes = []any{
 }
 var file_cairn_v1_run_service_proto_depIdxs = []int32{
 	13, // 0: cairn.v1.SubmitRunRequest.spec:type_name -> cairn.v1.WorkflowSpec
-	14, // 1: cairn.v1.GetRunResponse.run:type_name -> cairn.v1.Run
-	15, // 2: cairn.v1.ListRunsRequest.statuses:type_name -> cairn.v1.RunStatus
-	15, // 3: cairn.v1.RunSummary.status:type_name -> cairn.v1.RunStatus
-	16, // 4: cairn.v1.RunSummary.create_time:type_name -> google.protobuf.Timestamp
-	16, // 5: cairn.v1.RunSummary.end_time:type_name -> google.protobuf.Timestamp
-	5,  // 6: cairn.v1.ListRunsResponse.runs:type_name -> cairn.v1.RunSummary
-	15, // 7: cairn.v1.CancelRunResponse.status:type_name -> cairn.v1.RunStatus
-	17, // 8: cairn.v1.WatchEventsResponse.event:type_name -> cairn.v1.Event
-	0,  // 9: cairn.v1.RunService.SubmitRun:input_type -> cairn.v1.SubmitRunRequest
-	2,  // 10: cairn.v1.RunService.GetRun:input_type -> cairn.v1.GetRunRequest
-	4,  // 11: cairn.v1.RunService.ListRuns:input_type -> cairn.v1.ListRunsRequest
-	7,  // 12: cairn.v1.RunService.CancelRun:input_type -> cairn.v1.CancelRunRequest
-	9,  // 13: cairn.v1.RunService.WatchEvents:input_type -> cairn.v1.WatchEventsRequest
-	11, // 14: cairn.v1.RunService.StreamLogs:input_type -> cairn.v1.StreamLogsRequest
-	1,  // 15: cairn.v1.RunService.SubmitRun:output_type -> cairn.v1.SubmitRunResponse
-	3,  // 16: cairn.v1.RunService.GetRun:output_type -> cairn.v1.GetRunResponse
-	6,  // 17: cairn.v1.RunService.ListRuns:output_type -> cairn.v1.ListRunsResponse
-	8,  // 18: cairn.v1.RunService.CancelRun:output_type -> cairn.v1.CancelRunResponse
-	10, // 19: cairn.v1.RunService.WatchEvents:output_type -> cairn.v1.WatchEventsResponse
-	12, // 20: cairn.v1.RunService.StreamLogs:output_type -> cairn.v1.StreamLogsResponse
-	15, // [15:21] is the sub-list for method output_type
-	9,  // [9:15] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	13, // 1: cairn.v1.SubmitRunResponse.resolved_spec:type_name -> cairn.v1.WorkflowSpec
+	14, // 2: cairn.v1.GetRunResponse.run:type_name -> cairn.v1.Run
+	15, // 3: cairn.v1.ListRunsRequest.statuses:type_name -> cairn.v1.RunStatus
+	15, // 4: cairn.v1.RunSummary.status:type_name -> cairn.v1.RunStatus
+	16, // 5: cairn.v1.RunSummary.create_time:type_name -> google.protobuf.Timestamp
+	16, // 6: cairn.v1.RunSummary.end_time:type_name -> google.protobuf.Timestamp
+	5,  // 7: cairn.v1.ListRunsResponse.runs:type_name -> cairn.v1.RunSummary
+	15, // 8: cairn.v1.CancelRunResponse.status:type_name -> cairn.v1.RunStatus
+	17, // 9: cairn.v1.WatchEventsResponse.event:type_name -> cairn.v1.Event
+	0,  // 10: cairn.v1.RunService.SubmitRun:input_type -> cairn.v1.SubmitRunRequest
+	2,  // 11: cairn.v1.RunService.GetRun:input_type -> cairn.v1.GetRunRequest
+	4,  // 12: cairn.v1.RunService.ListRuns:input_type -> cairn.v1.ListRunsRequest
+	7,  // 13: cairn.v1.RunService.CancelRun:input_type -> cairn.v1.CancelRunRequest
+	9,  // 14: cairn.v1.RunService.WatchEvents:input_type -> cairn.v1.WatchEventsRequest
+	11, // 15: cairn.v1.RunService.StreamLogs:input_type -> cairn.v1.StreamLogsRequest
+	1,  // 16: cairn.v1.RunService.SubmitRun:output_type -> cairn.v1.SubmitRunResponse
+	3,  // 17: cairn.v1.RunService.GetRun:output_type -> cairn.v1.GetRunResponse
+	6,  // 18: cairn.v1.RunService.ListRuns:output_type -> cairn.v1.ListRunsResponse
+	8,  // 19: cairn.v1.RunService.CancelRun:output_type -> cairn.v1.CancelRunResponse
+	10, // 20: cairn.v1.RunService.WatchEvents:output_type -> cairn.v1.WatchEventsResponse
+	12, // 21: cairn.v1.RunService.StreamLogs:output_type -> cairn.v1.StreamLogsResponse
+	16, // [16:22] is the sub-list for method output_type
+	10, // [10:16] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_cairn_v1_run_service_proto_init() }

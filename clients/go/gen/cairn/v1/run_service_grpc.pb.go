@@ -34,7 +34,8 @@ const (
 // RunService submits, inspects, cancels and watches runs. Every call needs the
 // metadata `authorization: Bearer <token>`.
 type RunServiceClient interface {
-	// Validates a spec and starts a run. A repeated request_id returns the first run.
+	// Validates a spec (or parses and validates a workflow file's text) and starts a
+	// run. A repeated request_id returns the first run.
 	SubmitRun(ctx context.Context, in *SubmitRunRequest, opts ...grpc.CallOption) (*SubmitRunResponse, error)
 	// Returns the state of a run, folded from its events.
 	GetRun(ctx context.Context, in *GetRunRequest, opts ...grpc.CallOption) (*GetRunResponse, error)
@@ -142,7 +143,8 @@ type RunService_StreamLogsClient = grpc.ServerStreamingClient[StreamLogsResponse
 // RunService submits, inspects, cancels and watches runs. Every call needs the
 // metadata `authorization: Bearer <token>`.
 type RunServiceServer interface {
-	// Validates a spec and starts a run. A repeated request_id returns the first run.
+	// Validates a spec (or parses and validates a workflow file's text) and starts a
+	// run. A repeated request_id returns the first run.
 	SubmitRun(context.Context, *SubmitRunRequest) (*SubmitRunResponse, error)
 	// Returns the state of a run, folded from its events.
 	GetRun(context.Context, *GetRunRequest) (*GetRunResponse, error)

@@ -6,7 +6,7 @@ import dev.cairn.cli.client.ServerAddress;
 import dev.cairn.cli.client.Token;
 import dev.cairn.cli.client.TokenDiscovery;
 import dev.cairn.cli.render.Json;
-import dev.cairn.cli.workflow.WorkflowFileException;
+import dev.cairn.cli.workflow.InvalidWorkflowFile;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -21,8 +21,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Turns every failure into one line on standard error and an exit code: usage errors, local errors
- * phrased by the commands, and gRPC errors (through {@link ExitCodes#forStatus}). Users never see a
- * stack trace.
+ * phrased by the commands, and gRPC errors (through {@link ExitCodes#forStatus}). A workflow file
+ * gets one line per problem. Users never see a stack trace.
  */
 public final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {
   @Override
@@ -56,9 +56,14 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
     Report report = report(ex, command.getCommand());
     PrintWriter err = command.getErr();
     if (command.getCommand() instanceof ClientCommand client && client.jsonOutput()) {
-      err.println(Json.error(report.grpcCode(), report.reason(), report.message(), report.exit()));
+      err.println(
+          Json.error(
+              report.grpcCode(),
+              report.reason(),
+              report.message().replace("\n", "; "),
+              report.exit()));
     } else {
-      err.println("cairn: " + report.message());
+      report.message().lines().forEach(line -> err.println("cairn: " + line));
     }
     err.flush();
     return report.exit();
@@ -71,8 +76,10 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
     if (ex instanceof CliException cli) {
       return new Report(cli.exitCode(), cli.getMessage(), "", "");
     }
-    if (ex instanceof WorkflowFileException file) {
-      return new Report(ExitCodes.BAD_INPUT, file.getMessage(), "", "");
+    if (ex instanceof InvalidWorkflowFile file) {
+      // One line per problem, so that every problem of the file is fixed in one pass.
+      return new Report(
+          ExitCodes.BAD_INPUT, file.getMessage(), "", file.problems().get(0).reason());
     }
     if (ex instanceof StatusRuntimeException status) {
       GlobalOptions options =

@@ -13,22 +13,28 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class SubmitRunRequest(_message.Message):
-    __slots__ = ("spec", "request_id", "validate_only")
+    __slots__ = ("spec", "request_id", "validate_only", "workflow_yaml", "base_dir")
     SPEC_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     VALIDATE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    WORKFLOW_YAML_FIELD_NUMBER: _ClassVar[int]
+    BASE_DIR_FIELD_NUMBER: _ClassVar[int]
     spec: _workflow_pb2.WorkflowSpec
     request_id: str
     validate_only: bool
-    def __init__(self, spec: _Optional[_Union[_workflow_pb2.WorkflowSpec, _Mapping]] = ..., request_id: _Optional[str] = ..., validate_only: bool = ...) -> None: ...
+    workflow_yaml: str
+    base_dir: str
+    def __init__(self, spec: _Optional[_Union[_workflow_pb2.WorkflowSpec, _Mapping]] = ..., request_id: _Optional[str] = ..., validate_only: bool = ..., workflow_yaml: _Optional[str] = ..., base_dir: _Optional[str] = ...) -> None: ...
 
 class SubmitRunResponse(_message.Message):
-    __slots__ = ("run_id", "existing")
+    __slots__ = ("run_id", "existing", "resolved_spec")
     RUN_ID_FIELD_NUMBER: _ClassVar[int]
     EXISTING_FIELD_NUMBER: _ClassVar[int]
+    RESOLVED_SPEC_FIELD_NUMBER: _ClassVar[int]
     run_id: str
     existing: bool
-    def __init__(self, run_id: _Optional[str] = ..., existing: bool = ...) -> None: ...
+    resolved_spec: _workflow_pb2.WorkflowSpec
+    def __init__(self, run_id: _Optional[str] = ..., existing: bool = ..., resolved_spec: _Optional[_Union[_workflow_pb2.WorkflowSpec, _Mapping]] = ...) -> None: ...
 
 class GetRunRequest(_message.Message):
     __slots__ = ("run_id",)

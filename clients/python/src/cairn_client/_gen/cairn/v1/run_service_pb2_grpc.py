@@ -74,7 +74,8 @@ class RunServiceServicer(object):
     """
 
     def SubmitRun(self, request, context):
-        """Validates a spec and starts a run. A repeated request_id returns the first run.
+        """Validates a spec (or parses and validates a workflow file's text) and starts a
+        run. A repeated request_id returns the first run.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

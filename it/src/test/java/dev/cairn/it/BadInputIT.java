@@ -137,4 +137,19 @@ class BadInputIT extends SharedServer {
         .findFirst()
         .orElseThrow();
   }
+
+  @org.junit.jupiter.api.Test
+  void aWorkflowFileOverTheSpecLimitIsRefusedBeforeItIsParsed() {
+    String text =
+        "name: big\nsteps:\n  - id: a\n    run: echo " + "x".repeat(2 * 1024 * 1024) + "\n";
+    StatusRuntimeException error =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                server
+                    .stub()
+                    .submitRun(SubmitRunRequest.newBuilder().setWorkflowYaml(text).build()));
+    assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(error.getStatus().getDescription()).contains("workflow file is", "the limit is");
+  }
 }

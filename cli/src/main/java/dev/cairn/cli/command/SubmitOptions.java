@@ -1,7 +1,7 @@
 package dev.cairn.cli.command;
 
-import dev.cairn.cli.workflow.WorkflowFile;
-import dev.cairn.cli.workflow.WorkflowFileException;
+import dev.cairn.cli.workflow.InvalidWorkflowFile;
+import dev.cairn.cli.workflow.LocalWorkflow;
 import dev.cairn.v1.SubmitRunRequest;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -20,11 +20,14 @@ public final class SubmitOptions {
               + " run.")
   String requestId = "";
 
-  /** Reads the workflow file into a submit request. */
-  SubmitRunRequest request() throws WorkflowFileException {
-    return SubmitRunRequest.newBuilder()
-        .setSpec(WorkflowFile.parse(file))
-        .setRequestId(requestId)
-        .build();
+  /**
+   * Reads the workflow file into a submit request. The file is parsed here first, so that a bad
+   * file is reported with its name and every problem, server or not; the request then carries the
+   * text, which the server parses with the same rules.
+   */
+  SubmitRunRequest request() throws InvalidWorkflowFile {
+    LocalWorkflow workflow = LocalWorkflow.read(file);
+    workflow.parse();
+    return workflow.request().setRequestId(requestId).build();
   }
 }

@@ -5,23 +5,25 @@ import com.google.protobuf.Value;
 import dev.cairn.cli.ClientCommand;
 import dev.cairn.cli.ExitCodes;
 import dev.cairn.cli.OutputOptions;
-import dev.cairn.cli.client.CairnClient;
 import dev.cairn.cli.render.Json;
-import dev.cairn.cli.workflow.WorkflowFile;
-import dev.cairn.v1.SubmitRunRequest;
-import dev.cairn.v1.WorkflowSpec;
+import dev.cairn.cli.workflow.InvalidWorkflowFile;
+import dev.cairn.cli.workflow.LocalWorkflow;
+import dev.cairn.workflow.Problem;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code cairn validate FILE}: checks a workflow file locally and with the server's validator. */
+/** {@code cairn validate FILE}: checks a workflow file on this machine, without a server. */
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
     description = {
-      "Check a workflow file without running it: its YAML here, then the DAG on the server",
-      "(unknown dependencies, cycles, ...). Nothing is recorded."
+      "Check a workflow file without running it and without a server: its format (YAML 1.2,",
+      "known keys, types, durations) and its DAG (step ids, dependencies, cycles). Lists every",
+      "problem with its line. The server still checks the limits it alone knows (spec size,",
+      "number of steps, environment names) when the file is submitted."
     })
 public final class ValidateCommand extends ClientCommand {
   @Parameters(index = "0", paramLabel = "FILE", description = "The workflow file (YAML).")
@@ -36,13 +38,12 @@ public final class ValidateCommand extends ClientCommand {
 
   @Override
   public Integer call() throws Exception {
-    WorkflowSpec spec = WorkflowFile.parse(file);
-    try (CairnClient client = connect()) {
-      client
-          .unary()
-          .submitRun(SubmitRunRequest.newBuilder().setSpec(spec).setValidateOnly(true).build());
+    LocalWorkflow workflow = LocalWorkflow.read(file);
+    List<Problem> problems = workflow.check();
+    if (!problems.isEmpty()) {
+      throw new InvalidWorkflowFile(file, problems);
     }
-    int steps = spec.getStepsCount();
+    int steps = workflow.parse().getStepsCount();
     if (output.json()) {
       out()
           .println(

@@ -2,6 +2,7 @@ package dev.cairn.server.api;
 
 import com.google.protobuf.ByteString;
 import com.google.rpc.Code;
+import dev.cairn.server.engine.InvalidSpecException;
 import dev.cairn.server.runtime.Engine;
 import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.runtime.EventFeed;
@@ -24,6 +25,9 @@ import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.SubmitRunResponse;
 import dev.cairn.v1.WatchEventsRequest;
 import dev.cairn.v1.WatchEventsResponse;
+import dev.cairn.v1.WorkflowSpec;
+import dev.cairn.workflow.SubmitRequests;
+import dev.cairn.workflow.WorkflowFileException;
 import io.grpc.stub.StreamObserver;
 import java.util.HashSet;
 import java.util.concurrent.CompletableFuture;
@@ -69,13 +73,14 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
   @Override
   public void submitRun(SubmitRunRequest request, StreamObserver<SubmitRunResponse> response) {
     try {
+      WorkflowSpec spec = workflowSpec(request, engine.maxSpecBytes());
       if (request.getValidateOnly()) {
-        engine.validate(request.getSpec());
-        reply(response, SubmitRunResponse.getDefaultInstance());
+        engine.validate(spec);
+        reply(response, SubmitRunResponse.newBuilder().setResolvedSpec(spec).build());
         return;
       }
       replyWhenDone(
-          engine.submit(request.getSpec(), request.getRequestId(), PRINCIPAL),
+          engine.submit(spec, request.getRequestId(), PRINCIPAL),
           response,
           submitted ->
               SubmitRunResponse.newBuilder()
@@ -84,6 +89,28 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
                   .build());
     } catch (RuntimeException e) {
       response.onError(ErrorMapper.toStatus(e));
+    }
+  }
+
+  /**
+   * The request's spec, or the one the shared parser makes of its workflow file text. Every problem
+   * of the file is in the message, one {@code line N: field: problem} each; the first one's field
+   * and reason are the status's.
+   */
+  private static WorkflowSpec workflowSpec(SubmitRunRequest request, int maxBytes) {
+    // Refused before it is parsed: a file is never bigger than the spec it makes is allowed to be
+    // by much, and parsing a huge one would hold this transport thread for seconds.
+    int size = request.getWorkflowYamlBytes().size();
+    if (size > maxBytes) {
+      throw new InvalidSpecException(
+          "SPEC_TOO_LARGE",
+          "workflow_yaml",
+          "the workflow file is " + size + " bytes; the limit is " + maxBytes + " bytes");
+    }
+    try {
+      return SubmitRequests.spec(request);
+    } catch (WorkflowFileException e) {
+      throw new InvalidSpecException(e.first().reason(), e.first().field(), e.getMessage());
     }
   }
 

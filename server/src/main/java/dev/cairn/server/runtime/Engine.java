@@ -181,6 +181,11 @@ public final class Engine implements AutoCloseable {
     SpecValidator.validate(spec, settings.specLimits());
   }
 
+  /** The largest spec, or workflow file, a submit may carry, in bytes. */
+  public int maxSpecBytes() {
+    return settings.specLimits().maxSpecBytes();
+  }
+
   /** Requests a cancel; completes with the run's status once RunCancelRequested is durable. */
   public CompletableFuture<RunStatus> cancel(String runId, String reason, String principal) {
     CompletableFuture<RunStatus> future = new CompletableFuture<>();

@@ -1,4 +1,4 @@
-package dev.cairn.cli.workflow;
+package dev.cairn.workflow;
 
 import com.google.protobuf.Duration;
 import java.math.BigDecimal;

@@ -1,0 +1,58 @@
+package dev.cairn.workflow;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Reads a workflow file from disk into what a submit sends: its text and its directory. */
+public final class WorkflowFiles {
+  private WorkflowFiles() {}
+
+  /**
+   * A workflow file's content.
+   *
+   * @param text the file's text (UTF-8)
+   * @param baseDir the file's absolute, normalized directory
+   */
+  public record Source(String text, String baseDir) {}
+
+  /**
+   * Reads {@code file}.
+   *
+   * @throws WorkflowFileException when the file is missing, unreadable or not UTF-8
+   */
+  public static Source read(Path file) throws WorkflowFileException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw unreadable("no such file");
+    } catch (IOException e) {
+      throw unreadable("cannot read: " + e.getMessage());
+    }
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw unreadable("not valid UTF-8");
+    }
+    Path directory = file.toAbsolutePath().normalize().getParent();
+    return new Source(text, directory.toString());
+  }
+
+  private static WorkflowFileException unreadable(String message) {
+    return new WorkflowFileException(List.of(new Problem(0, "", "UNREADABLE", message)));
+  }
+}
