@@ -86,16 +86,42 @@ class EscapedProcessIT {
     return pids;
   }
 
+  /**
+   * Waits until every escapee is its final {@code sleep}. Counting processes alone would race: for
+   * a moment the {@code setsid -f} that starts one, or the shell before its exec, carries the same
+   * argument.
+   */
   private void awaitEscapeesUp() {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (running().size() < arguments.size() && System.nanoTime() - deadline < 0) {
+    while (sleeping().size() < arguments.size() && System.nanoTime() - deadline < 0) {
       ServerProcess.pause(20);
     }
-    assertThat(running()).as("escapees running").hasSize(arguments.size());
-    for (long pid : running()) {
+    List<Long> sleeping = sleeping();
+    assertThat(sleeping).as("escapees running").hasSize(arguments.size());
+    for (long pid : sleeping) {
       assertThat(ProcScan.withEnvironment("CAIRN_MARKER="))
           .as("marker of the escapees")
           .doesNotContain(pid);
+    }
+  }
+
+  /** The escapees that are their sleep by now, one per argument at most. */
+  private List<Long> sleeping() {
+    List<Long> pids = new ArrayList<>();
+    for (String argument : arguments) {
+      ProcScan.withArgument(argument).stream()
+          .filter(pid -> "sleep".equals(command(pid)))
+          .findFirst()
+          .ifPresent(pids::add);
+    }
+    return pids;
+  }
+
+  private static String command(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+    } catch (IOException gone) {
+      return "";
     }
   }
 
