@@ -50,7 +50,7 @@ public final class ExitCodes {
   public static int forStatus(Status.Code code) {
     return switch (code) {
       case OK -> OK;
-      case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> BAD_INPUT;
+      case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, ALREADY_EXISTS -> BAD_INPUT;
       case NOT_FOUND -> NOT_FOUND;
       case UNAUTHENTICATED, PERMISSION_DENIED -> NOT_AUTHENTICATED;
       case UNAVAILABLE, DEADLINE_EXCEEDED -> UNREACHABLE;

@@ -92,6 +92,29 @@ class CliIT extends SharedServer {
   }
 
   @Test
+  void aRequestIdReturnsItsRunForTheSameWorkflowAndIsRefusedForAnother() throws Exception {
+    Path first = work.resolve("reuse-a.yaml");
+    Path other = work.resolve("reuse-b.yaml");
+    Files.writeString(first, "name: reuse\nsteps:\n  - {id: a, run: \"true\"}\n");
+    Files.writeString(other, "name: reuse\nsteps:\n  - {id: a, run: \"false\"}\n");
+    String key = "reuse-" + System.nanoTime();
+
+    Result submitted = cli("submit", first.toString(), "--request-id", key);
+    Result again = cli("submit", first.toString(), "--request-id", key);
+    Result reused = cli("submit", other.toString(), "--request-id", key);
+
+    assertThat(submitted.exitCode()).as(submitted.err()).isZero();
+    String runId = submitted.out().strip();
+    assertThat(again.exitCode()).isZero();
+    assertThat(again.out().strip()).isEqualTo(runId);
+    assertThat(again.err()).contains("already names run " + runId);
+    assertThat(reused.exitCode()).isEqualTo(2);
+    assertThat(reused.err())
+        .contains("request id '" + key + "' was already used for run " + runId)
+        .hasLineCount(1);
+  }
+
+  @Test
   void runFollowsTheHelloExampleToSuccess() {
     Result result = cli("run", REPO.resolve("examples/hello.yaml").toString());
     assertThat(result.exitCode()).as(result.err()).isZero();

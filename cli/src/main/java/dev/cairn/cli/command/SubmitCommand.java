@@ -34,6 +34,16 @@ public final class SubmitCommand extends ClientCommand {
         out().println(Json.line(response));
       } else {
         out().println(response.getRunId());
+        if (response.getExisting()) {
+          // Standard output stays the run id alone, for scripts; the note is for people.
+          err()
+              .println(
+                  "cairn: request id '"
+                      + request.getRequestId()
+                      + "' already names run "
+                      + response.getRunId()
+                      + "; nothing new was submitted");
+        }
       }
     }
     return ExitCodes.OK;

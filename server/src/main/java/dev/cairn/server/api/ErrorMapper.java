@@ -5,6 +5,7 @@ import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import dev.cairn.server.engine.InvalidSpecException;
 import dev.cairn.server.runtime.EngineStoppedException;
+import dev.cairn.server.runtime.RequestIdReusedException;
 import dev.cairn.server.runtime.RunNotFoundException;
 import dev.cairn.server.runtime.StoreUnavailableException;
 import dev.cairn.server.runtime.WatcherTooSlowException;
@@ -54,6 +55,9 @@ final class ErrorMapper {
     }
     if (cause instanceof InvalidSpecException invalid) {
       return status(Code.INVALID_ARGUMENT, invalid.reason(), invalid.getMessage(), invalid.field());
+    }
+    if (cause instanceof RequestIdReusedException reused) {
+      return status(Code.ALREADY_EXISTS, "REQUEST_ID_REUSED", reused.getMessage(), "request_id");
     }
     if (cause instanceof RunNotFoundException notFound) {
       return status(Code.NOT_FOUND, "RUN_NOT_FOUND", notFound.getMessage(), "run_id");

@@ -7,9 +7,12 @@ import dev.cairn.server.engine.RunState;
 import dev.cairn.server.engine.Scheduler;
 import dev.cairn.server.engine.Trigger;
 import dev.cairn.server.store.EventStore;
+import dev.cairn.v1.Event;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.RunSummary;
+import dev.cairn.v1.WorkflowSpec;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -80,8 +83,15 @@ final class InputHandler {
   private void submit(Input.Submit submit, Instant now) {
     String duplicate = commit.earlierRun(submit.requestId());
     if (duplicate != null) {
-      commit.ack(
-          () -> submit.future().complete(new Engine.Submitted(duplicate, true)), submit.future());
+      // Answered after this pass's commit, like the submit it repeats, which may be in it.
+      if (submit.spec().equals(earlierSpec(duplicate))) {
+        commit.ack(
+            () -> submit.future().complete(new Engine.Submitted(duplicate, true)), submit.future());
+      } else {
+        RequestIdReusedException reused =
+            new RequestIdReusedException(submit.requestId(), duplicate);
+        commit.ack(() -> submit.future().completeExceptionally(reused), submit.future());
+      }
       return;
     }
     String runId = RunIds.next(now);
@@ -94,6 +104,16 @@ final class InputHandler {
     commit.apply(runId, decision);
     commit.claimRequest(submit.requestId(), runId);
     commit.ack(() -> submit.future().complete(new Engine.Submitted(runId, false)), submit.future());
+  }
+
+  /** The spec a run was submitted with: from its live state, else from its first event. */
+  private WorkflowSpec earlierSpec(String runId) {
+    RunState state = live.get(runId);
+    if (state != null) {
+      return state.plan().spec();
+    }
+    List<Event> first = store.readRun(runId, 0, 1);
+    return first.isEmpty() ? null : first.get(0).getRunSubmitted().getSpec();
   }
 
   private void cancel(Input.Cancel cancel, Instant now) {

@@ -37,6 +37,39 @@ class ShellCommandsTest {
   }
 
   @Test
+  void aRequestIdReusedWithAnotherSpecIsRefusedNamingTheRun() {
+    String run = shell.submit(spec(step("a")), "req");
+    // While the run is live, and after it ended (read back from its first event).
+    CompletableFuture<Engine.Submitted> live = shell.engine.submit(spec(step("b")), "req", "t");
+    shell.drain();
+    ScriptedRunner.Launch a = shell.runner.launch(run, "a");
+    shell.then(a::started);
+    shell.then(() -> a.exited(0, 0));
+    CompletableFuture<Engine.Submitted> ended = shell.engine.submit(spec(step("b")), "req", "t");
+    shell.drain();
+
+    for (CompletableFuture<Engine.Submitted> refused : java.util.List.of(live, ended)) {
+      Assertions.assertThatThrownBy(refused::join)
+          .hasCauseInstanceOf(RequestIdReusedException.class)
+          .hasMessageContaining("request id 'req' was already used for run " + run);
+    }
+    CompletableFuture<Engine.Submitted> same = shell.engine.submit(spec(step("a")), "req", "t");
+    shell.drain();
+    assertThat(same).isCompletedWithValue(new Engine.Submitted(run, true));
+  }
+
+  @Test
+  void aRequestIdReusedWithAnotherSpecInOneBatchIsRefused() {
+    CompletableFuture<Engine.Submitted> first = shell.engine.submit(spec(step("a")), "req", "t");
+    CompletableFuture<Engine.Submitted> other = shell.engine.submit(spec(step("b")), "req", "t");
+    shell.onePass();
+
+    assertThat(first.join().existing()).isFalse();
+    Assertions.assertThatThrownBy(other::join).hasCauseInstanceOf(RequestIdReusedException.class);
+    assertThat(shell.store.lastGlobalSeq()).isEqualTo(1);
+  }
+
+  @Test
   void aCancelOfAFinishedRunAnswersItsStatusAndOfAnUnknownRunFails() {
     String run = shell.submit(spec(step("a")));
     ScriptedRunner.Launch a = shell.runner.launch(run, "a");
