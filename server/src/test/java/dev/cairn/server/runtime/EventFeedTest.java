@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Timestamp;
 import dev.cairn.server.store.EventStore;
-import dev.cairn.server.store.SqliteEventStore;
+import dev.cairn.server.store.sqlite.SqliteEventStore;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSubmitted;
 import dev.cairn.v1.RunSucceeded;

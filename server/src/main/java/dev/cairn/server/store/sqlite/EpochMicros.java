@@ -1,4 +1,4 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
 import com.google.protobuf.Timestamp;
 

@@ -1,6 +1,7 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
 import com.google.protobuf.Timestamp;
+import dev.cairn.server.store.StoreConflictException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.Event.PayloadCase;
 import java.util.ArrayList;
