@@ -66,7 +66,7 @@ final class StoreCheckCommand {
       return CANNOT_CHECK;
     }
     if (!checks.exists()) {
-      err.println("cairn server check: there is no event store in " + root);
+      err.println("cairn server check: there is no event store at " + checks.location());
       return CANNOT_CHECK;
     }
     // The lock keeps a server from starting on the store while it is checked or rebuilt.
