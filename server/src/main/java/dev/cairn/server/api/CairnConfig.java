@@ -14,6 +14,13 @@ public interface CairnConfig {
   Optional<String> dataDir();
 
   /**
+   * The event store, as {@code SCHEME:LOCATION}; the scheme picks the adapter, and an unknown one
+   * refuses the start naming the supported ones. Default: a database file in the data directory
+   * (see StoreSetting).
+   */
+  Optional<String> store();
+
+  /**
    * Where a run whose spec names no working directory gets one, as {@code <work root>/<store
    * id>/<run id>} (0700, kept after the run). Default: {@code ${java.io.tmpdir}/cairn-runs-<user>}.
    * Never the data directory, where the token lies.

@@ -7,7 +7,6 @@ import dev.cairn.server.runtime.Engine;
 import dev.cairn.server.runtime.EngineSettings;
 import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.store.EventStore;
-import dev.cairn.server.store.SqliteEventStore;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunServiceGrpc;
@@ -105,8 +104,9 @@ public class CairnServer {
         GrpcListener.Endpoint.resolve(
             config.host(), config.port(), config.tls().certificate(), config.tls().key());
     refuseInsecureBind(endpoint);
-    Optional<StoreHeadStart.Opened> early = StoreHeadStart.take(config.dataDir());
-    StoreHeadStart.Opened opened = early.orElseGet(() -> StoreHeadStart.open(config.dataDir()));
+    Optional<StoreHeadStart.Opened> early = StoreHeadStart.take(config.dataDir(), config.store());
+    StoreHeadStart.Opened opened =
+        early.orElseGet(() -> StoreHeadStart.open(config.dataDir(), config.store()));
     dataDirectory = opened.directory();
     store = opened.store();
     store.onCorruption(this::stopOnDamage);
@@ -136,13 +136,13 @@ public class CairnServer {
     // NOT_SERVING; reads answer from the store as it is, and commands queue for the engine.
     long setUp = System.nanoTime();
     engine.start();
-    // At most as many threads as the store keeps read connections for.
-    queryWorkers = queryPool(Math.min(SqliteEventStore.READ_CONNECTIONS, Math.max(4, 2 * cores)));
+    // At most as many threads as the store serves reads at once.
+    int reads = store.readConcurrency();
+    queryWorkers = queryPool(Math.min(reads, Math.max(4, 2 * cores)));
     // Streams hold no thread while they wait (RunService): a few threads serve any number of them.
     streamWorkers =
         Executors.newScheduledThreadPool(
-            Math.min(SqliteEventStore.READ_CONNECTIONS, Math.max(2, cores)),
-            daemon("cairn-stream"));
+            Math.min(reads, Math.max(2, cores)), daemon("cairn-stream"));
     listener =
         GrpcListener.start(
             endpoint,

@@ -18,10 +18,10 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * The server's data directory: it holds the database, the bearer token (0600, generated on first
- * start), this store's id for process markers, and step output. One server at a time: a lock is
- * held for the life of the process, because two engines on one log would each kill the other's
- * processes as strays.
+ * The server's data directory: it holds the bearer token (0600, generated on first start), this
+ * store's id for process markers, step output, and the event store unless {@code cairn.store} puts
+ * it elsewhere. One server at a time: a lock is held for the life of the process, because two
+ * engines on one log would each kill the other's processes as strays.
  */
 public final class DataDirectory implements AutoCloseable {
   private final Path root;
@@ -94,10 +94,6 @@ public final class DataDirectory implements AutoCloseable {
 
   public Path root() {
     return root;
-  }
-
-  public Path database() {
-    return root.resolve("cairn.db");
   }
 
   /** The bearer token, generated into a 0600 file on first use. */

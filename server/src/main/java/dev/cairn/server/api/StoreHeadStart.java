@@ -1,9 +1,9 @@
 package dev.cairn.server.api;
 
-import dev.cairn.server.nativelib.SqliteNativeLibrary;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.server.store.StoreException;
+import dev.cairn.server.store.StoreUrl;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +18,10 @@ import org.jboss.logging.Logger;
  *
  * <p>Only a data directory named by the system property {@code cairn.data-dir} (which {@code
  * bin/cairn server --data-dir} sets) is opened early: no other configuration source can override a
- * system property, so the early directory is the one the server is configured with. A failure here
+ * system property, so the early directory is the one the server is configured with. The store is
+ * the one {@code -Dcairn.store} names, else the default in that directory; when {@code CAIRN_STORE}
+ * is set without the property, nothing is opened early, since the environment names the store. The
+ * server compares what was opened with its settings and closes it when they differ. A failure here
  * is not reported: the server opens the directory itself and reports its own failure.
  */
 final class StoreHeadStart {
@@ -27,7 +30,7 @@ final class StoreHeadStart {
   private static volatile CompletableFuture<Opened> pending;
 
   /** What was opened early. */
-  record Opened(DataDirectory directory, EventStore store) {}
+  record Opened(DataDirectory directory, StoreUrl url, EventStore store) {}
 
   private StoreHeadStart() {}
 
@@ -36,16 +39,19 @@ final class StoreHeadStart {
     String configured = System.getProperty(PROPERTY);
     if (configured == null
         || configured.isBlank()
-        || "false".equals(System.getProperty("cairn.store-head-start"))) {
+        || "false".equals(System.getProperty("cairn.store-head-start"))
+        || (System.getProperty(StoreSetting.PROPERTY) == null
+            && System.getenv("CAIRN_STORE") != null)) {
       return;
     }
+    Optional<String> store = Optional.ofNullable(System.getProperty(StoreSetting.PROPERTY));
     CompletableFuture<Opened> future = new CompletableFuture<>();
     pending = future;
     Thread thread =
         new Thread(
             () -> {
               try {
-                future.complete(open(Optional.of(configured)));
+                future.complete(open(Optional.of(configured), store));
               } catch (RuntimeException | Error e) {
                 future.completeExceptionally(e);
               }
@@ -55,19 +61,24 @@ final class StoreHeadStart {
     thread.start();
   }
 
-  /**
-   * Locks the data directory and opens its store, with SQLite's native library installed there
-   * first; the directory is released again if the store cannot be opened.
-   */
+  /** Locks the data directory and opens the default store in it. */
   static Opened open(Optional<String> configured) {
+    return open(configured, Optional.empty());
+  }
+
+  /**
+   * Locks the data directory and opens the store the setting names (the adapter may keep files it
+   * needs in the directory); the directory is released again if the store cannot be opened.
+   */
+  static Opened open(Optional<String> configured, Optional<String> store) {
     DataDirectory directory = DataDirectory.open(configured);
     try {
-      SqliteNativeLibrary.install(directory.root().resolve("lib"));
       // The token and the store id are created on the first start: a directory they cannot be
       // written to (read-only, full) refuses the start here, before anything else is set up.
       directory.token();
       directory.storeId();
-      return new Opened(directory, StoreReport.open(directory.database()));
+      StoreUrl url = StoreSetting.resolve(store, directory.root());
+      return new Opened(directory, url, StoreReport.open(url, directory.root()));
     } catch (StoreCorruptException e) {
       directory.close();
       throw new StartRefused(
@@ -85,16 +96,30 @@ final class StoreHeadStart {
     }
   }
 
+  private static boolean sameStore(Opened opened, Optional<String> store) {
+    try {
+      return StoreSetting.resolve(store, opened.directory().root()).equals(opened.url());
+    } catch (StoreException e) {
+      // The server resolves the setting again and refuses the start in one line.
+      return false;
+    }
+  }
+
   private static String oneLine(String message) {
     return String.valueOf(message).replaceAll("\\s*\\R\\s*", " ").trim();
   }
 
-  /**
-   * What was opened early for the configured data directory, waiting for it to finish; empty when
-   * nothing was opened early, when opening failed, or when the directory is another one (which is
-   * then closed).
-   */
+  /** What was opened early for the configured data directory and the default store. */
   static Optional<Opened> take(Optional<String> configured) {
+    return take(configured, Optional.empty());
+  }
+
+  /**
+   * What was opened early for the configured data directory and store, waiting for it to finish;
+   * empty when nothing was opened early, when opening failed, or when the directory or the store is
+   * another one (which is then closed).
+   */
+  static Optional<Opened> take(Optional<String> configured, Optional<String> store) {
     CompletableFuture<Opened> future = pending;
     pending = null;
     if (future == null) {
@@ -108,7 +133,9 @@ final class StoreHeadStart {
       return Optional.empty();
     }
     Path wanted = configured.filter(s -> !s.isBlank()).map(Path::of).orElse(null);
-    if (wanted == null || !wanted.toAbsolutePath().normalize().equals(opened.directory().root())) {
+    if (wanted == null
+        || !wanted.toAbsolutePath().normalize().equals(opened.directory().root())
+        || !sameStore(opened, store)) {
       opened.store().close();
       opened.directory().close();
       return Optional.empty();

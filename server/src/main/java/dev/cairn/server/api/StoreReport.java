@@ -1,25 +1,22 @@
 package dev.cairn.server.api;
 
 import dev.cairn.server.store.EventStore;
-import dev.cairn.server.store.SqliteEventStore;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.cairn.server.store.EventStores;
+import dev.cairn.server.store.StoreUrl;
 import java.nio.file.Path;
 import org.jboss.logging.Logger;
 
 /**
- * Opens the store and says in the log what it holds. After a crash SQLite keeps the longest
- * consistent prefix of the write-ahead log (a torn tail fails its checksums and is dropped), so the
- * report of what was kept is the operator's view of what survived.
+ * Opens the store and says in the log what it holds: after a crash, what the store kept (and what
+ * it says it found on opening) is the operator's view of what survived.
  */
 final class StoreReport {
   private static final Logger LOG = Logger.getLogger(StoreReport.class);
 
   private StoreReport() {}
 
-  static EventStore open(Path database) {
-    long walBytes = size(database.resolveSibling(database.getFileName() + "-wal"));
-    EventStore store = SqliteEventStore.open(database);
+  static EventStore open(StoreUrl url, Path localFiles) {
+    EventStore store = EventStores.open(url, localFiles);
     long lastSeq;
     int unfinished;
     try {
@@ -30,18 +27,10 @@ final class StoreReport {
       store.close();
       throw e;
     }
+    String note = store.openingNote();
     LOG.infof(
-        "event store %s opened (write-ahead log found: %d bytes): kept events 1..%d, %d unfinished"
-            + " runs to recover",
-        database, walBytes, lastSeq, unfinished);
+        "event store %s opened%s: kept events 1..%d, %d unfinished runs to recover",
+        url, note.isEmpty() ? "" : " (" + note + ")", lastSeq, unfinished);
     return store;
-  }
-
-  private static long size(Path file) {
-    try {
-      return Files.exists(file) ? Files.size(file) : 0;
-    } catch (IOException e) {
-      return -1;
-    }
   }
 }

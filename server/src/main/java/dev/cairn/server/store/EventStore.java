@@ -9,10 +9,10 @@ import java.util.function.Consumer;
 /**
  * The durable, append-only log of events and the runs projection derived from it.
  *
- * <p>This is the storage port of the engine: adapters (SQLite today, PostgreSQL later) implement
- * it, and {@code EventStoreContractTest} holds the behaviour every adapter must show. Reads may be
- * called from any thread; {@link #append} and {@link #rebuildProjection} are meant for the single
- * writer thread.
+ * <p>This is the storage port of the engine: one adapter per database implements it (each in a
+ * package of its own, chosen by {@link EventStores} from the store URL), and {@code
+ * EventStoreContractTest} holds the behaviour every adapter must show. Reads may be called from any
+ * thread; {@link #append} and {@link #rebuildProjection} are meant for the single writer thread.
  *
  * <p>A store that finds its file damaged says so with {@link StoreCorruptException}, from any
  * method: a damaged row is never returned as another fact, and a run whose row or events cannot be
@@ -28,8 +28,8 @@ public interface EventStore extends AutoCloseable {
    * replaced. run_seq must continue its run's sequence exactly (1 for the first event of a run,
    * else previous+1) and a run must start with RunSubmitted, whose non-empty request_id must be
    * unused; otherwise the whole batch is rejected with {@link StoreConflictException} and nothing
-   * is written. Returns only after the commit is durable. Any SQL or I/O failure rolls back and
-   * throws {@link StoreException}; the store then refuses further appends (fails closed) until
+   * is written. Returns only after the commit is durable. Any database or I/O failure rolls back
+   * and throws {@link StoreException}; the store then refuses further appends (fails closed) until
    * reopened.
    *
    * @throws IllegalArgumentException if an event lacks a run id, a time or a payload
@@ -69,6 +69,22 @@ public interface EventStore extends AutoCloseable {
    * work. An adapter that cannot find damage never calls it.
    */
   default void onCorruption(Consumer<StoreCorruptException> listener) {}
+
+  /**
+   * How many reads the store serves at once without making one wait for another: the server sizes
+   * its pools of store-reading threads by it.
+   */
+  default int readConcurrency() {
+    return 4;
+  }
+
+  /**
+   * What the store found when it opened that an operator may want to know after a crash, such as
+   * how much of a log it replayed; empty when there is nothing to say.
+   */
+  default String openingNote() {
+    return "";
+  }
 
   /** Closes the store; later calls throw {@link StoreException}. Idempotent. */
   @Override

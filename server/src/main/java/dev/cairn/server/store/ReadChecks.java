@@ -9,11 +9,11 @@ import java.util.List;
  * (the single writer assigns last + 1, and nothing is ever deleted), so a gap, a repeat or a row of
  * another run means rows were lost or a lookup went astray in a damaged page or index.
  */
-final class ReadChecks {
+public final class ReadChecks {
   private ReadChecks() {}
 
   /** The events read for one run after afterRunSeq continue it: after + 1, after + 2, ... */
-  static void requireRunContinues(String runId, long afterRunSeq, List<Event> events) {
+  public static void requireRunContinues(String runId, long afterRunSeq, List<Event> events) {
     long expected = afterRunSeq + 1;
     for (Event event : events) {
       if (!event.getRunId().equals(runId)) {
@@ -44,7 +44,7 @@ final class ReadChecks {
   }
 
   /** The events read after afterGlobalSeq continue the log: after + 1, after + 2, ... */
-  static void requireLogContinues(long afterGlobalSeq, List<Event> events) {
+  public static void requireLogContinues(long afterGlobalSeq, List<Event> events) {
     long expected = afterGlobalSeq + 1;
     for (Event event : events) {
       if (event.getGlobalSeq() != expected) {

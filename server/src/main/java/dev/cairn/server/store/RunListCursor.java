@@ -14,14 +14,14 @@ import java.util.zip.CRC32;
  * reused with other filters fail loudly instead of skipping runs silently. The token is opaque to
  * clients: base64url of {@code 1:<beforeSubmitSeq>:<filter fingerprint>}.
  */
-record RunListCursor(long beforeSubmitSeq, String filterFingerprint) {
+public record RunListCursor(long beforeSubmitSeq, String filterFingerprint) {
 
   private static final String VERSION = "1";
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
   /** The position of the query's page: its token's, or the newest run for the first page. */
-  static RunListCursor of(RunQuery query) {
+  public static RunListCursor of(RunQuery query) {
     String fingerprint = fingerprint(query);
     if (query.pageToken().isEmpty()) {
       return new RunListCursor(Long.MAX_VALUE, fingerprint);
@@ -36,11 +36,11 @@ record RunListCursor(long beforeSubmitSeq, String filterFingerprint) {
   }
 
   /** The cursor continuing after a run submitted at {@code submitSeq}, for the same filters. */
-  RunListCursor after(long submitSeq) {
+  public RunListCursor after(long submitSeq) {
     return new RunListCursor(submitSeq, filterFingerprint);
   }
 
-  String encode() {
+  public String encode() {
     String plain = VERSION + ":" + beforeSubmitSeq + ":" + filterFingerprint;
     return ENCODER.encodeToString(plain.getBytes(StandardCharsets.UTF_8));
   }

@@ -2,7 +2,7 @@ package dev.cairn.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.server.store.SqliteEventStore;
+import dev.cairn.server.store.sqlite.SqliteEventStore;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,7 @@ class StoreCheckCommandTest {
   void aSoundStoreChecksCleanAndATamperedProjectionIsNamedThenRebuilt() throws Exception {
     Path data = dir.resolve("data");
     try (DataDirectory directory = DataDirectory.open(java.util.Optional.of(data.toString()));
-        SqliteEventStore store = SqliteEventStore.open(directory.database())) {
+        SqliteEventStore store = SqliteEventStore.open(data.resolve("cairn.db"))) {
       assertThat(store.readAll(0, 1)).isEmpty();
     }
     assertThat(check("--data-dir", data.toString())).isEqualTo(StoreCheckCommand.SOUND);

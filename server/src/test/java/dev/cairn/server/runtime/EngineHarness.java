@@ -4,7 +4,7 @@ import dev.cairn.server.engine.EngineClock;
 import dev.cairn.server.engine.SpecLimits;
 import dev.cairn.server.process.LauncherKind;
 import dev.cairn.server.process.ProcessSupervisor;
-import dev.cairn.server.store.SqliteEventStore;
+import dev.cairn.server.store.sqlite.SqliteEventStore;
 import dev.cairn.v1.Event;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -56,7 +56,7 @@ public final class InMemoryEventStore implements EventStore {
   @Override
   public synchronized List<Event> append(List<Event> events) {
     requireOpen();
-    events.forEach(EventSequencer::requireWellFormed);
+    events.forEach(AppendRules::requireWellFormed);
     if (events.isEmpty()) {
       return List.of();
     }

@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
  * Builds events the way the engine would: each run's run_seq continues from 1 and every event gets
  * a later time. Times are whole microseconds, the precision of the runs projection.
  */
-final class TestEvents {
+public final class TestEvents {
 
   private static final long BASE_EPOCH_SECOND = 1_767_225_600L;
 
@@ -28,11 +28,11 @@ final class TestEvents {
   private long ticks;
 
   /** A run's RunSubmitted with a one-step spec of the given workflow name. */
-  Event submitted(String runId, String name) {
+  public Event submitted(String runId, String name) {
     return submitted(runId, name, "");
   }
 
-  Event submitted(String runId, String name, String requestId) {
+  public Event submitted(String runId, String name, String requestId) {
     WorkflowSpec spec =
         WorkflowSpec.newBuilder()
             .setName(name)
@@ -48,7 +48,7 @@ final class TestEvents {
                     .setPrincipal("tester")));
   }
 
-  Event stepStarted(String runId, String stepId) {
+  public Event stepStarted(String runId, String stepId) {
     return next(
         runId,
         event ->
@@ -56,7 +56,7 @@ final class TestEvents {
                 StepStarted.newBuilder().setStepId(stepId).setAttempt(1).setPid(4242)));
   }
 
-  Event stepFailed(String runId, String stepId) {
+  public Event stepFailed(String runId, String stepId) {
     return next(
         runId,
         event ->
@@ -68,26 +68,26 @@ final class TestEvents {
                     .setExitCode(2)));
   }
 
-  Event cancelRequested(String runId) {
+  public Event cancelRequested(String runId) {
     return next(
         runId,
         event -> event.setRunCancelRequested(RunCancelRequested.newBuilder().setReason("test")));
   }
 
-  Event succeeded(String runId) {
+  public Event succeeded(String runId) {
     return next(runId, event -> event.setRunSucceeded(RunSucceeded.getDefaultInstance()));
   }
 
-  Event failed(String runId) {
+  public Event failed(String runId) {
     return next(runId, event -> event.setRunFailed(RunFailed.newBuilder().addFailedStepIds("x")));
   }
 
-  Event cancelled(String runId) {
+  public Event cancelled(String runId) {
     return next(runId, event -> event.setRunCancelled(RunCancelled.getDefaultInstance()));
   }
 
   /** An event continuing the run's sequence, with its payload set by the caller. */
-  Event next(String runId, UnaryOperator<Event.Builder> payload) {
+  public Event next(String runId, UnaryOperator<Event.Builder> payload) {
     long runSeq = lastRunSeqs.merge(runId, 1L, Long::sum);
     return payload
         .apply(Event.newBuilder().setRunId(runId).setRunSeq(runSeq).setTime(nextTime()))
@@ -95,7 +95,7 @@ final class TestEvents {
   }
 
   /** A time one second and some microseconds after the previous one. */
-  Timestamp nextTime() {
+  public Timestamp nextTime() {
     ticks++;
     return Timestamp.newBuilder()
         .setSeconds(BASE_EPOCH_SECOND + ticks)
@@ -104,7 +104,7 @@ final class TestEvents {
   }
 
   /** An event with an explicit run_seq, for building batches that do not continue a run. */
-  static Event at(Event event, long runSeq) {
+  public static Event at(Event event, long runSeq) {
     return event.toBuilder().setRunSeq(runSeq).build();
   }
 }

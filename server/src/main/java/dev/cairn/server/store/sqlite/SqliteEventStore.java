@@ -1,5 +1,15 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
+import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.ReadChecks;
+import dev.cairn.server.store.RunListCursor;
+import dev.cairn.server.store.RunPage;
+import dev.cairn.server.store.RunQuery;
+import dev.cairn.server.store.StoreConflictException;
+import dev.cairn.server.store.StoreCorruptException;
+import dev.cairn.server.store.StoreException;
+import dev.cairn.server.store.StoreFullException;
+import dev.cairn.server.store.StoreStats;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
 import java.nio.file.Path;
@@ -25,6 +35,7 @@ public final class SqliteEventStore implements EventStore {
   public static final int READ_CONNECTIONS = SqliteReadConnections.MAX_IDLE;
 
   private final Path databaseFile;
+  private final long walBytesAtOpen;
   private final Handle writer;
   private final SqliteReadConnections readConnections;
   private final Jdbi readers;
@@ -43,8 +54,10 @@ public final class SqliteEventStore implements EventStore {
   private final SequenceCache sequences = new SequenceCache();
   private final WriterStatements statements;
 
-  SqliteEventStore(Path databaseFile, Handle writer, SqliteReadConnections readers) {
+  SqliteEventStore(
+      Path databaseFile, long walBytesAtOpen, Handle writer, SqliteReadConnections readers) {
     this.databaseFile = databaseFile;
+    this.walBytesAtOpen = walBytesAtOpen;
     this.writer = writer;
     this.readConnections = readers;
     this.readers = Jdbi.create(readers);
@@ -69,6 +82,21 @@ public final class SqliteEventStore implements EventStore {
   public synchronized SqlitePragmas pragmas() {
     requireOpen();
     return SqlitePragmas.readFrom(writer);
+  }
+
+  @Override
+  public int readConcurrency() {
+    return READ_CONNECTIONS;
+  }
+
+  /**
+   * The size of the write-ahead log found at open. After a crash SQLite keeps the longest
+   * consistent prefix of that log (a torn tail fails its checksums and is dropped), so this and the
+   * last global_seq read next are the operator's view of what survived.
+   */
+  @Override
+  public String openingNote() {
+    return "write-ahead log found: " + walBytesAtOpen + " bytes";
   }
 
   @Override
@@ -148,7 +176,7 @@ public final class SqliteEventStore implements EventStore {
       // SQLite rolls back by itself after some errors; the original failure is what matters.
     }
     String message = "could not " + what + " in " + databaseFile + ": " + cause.getMessage();
-    if (StoreFullException.isDiskFull(cause)) {
+    if (SqliteErrors.isDiskFull(cause)) {
       // A full disk leaves nothing half-written: SQLite rolled the transaction back whole, so
       // the store stays usable and the same append can succeed once space returns.
       return new StoreFullException(message, cause);

@@ -1,5 +1,6 @@
-package dev.cairn.server.nativelib;
+package dev.cairn.server.store.sqlite;
 
+import dev.cairn.server.nativelib.InstalledFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;

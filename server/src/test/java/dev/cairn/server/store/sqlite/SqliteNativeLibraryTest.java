@@ -1,4 +1,4 @@
-package dev.cairn.server.nativelib;
+package dev.cairn.server.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,5 +1,7 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
+import dev.cairn.server.store.StoreCorruptException;
+import dev.cairn.server.store.StoreException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.Event.PayloadCase;
 import java.io.IOException;

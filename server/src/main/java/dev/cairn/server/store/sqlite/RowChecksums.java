@@ -1,4 +1,4 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,9 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
+import dev.cairn.server.store.StoreCorruptException;
+import dev.cairn.server.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,6 +32,7 @@ final class SqliteStoreOpening {
               + mark.get()
               + "); check it offline, which clears this mark when it checks clean");
     }
+    long walBytes = size(file.resolveSibling(file.getFileName() + "-wal"));
     String url = "jdbc:sqlite:" + file;
     Connection connection;
     try {
@@ -66,7 +71,15 @@ final class SqliteStoreOpening {
       writer.close();
       throw e;
     }
-    return new SqliteEventStore(file, writer, new SqliteReadConnections(url));
+    return new SqliteEventStore(file, walBytes, writer, new SqliteReadConnections(url));
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.exists(file) ? Files.size(file) : 0;
+    } catch (IOException e) {
+      return -1;
+    }
   }
 
   private static StoreException openFailure(Path file, Exception e) {

@@ -1,5 +1,9 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
+import dev.cairn.server.store.RunListCursor;
+import dev.cairn.server.store.RunPage;
+import dev.cairn.server.store.RunQuery;
+import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.Event.PayloadCase;
 import dev.cairn.v1.RunStatus;

@@ -1,9 +1,12 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.cairn.server.store.StoreConflictException;
+import dev.cairn.server.store.StoreCorruptException;
+import dev.cairn.server.store.TestEvents;
 import dev.cairn.v1.Event;
 import java.io.IOException;
 import java.io.RandomAccessFile;

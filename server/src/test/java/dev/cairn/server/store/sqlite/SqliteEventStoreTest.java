@@ -1,8 +1,13 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.EventStoreContractTest;
+import dev.cairn.server.store.StoreConflictException;
+import dev.cairn.server.store.StoreException;
+import dev.cairn.server.store.StoreStats;
 import dev.cairn.v1.Event;
 import java.nio.file.Path;
 import java.sql.Connection;

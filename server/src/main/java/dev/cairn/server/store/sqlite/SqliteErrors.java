@@ -1,5 +1,6 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
+import dev.cairn.server.store.StoreCorruptException;
 import java.util.Locale;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -35,6 +36,23 @@ final class SqliteErrors {
           || message.contains("sqlite_notadb")
           || message.contains("malformed")
           || message.contains("not a database")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether SQLite said, anywhere in the chain of causes, that the disk or the database's size
+   * limit is full: then it rolled the transaction back whole, and the store stays usable.
+   */
+  static boolean isDiskFull(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SQLiteException sqlite
+          && sqlite.getResultCode() == SQLiteErrorCode.SQLITE_FULL) {
+        return true;
+      }
+      if (String.valueOf(cause.getMessage()).contains("SQLITE_FULL")) {
         return true;
       }
     }

@@ -1,8 +1,10 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.server.store.EpochMicros;
+import dev.cairn.server.store.TestEvents;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunStatus;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
+import dev.cairn.server.store.StoreException;
 import org.jdbi.v3.core.Handle;
 
 /**

@@ -1,4 +1,4 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,5 +1,8 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
+import dev.cairn.server.store.EpochMicros;
+import dev.cairn.server.store.StoreCorruptException;
+import dev.cairn.server.store.StoreException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunStatus;
 import java.sql.Connection;

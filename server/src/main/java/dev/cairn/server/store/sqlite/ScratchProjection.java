@@ -1,4 +1,4 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
 import dev.cairn.v1.Event;
 import java.sql.Connection;

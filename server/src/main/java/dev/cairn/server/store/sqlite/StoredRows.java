@@ -1,6 +1,8 @@
-package dev.cairn.server.store;
+package dev.cairn.server.store.sqlite;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.cairn.server.store.EpochMicros;
+import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
 import java.sql.ResultSet;
