@@ -140,7 +140,11 @@ final class EventWatch {
       return true;
     }
     if (oneRun && runEnded()) {
-      // Its terminal event is at or before after_seq: there is nothing more to send.
+      // The run ended, perhaps after the page above was read: whatever it committed since is in
+      // the store, so read on until nothing is left after what was sent, then end.
+      if (!store.readRun(runId, last, 1).isEmpty()) {
+        return true;
+      }
       complete();
       return false;
     }

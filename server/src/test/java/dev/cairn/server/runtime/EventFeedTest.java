@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Timestamp;
 import dev.cairn.server.store.EventStore;
-import dev.cairn.server.store.SqliteEventStore;
+import dev.cairn.server.store.sqlite.SqliteEventStore;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSubmitted;
 import dev.cairn.v1.RunSucceeded;
@@ -64,6 +64,36 @@ class EventFeedTest {
     TestSink fromFirst = watch("r", 1, true);
     assertThat(fromFirst.outcome()).isNull();
     assertThat(runSeqs(fromFirst.events())).containsExactly(2L);
+  }
+
+  @Test
+  void aRunThatEndsWhileTheWatcherLooksAtItsStatusStillSendsItsLastEvents() {
+    commit(submitted("r", 10));
+    // The run ends between the watcher's last read of the store and its look at the run's status:
+    // the events committed in between must still be sent, then the stream ends.
+    int[] lookups = {0};
+    EventStore racing =
+        (EventStore)
+            java.lang.reflect.Proxy.newProxyInstance(
+                EventStore.class.getClassLoader(),
+                new Class<?>[] {EventStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("findRun") && ++lookups[0] == 2) {
+                    commit(started("r"), succeeded("r"));
+                  }
+                  try {
+                    return method.invoke(store, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    feed = new EventFeed(racing, broadcaster, 1 << 20, Runnable::run);
+
+    TestSink sink = watch("r", 0, true);
+
+    assertThat(lookups[0]).as("the status was looked at after the last read").isEqualTo(2);
+    assertThat(runSeqs(sink.events())).containsExactly(1L, 2L, 3L);
+    assertThat(sink.done).isCompletedWithValue(null);
   }
 
   @Test
