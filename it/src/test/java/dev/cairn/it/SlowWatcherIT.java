@@ -54,10 +54,15 @@ class SlowWatcherIT {
   private static final int UNFINISHED = 32;
 
   /**
-   * The server runs with -Xmx256m (ServerProcess). Its peak resident set must stay below this: the
-   * heap, the JVM's own memory (code, metaspace, threads) and the transport's direct buffers, with
-   * nothing growing with the 1.9 GB of events that went through it.
+   * The server runs with the memory settings bin/cairn gives it (a serial collector, a 32 MiB young
+   * generation, a 512 MiB heap cap), and its peak resident set must stay below that cap: the heap,
+   * the JVM's own memory (code, metaspace, threads) and the transport's direct buffers all
+   * together, with nothing growing with the 1.9 GB of events that went through it.
    */
+  private static final String[] LAUNCHER_MEMORY = {
+    "-XX:+UseSerialGC", "-Xms40m", "-Xmn32m", "-Xmx512m"
+  };
+
   private static final long PEAK_RSS_LIMIT_MIB = 512;
 
   @TempDir Path dir;
@@ -71,7 +76,9 @@ class SlowWatcherIT {
         Files.isDirectory(shm) && Files.isWritable(shm)
             ? Files.createTempDirectory(shm, "cairn-slow-watcher-")
             : dir.resolve("data");
-    try (ServerProcess server = ServerProcess.start(data, "-Dcairn.stop-grace=2s")) {
+    List<String> options = new ArrayList<>(List.of(LAUNCHER_MEMORY));
+    options.add("-Dcairn.stop-grace=2s");
+    try (ServerProcess server = ServerProcess.start(data, options.toArray(String[]::new))) {
       run(server);
     } finally {
       deleteTree(data);
