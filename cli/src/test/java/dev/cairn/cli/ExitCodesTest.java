@@ -17,7 +17,7 @@ class ExitCodesTest {
     expected.put(Status.Code.INVALID_ARGUMENT, 2);
     expected.put(Status.Code.DEADLINE_EXCEEDED, 6);
     expected.put(Status.Code.NOT_FOUND, 4);
-    expected.put(Status.Code.ALREADY_EXISTS, 10);
+    expected.put(Status.Code.ALREADY_EXISTS, 2);
     expected.put(Status.Code.PERMISSION_DENIED, 5);
     expected.put(Status.Code.RESOURCE_EXHAUSTED, 10);
     expected.put(Status.Code.FAILED_PRECONDITION, 2);
