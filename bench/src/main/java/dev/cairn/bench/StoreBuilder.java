@@ -2,7 +2,7 @@ package dev.cairn.bench;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
-import dev.cairn.server.store.SqliteEventStore;
+import dev.cairn.server.store.sqlite.SqliteEventStore;
 import dev.cairn.v1.Argv;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSubmitted;
