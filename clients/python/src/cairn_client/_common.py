@@ -7,6 +7,7 @@ from typing import Callable, Iterable, List, Optional, Tuple, TypeVar, Union, ca
 import grpc
 
 from cairn_client._config import is_loopback, resolve_target, resolve_token
+from cairn_client._errors import Unavailable
 from cairn_client._gen.cairn.v1 import event_pb2, run_pb2
 
 StatusFilter = Union[int, str]
@@ -74,6 +75,14 @@ def connect(
     else:
         channel = secure_channel(resolved, channel_credentials)
     return resolved, metadata(resolve_token(token)), channel
+
+
+def unreachable(target: str, timeout: float) -> Unavailable:
+    """The error of a watch whose server could not be reached when it started."""
+    return Unavailable(
+        grpc.StatusCode.UNAVAILABLE,
+        f"cannot reach the Cairn server at {target} (waited {timeout:g} s); is it running?",
+    )
 
 
 def status_values(statuses: Optional[Iterable[StatusFilter]]) -> List[run_pb2.RunStatus]:
