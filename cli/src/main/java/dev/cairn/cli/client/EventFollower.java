@@ -24,7 +24,7 @@ public final class EventFollower {
   // attempts drift more than a second apart, so that the run shows its current state within
   // about a second of the server being ready again.
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
-  static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
   // How long a probe of a restarting server may take before it counts as one failed attempt.
   private static final Duration PROBE_DEADLINE = Duration.ofSeconds(2);
 
@@ -63,7 +63,8 @@ public final class EventFollower {
    * A follower of one run's events ({@code runId} not empty) or of all runs' events.
    *
    * @param follow keep streaming live events and reconnect after a drop
-   * @param notices receives one line each time the connection is lost and retried
+   * @param notices receives a line when the connection is lost, and again on the 2nd, 4th, 8th...
+   *     retry while it stays lost
    */
   public EventFollower(CairnClient client, String runId, boolean follow, Consumer<String> notices) {
     this(client, runId, follow, lines(client, notices));
