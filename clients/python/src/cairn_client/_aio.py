@@ -14,7 +14,9 @@ from cairn_client._common import (
     RESUMABLE_CODES,
     StatusFilter,
     TERMINAL_STATUSES,
+    UNREACHABLE_CODES,
     connect,
+    probe,
     unreachable,
     event_seq,
     is_terminal,
@@ -117,16 +119,23 @@ class AsyncClient:
         self, run_id: Optional[str] = None, after_seq: int = 0, follow: bool = True
     ) -> AsyncIterator[event_pb2.Event]:
         """Yields events after ``after_seq``, resuming across reconnects with no gap or repeat."""
-        await self._await_connection()
+        await self._await_connection(run_id)
         async for event in self._watch(run_id, after_seq, follow, deadline=None):
             yield event
 
-    async def _await_connection(self) -> None:
+    async def _await_connection(self, run_id: Optional[str]) -> None:
         """Raises Unavailable when the server cannot be reached within ``connect_timeout``."""
+        method, request = probe(self._stub, run_id)
         try:
-            await asyncio.wait_for(self._channel.channel_ready(), self._connect_timeout)
-        except asyncio.TimeoutError:
-            raise unreachable(self.target, self._connect_timeout) from None
+            await method(
+                request,
+                metadata=self._metadata,
+                timeout=self._connect_timeout,
+                wait_for_ready=True,
+            )
+        except grpc.RpcError as error:
+            if error.code() in UNREACHABLE_CODES:
+                raise unreachable(self.target, self._connect_timeout) from None
 
     async def logs(
         self, run_id: str, step_id: str, attempt: int = 0, follow: bool = True

@@ -12,7 +12,9 @@ from cairn_client._common import (
     RESUMABLE_CODES,
     StatusFilter,
     TERMINAL_STATUSES,
+    UNREACHABLE_CODES,
     connect,
+    probe,
     unreachable,
     event_seq,
     is_terminal,
@@ -121,19 +123,31 @@ class Client:
         after the last event it yielded, so no event is skipped or repeated. A one-run watch
         ends after the run's terminal event.
         """
-        self._await_connection()
+        self._await_connection(run_id)
         yield from self._watch(run_id, after_seq, follow, deadline=None)
 
-    def _await_connection(self) -> None:
+    def _await_connection(self, run_id: Optional[str]) -> None:
         """Raises Unavailable when the server cannot be reached within ``connect_timeout``.
 
         A server that is not there at the start is most likely a wrong address or a server
-        not started, which retrying for ``reconnect_timeout`` would only hide.
+        not started, which retrying for ``reconnect_timeout`` would only hide. A small call
+        that waits for the connection tells; it is a call rather than a connectivity watch
+        because grpc's connectivity polling outlives the watch and fails once the channel
+        is closed.
         """
+        method, request = probe(self._stub, run_id)
         try:
-            grpc.channel_ready_future(self._channel).result(timeout=self._connect_timeout)
-        except grpc.FutureTimeoutError:
-            raise unreachable(self.target, self._connect_timeout) from None
+            method(
+                request,
+                metadata=self._metadata,
+                timeout=self._connect_timeout,
+                wait_for_ready=True,
+            )
+        except grpc.RpcError as error:
+            if error.code() in UNREACHABLE_CODES:
+                raise unreachable(self.target, self._connect_timeout) from None
+            # Any other answer came from the server: it is there, and the watch itself
+            # reports what is wrong.
 
     def logs(
         self, run_id: str, step_id: str, attempt: int = 0, follow: bool = True
