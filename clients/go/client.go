@@ -26,9 +26,10 @@ type Client struct {
 	Secure bool
 }
 
-// Dial creates a client for target ("" means $CAIRN_SERVER, else DefaultTarget). The
-// connection is made lazily on the first call, so Dial does not fail when the server is
-// down; ctx only aborts Dial itself.
+// Dial creates a client for target ("" means $CAIRN_SERVER, else DefaultTarget). By
+// default the connection is made lazily on the first call, so Dial does not fail when the
+// server is down; ctx only aborts Dial itself. WithBlockingDial or WithFailFast make Dial
+// wait for the connection and fail when the server cannot be reached.
 func Dial(ctx context.Context, target string, options ...Option) (*Client, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -55,6 +56,12 @@ func Dial(ctx context.Context, target string, options ...Option) (*Client, error
 	conn, err := grpc.NewClient(target, append(dialOptions, s.dialOptions...)...)
 	if err != nil {
 		return nil, err
+	}
+	if s.readyTimeout > 0 {
+		if err := awaitReady(ctx, conn, target, s.readyTimeout); err != nil {
+			_ = conn.Close()
+			return nil, err
+		}
 	}
 	return &Client{
 		conn:             conn,

@@ -17,6 +17,8 @@ type settings struct {
 	tlsConfig        *tls.Config
 	reconnectTimeout time.Duration
 	dialOptions      []grpc.DialOption
+	// readyTimeout, when positive, makes Dial connect and wait for READY that long.
+	readyTimeout time.Duration
 }
 
 // transportMode records an explicit choice; the zero value means "decide by the target".
@@ -62,3 +64,20 @@ func WithReconnectTimeout(timeout time.Duration) Option {
 func WithDialOptions(options ...grpc.DialOption) Option {
 	return func(s *settings) { s.dialOptions = append(s.dialOptions, options...) }
 }
+
+// WithBlockingDial makes Dial connect at once and wait up to timeout for the connection to
+// become ready. A server that cannot be reached in that time (a wrong address, a server not
+// started) fails Dial with an *Error of code Unavailable naming the target, instead of the
+// first call. A non-positive timeout keeps the default: Dial connects lazily. Later drops
+// are still retried as usual; only the first connection is waited for.
+func WithBlockingDial(timeout time.Duration) Option {
+	return func(s *settings) { s.readyTimeout = timeout }
+}
+
+// WithFailFast is WithBlockingDial(DefaultReadyTimeout).
+func WithFailFast() Option {
+	return WithBlockingDial(DefaultReadyTimeout)
+}
+
+// DefaultReadyTimeout is how long WithFailFast lets Dial wait for a connection.
+const DefaultReadyTimeout = 5 * time.Second

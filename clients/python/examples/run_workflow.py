@@ -49,7 +49,8 @@ def main() -> int:
     args = parser.parse_args()
 
     with Client(args.target) as client:
-        run_id = client.submit(args.workflow or BUILT_IN)
+        submitted = client.submit(args.workflow or BUILT_IN)
+        run_id = submitted.run_id
         print(f"run {run_id} submitted")
         try:
             for event in client.watch(run_id):
@@ -58,9 +59,9 @@ def main() -> int:
             client.cancel(run_id, reason="interrupted")
             print("cancel requested; waiting for the run to stop")
         run = client.wait(run_id)
-    status = RunStatus.Name(run.status).replace("RUN_STATUS_", "")
-    print(f"run {run_id}: {status}")
-    return 0 if run.status == RunStatus.Value("RUN_STATUS_SUCCEEDED") else 1
+    status = RunStatus(run.status)
+    print(f"run {run_id}: {status.name.replace('RUN_STATUS_', '')}")
+    return 0 if status == RunStatus.RUN_STATUS_SUCCEEDED else 1
 
 
 if __name__ == "__main__":

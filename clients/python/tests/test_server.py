@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import List
 
 import grpc
 import pytest
 
-from cairn_client import AsyncClient, Client, FailureReason, InvalidArgument, RunStatus, Unauthenticated
+from cairn_client import AsyncClient, Client, FailureReason, InvalidArgument, RunStatus, Unauthenticated, Unavailable
 from cairn_client._gen.cairn.v1 import event_pb2, run_service_pb2, run_service_pb2_grpc
 
 pytestmark = pytest.mark.server
@@ -123,7 +124,8 @@ def test_cancel_stops_a_running_run(cairn_server):
         run = client.wait(run_id, timeout=30)
         kinds = [event.WhichOneof("payload") for event in client.watch(run_id, follow=False)]
 
-    assert status in (RunStatus.Value("RUN_STATUS_CANCELLING"), RunStatus.Value("RUN_STATUS_CANCELLED"))
+    assert status in (RunStatus.RUN_STATUS_CANCELLING, RunStatus.RUN_STATUS_CANCELLED)
+    assert status.name in ("RUN_STATUS_CANCELLING", "RUN_STATUS_CANCELLED")
     assert run.status == RunStatus.Value("RUN_STATUS_CANCELLED")
     assert "run_cancel_requested" in kinds
     assert kinds[-1] == "run_cancelled"
@@ -151,3 +153,25 @@ def test_async_client_submits_and_waits(cairn_server):
 
     run = asyncio.run(scenario())
     assert run.status == RunStatus.Value("RUN_STATUS_SUCCEEDED")
+
+
+def test_submit_with_a_repeated_request_id_reports_the_existing_run(cairn_server):
+    with cairn_server.client() as client:
+        first = client.submit(TWO_STEPS, request_id="exactly-once")
+        again = client.submit(TWO_STEPS, request_id="exactly-once")
+        run = client.wait(first.run_id, timeout=30)
+
+    assert first.existing is False
+    assert again.existing is True
+    assert again.run_id == first.run_id
+    assert RunStatus(run.status).name == "RUN_STATUS_SUCCEEDED"
+
+
+def test_watch_fails_fast_once_the_server_is_gone_at_the_start(cairn_server):
+    target = cairn_server.target
+    cairn_server.stop()
+    started = time.monotonic()
+    with Client(target, token="t") as client:
+        with pytest.raises(Unavailable):
+            next(client.watch())
+    assert time.monotonic() - started < 5.5

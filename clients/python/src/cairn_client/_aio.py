@@ -14,7 +14,10 @@ from cairn_client._common import (
     RESUMABLE_CODES,
     StatusFilter,
     TERMINAL_STATUSES,
+    UNREACHABLE_CODES,
     connect,
+    probe,
+    unreachable,
     event_seq,
     is_terminal,
     status_values,
@@ -28,6 +31,8 @@ from cairn_client._gen.cairn.v1 import (
     workflow_pb2,
 )
 from cairn_client._spec import WorkflowSource, submit_request
+from cairn_client._status import RunStatus
+from cairn_client._submitted import Submitted
 
 
 class AsyncClient:
@@ -44,11 +49,13 @@ class AsyncClient:
         *,
         credentials: Optional[grpc.ChannelCredentials] = None,
         reconnect_timeout: float = 60.0,
+        connect_timeout: float = 5.0,
     ) -> None:
         self.target, self._metadata, self._channel = connect(
             target, token, credentials, grpc.aio.insecure_channel, grpc.aio.secure_channel
         )
         self._reconnect_timeout = reconnect_timeout
+        self._connect_timeout = connect_timeout
         self._stub = run_service_pb2_grpc.RunServiceStub(self._channel)
 
     async def close(self) -> None:
@@ -61,10 +68,14 @@ class AsyncClient:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def submit(self, spec: WorkflowSource, request_id: Optional[str] = None) -> str:
-        """Starts a run and returns its id; a repeated ``request_id`` returns the first run."""
+    async def submit(self, spec: WorkflowSource, request_id: Optional[str] = None) -> Submitted:
+        """Starts a run and returns its id as a :class:`Submitted` (a ``str``).
+
+        A repeated ``request_id`` returns the first run, with ``existing`` True.
+        """
         request = submit_request(spec, request_id)
-        return (await self._call(self._stub.SubmitRun, request)).run_id
+        response = await self._call(self._stub.SubmitRun, request)
+        return Submitted(response.run_id, response.existing)
 
     async def validate(self, spec: WorkflowSource) -> workflow_pb2.WorkflowSpec:
         """Checks a workflow without recording anything and returns the spec it resolves to.
@@ -99,17 +110,32 @@ class AsyncClient:
                 return
             request.page_token = response.next_page_token
 
-    async def cancel(self, run_id: str, reason: str = "") -> int:
+    async def cancel(self, run_id: str, reason: str = "") -> RunStatus:
         """Requests a cancel; returns the run's RunStatus once the request is durable."""
         request = run_service_pb2.CancelRunRequest(run_id=run_id, reason=reason)
-        return (await self._call(self._stub.CancelRun, request)).status
+        return RunStatus((await self._call(self._stub.CancelRun, request)).status)
 
     async def watch(
         self, run_id: Optional[str] = None, after_seq: int = 0, follow: bool = True
     ) -> AsyncIterator[event_pb2.Event]:
         """Yields events after ``after_seq``, resuming across reconnects with no gap or repeat."""
+        await self._await_connection(run_id)
         async for event in self._watch(run_id, after_seq, follow, deadline=None):
             yield event
+
+    async def _await_connection(self, run_id: Optional[str]) -> None:
+        """Raises Unavailable when the server cannot be reached within ``connect_timeout``."""
+        method, request = probe(self._stub, run_id)
+        try:
+            await method(
+                request,
+                metadata=self._metadata,
+                timeout=self._connect_timeout,
+                wait_for_ready=True,
+            )
+        except grpc.RpcError as error:
+            if error.code() in UNREACHABLE_CODES:
+                raise unreachable(self.target, self._connect_timeout) from None
 
     async def logs(
         self, run_id: str, step_id: str, attempt: int = 0, follow: bool = True

@@ -12,7 +12,10 @@ from cairn_client._common import (
     RESUMABLE_CODES,
     StatusFilter,
     TERMINAL_STATUSES,
+    UNREACHABLE_CODES,
     connect,
+    probe,
+    unreachable,
     event_seq,
     is_terminal,
     status_values,
@@ -26,6 +29,8 @@ from cairn_client._gen.cairn.v1 import (
     workflow_pb2,
 )
 from cairn_client._spec import WorkflowSource, submit_request
+from cairn_client._status import RunStatus
+from cairn_client._submitted import Submitted
 
 
 class Client:
@@ -34,7 +39,8 @@ class Client:
     ``target`` defaults to $CAIRN_SERVER, else ``127.0.0.1:7420``. ``token`` defaults to
     $CAIRN_TOKEN, else the ``token`` file of the local server's data directory. Loopback
     targets use plaintext; any other host uses TLS unless ``credentials`` say otherwise.
-    ``reconnect_timeout`` bounds how long a watch keeps retrying an unreachable server.
+    ``connect_timeout`` bounds how long a watch waits for a server it cannot reach when it
+    starts; ``reconnect_timeout`` how long it keeps retrying a server that went away later.
     """
 
     def __init__(
@@ -44,11 +50,13 @@ class Client:
         *,
         credentials: Optional[grpc.ChannelCredentials] = None,
         reconnect_timeout: float = 60.0,
+        connect_timeout: float = 5.0,
     ) -> None:
         self.target, self._metadata, self._channel = connect(
             target, token, credentials, grpc.insecure_channel, grpc.secure_channel
         )
         self._reconnect_timeout = reconnect_timeout
+        self._connect_timeout = connect_timeout
         self._stub = run_service_pb2_grpc.RunServiceStub(self._channel)
 
     def close(self) -> None:
@@ -61,10 +69,14 @@ class Client:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def submit(self, spec: WorkflowSource, request_id: Optional[str] = None) -> str:
-        """Starts a run and returns its id; a repeated ``request_id`` returns the first run."""
+    def submit(self, spec: WorkflowSource, request_id: Optional[str] = None) -> Submitted:
+        """Starts a run and returns its id as a :class:`Submitted` (a ``str``).
+
+        A repeated ``request_id`` returns the first run, with ``existing`` True.
+        """
         request = submit_request(spec, request_id)
-        return self._call(self._stub.SubmitRun, request).run_id
+        response = self._call(self._stub.SubmitRun, request)
+        return Submitted(response.run_id, response.existing)
 
     def validate(self, spec: WorkflowSource) -> workflow_pb2.WorkflowSpec:
         """Checks a workflow without recording anything and returns the spec it resolves to.
@@ -97,10 +109,10 @@ class Client:
                 return
             request.page_token = response.next_page_token
 
-    def cancel(self, run_id: str, reason: str = "") -> int:
+    def cancel(self, run_id: str, reason: str = "") -> RunStatus:
         """Requests a cancel; returns the run's RunStatus once the request is durable."""
         request = run_service_pb2.CancelRunRequest(run_id=run_id, reason=reason)
-        return self._call(self._stub.CancelRun, request).status
+        return RunStatus(self._call(self._stub.CancelRun, request).status)
 
     def watch(
         self, run_id: Optional[str] = None, after_seq: int = 0, follow: bool = True
@@ -111,7 +123,31 @@ class Client:
         after the last event it yielded, so no event is skipped or repeated. A one-run watch
         ends after the run's terminal event.
         """
+        self._await_connection(run_id)
         yield from self._watch(run_id, after_seq, follow, deadline=None)
+
+    def _await_connection(self, run_id: Optional[str]) -> None:
+        """Raises Unavailable when the server cannot be reached within ``connect_timeout``.
+
+        A server that is not there at the start is most likely a wrong address or a server
+        not started, which retrying for ``reconnect_timeout`` would only hide. A small call
+        that waits for the connection tells; it is a call rather than a connectivity watch
+        because grpc's connectivity polling outlives the watch and fails once the channel
+        is closed.
+        """
+        method, request = probe(self._stub, run_id)
+        try:
+            method(
+                request,
+                metadata=self._metadata,
+                timeout=self._connect_timeout,
+                wait_for_ready=True,
+            )
+        except grpc.RpcError as error:
+            if error.code() in UNREACHABLE_CODES:
+                raise unreachable(self.target, self._connect_timeout) from None
+            # Any other answer came from the server: it is there, and the watch itself
+            # reports what is wrong.
 
     def logs(
         self, run_id: str, step_id: str, attempt: int = 0, follow: bool = True

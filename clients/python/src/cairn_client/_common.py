@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, List, Optional, Tuple, TypeVar, Union, cast
+from typing import Any, Callable, Iterable, List, Optional, Tuple, TypeVar, Union, cast
 
 import grpc
 
 from cairn_client._config import is_loopback, resolve_target, resolve_token
-from cairn_client._gen.cairn.v1 import event_pb2, run_pb2
+from cairn_client._errors import Unavailable
+from cairn_client._gen.cairn.v1 import event_pb2, run_pb2, run_service_pb2
 
 StatusFilter = Union[int, str]
 """A run status: a RunStatus value, or its name with or without the RUN_STATUS_ prefix."""
@@ -74,6 +75,25 @@ def connect(
     else:
         channel = secure_channel(resolved, channel_credentials)
     return resolved, metadata(resolve_token(token)), channel
+
+
+UNREACHABLE_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+"""Codes of a probe that did not reach the server in time."""
+
+
+def probe(stub: Any, run_id: Optional[str]) -> Tuple[Any, object]:
+    """A small call that shows whether the server is there: the run itself, or one run."""
+    if run_id:
+        return stub.GetRun, run_service_pb2.GetRunRequest(run_id=run_id)
+    return stub.ListRuns, run_service_pb2.ListRunsRequest(page_size=1)
+
+
+def unreachable(target: str, timeout: float) -> Unavailable:
+    """The error of a watch whose server could not be reached when it started."""
+    return Unavailable(
+        grpc.StatusCode.UNAVAILABLE,
+        f"cannot reach the Cairn server at {target} (waited {timeout:g} s); is it running?",
+    )
 
 
 def status_values(statuses: Optional[Iterable[StatusFilter]]) -> List[run_pb2.RunStatus]:

@@ -33,10 +33,17 @@ public final class CliHarness {
 
   /** Runs {@code cairn args...}. */
   public Result execute(String... args) {
+    return execute(new StringWriter(), args);
+  }
+
+  /**
+   * Runs {@code cairn args...} writing standard output to {@code out}, which another thread may
+   * read while the command runs (a StringWriter is synchronized).
+   */
+  public Result execute(StringWriter out, String... args) {
     ByteArrayOutputStream raw = new ByteArrayOutputStream();
     CliContext context = new CliContext(environment, ChannelFactory.netty(), raw, ZoneOffset.UTC);
     CommandLine commandLine = CairnCommand.commandLine(context);
-    StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));

@@ -27,6 +27,13 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts serving {@code service}. */
   public TestServer(RunServiceGrpc.RunServiceImplBase service) throws IOException {
+    this(service, 0);
+  }
+
+  /**
+   * Starts serving {@code service} on {@code port} (0: any free port), e.g. to restart a server.
+   */
+  public TestServer(RunServiceGrpc.RunServiceImplBase service, int port) throws IOException {
     ServerInterceptor recorder =
         new ServerInterceptor() {
           @Override
@@ -38,7 +45,7 @@ public final class TestServer implements AutoCloseable {
           }
         };
     server =
-        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
             .addService(ServerInterceptors.intercept(service, recorder))
             // Large enough for the oversized specs that tests send on purpose.
             .maxInboundMessageSize(64 * 1024 * 1024)
@@ -49,6 +56,11 @@ public final class TestServer implements AutoCloseable {
   /** {@code 127.0.0.1:PORT}. */
   public String address() {
     return "127.0.0.1:" + server.getPort();
+  }
+
+  /** The port served. */
+  public int port() {
+    return server.getPort();
   }
 
   /** The authorization header of each call so far ("" when absent). */

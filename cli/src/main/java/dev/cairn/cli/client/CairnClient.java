@@ -40,6 +40,15 @@ public final class CairnClient implements AutoCloseable {
     return stub;
   }
 
+  /**
+   * Makes the channel try to connect at once on the next call instead of waiting out its own
+   * reconnect backoff, which grows to minutes: a follower that retries on its own schedule must not
+   * find the channel still asleep when the server is back.
+   */
+  public void resetConnectBackoff() {
+    channel.resetConnectBackoff();
+  }
+
   /** The address the channel goes to. */
   public ServerAddress address() {
     return address;

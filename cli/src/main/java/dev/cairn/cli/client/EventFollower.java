@@ -1,6 +1,8 @@
 package dev.cairn.cli.client;
 
 import dev.cairn.v1.Event;
+import dev.cairn.v1.GetRunRequest;
+import dev.cairn.v1.ListRunsRequest;
 import dev.cairn.v1.WatchEventsRequest;
 import dev.cairn.v1.WatchEventsResponse;
 import io.grpc.Context;
@@ -18,8 +20,28 @@ import java.util.function.Consumer;
  * no event is shown twice or lost.
  */
 public final class EventFollower {
-  private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  // A server that was just there is most likely restarting: retry soon, and never let the
+  // attempts drift more than a second apart, so that the run shows its current state within
+  // about a second of the server being ready again.
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+  // How long a probe of a restarting server may take before it counts as one failed attempt.
+  private static final Duration PROBE_DEADLINE = Duration.ofSeconds(2);
+
+  /** Hears about the connection of a followed stream, from the thread that streams. */
+  public interface ConnectionListener {
+    /**
+     * The stream was lost and is retried in {@code retryIn}.
+     *
+     * @param attempt the number of this retry since the last time the server answered (1, 2, ...)
+     * @param behind true when the server ended the stream because the client fell behind
+     * @param lastSeq the sequence number of the last event passed on
+     */
+    void lost(int attempt, Duration retryIn, boolean behind, long lastSeq);
+
+    /** The server answers again after one or more {@link #lost} calls. */
+    void restored();
+  }
 
   /**
    * How a stream ended.
@@ -33,7 +55,7 @@ public final class EventFollower {
   private final CairnClient client;
   private final String runId;
   private final boolean follow;
-  private final Consumer<String> notices;
+  private final ConnectionListener listener;
   private final CountDownLatch detachRequested = new CountDownLatch(1);
   private volatile Context.CancellableContext current;
 
@@ -41,13 +63,57 @@ public final class EventFollower {
    * A follower of one run's events ({@code runId} not empty) or of all runs' events.
    *
    * @param follow keep streaming live events and reconnect after a drop
-   * @param notices receives one line each time the connection is lost and retried
+   * @param notices receives a line when the connection is lost, and again on the 2nd, 4th, 8th...
+   *     retry while it stays lost
    */
   public EventFollower(CairnClient client, String runId, boolean follow, Consumer<String> notices) {
+    this(client, runId, follow, lines(client, notices));
+  }
+
+  /**
+   * A follower that reports the connection's state to {@code listener} instead of as lines, for a
+   * display that shows it in place.
+   */
+  public EventFollower(
+      CairnClient client, String runId, boolean follow, ConnectionListener listener) {
     this.client = client;
     this.runId = runId;
     this.follow = follow;
-    this.notices = notices;
+    this.listener = listener;
+  }
+
+  /**
+   * A listener that describes a loss in one line: on the first attempt and then on the 2nd, 4th,
+   * 8th..., since attempts come at most a second apart and a line each would flood the output.
+   */
+  private static ConnectionListener lines(CairnClient client, Consumer<String> notices) {
+    return new ConnectionListener() {
+      @Override
+      public void lost(int attempt, Duration retryIn, boolean behind, long lastSeq) {
+        if (Integer.bitCount(attempt) != 1) {
+          return;
+        }
+        notices.accept(
+            behind
+                ? "fell behind the events of "
+                    + client.address()
+                    + "; resuming after "
+                    + lastSeq
+                    + " in "
+                    + retryIn.toMillis() / 1000.0
+                    + "s"
+                : "connection to "
+                    + client.address()
+                    + " lost; reconnecting in "
+                    + retryIn.toMillis() / 1000.0
+                    + "s");
+      }
+
+      @Override
+      public void restored() {
+        // A line-based display shows the events that follow; nothing to take back.
+      }
+    };
   }
 
   /**
@@ -61,6 +127,7 @@ public final class EventFollower {
     long last = afterSeq;
     boolean connected = reachable;
     Duration backoff = FIRST_BACKOFF;
+    int attempts = 0;
     while (true) {
       boolean behind = false;
       Context.CancellableContext context = Context.current().withCancellation();
@@ -70,6 +137,13 @@ public final class EventFollower {
       }
       Context previous = context.attach();
       try {
+        if (attempts > 0) {
+          // A resumed stream of a run with nothing new to say would not show that the server
+          // is back; a quick call does, and a server still down costs one attempt.
+          probe();
+          listener.restored();
+          attempts = 0;
+        }
         Iterator<WatchEventsResponse> responses =
             client
                 .streaming()
@@ -110,27 +184,37 @@ public final class EventFollower {
         context.detach(previous);
         context.cancel(null);
       }
-      notices.accept(
-          behind
-              ? "fell behind the events of "
-                  + client.address()
-                  + "; resuming after "
-                  + last
-                  + " in "
-                  + backoff.toMillis() / 1000.0
-                  + "s"
-              : "connection to "
-                  + client.address()
-                  + " lost; reconnecting in "
-                  + backoff.toMillis() / 1000.0
-                  + "s");
+      attempts++;
+      listener.lost(attempts, backoff, behind, last);
       if (await(backoff)) {
         return new Outcome(last, null, true);
       }
+      client.resetConnectBackoff();
       backoff =
           backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
               ? MAX_BACKOFF
               : backoff.multipliedBy(2);
+    }
+  }
+
+  /**
+   * Asks the server something small; returns when it answered at all (an error other than
+   * UNAVAILABLE or a missed deadline is an answer), and throws UNAVAILABLE when it is still away.
+   */
+  private void probe() {
+    try {
+      var stub =
+          client.streaming().withDeadlineAfter(PROBE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+      if (runId.isEmpty()) {
+        stub.listRuns(ListRunsRequest.newBuilder().setPageSize(1).build());
+      } else {
+        stub.getRun(GetRunRequest.newBuilder().setRunId(runId).build());
+      }
+    } catch (StatusRuntimeException e) {
+      Status.Code code = e.getStatus().getCode();
+      if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
+        throw Status.UNAVAILABLE.withDescription("server still away").asRuntimeException();
+      }
     }
   }
 
@@ -146,10 +230,14 @@ public final class EventFollower {
   /**
    * Whether a followed stream that ended with {@code code} is resumed: UNAVAILABLE (a server
    * restart, a network blip) and ABORTED (the server ended a watcher that fell too far behind,
-   * reason WATCHER_TOO_SLOW); the stream resumes after the last event passed on.
+   * reason WATCHER_TOO_SLOW); the stream resumes after the last event passed on. CANCELLED too: a
+   * server that shuts down resets the streams it still serves with CANCEL, and a cancel of the
+   * follower's own making (a detach) is told apart before this is asked.
    */
   static boolean resumable(Status.Code code) {
-    return code == Status.Code.UNAVAILABLE || code == Status.Code.ABORTED;
+    return code == Status.Code.UNAVAILABLE
+        || code == Status.Code.ABORTED
+        || code == Status.Code.CANCELLED;
   }
 
   /** True for the last event of a run. */

@@ -13,6 +13,7 @@ import dev.cairn.cli.render.StepTable;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.SubmitRunResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,11 +53,16 @@ public final class RunCommand extends ClientCommand {
                 (submitted.getExisting() ? "following existing run " : "submitted run ") + runId);
         out().flush();
       }
+      // On a terminal the table shows the connection in its title; a line printed beside it
+      // would be erased by the next redraw and leave the cursor arithmetic off by one.
+      LiveTable live = liveTable() ? new LiveTable(new StepTable(), new AnsiScreen(out())) : null;
       EventFollower follower =
-          new EventFollower(client, runId, true, notice -> err().println("cairn: " + notice));
+          live != null
+              ? new EventFollower(client, runId, true, live)
+              : new EventFollower(client, runId, true, notice -> err().println("cairn: " + notice));
       EventFollower.Outcome outcome;
       try (CtrlC ignored = CtrlC.onInterrupt(follower::detach)) {
-        outcome = follow(follower);
+        outcome = follow(follower, live);
       }
       if (outcome.detached()) {
         err().println();
@@ -77,15 +83,18 @@ public final class RunCommand extends ClientCommand {
     }
   }
 
-  private EventFollower.Outcome follow(EventFollower follower) {
+  private boolean liveTable() {
+    return !output.json() && context().environment().interactiveTerminal();
+  }
+
+  private EventFollower.Outcome follow(EventFollower follower, LiveTable live) {
     if (output.json()) {
       return follower.stream(0, true, event -> printLine(Json.line(event)));
     }
-    if (!context().environment().interactiveTerminal()) {
+    if (live == null) {
       return follower.stream(
           0, true, event -> printLine(EventText.line(event, context().zone(), false)));
     }
-    LiveTable live = new LiveTable(new StepTable(), new AnsiScreen(out()));
     // Redraws once a second so the durations of running steps count up between events.
     ScheduledExecutorService ticker =
         Executors.newSingleThreadScheduledExecutor(
@@ -126,12 +135,35 @@ public final class RunCommand extends ClientCommand {
     return exit;
   }
 
-  /** The step table and its screen, updated by events and by the ticker under one lock. */
-  private record LiveTable(StepTable table, AnsiScreen screen) implements Consumer<Event> {
+  /**
+   * The step table and its screen, updated by events, by the connection's state and by the ticker
+   * under one lock.
+   */
+  private record LiveTable(StepTable table, AnsiScreen screen)
+      implements Consumer<Event>, EventFollower.ConnectionListener {
     @Override
     public void accept(Event event) {
       synchronized (this) {
         table.apply(event);
+        screen.draw(table.lines(Instant.now()));
+      }
+    }
+
+    @Override
+    public void lost(int attempt, Duration retryIn, boolean behind, long lastSeq) {
+      synchronized (this) {
+        table.connection(
+            behind
+                ? "fell behind the server's events, resuming (attempt " + attempt + ")..."
+                : "connection lost, reconnecting (attempt " + attempt + ")...");
+        screen.draw(table.lines(Instant.now()));
+      }
+    }
+
+    @Override
+    public void restored() {
+      synchronized (this) {
+        table.connection("");
         screen.draw(table.lines(Instant.now()));
       }
     }

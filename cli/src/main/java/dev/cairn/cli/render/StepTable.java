@@ -27,6 +27,8 @@ public final class StepTable {
   private String runName = "";
   // When the run ended, by the server's clock; durations stop counting there.
   private Instant endedAt;
+  // What the title says about the connection while it is lost; empty while all is well.
+  private String connection = "";
 
   /** Folds one event into the table. */
   public void apply(Event event) {
@@ -128,6 +130,15 @@ public final class StepTable {
     }
   }
 
+  /**
+   * Sets what the title line says about the connection, such as "connection lost, reconnecting
+   * (attempt 3)..."; empty clears it. It stands in the title so that a redraw keeps it in view
+   * rather than erasing a line printed beside the table.
+   */
+  public void connection(String note) {
+    connection = note;
+  }
+
   /** The run's status as far as the events seen tell. */
   public RunStatus runStatus() {
     return runStatus;
@@ -152,7 +163,8 @@ public final class StepTable {
           row.note());
     }
     List<String> lines = new java.util.ArrayList<>();
-    lines.add("run " + runName + ": " + Names.of(runStatus));
+    String title = "run " + runName + ": " + Names.of(runStatus);
+    lines.add(connection.isEmpty() ? title : title + " - " + connection);
     lines.addAll(table.lines());
     return lines;
   }
