@@ -48,11 +48,16 @@
  * descendants of a shim that was itself killed. The marker sweep of the server remains the last
  * resort; see ProcessSupervisor.
  *
+ * With --run-as UID:GID (the server runs as root and cairn.run-as-user is set), each step drops
+ * its supplementary groups and switches to that group and user before it enters its directory;
+ * a switch that fails is reported as stage USER. This helper and the shims stay root.
+ *
  * Exit status: 0 when stdin closes, 2 on a usage error, 70 on an internal error.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -83,7 +88,8 @@ enum {
   STAGE_CHDIR = 8,
   STAGE_EXEC = 9,
   STAGE_REQUEST = 10,
-  STAGE_SUBREAPER = 11
+  STAGE_SUBREAPER = 11,
+  STAGE_USER = 12
 };
 
 #define MAX_FRAME (256u * 1024u * 1024u)
@@ -108,6 +114,10 @@ struct child_error {
 };
 
 static pid_t helper_pid;
+/* The user every step runs as (--run-as UID:GID); run_as_user is 0 when the steps keep ours. */
+static int run_as_user;
+static uid_t run_as_uid;
+static gid_t run_as_gid;
 /* The process a step's parent-death signal is tied to: its attempt shim. */
 static pid_t step_parent_pid;
 
@@ -228,6 +238,12 @@ static void exec_child(
   move_fd(failure, output_pipe, STDOUT_FILENO, STAGE_OUTPUT);
   if (dup2(STDOUT_FILENO, STDERR_FILENO) < 0) {
     child_fail(failure, STAGE_OUTPUT);
+  }
+  /* Before chdir, so the working directory is entered with the user's rights, not root's. The shim
+   * stays root: it must signal and reap whatever the step starts. */
+  if (run_as_user &&
+      (setgroups(0, NULL) < 0 || setgid(run_as_gid) < 0 || setuid(run_as_uid) < 0)) {
+    child_fail(failure, STAGE_USER);
   }
   if (chdir(request->working_dir) < 0) {
     child_fail(failure, STAGE_CHDIR);
@@ -734,9 +750,29 @@ static int read_requests(char **buffer, size_t *capacity, size_t *filled) {
 
 enum { SOURCE_REQUESTS = -1, SOURCE_CHILDREN = -2 };
 
+/* Reads "UID:GID" into the run-as user; returns 0 when it is not two decimal ids. */
+static int parse_run_as(const char *value) {
+  char *end;
+  errno = 0;
+  unsigned long uid = strtoul(value, &end, 10);
+  if (errno != 0 || end == value || *end != ':' || uid > (unsigned long)INT32_MAX) {
+    return 0;
+  }
+  const char *rest = end + 1;
+  unsigned long gid = strtoul(rest, &end, 10);
+  if (errno != 0 || end == rest || *end != '\0' || gid > (unsigned long)INT32_MAX) {
+    return 0;
+  }
+  run_as_uid = (uid_t)uid;
+  run_as_gid = (gid_t)gid;
+  run_as_user = 1;
+  return 1;
+}
+
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: cairn-spawn PARENT_PID (started by the Cairn server)\n");
+  if (!(argc == 2 || (argc == 4 && strcmp(argv[2], "--run-as") == 0 && parse_run_as(argv[3])))) {
+    fprintf(stderr,
+            "usage: cairn-spawn PARENT_PID [--run-as UID:GID] (started by the Cairn server)\n");
     return 2;
   }
   helper_pid = getpid();

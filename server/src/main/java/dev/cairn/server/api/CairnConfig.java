@@ -82,6 +82,13 @@ public interface CairnConfig {
   @WithDefault("auto")
   LauncherKind processLauncher();
 
+  /**
+   * The user every step runs as, by name, when the server runs as root; the server refuses to start
+   * when it does not run as root, when the user is unknown, or with the wrappers launcher. Unset,
+   * steps run as the server's own user.
+   */
+  Optional<String> runAsUser();
+
   /** Largest serialized workflow spec accepted, in bytes. */
   @WithDefault("1048576")
   int maxSpecBytes();

@@ -2,7 +2,9 @@ package dev.cairn.server.api;
 
 import dev.cairn.server.engine.EngineClock;
 import dev.cairn.server.engine.SpecLimits;
+import dev.cairn.server.process.LauncherKind;
 import dev.cairn.server.process.ProcessSupervisor;
+import dev.cairn.server.process.RunAsUser;
 import dev.cairn.server.runtime.Engine;
 import dev.cairn.server.runtime.EngineSettings;
 import dev.cairn.server.runtime.EventBroadcaster;
@@ -111,9 +113,8 @@ public class CairnServer {
     store = opened.store();
     store.onCorruption(this::stopOnDamage);
     long storeOpened = System.nanoTime();
-    supervisor =
-        new ProcessSupervisor(
-            config.stopGrace(), config.processLauncher(), dataDirectory.root().resolve("bin"));
+    Optional<RunAsUser> runAs = RunAsSetting.resolve(config.runAsUser(), config.processLauncher());
+    supervisor = supervisor(runAs);
     broadcaster = new EventBroadcaster();
     int cores = Runtime.getRuntime().availableProcessors();
     EngineSettings settings =
@@ -125,8 +126,9 @@ public class CairnServer {
             config.outputLimitBytes(),
             config.stopGrace(),
             new SpecLimits(config.maxSpecBytes(), config.maxSteps()),
-            baseEnvironment(),
-            config.commitWindow());
+            baseEnvironment(runAs),
+            config.commitWindow(),
+            runAs);
     engine =
         new Engine(store, supervisor, EngineClock.system(), settings, broadcaster, this::fatal);
     // Recovery runs on the engine thread while this one binds the listener: the first step after a
@@ -314,7 +316,23 @@ public class CairnServer {
         .toAbsolutePath();
   }
 
-  private static Map<String, String> baseEnvironment() {
+  /**
+   * Only the cairn-spawn helper can switch a step to another user: with cairn.run-as-user, a build
+   * or machine where it cannot run refuses the start rather than run steps as root.
+   */
+  private ProcessSupervisor supervisor(Optional<RunAsUser> runAs) {
+    Path helperDirectory = dataDirectory.root().resolve("bin");
+    if (runAs.isEmpty()) {
+      return new ProcessSupervisor(config.stopGrace(), config.processLauncher(), helperDirectory);
+    }
+    try {
+      return new ProcessSupervisor(config.stopGrace(), LauncherKind.HELPER, helperDirectory, runAs);
+    } catch (IllegalStateException e) {
+      throw new StartRefused("cairn.run-as-user needs the cairn-spawn helper: " + e.getMessage());
+    }
+  }
+
+  static Map<String, String> baseEnvironment(Optional<RunAsUser> runAs) {
     Map<String, String> env = new HashMap<>();
     for (String name : BASE_ENVIRONMENT) {
       String value = System.getenv(name);
@@ -323,6 +341,13 @@ public class CairnServer {
       }
     }
     env.putIfAbsent("PATH", DEFAULT_PATH);
+    // A step run as another user gets that user's identity, not root's home to write into.
+    runAs.ifPresent(
+        user -> {
+          env.put("USER", user.name());
+          env.put("LOGNAME", user.name());
+          env.put("HOME", user.home().toString());
+        });
     return env;
   }
 

@@ -79,11 +79,25 @@ public final class ProcessSupervisor implements AutoCloseable {
    *     is not bundled or does not run
    */
   public ProcessSupervisor(Duration stopGrace, LauncherKind kind, Path helperDirectory) {
+    this(stopGrace, kind, helperDirectory, Optional.empty());
+  }
+
+  /**
+   * Creates a supervisor whose steps run as {@code runAs}, when present; only the helper can switch
+   * users, so {@code kind} must then be {@link LauncherKind#HELPER}.
+   *
+   * @throws IllegalStateException when the helper is needed and is not bundled or does not run
+   */
+  public ProcessSupervisor(
+      Duration stopGrace, LauncherKind kind, Path helperDirectory, Optional<RunAsUser> runAs) {
+    if (runAs.isPresent() && kind != LauncherKind.HELPER) {
+      throw new IllegalArgumentException("only the cairn-spawn helper runs steps as another user");
+    }
     if (stopGrace.isNegative()) {
       throw new IllegalArgumentException("stopGrace must not be negative");
     }
     this.stopGrace = stopGrace;
-    this.launcher = chooseLauncher(kind, helperDirectory);
+    this.launcher = chooseLauncher(kind, helperDirectory, runAs);
     this.timer = new ScheduledThreadPoolExecutor(1, daemon("cairn-process-timer"));
     this.timer.setRemoveOnCancelPolicy(true);
     this.delivery = Executors.newSingleThreadExecutor(daemon("cairn-process-exit"));
@@ -97,7 +111,8 @@ public final class ProcessSupervisor implements AutoCloseable {
             attempt -> live.remove(attempt.launched()));
   }
 
-  private ProcessLauncher chooseLauncher(LauncherKind kind, Path helperDirectory) {
+  private ProcessLauncher chooseLauncher(
+      LauncherKind kind, Path helperDirectory, Optional<RunAsUser> runAs) {
     if (kind == LauncherKind.WRAPPERS) {
       return new WrapperLauncher(procTable);
     }
@@ -106,7 +121,8 @@ public final class ProcessSupervisor implements AutoCloseable {
     try {
       Optional<Path> binary = SpawnHelperBinary.install(helperDirectory);
       if (binary.isPresent()) {
-        SpawnHelperLauncher helper = new SpawnHelperLauncher(binary.get(), spawner, stopGrace);
+        SpawnHelperLauncher helper =
+            new SpawnHelperLauncher(binary.get(), spawner, stopGrace, runAs);
         helper.startHelper();
         return helper;
       }

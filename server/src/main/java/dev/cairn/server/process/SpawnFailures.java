@@ -12,6 +12,7 @@ final class SpawnFailures {
   static final int STAGE_EXEC = 9;
   static final int STAGE_REQUEST = 10;
   static final int STAGE_SUBREAPER = 11;
+  static final int STAGE_USER = 12;
 
   // The errno values a start can meet on Linux, worded as strerror words them.
   private static final Map<Integer, String> ERRORS =
@@ -41,7 +42,8 @@ final class SpawnFailures {
   private static final int EACCES = 13;
   private static final int ENOTDIR = 20;
 
-  static SpawnException describe(LaunchRequest request, int stage, int errno) {
+  /** Describes a failed start; {@code user} names the user steps run as, for a failed switch. */
+  static SpawnException describe(LaunchRequest request, int stage, int errno, String user) {
     String error = ERRORS.getOrDefault(errno, "errno " + errno);
     String program = request.argv().get(0);
     boolean missing = errno == ENOENT || errno == ENOTDIR;
@@ -59,6 +61,8 @@ final class SpawnFailures {
           case STAGE_OUTPUT -> "cannot open output file " + request.outputFile() + ": " + error;
           case STAGE_FORK -> "cannot start " + program + ": fork failed: " + error;
           case STAGE_RLIMIT -> "cannot set the output limit of " + program + ": " + error;
+          case STAGE_USER ->
+              "cannot start " + program + ": could not switch to user " + user + ": " + error;
           case STAGE_REQUEST -> "the process launcher rejected the request for " + program;
           case STAGE_SUBREAPER ->
               "cannot start "

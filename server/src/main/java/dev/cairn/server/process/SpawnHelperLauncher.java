@@ -11,8 +11,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,7 @@ final class SpawnHelperLauncher implements ProcessLauncher {
   private final Path binary;
   private final SpawnerThread owner;
   private final int graceMillis;
+  private final Optional<RunAsUser> runAs;
   private Helper helper; // guarded by this
   private long nextId; // guarded by this
   private boolean closed; // guarded by this
@@ -61,9 +64,12 @@ final class SpawnHelperLauncher implements ProcessLauncher {
    * @param binary the installed helper (see {@link SpawnHelperBinary})
    * @param owner the thread that starts the helper and lives as long as the supervisor
    * @param stopGrace how long what a step leaves behind has between SIGTERM and SIGKILL
+   * @param runAs the user the helper switches every step to, if any
    */
-  SpawnHelperLauncher(Path binary, SpawnerThread owner, Duration stopGrace) {
+  SpawnHelperLauncher(
+      Path binary, SpawnerThread owner, Duration stopGrace, Optional<RunAsUser> runAs) {
     this.binary = binary;
+    this.runAs = runAs;
     this.owner = owner;
     this.graceMillis = (int) Math.min(Integer.MAX_VALUE, stopGrace.toMillis());
   }
@@ -126,11 +132,16 @@ final class SpawnHelperLauncher implements ProcessLauncher {
   // Guarded by this.
   private Helper running() throws IOException {
     if (helper == null || !helper.alive) {
-      ProcessBuilder builder =
-          new ProcessBuilder(binary.toString(), Long.toString(ProcessHandle.current().pid()));
+      List<String> command = new ArrayList<>();
+      command.add(binary.toString());
+      command.add(Long.toString(ProcessHandle.current().pid()));
+      runAs.ifPresent(user -> command.addAll(List.of("--run-as", user.helperArgument())));
+      ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().clear();
       builder.redirectError(ProcessBuilder.Redirect.INHERIT);
-      helper = new Helper(owner.start(builder));
+      helper =
+          new Helper(
+              owner.start(builder), runAs.map(RunAsUser::name).orElse("of cairn.run-as-user"));
       LOG.log(System.Logger.Level.DEBUG, "process launcher started, pid {0}", helper.process.pid());
     }
     return helper;
@@ -180,10 +191,13 @@ final class SpawnHelperLauncher implements ProcessLauncher {
     final Map<Long, CompletableFuture<LeaderExit>> leaders = new ConcurrentHashMap<>();
     // The shim of each leader in leaders, by the leader's pid; touched only by the reader thread.
     final Map<Long, Long> shims = new ConcurrentHashMap<>();
+    // The user steps switch to, named when a switch fails.
+    final String user;
     volatile boolean alive = true;
 
-    Helper(Process process) {
+    Helper(Process process, String user) {
       this.process = process;
+      this.user = user;
       this.requests = new BufferedOutputStream(process.getOutputStream(), 64 * 1024);
       Thread reader = new Thread(this::read, "cairn-spawn-reader-" + process.pid());
       reader.setDaemon(true);
@@ -250,7 +264,9 @@ final class SpawnHelperLauncher implements ProcessLauncher {
         case KIND_FAILED -> {
           Pending start = pending.remove(id);
           if (start != null) {
-            start.listener().failed(SpawnFailures.describe(start.request(), (int) extra, value));
+            start
+                .listener()
+                .failed(SpawnFailures.describe(start.request(), (int) extra, value, user));
           }
         }
         case KIND_EXITED -> {

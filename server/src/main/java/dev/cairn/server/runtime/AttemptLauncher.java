@@ -46,7 +46,7 @@ final class AttemptLauncher implements AttemptRunner {
     Path workingDir;
     if (spec.getWorkingDir().isEmpty()) {
       try {
-        workingDir = RunDirectory.prepare(settings.workRoot(), state.runId());
+        workingDir = RunDirectory.prepare(settings.workRoot(), state.runId(), settings.runAs());
       } catch (IOException e) {
         events.spawnFailed(
             runId,

@@ -1,9 +1,12 @@
 package dev.cairn.server.runtime;
 
 import dev.cairn.server.engine.SpecLimits;
+import dev.cairn.server.process.RunAsUser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How the engine shell runs.
@@ -19,6 +22,8 @@ import java.util.Map;
  * @param baseEnvironment variables every step gets before the spec's own
  * @param commitWindow how long decided events may wait to share a commit with later ones, when no
  *     client waits for them
+ * @param runAs the user steps run as, when the server runs as root and one is set; the run
+ *     directories are made that user's
  */
 public record EngineSettings(
     Path dataDir,
@@ -29,10 +34,36 @@ public record EngineSettings(
     Duration stopGrace,
     SpecLimits specLimits,
     Map<String, String> baseEnvironment,
-    Duration commitWindow) {
+    Duration commitWindow,
+    Optional<RunAsUser> runAs) {
 
   public EngineSettings {
     baseEnvironment = Map.copyOf(baseEnvironment);
+    runAs = Objects.requireNonNull(runAs, "runAs");
+  }
+
+  /** Settings whose steps run as the server's own user. */
+  public EngineSettings(
+      Path dataDir,
+      Path workRoot,
+      String storeId,
+      int maxParallel,
+      long outputLimitBytes,
+      Duration stopGrace,
+      SpecLimits specLimits,
+      Map<String, String> baseEnvironment,
+      Duration commitWindow) {
+    this(
+        dataDir,
+        workRoot,
+        storeId,
+        maxParallel,
+        outputLimitBytes,
+        stopGrace,
+        specLimits,
+        baseEnvironment,
+        commitWindow,
+        Optional.empty());
   }
 
   /** The marker prefix shared by every process this store started. */

@@ -1,13 +1,18 @@
 package dev.cairn.server.runtime;
 
+import dev.cairn.server.process.RunAsUser;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,21 +23,36 @@ import java.util.Set;
  * <p>The work root defaults to a directory under the system's temporary directory, which other
  * users can write to: before a step starts in it, the work root must be a real directory of the
  * server's user that no one else can enter, inside a directory no one else can rename it in.
+ *
+ * <p>When steps run as another user (cairn.run-as-user), the run directory is that user's, and the
+ * work root and the directory above it, when they are the server's, are 0711: the user can pass
+ * through them to the run directory, but no one else can list them or write in them.
  */
 final class RunDirectory {
   private static final Set<PosixFilePermission> OWNER_ONLY =
       PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> PASS_THROUGH =
+      PosixFilePermissions.fromString("rwx--x--x");
 
   private RunDirectory() {}
 
   /** Returns the run's directory, made if it is missing. */
   static Path prepare(Path workRoot, String runId) throws IOException {
+    return prepare(workRoot, runId, Optional.empty());
+  }
+
+  /** Returns the run's directory, made if it is missing, and owned by {@code runAs} if present. */
+  static Path prepare(Path workRoot, String runId, Optional<RunAsUser> runAs) throws IOException {
     Path directory = workRoot.resolve(runId);
     if (Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
       return directory;
     }
-    Files.createDirectories(workRoot, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-    checkOwnedAndClosed(workRoot);
+    Set<PosixFilePermission> rootMode = runAs.isPresent() ? PASS_THROUGH : OWNER_ONLY;
+    Files.createDirectories(workRoot, PosixFilePermissions.asFileAttribute(rootMode));
+    if (runAs.isPresent()) {
+      openToPassThrough(workRoot);
+    }
+    checkOwnedAndClosed(workRoot, rootMode);
     try {
       Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
     } catch (FileAlreadyExistsException e) {
@@ -40,10 +60,44 @@ final class RunDirectory {
         throw e;
       }
     }
+    if (runAs.isPresent()) {
+      giveTo(directory, runAs.get());
+    }
     return directory;
   }
 
-  private static void checkOwnedAndClosed(Path workRoot) throws IOException {
+  /**
+   * A work root made before steps ran as another user is 0700, and so may be the directory above it
+   * (the configured work root, with the store's directory below it): the server's own ones get
+   * execute for everyone, and nothing more.
+   */
+  private static void openToPassThrough(Path workRoot) throws IOException {
+    Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    Path parent = workRoot.toAbsolutePath().getParent();
+    for (Path level : parent == null ? List.of(workRoot) : List.of(parent, workRoot)) {
+      PosixFileAttributes attributes =
+          Files.readAttributes(level, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (attributes.isDirectory()
+          && uid.equals(Files.getAttribute(level, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+          && attributes.permissions().equals(OWNER_ONLY)) {
+        Files.setPosixFilePermissions(level, PASS_THROUGH);
+      }
+    }
+  }
+
+  /** Hands the run directory, and only it, to the user the steps run as. */
+  private static void giveTo(Path directory, RunAsUser user) throws IOException {
+    UserPrincipalLookupService lookup = directory.getFileSystem().getUserPrincipalLookupService();
+    PosixFileAttributeView view =
+        Files.getFileAttributeView(
+            directory, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    // By number, not name: the same ids the helper switches to.
+    view.setOwner(lookup.lookupPrincipalByName(Integer.toString(user.uid())));
+    view.setGroup(lookup.lookupPrincipalByGroupName(Integer.toString(user.gid())));
+  }
+
+  private static void checkOwnedAndClosed(Path workRoot, Set<PosixFilePermission> mode)
+      throws IOException {
     Path self = Path.of("/proc/self");
     Object uid = Files.getAttribute(self, "unix:uid");
     PosixFileAttributes root =
@@ -51,11 +105,13 @@ final class RunDirectory {
     boolean ours =
         root.isDirectory()
             && uid.equals(Files.getAttribute(workRoot, "unix:uid", LinkOption.NOFOLLOW_LINKS));
-    if (!ours || !OWNER_ONLY.containsAll(root.permissions())) {
+    if (!ours || !mode.containsAll(root.permissions())) {
       throw new IOException(
           "the work root "
               + workRoot
-              + " must be a directory of the server's user with mode 0700 (see cairn.work-root)");
+              + " must be a directory of the server's user with mode "
+              + (mode.equals(OWNER_ONLY) ? "0700" : "0711 or less")
+              + " (see cairn.work-root)");
     }
     Path parent = workRoot.toAbsolutePath().getParent();
     if (parent == null) {

@@ -43,7 +43,8 @@ class SpawnProtocolTest {
             "STAGE_CHDIR", SpawnFailures.STAGE_CHDIR,
             "STAGE_EXEC", SpawnFailures.STAGE_EXEC,
             "STAGE_REQUEST", SpawnFailures.STAGE_REQUEST,
-            "STAGE_SUBREAPER", SpawnFailures.STAGE_SUBREAPER);
+            "STAGE_SUBREAPER", SpawnFailures.STAGE_SUBREAPER,
+            "STAGE_USER", SpawnFailures.STAGE_USER);
     java.forEach((name, value) -> assertThat(constant(source, name)).as(name).isEqualTo(value));
   }
 
