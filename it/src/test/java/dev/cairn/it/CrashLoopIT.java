@@ -36,6 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashLoopIT {
   @TempDir Path dataDir;
 
+  /** The k of a request id "req-ITERATION-k": which workflow(k) it was submitted with. */
+  private static int submitIndex(String requestId) {
+    return Integer.parseInt(requestId.substring(requestId.lastIndexOf('-') + 1));
+  }
+
   private static WorkflowSpec workflow(int n) {
     RetryPolicy retry =
         RetryPolicy.newBuilder()
@@ -117,7 +122,8 @@ class CrashLoopIT {
                 .stub()
                 .submitRun(
                     SubmitRunRequest.newBuilder()
-                        .setSpec(workflow(0))
+                        // The same workflow as the first submit: another would be refused.
+                        .setSpec(workflow(submitIndex(entry.getKey())))
                         .setRequestId(entry.getKey())
                         .build())
                 .getRunId();
