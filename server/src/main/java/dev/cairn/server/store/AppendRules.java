@@ -35,4 +35,38 @@ public final class AppendRules {
           "an event of run " + event.getRunId() + " has an invalid time " + time);
     }
   }
+
+  /**
+   * Rejects an event that does not continue its run: the next run_seq, RunSubmitted first and only
+   * first.
+   *
+   * @param lastRunSeq the run's last stored (or already accepted) run_seq, 0 for a new run
+   * @throws StoreConflictException when it does not
+   */
+  public static void requireNextInRun(Event event, long lastRunSeq) {
+    long expected = lastRunSeq + 1;
+    String runId = event.getRunId();
+    if (event.getRunSeq() != expected) {
+      throw new StoreConflictException(
+          "run "
+              + runId
+              + ": a "
+              + event.getPayloadCase()
+              + " event has run_seq "
+              + event.getRunSeq()
+              + " but the next run_seq of the run is "
+              + expected);
+    }
+    boolean submitted = event.getPayloadCase() == PayloadCase.RUN_SUBMITTED;
+    if (expected == 1 && !submitted) {
+      throw new StoreConflictException(
+          "run "
+              + runId
+              + " does not exist: its first event must be RUN_SUBMITTED, not "
+              + event.getPayloadCase());
+    }
+    if (expected > 1 && submitted) {
+      throw new StoreConflictException("run " + runId + " already exists");
+    }
+  }
 }

@@ -83,28 +83,8 @@ public final class InMemoryEventStore implements EventStore {
       String runId = event.getRunId();
       long expected =
           lastRunSeqs.computeIfAbsent(runId, id -> log.lastRunSeqs.getOrDefault(id, 0L)) + 1;
-      if (event.getRunSeq() != expected) {
-        throw new StoreConflictException(
-            "run "
-                + runId
-                + ": a "
-                + event.getPayloadCase()
-                + " event has run_seq "
-                + event.getRunSeq()
-                + " but the next run_seq of the run is "
-                + expected);
-      }
+      AppendRules.requireNextInRun(event, expected - 1);
       boolean submitted = event.getPayloadCase() == PayloadCase.RUN_SUBMITTED;
-      if (expected == 1 && !submitted) {
-        throw new StoreConflictException(
-            "run "
-                + runId
-                + " does not exist: its first event must be RUN_SUBMITTED, not "
-                + event.getPayloadCase());
-      }
-      if (expected > 1 && submitted) {
-        throw new StoreConflictException("run " + runId + " already exists");
-      }
       if (submitted) {
         String requestId = event.getRunSubmitted().getRequestId();
         Optional<String> existing = requestId.isEmpty() ? Optional.empty() : runFor(requestId);

@@ -33,11 +33,6 @@ final class EventSequencer {
     this.cache = cache;
   }
 
-  /** Rejects an event the store could not file: these are caller bugs, not conflicts. */
-  static void requireWellFormed(Event event) {
-    AppendRules.requireWellFormed(event);
-  }
-
   /**
    * Returns the events with global seqs last + 1, last + 2..., or throws {@link
    * StoreConflictException} if any event does not continue the log.
@@ -56,7 +51,7 @@ final class EventSequencer {
     for (Event event : events) {
       String runId = event.getRunId();
       long lastRunSeq = lastRunSeqs.computeIfAbsent(runId, this::storedLastRunSeq);
-      requireNextInRun(event, lastRunSeq);
+      AppendRules.requireNextInRun(event, lastRunSeq);
       if (event.getPayloadCase() == PayloadCase.RUN_SUBMITTED) {
         requireUnusedRequestId(event);
       }
@@ -80,33 +75,6 @@ final class EventSequencer {
       return cached;
     }
     return statements.lastRunSeq(runId);
-  }
-
-  private static void requireNextInRun(Event event, long lastRunSeq) {
-    long expected = lastRunSeq + 1;
-    String runId = event.getRunId();
-    if (event.getRunSeq() != expected) {
-      throw new StoreConflictException(
-          "run "
-              + runId
-              + ": a "
-              + event.getPayloadCase()
-              + " event has run_seq "
-              + event.getRunSeq()
-              + " but the next run_seq of the run is "
-              + expected);
-    }
-    boolean submitted = event.getPayloadCase() == PayloadCase.RUN_SUBMITTED;
-    if (expected == 1 && !submitted) {
-      throw new StoreConflictException(
-          "run "
-              + runId
-              + " does not exist: its first event must be RUN_SUBMITTED, not "
-              + event.getPayloadCase());
-    }
-    if (expected > 1 && submitted) {
-      throw new StoreConflictException("run " + runId + " already exists");
-    }
   }
 
   private void requireUnusedRequestId(Event event) {

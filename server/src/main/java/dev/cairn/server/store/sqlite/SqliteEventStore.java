@@ -1,5 +1,6 @@
 package dev.cairn.server.store.sqlite;
 
+import dev.cairn.server.store.AppendRules;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.ReadChecks;
 import dev.cairn.server.store.RunListCursor;
@@ -102,7 +103,7 @@ public final class SqliteEventStore implements EventStore {
   @Override
   public synchronized List<Event> append(List<Event> events) {
     requireWritable();
-    events.forEach(EventSequencer::requireWellFormed);
+    events.forEach(AppendRules::requireWellFormed);
     if (events.isEmpty()) {
       return List.of();
     }
