@@ -152,24 +152,9 @@ static void add_children(struct tree *tree, pid_t pid) {
 
 /* Field 4 of /proc/PID/stat, or 0 when the process is gone. */
 static pid_t parent_of(pid_t pid) {
-  char path[64];
   char stat[1024];
-  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return 0;
-  }
-  ssize_t length = read(fd, stat, sizeof stat - 1);
-  close(fd);
-  if (length <= 0) {
-    return 0;
-  }
-  stat[length] = '\0';
-  char *cursor = strrchr(stat, ')');
-  if (cursor == NULL || (cursor = strchr(cursor + 2, ' ')) == NULL) {
-    return 0;
-  }
-  return (pid_t)strtol(cursor + 1, NULL, 10);
+  const char *field = stat_field(pid, 4, stat, sizeof stat);
+  return field == NULL ? 0 : (pid_t)strtol(field, NULL, 10);
 }
 
 static void signal_entry(pid_t self, const struct tree_entry *entry, int sig) {

@@ -147,35 +147,41 @@ static void reply(uint32_t kind, int32_t value, uint64_t id, int64_t pid, uint64
   write_all(STDOUT_FILENO, &record, sizeof record);
 }
 
-/* Field 22 of /proc/PID/stat: the start time that tells this process from a later one with the
- * same pid. The command name (field 2) may hold spaces and parentheses, so parsing starts after
- * its last ')'. Returns 0 when it cannot be read. */
-static uint64_t start_ticks(pid_t pid) {
+/* Field FIELD (3 or more) of /proc/PID/stat, read into BUFFER, or NULL when it cannot be read.
+ * The command name (field 2) may hold spaces and parentheses, so parsing starts after its last
+ * ')'; each later field follows one space. */
+static const char *stat_field(pid_t pid, int field, char *buffer, size_t size) {
   char path[64];
-  char stat[1024];
   snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    return 0;
+    return NULL;
   }
-  ssize_t length = read(fd, stat, sizeof stat - 1);
+  ssize_t length = read(fd, buffer, size - 1);
   close(fd);
   if (length <= 0) {
-    return 0;
+    return NULL;
   }
-  stat[length] = '\0';
-  char *cursor = strrchr(stat, ')');
+  buffer[length] = '\0';
+  char *cursor = strrchr(buffer, ')');
   if (cursor == NULL) {
-    return 0;
+    return NULL;
   }
-  /* After ")" come field 3 (state) onwards, each after one space. */
-  for (int field = 3; field <= 22; field++) {
+  for (int at = 3; at <= field; at++) {
     cursor = strchr(cursor + 1, ' ');
     if (cursor == NULL) {
-      return 0;
+      return NULL;
     }
   }
-  return strtoull(cursor + 1, NULL, 10);
+  return cursor + 1;
+}
+
+/* Field 22 of /proc/PID/stat: the start time that tells this process from a later one with the
+ * same pid. Returns 0 when it cannot be read. */
+static uint64_t start_ticks(pid_t pid) {
+  char stat[1024];
+  const char *field = stat_field(pid, 22, stat, sizeof stat);
+  return field == NULL ? 0 : strtoull(field, NULL, 10);
 }
 
 /* In the child, between vfork and exec: record the failed stage where the parent, which shares
