@@ -13,7 +13,6 @@ import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.WorkflowSpec;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -98,7 +97,7 @@ class BadInputIT extends SharedServer {
     StatusRuntimeException error = refusal(spec);
     assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(error.getStatus().getDescription()).doesNotContain("\0");
-    ErrorInfo info = errorInfo(error);
+    ErrorInfo info = ErrorInfos.of(error);
     assertThat(info.getReason()).isEqualTo(reason);
     assertThat(info.getMetadataMap()).containsEntry("field", field);
     assertThat(runs.all()).hasSize(eventsBefore);
@@ -113,7 +112,7 @@ class BadInputIT extends SharedServer {
     StatusRuntimeException error = refusal(spec);
     assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(error.getStatus().getDescription()).contains(mention);
-    assertThat(errorInfo(error).getReason()).isEqualTo(reason);
+    assertThat(ErrorInfos.of(error).getReason()).isEqualTo(reason);
     assertThat(runs.all()).hasSize(eventsBefore);
   }
 
@@ -121,21 +120,6 @@ class BadInputIT extends SharedServer {
     return catchThrowableOfType(
         StatusRuntimeException.class,
         () -> server.stub().submitRun(SubmitRunRequest.newBuilder().setSpec(spec).build()));
-  }
-
-  private static ErrorInfo errorInfo(StatusRuntimeException error) {
-    return StatusProto.fromThrowable(error).getDetailsList().stream()
-        .filter(any -> any.is(ErrorInfo.class))
-        .map(
-            any -> {
-              try {
-                return any.unpack(ErrorInfo.class);
-              } catch (Exception e) {
-                throw new AssertionError(e);
-              }
-            })
-        .findFirst()
-        .orElseThrow();
   }
 
   @org.junit.jupiter.api.Test

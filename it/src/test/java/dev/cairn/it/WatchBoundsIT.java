@@ -12,7 +12,6 @@ import dev.cairn.v1.StreamLogsResponse;
 import dev.cairn.v1.WatchEventsRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -80,7 +79,7 @@ class WatchBoundsIT extends SharedServer {
       assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
       assertThat(error.getStatus().getDescription())
           .contains("after_seq " + Long.toUnsignedString(afterSeq));
-      ErrorInfo info = errorInfo(error);
+      ErrorInfo info = ErrorInfos.of(error);
       assertThat(info.getMetadataMap()).containsEntry("field", "after_seq");
     }
   }
@@ -121,20 +120,5 @@ class WatchBoundsIT extends SharedServer {
   private static void write(ByteArrayOutputStream out, long base, StreamLogsResponse response) {
     assertThat(response.getOffset()).isEqualTo(base + out.size());
     out.writeBytes(response.getData().toByteArray());
-  }
-
-  private static ErrorInfo errorInfo(StatusRuntimeException error) {
-    return StatusProto.fromThrowable(error).getDetailsList().stream()
-        .filter(any -> any.is(ErrorInfo.class))
-        .map(
-            any -> {
-              try {
-                return any.unpack(ErrorInfo.class);
-              } catch (Exception e) {
-                throw new AssertionError(e);
-              }
-            })
-        .findFirst()
-        .orElseThrow();
   }
 }

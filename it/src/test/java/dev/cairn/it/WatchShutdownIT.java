@@ -13,7 +13,6 @@ import dev.cairn.v1.WatchEventsResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +70,7 @@ class WatchShutdownIT {
 
       Throwable error = ended.get(30, TimeUnit.SECONDS);
       assertThat(Status.fromThrowable(error).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-      ErrorInfo info = StatusProto.fromThrowable(error).getDetails(0).unpack(ErrorInfo.class);
+      ErrorInfo info = ErrorInfos.of(error);
       assertThat(info.getReason()).isEqualTo("ENGINE_STOPPED");
       // The engine records the attempt it stopped on the way out; the stream ends after it.
       assertThat(events)
