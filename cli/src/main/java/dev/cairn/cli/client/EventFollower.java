@@ -21,10 +21,11 @@ import java.util.function.Consumer;
  */
 public final class EventFollower {
   // A server that was just there is most likely restarting: retry soon, and never let the
-  // attempts drift more than a second apart, so that the run shows its current state within
-  // about a second of the server being ready again.
+  // attempts drift more than half a second apart. An attempt made just as the server comes back
+  // can still fail; the next one then comes half a second later, so the run shows its current
+  // state within about a second of the server being ready, not two.
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration MAX_BACKOFF = Duration.ofMillis(500);
   // How long a probe of a restarting server may take before it counts as one failed attempt.
   private static final Duration PROBE_DEADLINE = Duration.ofSeconds(2);
 
