@@ -35,7 +35,8 @@ class EngineFatalIT {
       System.out.printf(
           "server exited with %s %d ms after the submit returned%n", status, took.toMillis());
       assertThat(status).as("exit status; log:%n%s", server.logText()).hasValue(70);
-      assertThat(took).isLessThan(Duration.ofSeconds(1));
+      // At once, not after a graceful stop (the stop grace is 5 s); generous for a loaded machine.
+      assertThat(took).isLessThan(Duration.ofSeconds(3));
       assertThat(server.logText())
           .containsOnlyOnce("the engine cannot go on")
           .contains("InjectedError");

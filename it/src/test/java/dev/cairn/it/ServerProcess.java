@@ -13,6 +13,10 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +53,63 @@ final class ServerProcess implements AutoCloseable {
     ServerProcess server = new ServerProcess(dataDir, freePort(), List.of(properties), null);
     server.launch();
     return server;
+  }
+
+  /**
+   * A server started without waiting for it to be ready: its port opens while recovery runs, which
+   * the test may hold with {@code -Dtest.cairn.recovery-gate=FILE}.
+   */
+  static ServerProcess startUnready(Path dataDir, String... properties) {
+    ServerProcess server = new ServerProcess(dataDir, freePort(), List.of(properties), null);
+    server.launchProcess();
+    return server;
+  }
+
+  /** An answer over HTTP from the server's port. */
+  record HttpAnswer(int status, String body) {}
+
+  /** GETs {@code path} over plain HTTP/1.1 from the server's one port. */
+  HttpAnswer http(String path) throws IOException, InterruptedException {
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create("http://" + target() + path))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return new HttpAnswer(response.statusCode(), response.body());
+  }
+
+  /** Polls {@code path} until it answers at all (the port is open), within 60 s. */
+  HttpAnswer awaitHttp(String path) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    IOException last = null;
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "server exited with " + process.exitValue() + ":\n" + logText());
+      }
+      try {
+        return http(path);
+      } catch (IOException notYet) {
+        last = notYet;
+      }
+      pause(50);
+    }
+    throw new IllegalStateException("no HTTP answer within 60 s: " + last + "\n" + logText());
+  }
+
+  /** The gRPC health status of the whole server. */
+  HealthCheckResponse.ServingStatus grpcHealth() {
+    return HealthGrpc.newBlockingStub(channel())
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.getDefaultInstance())
+        .getStatus();
   }
 
   /** A server whose clients speak TLS and trust only {@code certificate}. */
@@ -107,6 +168,11 @@ final class ServerProcess implements AutoCloseable {
   }
 
   private void launch() {
+    launchProcess();
+    awaitServing();
+  }
+
+  private void launchProcess() {
     try {
       Files.createDirectories(dataDir);
       process =
@@ -117,7 +183,6 @@ final class ServerProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    awaitServing();
   }
 
   Path log() {

@@ -73,6 +73,10 @@ class StorageFaultIT {
       assertThat(refused).as("a submit was refused on the full disk").isNotNull();
       assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       assertThat(refused.getStatus().getDescription()).contains("full");
+      // Health says why the server takes no work, for a load balancer and an operator alike.
+      ServerProcess.HttpAnswer notReady = server.http("/q/health/ready");
+      assertThat(notReady.status()).isEqualTo(503);
+      assertThat(notReady.body()).contains("full");
 
       Files.createFile(go);
 
@@ -88,6 +92,7 @@ class StorageFaultIT {
           awaitAccepted(
               server, runs, workflow("after", shell("a", "true")), Duration.ofSeconds(20));
       runs.follow(after);
+      assertThat(server.http("/q/health/ready").status()).isEqualTo(200);
       for (String id : acknowledged) {
         runs.awaitStatus(id, Runs::terminal, Duration.ofSeconds(60));
       }

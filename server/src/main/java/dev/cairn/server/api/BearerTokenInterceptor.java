@@ -5,22 +5,42 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.quarkus.grpc.GlobalInterceptor;
+import jakarta.enterprise.inject.spi.Prioritized;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
  * Every RPC needs {@code authorization: Bearer <token>}; the standard health service is exempt so
- * that probes need no secret. The comparison takes constant time.
+ * that probes need no secret. The comparison takes constant time. A global interceptor: Quarkus
+ * puts it in front of every service, reflection included.
  */
-final class BearerTokenInterceptor implements ServerInterceptor {
+@GlobalInterceptor
+@Singleton
+public class BearerTokenInterceptor implements ServerInterceptor, Prioritized {
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final String HEALTH_SERVICE = "grpc.health.v1.Health";
 
   private final byte[] expected;
 
+  @Inject
+  BearerTokenInterceptor(CairnServer server) {
+    this(server.token());
+  }
+
   BearerTokenInterceptor(String token) {
     this.expected = token.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Before Quarkus's own interceptors (request context and the like): a refused call costs none.
+   */
+  @Override
+  public int getPriority() {
+    return Integer.MAX_VALUE - 10;
   }
 
   @Override

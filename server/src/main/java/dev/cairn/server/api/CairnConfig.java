@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** The server's settings, under the {@code cairn.} prefix (system properties or environment). */
+/**
+ * The server's settings, under the {@code cairn.} prefix: from {@code -D}, {@code CAIRN_*}
+ * environment variables, {@code application.properties} in the working directory's {@code config/}
+ * or a file named by {@code quarkus.config.locations} ({@code bin/cairn server --config FILE}).
+ */
 @ConfigMapping(prefix = "cairn")
 public interface CairnConfig {
   /** Data directory: database, token, step output. Default: $XDG_DATA_HOME/cairn. */
@@ -27,15 +31,15 @@ public interface CairnConfig {
    */
   Optional<Path> workRoot();
 
-  /** Address the gRPC listener binds. Any but a loopback address needs TLS. */
+  /** Address the one gRPC and HTTP port binds. Any but a loopback address needs TLS. */
   @WithDefault("127.0.0.1")
   String host();
 
-  /** gRPC port; 0 picks a free one (the log says which). */
+  /** The port for gRPC and HTTP (health, metrics); 0 picks a free one (the log says which). */
   @WithDefault("7420")
   int port();
 
-  /** TLS for the listener: both or neither. */
+  /** TLS for the port: both or neither; with TLS the port serves TLS only. */
   Tls tls();
 
   /** PEM files for the listener's TLS. */
@@ -67,13 +71,9 @@ public interface CairnConfig {
   @WithDefault("20ms")
   Duration commitWindow();
 
-  /**
-   * Whether the store named by {@code -Dcairn.data-dir} is opened while the framework boots (read
-   * from the system property itself, before any configuration exists; see StoreHeadStart); false
-   * opens it afterwards, for comparing start times.
-   */
-  @WithDefault("true")
-  boolean storeHeadStart();
+  /** Log lines as JSON objects, one per line, with a run's fields at the top level. */
+  @WithDefault("false")
+  boolean logJson();
 
   /**
    * How steps are started: {@code auto} (the native cairn-spawn helper when this build has it, else

@@ -5,9 +5,9 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import java.util.List;
 
 /**
- * The server's entry point: starts opening the store and warming up what the first requests need,
- * each on a thread of its own, then boots Quarkus, which starts {@link CairnServer}. With the
- * argument {@code check} it runs {@link StoreCheckCommand} instead, and no server.
+ * The server's entry point: starts warming up what the first requests need on a thread of its own,
+ * then boots Quarkus, which starts {@link CairnServer}. With the argument {@code check} it runs
+ * {@link StoreCheckCommand} instead, and no server.
  */
 @QuarkusMain
 public final class CairnMain {
@@ -18,7 +18,6 @@ public final class CairnMain {
       // The offline store check runs without the server: no framework, no listener.
       System.exit(StoreCheckCommand.run(List.of(args).subList(1, args.length)));
     }
-    StoreHeadStart.begin();
     CairnServer.warmUpInBackground();
     Quarkus.run(args);
   }

@@ -6,6 +6,7 @@ import dev.cairn.server.process.LauncherKind;
 import dev.cairn.server.process.ProcessSupervisor;
 import dev.cairn.server.process.RunAsUser;
 import dev.cairn.server.runtime.Engine;
+import dev.cairn.server.runtime.EngineObserver;
 import dev.cairn.server.runtime.EngineSettings;
 import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.store.EventStore;
@@ -13,12 +14,25 @@ import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunServiceGrpc;
 import dev.cairn.v1.ServerServiceGrpc;
+import io.quarkus.grpc.GrpcService;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
+import io.quarkus.vertx.http.HttpServer;
+import io.quarkus.vertx.http.HttpServerStart;
+import io.quarkus.vertx.http.HttpsServerStart;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -36,11 +50,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * Wires the server together at start: the data directory, the store, the supervisor, the gRPC
- * listener (after checking that it is safe: loopback, or TLS) and the engine. Owns their lifecycle.
+ * Wires the server together at start: the data directory, the store, the supervisor and the engine,
+ * which the gRPC services ({@link RunService}, {@link ServerStatsService}) and the health checks
+ * use. Owns their lifecycle.
+ *
+ * <p>Quarkus creates this bean while it sets up its gRPC server, before it binds the one port:
+ * recovery starts on the engine thread then, and the port opens while it runs, so health answers
+ * NOT_SERVING (gRPC) and 503 (HTTP) until it is done. The engine starts no step and takes no
+ * command until {@link #onStart}, after the port is bound: a start that fails there (a port in use)
+ * has started nothing.
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class CairnServer {
   private static final Logger LOG = Logger.getLogger(CairnServer.class);
 
@@ -58,7 +79,7 @@ public class CairnServer {
    */
   static final int FATAL_EXIT_STATUS = 70;
 
-  /** How long calls in flight may take to finish at shutdown before they are cancelled. */
+  /** How long followed streams may take to send their last events at shutdown. */
   private static final long STREAMS_GRACE_MILLIS = 2_000;
 
   /** Room in an event beyond its spec: a RunSubmitted is the spec and a few short fields. */
@@ -70,18 +91,34 @@ public class CairnServer {
   /** The exit status when damage is found in the store while serving (EX_DATAERR). */
   static final int EXIT_STORE_DAMAGED = 65;
 
-  @Inject CairnConfig config;
+  private final CairnConfig config;
+  private final GrpcHealth health;
+  private final EngineMetrics metrics;
+  private final Instance<HttpServer> httpServer;
 
   private DataDirectory dataDirectory;
   private EventStore store;
   private ProcessSupervisor supervisor;
   private Engine engine;
   private EventBroadcaster broadcaster;
+  private EngineSettings settings;
   private ExecutorService queryWorkers;
   private ScheduledExecutorService streamWorkers;
-  // Read by the engine thread when it fails, which may happen before this thread has set it.
-  private volatile GrpcListener listener;
+  private volatile boolean ready;
+  private final AtomicBoolean stopped = new AtomicBoolean();
   private static final AtomicBoolean warmUpStarted = new AtomicBoolean();
+
+  @Inject
+  CairnServer(
+      CairnConfig config,
+      @GrpcService GrpcHealth health,
+      EngineMetrics metrics,
+      Instance<HttpServer> httpServer) {
+    this.config = config;
+    this.httpServer = httpServer;
+    this.health = health;
+    this.metrics = metrics;
+  }
 
   @PostConstruct
   void start() {
@@ -89,9 +126,9 @@ public class CairnServer {
       startAll();
     } catch (RuntimeException | Error e) {
       // Quarkus runs no shutdown observer for a bean whose start failed: release what was opened
-      // (the listener, the engine's threads, the store and the directory's lock) here.
+      // (the engine's threads, the store and the directory's lock) here.
       try {
-        stop(null);
+        stop();
       } catch (RuntimeException cleanup) {
         e.addSuppressed(cleanup);
       }
@@ -102,13 +139,9 @@ public class CairnServer {
   private void startAll() {
     long began = System.nanoTime();
     warmUpInBackground();
-    GrpcListener.Endpoint endpoint =
-        GrpcListener.Endpoint.resolve(
-            config.host(), config.port(), config.tls().certificate(), config.tls().key());
-    refuseInsecureBind(endpoint);
-    Optional<StoreHeadStart.Opened> early = StoreHeadStart.take(config.dataDir(), config.store());
-    StoreHeadStart.Opened opened =
-        early.orElseGet(() -> StoreHeadStart.open(config.dataDir(), config.store()));
+    refuseInsecureBind(config);
+    refuseTakenPort(config);
+    StoreOpening.Opened opened = StoreOpening.open(config.dataDir(), config.store());
     dataDirectory = opened.directory();
     store = opened.store();
     store.onCorruption(this::stopOnDamage);
@@ -117,7 +150,7 @@ public class CairnServer {
     supervisor = supervisor(runAs);
     broadcaster = new EventBroadcaster();
     int cores = Runtime.getRuntime().availableProcessors();
-    EngineSettings settings =
+    settings =
         new EngineSettings(
             dataDirectory.root(),
             workRoot(config.workRoot()).resolve(dataDirectory.storeId()),
@@ -131,12 +164,11 @@ public class CairnServer {
             runAs);
     engine =
         new Engine(store, supervisor, EngineClock.system(), settings, broadcaster, this::fatal);
-    // Recovery runs on the engine thread while this one binds the listener: the first step after a
-    // crash does not wait for the transport to start unless recovery is quicker. The engine starts
-    // no step and takes no command until open(), after the bind: a port already taken or unusable
-    // TLS files fail the start with nothing started. Until recovery is done, health says
-    // NOT_SERVING; reads answer from the store as it is, and commands queue for the engine.
-    long setUp = System.nanoTime();
+    engine.observe(EngineObserver.all(metrics, new RunLog(store)));
+    metrics.bind(engine, store, broadcaster);
+    // Recovery runs on the engine thread while Quarkus binds the port; the engine starts no step
+    // and takes no command until onStart, after the bind. Until recovery is done, health says not
+    // ready; reads answer from the store as it is, and commands queue for the engine.
     engine.start();
     // At most as many threads as the store serves reads at once.
     int reads = store.readConcurrency();
@@ -145,52 +177,107 @@ public class CairnServer {
     streamWorkers =
         Executors.newScheduledThreadPool(
             Math.min(reads, Math.max(2, cores)), daemon("cairn-stream"));
-    listener =
-        GrpcListener.start(
-            endpoint,
-            GrpcListener.maxInboundMessageBytes(config.maxSpecBytes()),
-            new BearerTokenInterceptor(dataDirectory.token()),
-            List.of(
-                new RunService(
-                    engine,
-                    store,
-                    broadcaster,
-                    config.maxSpecBytes() + EVENT_OVERHEAD_BYTES,
-                    queryWorkers,
-                    streamWorkers),
-                new ServerStatsService(store, engine)));
-    long listening = System.nanoTime();
-    engine.open();
-    try {
-      if (!engine.awaitReady(Duration.ofMinutes(10))) {
-        throw new IllegalStateException(
-            engine.recoveryFailed()
-                ? "recovery failed (the error is logged above); the server does not start"
-                : "recovery did not finish within 10 minutes");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted during recovery", e);
-    }
-    listener.serving();
-    // Where the start time went, for work on start time; recovery logs its own parts.
     LOG.debugf(
-        "start: data directory and store %d ms (%s), engine set up %d ms, listener %d ms while"
-            + " recovery ran, then the rest of recovery %d ms",
+        "start: data directory and store %d ms, engine set up %d ms",
         Long.valueOf(millis(storeOpened - began)),
-        early.isPresent() ? "opened while Quarkus booted, this is the wait" : "opened here",
-        Long.valueOf(millis(setUp - storeOpened)),
-        Long.valueOf(millis(listening - setUp)),
-        Long.valueOf(millis(System.nanoTime() - listening)));
-    LOG.infof(
-        "Cairn ready: gRPC on %s:%d%s, data directory %s, max %d parallel attempts, steps started"
-            + " by the %s",
-        endpoint.address().getHostAddress(),
-        Integer.valueOf(listener.port()),
-        endpoint.tls() ? " (TLS)" : "",
-        dataDirectory.root(),
-        Integer.valueOf(settings.maxParallel()),
-        supervisor.launcherName());
+        Long.valueOf(millis(System.nanoTime() - storeOpened)));
+  }
+
+  void onHttpStart(@ObservesAsync HttpServerStart event) {
+    onListening(boundPort(false));
+  }
+
+  void onHttpsStart(@ObservesAsync HttpsServerStart event) {
+    onListening(boundPort(true));
+  }
+
+  /** The port bound, which differs from the setting when that is 0. */
+  private int boundPort(boolean tls) {
+    if (httpServer.isResolvable()) {
+      HttpServer bound = httpServer.get();
+      return tls ? bound.getSecurePort() : bound.getPort();
+    }
+    return config.port();
+  }
+
+  /**
+   * The port is bound: the engine may go on from recovery to work. Health turns to SERVING once
+   * recovery is done; a recovery that fails stops the server.
+   */
+  private void onListening(int boundPort) {
+    engine.open();
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                if (!engine.awaitReady(Duration.ofMinutes(10))) {
+                  LOG.errorf(
+                      "%s; the server stops",
+                      engine.recoveryFailed()
+                          ? "recovery failed (the error is logged above)"
+                          : "recovery did not finish within 10 minutes");
+                  Quarkus.asyncExit(1);
+                  return;
+                }
+              } catch (InterruptedException e) {
+                return;
+              }
+              ready = true;
+              health.serving();
+              LOG.infof(
+                  "Cairn ready: gRPC on %s:%d%s (and HTTP: /q/health, /q/metrics), data directory"
+                      + " %s, max %d parallel attempts, steps started by the %s",
+                  config.host(),
+                  Integer.valueOf(boundPort),
+                  config.tls().certificate().isPresent() ? " (TLS)" : "",
+                  dataDirectory.root(),
+                  Integer.valueOf(settings.maxParallel()),
+                  supervisor.launcherName());
+            },
+            "cairn-ready");
+    waiter.setDaemon(true);
+    waiter.start();
+  }
+
+  /** Recovery is done and the engine takes work. */
+  boolean ready() {
+    return ready;
+  }
+
+  /** Why the store takes no writes now (a full disk), if it does not. */
+  Optional<String> storeUnwritable() {
+    return engine.storeFull()
+        ? Optional.of("the disk holding the event store is full; free space to go on")
+        : Optional.empty();
+  }
+
+  Engine engine() {
+    return engine;
+  }
+
+  EventStore store() {
+    return store;
+  }
+
+  EventBroadcaster broadcaster() {
+    return broadcaster;
+  }
+
+  String token() {
+    return dataDirectory.token();
+  }
+
+  ExecutorService queryWorkers() {
+    return queryWorkers;
+  }
+
+  ScheduledExecutorService streamWorkers() {
+    return streamWorkers;
+  }
+
+  /** The largest event a watcher may be sent: a spec and a few short fields. */
+  long maxEventBytes() {
+    return config.maxSpecBytes() + EVENT_OVERHEAD_BYTES;
   }
 
   /**
@@ -201,10 +288,7 @@ public class CairnServer {
    */
   private void fatal(Throwable failure) {
     try {
-      GrpcListener current = listener;
-      if (current != null) {
-        current.notServing();
-      }
+      health.notServing();
       StackTraceElement[] frames = failure.getStackTrace();
       LOG.errorf(
           "the engine cannot go on (%s%s); exiting with status %d, the next start recovers from the"
@@ -257,9 +341,6 @@ public class CairnServer {
                 RunServiceGrpc.getServiceDescriptor();
                 ServerServiceGrpc.getServiceDescriptor();
                 Class.forName("com.sun.jna.Native", true, CairnServer.class.getClassLoader());
-                // The listener binds while recovery runs: its transport (Netty, with the native
-                // epoll library it unpacks) and services load here while the store opens.
-                GrpcListener.warmUp();
               } catch (ClassNotFoundException | LinkageError e) {
                 // Only a head start: whoever needs these next meets and reports the same failure.
               }
@@ -278,10 +359,7 @@ public class CairnServer {
    */
   private void stopOnDamage(StoreCorruptException damage) {
     try {
-      GrpcListener current = listener;
-      if (current != null) {
-        current.notServing();
-      }
+      health.notServing();
       LOG.errorf("the event store is damaged; the server stops: %s", damage.getMessage());
     } finally {
       Runtime.getRuntime().halt(EXIT_STORE_DAMAGED);
@@ -292,14 +370,75 @@ public class CairnServer {
     return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 
-  private static void refuseInsecureBind(GrpcListener.Endpoint endpoint) {
-    if (endpoint.tls() || endpoint.address().isLoopbackAddress()) {
+  /**
+   * Refuses, before the port is bound, an address other than loopback without TLS, and half a TLS
+   * setting.
+   */
+  static void refuseInsecureBind(CairnConfig config) {
+    boolean certificate = config.tls().certificate().isPresent();
+    if (certificate != config.tls().key().isPresent()) {
+      throw new StartRefused("TLS needs both cairn.tls.certificate and cairn.tls.key, or neither");
+    }
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(config.host());
+    } catch (UnknownHostException e) {
+      throw new StartRefused(
+          "cannot resolve cairn.host '" + config.host() + "': " + e.getMessage());
+    }
+    if (certificate) {
+      refuseUnusableTls(config.tls().certificate().get(), config.tls().key().get());
+      return;
+    }
+    if (address.isLoopbackAddress()) {
       return;
     }
     throw new StartRefused(
         "refusing to listen on "
-            + endpoint.host()
+            + config.host()
             + " without TLS: bind to 127.0.0.1, or set cairn.tls.certificate and cairn.tls.key");
+  }
+
+  /** Refuses TLS files that cannot serve, in one line (see {@link ListenerSettings#tlsProblem}). */
+  private static void refuseUnusableTls(Path certificate, Path key) {
+    Optional<String> problem = ListenerSettings.tlsProblem(certificate, key);
+    if (problem.isPresent()) {
+      throw new StartRefused(
+          "cannot use the TLS certificate "
+              + certificate
+              + " and key "
+              + key
+              + ": "
+              + problem.get()
+              + " (a PEM certificate chain and a PEM PKCS#8 private key are needed)");
+    }
+  }
+
+  /**
+   * Refuses, in one line, a port another process listens on, before the store is opened and
+   * recovery begins. Quarkus's own bind would fail too, a moment later and in its words; the engine
+   * starts no step before that bind.
+   */
+  private static void refuseTakenPort(CairnConfig config) {
+    if (config.port() == 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.port()));
+    } catch (IOException e) {
+      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+      throw new StartRefused(
+          "cannot listen on "
+              + config.host()
+              + ":"
+              + config.port()
+              + ": "
+              + reason
+              + (reason.contains("in use")
+                  ? " (is another server on this port? choose another with --port or cairn.port)"
+                  : ""));
+    }
   }
 
   /**
@@ -352,20 +491,24 @@ public class CairnServer {
   }
 
   void stop(@Observes ShutdownEvent event) {
-    // No new calls; calls in flight go on, so that watchers see the engine's last events (attempts
-    // recorded INTERRUPTED) before their streams end with UNAVAILABLE, and resume on the next
-    // start.
-    if (listener != null) {
-      listener.refuseNewCalls();
+    stop();
+  }
+
+  @PreDestroy
+  void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
     }
+    health.notServing();
+    // Commands are refused from here; the engine records running attempts as INTERRUPTED, then
+    // followed streams end with UNAVAILABLE after the last events it published, so that watchers
+    // see them and resume on the next start. Quarkus closes the port after this returns.
     if (engine != null) {
       engine.close();
     }
     if (broadcaster != null) {
       broadcaster.close();
-    }
-    if (listener != null) {
-      listener.stop(STREAMS_GRACE_MILLIS);
+      awaitStreamsEnded(broadcaster);
     }
     if (queryWorkers != null) {
       queryWorkers.shutdownNow();
@@ -381,6 +524,20 @@ public class CairnServer {
     }
     if (dataDirectory != null) {
       dataDirectory.close();
+    }
+  }
+
+  /**
+   * Waits, at most {@link #STREAMS_GRACE_MILLIS}, for followed streams to send their last events.
+   */
+  private static void awaitStreamsEnded(EventBroadcaster broadcaster) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STREAMS_GRACE_MILLIS);
+    try {
+      while (broadcaster.watchers() > 0 && System.nanoTime() - deadline < 0) {
+        Thread.sleep(10);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

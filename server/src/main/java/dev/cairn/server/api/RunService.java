@@ -29,6 +29,9 @@ import dev.cairn.v1.WorkflowSpec;
 import dev.cairn.workflow.SubmitRequests;
 import dev.cairn.workflow.WorkflowFileException;
 import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.HashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -40,12 +43,14 @@ import java.util.function.Supplier;
 /**
  * The gRPC adapter: maps requests to engine and query calls, and errors to statuses.
  *
- * <p>Methods are called on the transport's event loop (see {@link GrpcListener}), which must never
- * block: those that read the store run on {@code queries} (bounded); streams run in short passes on
- * {@code streams}, a few threads for any number of streams, and hold none while they wait;
- * SubmitRun and CancelRun only hand a command to the engine, which answers once it is durable.
+ * <p>Methods are called on the Vert.x event loop that serves the call, which must never block:
+ * those that read the store run on {@code queries} (bounded); streams run in short passes on {@code
+ * streams}, a few threads for any number of streams, and hold none while they wait; SubmitRun and
+ * CancelRun only hand a command to the engine, which answers once it is durable.
  */
-final class RunService extends RunServiceGrpc.RunServiceImplBase {
+@GrpcService
+@Singleton
+public class RunService extends RunServiceGrpc.RunServiceImplBase {
   private static final String PRINCIPAL = "local";
 
   private final Engine engine;
@@ -53,6 +58,17 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
   private final EventFeed feed;
   private final OutputReader output;
   private final Executor queries;
+
+  @Inject
+  RunService(CairnServer server) {
+    this(
+        server.engine(),
+        server.store(),
+        server.broadcaster(),
+        server.maxEventBytes(),
+        server.queryWorkers(),
+        server.streamWorkers());
+  }
 
   RunService(
       Engine engine,

@@ -7,14 +7,24 @@ import dev.cairn.v1.GetServerStatsRequest;
 import dev.cairn.v1.GetServerStatsResponse;
 import dev.cairn.v1.ServerServiceGrpc;
 import io.grpc.stub.StreamObserver;
+import io.quarkus.grpc.GrpcService;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * The gRPC adapter for server counters (commits per step is a benchmark figure). Every counter is
  * in memory, so the call is answered on the event loop.
  */
-final class ServerStatsService extends ServerServiceGrpc.ServerServiceImplBase {
+@GrpcService
+@Singleton
+public class ServerStatsService extends ServerServiceGrpc.ServerServiceImplBase {
   private final EventStore store;
   private final Engine engine;
+
+  @Inject
+  ServerStatsService(CairnServer server) {
+    this(server.store(), server.engine());
+  }
 
   ServerStatsService(EventStore store, Engine engine) {
     this.store = store;

@@ -29,6 +29,9 @@ final class AttemptTable {
   private final Runnable onForget;
   private final Map<AttemptKey, Launched> processes = new HashMap<>();
   private final Map<String, Set<String>> launching = new HashMap<>();
+  // When each launching attempt was asked for, for the spawn latency.
+  private final Map<AttemptKey, Long> launchTimes = new HashMap<>();
+  private EngineObserver observer = EngineObserver.NONE;
   private final Set<AttemptKey> stopsSent = new HashSet<>();
   private final Set<String> liveMarkers = ConcurrentHashMap.newKeySet();
   private final AtomicLong attemptsStarted = new AtomicLong();
@@ -38,6 +41,10 @@ final class AttemptTable {
    * @param onForget called when an attempt's group is gone, so that its escaped children, if any,
    *     are swept
    */
+  void observe(EngineObserver observer) {
+    this.observer = observer;
+  }
+
   AttemptTable(EngineSettings settings, AttemptRunner runner, Runnable onForget) {
     this.settings = settings;
     this.runner = runner;
@@ -66,6 +73,7 @@ final class AttemptTable {
           runId, new Trigger.AttemptSpawnFailed(start.stepId(), start.attempt(), message));
     }
     launching.computeIfAbsent(runId, id -> new HashSet<>()).add(start.stepId());
+    launchTimes.put(new AttemptKey(runId, start.stepId(), start.attempt()), System.nanoTime());
     runningAttempts++;
     attemptsStarted.incrementAndGet();
   }
@@ -90,12 +98,18 @@ final class AttemptTable {
   /** The attempt started: its process is the engine's to stop or kill from now on. */
   Launched started(String runId, Trigger.AttemptStarted started) {
     Launched process = new Launched(started.pid(), started.pgid(), started.startTicks());
-    processes.put(new AttemptKey(runId, started.stepId(), started.attempt()), process);
+    AttemptKey key = new AttemptKey(runId, started.stepId(), started.attempt());
+    processes.put(key, process);
+    Long asked = launchTimes.remove(key);
+    if (asked != null) {
+      observer.spawned(System.nanoTime() - asked);
+    }
     return process;
   }
 
   /** A launch the engine waited for ended in a spawn error: its slot is free again. */
   void spawnFailed(String runId, Trigger.AttemptSpawnFailed failed) {
+    launchTimes.remove(new AttemptKey(runId, failed.stepId(), failed.attempt()));
     if (launched(runId, failed.stepId())) {
       runningAttempts--;
       liveMarkers.remove(settings.marker(runId, failed.stepId(), failed.attempt()));

@@ -35,6 +35,7 @@ public final class Engine implements AutoCloseable {
   private final AttemptTable attempts;
   private final GroupCommit commit;
   private final EngineLoop loop;
+  private final StartPass starts;
 
   /** The outcome of a submit: the run id and whether an earlier submit had created it. */
   public record Submitted(String runId, boolean existing) {}
@@ -94,7 +95,7 @@ public final class Engine implements AutoCloseable {
             onFatal);
     InputHandler handler =
         new InputHandler(store, clock, live, attempts, commit, effects, isolation, inbox);
-    StartPass starts =
+    this.starts =
         new StartPass(settings, clock, live, attempts, isolation, new QueuedEvents(inbox));
     Recovery recovery = new Recovery(store, runner, settings, clock);
     this.loop =
@@ -114,6 +115,7 @@ public final class Engine implements AutoCloseable {
   }
 
   private void recover(Recovery recovery, Effects effects) {
+    RecoveryGate.awaitOpen();
     recovery.run(live.forRecovery(), commit::addRecovered, effects::schedule);
     commit.commit();
     if (commit.storeFull()) {
@@ -191,6 +193,25 @@ public final class Engine implements AutoCloseable {
     CompletableFuture<RunStatus> future = new CompletableFuture<>();
     inbox.enqueue(new Input.Cancel(runId, reason, principal, future));
     return future;
+  }
+
+  /**
+   * Tells {@code observer} of every commit and spawn from now on; set before {@link #start()}, as
+   * the engine thread reads it without a lock.
+   */
+  public void observe(EngineObserver observer) {
+    commit.observe(observer);
+    attempts.observe(observer);
+  }
+
+  /** Whether the last commit failed for a full disk: the engine takes no new work until space. */
+  public boolean storeFull() {
+    return commit.diskFull();
+  }
+
+  /** Steps ready to start that wait for a free slot under the server's cap, as last counted. */
+  public int waitingForSlot() {
+    return starts.waitingForSlot();
   }
 
   /** Attempts whose processes run now. */

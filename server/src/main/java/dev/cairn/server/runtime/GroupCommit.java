@@ -47,6 +47,10 @@ final class GroupCommit {
   private final List<Input> uncommittedInputs = new ArrayList<>();
   private long commitDeadline;
   private boolean storeFull;
+  // Set by a commit that failed for a full disk and cleared only by one that succeeded (not by a
+  // retry): what health and metrics say, read from other threads.
+  private volatile boolean diskFull;
+  private EngineObserver observer = EngineObserver.NONE;
 
   GroupCommit(
       EventStore store,
@@ -127,6 +131,23 @@ final class GroupCommit {
     return storeFull;
   }
 
+  /** Whether the last commit failed for a full disk, until one succeeds. */
+  boolean diskFull() {
+    return diskFull;
+  }
+
+  void observe(EngineObserver observer) {
+    this.observer = observer;
+  }
+
+  private void observe(List<Event> stored, long nanos) {
+    try {
+      observer.committed(stored, nanos);
+    } catch (RuntimeException e) {
+      LOG.warnf("an observer of commits failed; its metrics or logs miss this batch: %s", e);
+    }
+  }
+
   /** A retry after a full disk: try again; a disk still full fails the commit and sets it again. */
   void clearStoreFull() {
     storeFull = false;
@@ -163,6 +184,7 @@ final class GroupCommit {
       return;
     }
     List<Event> stored;
+    long began = System.nanoTime();
     try {
       stored = store.append(List.copyOf(pending));
     } catch (RuntimeException e) {
@@ -178,14 +200,17 @@ final class GroupCommit {
       }
       // A full disk: refuse new work, and decide the lost internal work again once space returns.
       storeFull = true;
+      diskFull = true;
       retryLater();
       return;
     }
     storeFull = false;
+    diskFull = false;
     pending.clear();
     uncommittedInputs.clear();
     batchRequests.clear();
     completeAcks();
+    observe(stored, System.nanoTime() - began);
     broadcaster.publish(stored);
     Set<String> touched = new HashSet<>();
     for (Event event : stored) {

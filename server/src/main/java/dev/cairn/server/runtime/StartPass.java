@@ -20,6 +20,10 @@ final class StartPass {
   private final AttemptTable attempts;
   private final RunIsolation isolation;
   private final AttemptEvents events;
+  private static final long COUNT_INTERVAL_NANOS = 1_000_000_000L;
+  // Written by the engine thread, read by metrics.
+  private volatile int waiting;
+  private long lastCount;
 
   StartPass(
       EngineSettings settings,
@@ -43,6 +47,7 @@ final class StartPass {
       int free = settings.maxParallel() - attempts.running();
       if (free <= 0) {
         // The rest stay schedulable: an exit anywhere frees a slot and brings the next pass.
+        countWaiting(now);
         return;
       }
       String runId = runs.next();
@@ -63,7 +68,39 @@ final class StartPass {
         attempts.launch(state, start, events);
       }
     }
+    waiting = 0;
     assert noneForgotten(now) : "a live run with a ready step is not schedulable";
+  }
+
+  /** Steps ready to start that wait for a slot, as last counted. */
+  int waitingForSlot() {
+    return waiting;
+  }
+
+  /**
+   * Counts the steps held back by the cap, at most once per {@link #COUNT_INTERVAL_NANOS}: a
+   * metric, which must not make every pass of a saturated engine walk every waiting run.
+   */
+  private void countWaiting(Instant now) {
+    long at = System.nanoTime();
+    if (at - lastCount < COUNT_INTERVAL_NANOS && waiting > 0) {
+      return;
+    }
+    lastCount = at;
+    int count = 0;
+    Iterator<String> runs = live.schedulable();
+    while (runs.hasNext()) {
+      String runId = runs.next();
+      try {
+        count +=
+            Scheduler.startable(
+                    live.get(runId), now, Integer.MAX_VALUE, attempts.launchingSteps(runId))
+                .size();
+      } catch (RuntimeException e) {
+        // Counted as none: the next start pass sets the run aside with its error.
+      }
+    }
+    waiting = count;
   }
 
   // For tests (run with assertions): no run left the schedulable set with a step ready to start.

@@ -34,7 +34,7 @@ class StoreSettingTest {
     StartRefused refused =
         catchThrowableOfType(
             StartRefused.class,
-            () -> StoreHeadStart.open(Optional.of(data.toString()), Optional.of("nosuch:x")));
+            () -> StoreOpening.open(Optional.of(data.toString()), Optional.of("nosuch:x")));
     assertThat(refused.getMessage())
         .isEqualTo(
             "unknown store scheme 'nosuch' in cairn.store=nosuch:x; supported schemes: sqlite");
@@ -46,8 +46,8 @@ class StoreSettingTest {
   @Test
   void theStoreCanLiveOutsideTheDataDirectory() {
     Path elsewhere = dir.resolve("elsewhere.db");
-    StoreHeadStart.Opened opened =
-        StoreHeadStart.open(
+    StoreOpening.Opened opened =
+        StoreOpening.open(
             Optional.of(dir.resolve("data").toString()), Optional.of("sqlite:" + elsewhere));
     try {
       assertThat(opened.store().readAll(0, 1)).isEmpty();
