@@ -27,6 +27,20 @@ final class BenchPaths {
             thinJar(root).toString()));
   }
 
+  /**
+   * The submit floor's class path: the server's (SQLite, protobuf, the API) and, last, the bench's
+   * own jar with grpc-java's shaded Netty transport, which the server no longer carries since it
+   * serves through quarkus-grpc.
+   */
+  static String floorClassPath(Path root) {
+    Path all = root.resolve("bench/target/cairn-bench-0.1.0-SNAPSHOT-all.jar");
+    if (!Files.isRegularFile(all)) {
+      throw new IllegalStateException(
+          all + " is missing; build with ./mvnw -B -DskipTests install");
+    }
+    return serverClassPath(root) + ":" + all;
+  }
+
   /** The bench module's own classes, without the shaded gRPC client. */
   static Path thinJar(Path root) {
     Path jar = root.resolve("bench/target/cairn-bench-0.1.0-SNAPSHOT.jar");

@@ -45,7 +45,7 @@ final class SubmitFloorProcess implements AutoCloseable {
     command.addAll(
         List.of(
             "-cp",
-            BenchPaths.serverClassPath(root),
+            BenchPaths.floorClassPath(root),
             SubmitFloorServer.class.getName(),
             workDir.resolve("floor.db").toString(),
             Integer.toString(port)));
