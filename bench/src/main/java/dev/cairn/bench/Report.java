@@ -137,6 +137,11 @@ record Report(
         fanOut.commitsPerStep() <= 0.05);
     row(out, "submit p50 <= 0.5 ms", millis(cairn.p50()), cairn.p50() <= 500_000);
     row(out, "submit p99 <= 2 ms", millis(cairn.p99()), cairn.p99() <= 2_000_000);
+    // Through quarkus-grpc, against the bare grpc-java floor measured in the same run.
+    double p50OverFloor = (double) cairn.p50() / floor.p50();
+    double p99OverFloor = (double) cairn.p99() / floor.p99();
+    row(out, "submit p50 <= 2.0x durable floor", ratio(p50OverFloor), p50OverFloor <= 2.0);
+    row(out, "submit p99 <= 3.0x durable floor", ratio(p99OverFloor), p99OverFloor <= 3.0);
     row(
         out,
         "replay >= 200k events/s (cold-start recovery)",
