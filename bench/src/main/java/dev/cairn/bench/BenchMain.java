@@ -34,6 +34,7 @@ public final class BenchMain {
     boolean quick = false;
     boolean dagsOnly = false;
     boolean startsOnly = false;
+    boolean catchUpOnly = false;
     int samples = 5;
     String loop = null;
     Path results = null;
@@ -42,12 +43,14 @@ public final class BenchMain {
         case "--quick" -> quick = true;
         case "--dags-only" -> dagsOnly = true;
         case "--starts-only" -> startsOnly = true;
+        case "--catchup-only" -> catchUpOnly = true;
         case "--samples" -> samples = positive(args, ++i);
         case "--loop" -> loop = ++i < args.length ? args[i] : "";
         case "--results" -> results = Path.of(args[++i]);
         default -> {
           System.err.println(
-              "usage: bench/run [--quick] [--dags-only] [--starts-only [--samples N]] [--loop"
+              "usage: bench/run [--quick] [--dags-only] [--starts-only [--samples N]]"
+                  + " [--catchup-only] [--loop"
                   + " chain|fan-out|layers --samples N] [--results FILE]");
           System.exit(2);
         }
@@ -64,6 +67,15 @@ public final class BenchMain {
         report = loop(root, workDir, sizes, loop, samples);
       } else if (dagsOnly) {
         report = Report.dagTable(measureDags(root, workDir, sizes));
+      } else if (catchUpOnly) {
+        report =
+            Report.catchUp(
+                ReplayBench.catchUpOnly(
+                    root,
+                    workDir,
+                    sizes.replayEvents(),
+                    sizes.replayStepsPerRun(),
+                    sizes.catchUpRounds()));
       } else if (startsOnly) {
         report = measureStarts(root, workDir, sizes, samples);
       } else {
@@ -105,7 +117,8 @@ public final class BenchMain {
             workDir.resolve("replay"),
             sizes.replayEvents(),
             sizes.replayStepsPerRun(),
-            emptyStart);
+            emptyStart,
+            sizes.catchUpRounds());
     // The median of as many crashes as start samples: one start on this shared VM varies by a
     // tenth or more.
     List<RecoveryBench.Result> recoveries = new ArrayList<>();

@@ -87,7 +87,8 @@ record Report(
     out.append(
         String.format(
             Locale.ROOT,
-            "- Stream the whole log with WatchEvents (no follow): %,.0f events/s%n",
+            "- Stream the whole log with WatchEvents (no follow, one event per message): %,.0f"
+                + " events/s%n",
             replay.streamEventsPerSecond()));
     out.append(
         String.format(
@@ -102,6 +103,8 @@ record Report(
             Locale.ROOT,
             "- Cold start with every run finished (nothing to recover): %s to ready%n",
             millis(replay.finishedStartNanos())));
+
+    out.append('\n').append(catchUp(replay.catchUp()));
 
     out.append("\n## Recovery after kill -9\n\n");
     out.append(
@@ -142,6 +145,18 @@ record Report(
         "replay >= 200k events/s (cold-start recovery)",
         String.format(Locale.ROOT, "%,.0f/s", replay.recoveryEventsPerSecond()),
         replay.recoveryEventsPerSecond() >= 200_000);
+    CatchUpBench.Result catchUp = replay.catchUp();
+    row(
+        out,
+        "catch-up >= 200k events/s (Java client)",
+        rate(catchUp.javaBatched()),
+        catchUp.javaBatched() >= 200_000);
+    row(
+        out,
+        "catch-up >= 100k events/s (Python client)",
+        rate(catchUp.python()),
+        catchUp.python() >= 100_000);
+    row(out, "catch-up >= 100k events/s (Go client)", rate(catchUp.go()), catchUp.go() >= 100_000);
     // The JVM that restarts is the server's: its start on an empty store (to ready, which
     // includes no step) is the base that recovery may add 100 ms to. The start of a bare JVM is
     // printed beside it, for the reader who takes "JVM start" literally.
@@ -161,6 +176,44 @@ record Report(
         fanOut.peakRssBytes() / MB + " MB",
         fanOut.peakRssBytes() <= 300 * MB);
     return out.toString();
+  }
+
+  /** The catch-up section: each client reading the stored history of the replay store. */
+  static String catchUp(CatchUpBench.Result result) {
+    StringBuilder out = new StringBuilder();
+    out.append("## Catch-up\n\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Each client reads the replay store's %,d events with WatchEvents (from global seq 0, no"
+                + " follow), checking that they are whole and in order; the clients take turns,"
+                + " and each figure is the median of %d rounds. The clients ask for batches"
+                + " (max_batch 1024); the last row is the Java client asking one event per"
+                + " message, as clients did before batches.%n%n",
+            result.events(),
+            result.rounds()));
+    out.append("| client | events/s |\n|---|---:|\n");
+    out.append("| Java (grpc-java, this harness) | ")
+        .append(rate(result.javaBatched()))
+        .append(" |\n");
+    out.append("| Python (clients/python, Client.watch) | ")
+        .append(missing(result.python(), result.pythonMissing()))
+        .append(" |\n");
+    out.append("| Go (clients/go, Client.Watch) | ")
+        .append(missing(result.go(), result.goMissing()))
+        .append(" |\n");
+    out.append("| Java, one event per message | ").append(rate(result.javaSingle())).append(" |\n");
+    return out.toString();
+  }
+
+  private static String rate(double eventsPerSecond) {
+    return Double.isNaN(eventsPerSecond)
+        ? "not measured"
+        : String.format(Locale.ROOT, "%,.0f/s", eventsPerSecond);
+  }
+
+  private static String missing(double eventsPerSecond, String why) {
+    return Double.isNaN(eventsPerSecond) ? "not measured: " + why : rate(eventsPerSecond);
   }
 
   /** The DAG section alone: the table and the time per step. */

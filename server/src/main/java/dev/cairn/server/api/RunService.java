@@ -170,6 +170,12 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
               "after_seq"));
       return;
     }
+    if (request.getMaxBatch() > 0) {
+      EventBatchSink batches = new EventBatchSink(response, request.getMaxBatch());
+      batches.start(
+          feed.watch(request.getRunId(), request.getAfterSeq(), request.getFollow(), batches));
+      return;
+    }
     CallSink<Event, WatchEventsResponse> sink =
         new CallSink<>(response, event -> WatchEventsResponse.newBuilder().setEvent(event).build());
     sink.start(feed.watch(request.getRunId(), request.getAfterSeq(), request.getFollow(), sink));

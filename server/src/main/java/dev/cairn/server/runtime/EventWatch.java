@@ -67,6 +67,15 @@ final class EventWatch {
     if (finished) {
       return;
     }
+    sendPass();
+    if (!finished) {
+      // What the sink gathered into a batch goes out before the stream waits: nothing sent stays
+      // held between passes.
+      sink.flush();
+    }
+  }
+
+  private void sendPass() {
     try {
       if (sink.cancelled()) {
         finish();
