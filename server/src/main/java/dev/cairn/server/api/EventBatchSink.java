@@ -1,8 +1,7 @@
 package dev.cairn.server.api;
 
 import dev.cairn.server.runtime.StreamSink;
-import dev.cairn.v1.Event;
-import dev.cairn.v1.WatchEventsResponse;
+import dev.cairn.server.store.EncodedEvent;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
@@ -14,7 +13,7 @@ import io.grpc.stub.StreamObserver;
  * <p>Events gather until the batch is full, by count or by bytes, or until the feed flushes before
  * it waits; so a batch never holds back an event the feed has nothing to send after.
  */
-final class EventBatchSink implements StreamSink<Event> {
+final class EventBatchSink implements StreamSink<EncodedEvent> {
   /** The most events one message carries, whatever the client asks. */
   static final int MAX_EVENTS = 4096;
 
@@ -24,16 +23,20 @@ final class EventBatchSink implements StreamSink<Event> {
    */
   static final int MAX_BYTES = 256 * 1024;
 
-  private final ServerCallStreamObserver<WatchEventsResponse> observer;
+  /** Field number of WatchEventsResponse.events. */
+  private static final int EVENTS_FIELD = 2;
+
+  private final ServerCallStreamObserver<EncodedResponse> observer;
   private final int maxEvents;
-  private final WatchEventsResponse.Builder batch = WatchEventsResponse.newBuilder();
-  private int batchBytes;
+  private byte[] buffer = new byte[0];
+  private int length;
+  private int count;
   private volatile Runnable wake = () -> {};
   private volatile boolean cancelled;
 
   /** Must be made during the service method: the handlers can only be set then. */
-  EventBatchSink(StreamObserver<WatchEventsResponse> response, int maxEvents) {
-    this.observer = (ServerCallStreamObserver<WatchEventsResponse>) response;
+  EventBatchSink(StreamObserver<EncodedResponse> response, int maxEvents) {
+    this.observer = (ServerCallStreamObserver<EncodedResponse>) response;
     this.maxEvents = Math.max(1, Math.min(MAX_EVENTS, maxEvents));
     observer.setOnCancelHandler(
         () -> {
@@ -55,31 +58,38 @@ final class EventBatchSink implements StreamSink<Event> {
   }
 
   @Override
-  public void send(Event event) {
+  public void send(EncodedEvent event) {
     if (cancelled) {
       return;
     }
-    int size = event.getSerializedSize();
-    if (batch.getEventsCount() > 0 && batchBytes + size > MAX_BYTES) {
+    int size = EncodedResponse.fieldSize(event.bytes());
+    if (count > 0 && length + size > MAX_BYTES) {
       flush();
     }
-    batch.addEvents(event);
-    batchBytes += size + 8;
-    if (batch.getEventsCount() >= maxEvents) {
+    if (length + size > buffer.length) {
+      // A new buffer per message: the one sent belongs to the transport until it is written.
+      byte[] larger = new byte[Math.max(MAX_BYTES, length + size)];
+      System.arraycopy(buffer, 0, larger, 0, length);
+      buffer = larger;
+    }
+    length = EncodedResponse.writeField(buffer, length, EVENTS_FIELD, event.bytes());
+    count++;
+    if (count >= maxEvents) {
       flush();
     }
   }
 
   @Override
   public void flush() {
-    if (batch.getEventsCount() == 0) {
+    if (count == 0) {
       return;
     }
     if (!cancelled) {
-      observer.onNext(batch.build());
+      observer.onNext(new EncodedResponse(buffer, length));
     }
-    batch.clear();
-    batchBytes = 0;
+    buffer = new byte[0];
+    length = 0;
+    count = 0;
   }
 
   @Override

@@ -8,12 +8,12 @@ import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.runtime.EventFeed;
 import dev.cairn.server.runtime.OutputReader;
 import dev.cairn.server.runtime.RunQueries;
+import dev.cairn.server.store.EncodedEvent;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.RunPage;
 import dev.cairn.server.store.RunQuery;
 import dev.cairn.v1.CancelRunRequest;
 import dev.cairn.v1.CancelRunResponse;
-import dev.cairn.v1.Event;
 import dev.cairn.v1.GetRunRequest;
 import dev.cairn.v1.GetRunResponse;
 import dev.cairn.v1.ListRunsRequest;
@@ -24,10 +24,11 @@ import dev.cairn.v1.StreamLogsResponse;
 import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.SubmitRunResponse;
 import dev.cairn.v1.WatchEventsRequest;
-import dev.cairn.v1.WatchEventsResponse;
 import dev.cairn.v1.WorkflowSpec;
 import dev.cairn.workflow.SubmitRequests;
 import dev.cairn.workflow.WorkflowFileException;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import java.util.HashSet;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +46,10 @@ import java.util.function.Supplier;
  * {@code streams}, a few threads for any number of streams, and hold none while they wait;
  * SubmitRun and CancelRun only hand a command to the engine, which answers once it is durable.
  */
-final class RunService extends RunServiceGrpc.RunServiceImplBase {
+final class RunService implements RunServiceGrpc.AsyncService, BindableService {
+  /** Field number of WatchEventsResponse.event. */
+  private static final int EVENT_FIELD = 1;
+
   private static final String PRINCIPAL = "local";
 
   private final Engine engine;
@@ -152,12 +156,19 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
   }
 
   /**
-   * Holds no thread: the feed runs in passes on {@code streams} when the client can take more or
-   * events are published (see {@link EventFeed}).
+   * The generated definition, with WatchEvents sending its events as the store holds them (see
+   * {@link EncodedWatch}).
    */
   @Override
-  public void watchEvents(
-      WatchEventsRequest request, StreamObserver<WatchEventsResponse> response) {
+  public ServerServiceDefinition bindService() {
+    return EncodedWatch.bind(RunServiceGrpc.bindService(this), this::watchEventsEncoded);
+  }
+
+  /**
+   * WatchEvents. Holds no thread: the feed runs in passes on {@code streams} when the client can
+   * take more or events are published (see {@link EventFeed}).
+   */
+  void watchEventsEncoded(WatchEventsRequest request, StreamObserver<EncodedResponse> response) {
     if (request.getAfterSeq() < 0) {
       // A uint64 on the wire; sequence numbers are signed 64-bit numbers here and in the store.
       response.onError(
@@ -176,8 +187,8 @@ final class RunService extends RunServiceGrpc.RunServiceImplBase {
           feed.watch(request.getRunId(), request.getAfterSeq(), request.getFollow(), batches));
       return;
     }
-    CallSink<Event, WatchEventsResponse> sink =
-        new CallSink<>(response, event -> WatchEventsResponse.newBuilder().setEvent(event).build());
+    CallSink<EncodedEvent, EncodedResponse> sink =
+        new CallSink<>(response, event -> EncodedResponse.ofField(EVENT_FIELD, event.bytes()));
     sink.start(feed.watch(request.getRunId(), request.getAfterSeq(), request.getFollow(), sink));
   }
 
