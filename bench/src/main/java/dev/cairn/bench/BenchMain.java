@@ -35,6 +35,7 @@ public final class BenchMain {
     boolean dagsOnly = false;
     boolean startsOnly = false;
     boolean catchUpOnly = false;
+    boolean cliOnly = false;
     int samples = 5;
     String loop = null;
     Path results = null;
@@ -44,13 +45,14 @@ public final class BenchMain {
         case "--dags-only" -> dagsOnly = true;
         case "--starts-only" -> startsOnly = true;
         case "--catchup-only" -> catchUpOnly = true;
+        case "--cli-only" -> cliOnly = true;
         case "--samples" -> samples = positive(args, ++i);
         case "--loop" -> loop = ++i < args.length ? args[i] : "";
         case "--results" -> results = Path.of(args[++i]);
         default -> {
           System.err.println(
               "usage: bench/run [--quick] [--dags-only] [--starts-only [--samples N]]"
-                  + " [--catchup-only] [--loop"
+                  + " [--catchup-only] [--cli-only] [--loop"
                   + " chain|fan-out|layers --samples N] [--results FILE]");
           System.exit(2);
         }
@@ -67,6 +69,8 @@ public final class BenchMain {
         report = loop(root, workDir, sizes, loop, samples);
       } else if (dagsOnly) {
         report = Report.dagTable(measureDags(root, workDir, sizes));
+      } else if (cliOnly) {
+        report = Report.cliStart(CliStartBench.run(root, workDir, sizes.cliSamples()));
       } else if (catchUpOnly) {
         report =
             Report.catchUp(
@@ -110,6 +114,8 @@ public final class BenchMain {
     progress("submit latency");
     SubmitLatencyBench.Result submit =
         SubmitLatencyBench.run(root, workDir.resolve("submit"), sizes.submits(), PARALLELISM);
+    progress("CLI start");
+    CliStartBench.Result cli = CliStartBench.run(root, workDir.resolve("cli"), sizes.cliSamples());
     progress("replay");
     ReplayBench.Result replay =
         ReplayBench.run(
@@ -138,7 +144,8 @@ public final class BenchMain {
             dagResults,
             submit,
             replay,
-            recovery)
+            recovery,
+            cli)
         .markdown();
   }
 

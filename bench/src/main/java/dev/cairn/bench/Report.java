@@ -13,7 +13,8 @@ record Report(
     List<DagBench.Result> dags,
     SubmitLatencyBench.Result submit,
     ReplayBench.Result replay,
-    RecoveryBench.Result recovery) {
+    RecoveryBench.Result recovery,
+    CliStartBench.Result cli) {
 
   private static final long MB = 1024 * 1024;
 
@@ -105,6 +106,7 @@ record Report(
             millis(replay.finishedStartNanos())));
 
     out.append('\n').append(catchUp(replay.catchUp()));
+    out.append('\n').append(cliStart(cli));
 
     out.append("\n## Recovery after kill -9\n\n");
     out.append(
@@ -145,6 +147,7 @@ record Report(
         "replay >= 200k events/s (cold-start recovery)",
         String.format(Locale.ROOT, "%,.0f/s", replay.recoveryEventsPerSecond()),
         replay.recoveryEventsPerSecond() >= 200_000);
+    row(out, "CLI `cairn list` median <= 0.35 s", millis(cli.cli()), cli.cli() <= 350_000_000L);
     CatchUpBench.Result catchUp = replay.catchUp();
     row(
         out,
@@ -178,6 +181,26 @@ record Report(
     return out.toString();
   }
 
+  /** The CLI start section: `cairn list` and the Python client's same call, alternated. */
+  static String cliStart(CliStartBench.Result result) {
+    StringBuilder out = new StringBuilder();
+    out.append("## CLI start\n\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "`%s list` against a local server, alternated with the Python client's same call"
+                + " (`Client().list()` in a new interpreter), %d samples each after one unmeasured"
+                + " round; wall time from process start to exit, medians.%n%n",
+            result.launcher(),
+            result.samples()));
+    out.append("| client | `list` median |\n|---|---:|\n");
+    out.append("| cairn CLI | ").append(millis(result.cli())).append(" |\n");
+    out.append("| Python client | ")
+        .append(result.python() < 0 ? "not measured: no clients/.venv" : millis(result.python()))
+        .append(" |\n");
+    return out.toString();
+  }
+
   /** The catch-up section: each client reading the stored history of the replay store. */
   static String catchUp(CatchUpBench.Result result) {
     StringBuilder out = new StringBuilder();
@@ -193,7 +216,7 @@ record Report(
             result.events(),
             result.rounds()));
     out.append("| client | events/s |\n|---|---:|\n");
-    out.append("| Java (grpc-java, this harness) | ")
+    out.append("| Java (grpc-java; its second read, the JIT warm) | ")
         .append(rate(result.javaBatched()))
         .append(" |\n");
     out.append("| Python (clients/python, Client.watch) | ")
