@@ -26,7 +26,8 @@ final class CatchUpBench {
       double python,
       double go,
       String pythonMissing,
-      String goMissing) {}
+      String goMissing,
+      double loadAverage) {}
 
   static Result run(Path root, Path workDir, CairnServerProcess server, long expected, int rounds)
       throws IOException, InterruptedException {
@@ -62,7 +63,8 @@ final class CatchUpBench {
         median(py),
         median(golang),
         python == null ? "no clients/.venv (clients/test.sh makes it)" : "",
-        go == null ? "no Go toolchain, or the example did not build" : "");
+        go == null ? "no Go toolchain, or the example did not build" : "",
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   /** Runs a client program that prints "EVENTS EVENTS_PER_SECOND" and returns the rate. */

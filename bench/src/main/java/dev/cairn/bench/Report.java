@@ -226,6 +226,12 @@ record Report(
         .append(missing(result.go(), result.goMissing()))
         .append(" |\n");
     out.append("| Java, one event per message | ").append(rate(result.javaSingle())).append(" |\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nThe machine's load average over the last minute, when the rounds ended: %.1f (2"
+                + " cores, shared with other work).%n",
+            result.loadAverage()));
     return out.toString();
   }
 
