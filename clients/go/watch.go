@@ -77,6 +77,10 @@ func resumable(code codes.Code) bool {
 	return code == codes.Unavailable || code == codes.Aborted
 }
 
+// watchBatch is how many events a watch asks the server to put in one message: one
+// message per event would bound a catch-up on a long history by the per-message cost.
+const watchBatch = 1024
+
 const (
 	initialReconnectDelay = 100 * time.Millisecond
 	maxReconnectDelay     = 2 * time.Second
@@ -91,7 +95,7 @@ func (c *Client) watchOnce(
 	streamCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stream, err := c.service.WatchEvents(streamCtx, &cairnv1.WatchEventsRequest{
-		RunId: runID, AfterSeq: *lastSeq, Follow: follow,
+		RunId: runID, AfterSeq: *lastSeq, Follow: follow, MaxBatch: watchBatch,
 	})
 	if err != nil {
 		return false, false, err
@@ -104,20 +108,26 @@ func (c *Client) watchOnce(
 		if err != nil {
 			return progressed, false, err
 		}
-		event := response.GetEvent()
-		seq := event.GetGlobalSeq()
-		if runID != "" {
-			seq = event.GetRunSeq()
+		// Events come in batches; a server that predates them sends each alone in Event.
+		events := response.GetEvents()
+		if len(events) == 0 {
+			events = []*cairnv1.Event{response.GetEvent()}
 		}
-		// A resumed stream starts after lastSeq; dropping anything at or below it keeps
-		// the no-duplicate promise even against a server that replays too much.
-		if seq <= *lastSeq {
-			continue
-		}
-		*lastSeq = seq
-		progressed = true
-		if !yield(event, nil) {
-			return progressed, true, nil
+		for _, event := range events {
+			seq := event.GetGlobalSeq()
+			if runID != "" {
+				seq = event.GetRunSeq()
+			}
+			// A resumed stream starts after lastSeq; dropping anything at or below it keeps
+			// the no-duplicate promise even against a server that replays too much.
+			if seq <= *lastSeq {
+				continue
+			}
+			*lastSeq = seq
+			progressed = true
+			if !yield(event, nil) {
+				return progressed, true, nil
+			}
 		}
 	}
 }

@@ -15,6 +15,7 @@ from cairn_client._common import (
     StatusFilter,
     TERMINAL_STATUSES,
     UNREACHABLE_CODES,
+    WATCH_BATCH,
     connect,
     probe,
     unreachable,
@@ -176,7 +177,7 @@ class AsyncClient:
         unavailable_since: Optional[float] = None
         while True:
             request = run_service_pb2.WatchEventsRequest(
-                run_id=run_id or "", after_seq=last_seq, follow=follow
+                run_id=run_id or "", after_seq=last_seq, follow=follow, max_batch=WATCH_BATCH
             )
             timeout = None
             if deadline is not None:
@@ -186,14 +187,17 @@ class AsyncClient:
             call = self._stub.WatchEvents(request, metadata=self._metadata, timeout=timeout)
             try:
                 async for response in call:
-                    event = response.event
-                    seq = event_seq(event, run_id)
-                    if seq <= last_seq:
-                        continue
-                    last_seq = seq
+                    # Batched, as in Client._watch; a server that predates batches sends each
+                    # event alone in `event`.
+                    events = response.events if response.events else (response.event,)
                     backoff.reset()
                     unavailable_since = None
-                    yield event
+                    for event in events:
+                        seq = event_seq(event, run_id)
+                        if seq <= last_seq:
+                            continue
+                        last_seq = seq
+                        yield event
                 return
             except grpc.RpcError as error:
                 code = error.code()

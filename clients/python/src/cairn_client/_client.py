@@ -13,6 +13,7 @@ from cairn_client._common import (
     StatusFilter,
     TERMINAL_STATUSES,
     UNREACHABLE_CODES,
+    WATCH_BATCH,
     connect,
     probe,
     unreachable,
@@ -188,23 +189,27 @@ class Client:
         unavailable_since: Optional[float] = None
         while True:
             request = run_service_pb2.WatchEventsRequest(
-                run_id=run_id or "", after_seq=last_seq, follow=follow
+                run_id=run_id or "", after_seq=last_seq, follow=follow, max_batch=WATCH_BATCH
             )
             stream = self._stub.WatchEvents(
                 request, metadata=self._metadata, timeout=_remaining(deadline, run_id)
             )
             try:
                 for response in stream:
-                    event = response.event
-                    seq = event_seq(event, run_id)
-                    # A resumed stream starts after last_seq; skipping anything at or below
-                    # it keeps the no-duplicate promise even against a misbehaving server.
-                    if seq <= last_seq:
-                        continue
-                    last_seq = seq
+                    # Events come in batches (one message per event would bound a catch-up
+                    # on a long history by the per-message cost); a server that predates
+                    # batches sends each alone in `event`.
+                    events = response.events if response.events else (response.event,)
                     backoff.reset()
                     unavailable_since = None
-                    yield event
+                    for event in events:
+                        seq = event_seq(event, run_id)
+                        # A resumed stream starts after last_seq; skipping anything at or below
+                        # it keeps the no-duplicate promise even against a misbehaving server.
+                        if seq <= last_seq:
+                            continue
+                        last_seq = seq
+                        yield event
                 return
             except grpc.RpcError as error:
                 if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED and deadline is not None:

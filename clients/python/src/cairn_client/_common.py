@@ -22,6 +22,9 @@ TERMINAL_STATUSES = frozenset(
 )
 TERMINAL_PAYLOADS = frozenset({"run_succeeded", "run_failed", "run_cancelled"})
 
+WATCH_BATCH = 1024
+"""Events a watch asks the server to put in one message (WatchEventsRequest.max_batch)."""
+
 RESUMABLE_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.ABORTED})
 """Codes on which a watch resumes after its last event: UNAVAILABLE (a restart, a network
 blip) and ABORTED (the server ended a watcher that fell too far behind, WATCHER_TOO_SLOW)."""

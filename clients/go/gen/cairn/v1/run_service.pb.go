@@ -594,7 +594,12 @@ type WatchEventsRequest struct {
 	// ends after the run's terminal event. A followed stream whose client takes nothing
 	// while 32 MiB of its events are published ends with ABORTED, reason
 	// WATCHER_TOO_SLOW; resume it with after_seq set to the last event received.
-	Follow        bool `protobuf:"varint,3,opt,name=follow,proto3" json:"follow,omitempty"`
+	Follow bool `protobuf:"varint,3,opt,name=follow,proto3" json:"follow,omitempty"`
+	// When above 0, each response carries up to this many events in `events` (fewer
+	// when they are large or when no more are at hand), which a client catching up on a
+	// long history takes much faster than one message per event. 0 keeps one event per
+	// response in `event`.
+	MaxBatch      uint32 `protobuf:"varint,4,opt,name=max_batch,json=maxBatch,proto3" json:"max_batch,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -650,11 +655,20 @@ func (x *WatchEventsRequest) GetFollow() bool {
 	return false
 }
 
-// WatchEventsResponse carries one event.
+func (x *WatchEventsRequest) GetMaxBatch() uint32 {
+	if x != nil {
+		return x.MaxBatch
+	}
+	return 0
+}
+
+// WatchEventsResponse carries one event, or a batch of them when the request asked.
 type WatchEventsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The event.
-	Event         *Event `protobuf:"bytes,1,opt,name=event,proto3" json:"event,omitempty"`
+	// The event, when the request's max_batch is 0.
+	Event *Event `protobuf:"bytes,1,opt,name=event,proto3" json:"event,omitempty"`
+	// When the request's max_batch is above 0: at least one event, in sequence order.
+	Events        []*Event `protobuf:"bytes,2,rep,name=events,proto3" json:"events,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -692,6 +706,13 @@ func (*WatchEventsResponse) Descriptor() ([]byte, []int) {
 func (x *WatchEventsResponse) GetEvent() *Event {
 	if x != nil {
 		return x.Event
+	}
+	return nil
+}
+
+func (x *WatchEventsResponse) GetEvents() []*Event {
+	if x != nil {
+		return x.Events
 	}
 	return nil
 }
@@ -883,13 +904,15 @@ const file_cairn_v1_run_service_proto_rawDesc = "" +
 	"\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\"@\n" +
 	"\x11CancelRunResponse\x12+\n" +
-	"\x06status\x18\x01 \x01(\x0e2\x13.cairn.v1.RunStatusR\x06status\"`\n" +
+	"\x06status\x18\x01 \x01(\x0e2\x13.cairn.v1.RunStatusR\x06status\"}\n" +
 	"\x12WatchEventsRequest\x12\x15\n" +
 	"\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x1b\n" +
 	"\tafter_seq\x18\x02 \x01(\x04R\bafterSeq\x12\x16\n" +
-	"\x06follow\x18\x03 \x01(\bR\x06follow\"<\n" +
+	"\x06follow\x18\x03 \x01(\bR\x06follow\x12\x1b\n" +
+	"\tmax_batch\x18\x04 \x01(\rR\bmaxBatch\"e\n" +
 	"\x13WatchEventsResponse\x12%\n" +
-	"\x05event\x18\x01 \x01(\v2\x0f.cairn.v1.EventR\x05event\"\x8d\x01\n" +
+	"\x05event\x18\x01 \x01(\v2\x0f.cairn.v1.EventR\x05event\x12'\n" +
+	"\x06events\x18\x02 \x03(\v2\x0f.cairn.v1.EventR\x06events\"\x8d\x01\n" +
 	"\x11StreamLogsRequest\x12\x15\n" +
 	"\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x17\n" +
 	"\astep_id\x18\x02 \x01(\tR\x06stepId\x12\x18\n" +
@@ -955,23 +978,24 @@ var file_cairn_v1_run_service_proto_depIdxs = []int32{
 	5,  // 7: cairn.v1.ListRunsResponse.runs:type_name -> cairn.v1.RunSummary
 	15, // 8: cairn.v1.CancelRunResponse.status:type_name -> cairn.v1.RunStatus
 	17, // 9: cairn.v1.WatchEventsResponse.event:type_name -> cairn.v1.Event
-	0,  // 10: cairn.v1.RunService.SubmitRun:input_type -> cairn.v1.SubmitRunRequest
-	2,  // 11: cairn.v1.RunService.GetRun:input_type -> cairn.v1.GetRunRequest
-	4,  // 12: cairn.v1.RunService.ListRuns:input_type -> cairn.v1.ListRunsRequest
-	7,  // 13: cairn.v1.RunService.CancelRun:input_type -> cairn.v1.CancelRunRequest
-	9,  // 14: cairn.v1.RunService.WatchEvents:input_type -> cairn.v1.WatchEventsRequest
-	11, // 15: cairn.v1.RunService.StreamLogs:input_type -> cairn.v1.StreamLogsRequest
-	1,  // 16: cairn.v1.RunService.SubmitRun:output_type -> cairn.v1.SubmitRunResponse
-	3,  // 17: cairn.v1.RunService.GetRun:output_type -> cairn.v1.GetRunResponse
-	6,  // 18: cairn.v1.RunService.ListRuns:output_type -> cairn.v1.ListRunsResponse
-	8,  // 19: cairn.v1.RunService.CancelRun:output_type -> cairn.v1.CancelRunResponse
-	10, // 20: cairn.v1.RunService.WatchEvents:output_type -> cairn.v1.WatchEventsResponse
-	12, // 21: cairn.v1.RunService.StreamLogs:output_type -> cairn.v1.StreamLogsResponse
-	16, // [16:22] is the sub-list for method output_type
-	10, // [10:16] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	17, // 10: cairn.v1.WatchEventsResponse.events:type_name -> cairn.v1.Event
+	0,  // 11: cairn.v1.RunService.SubmitRun:input_type -> cairn.v1.SubmitRunRequest
+	2,  // 12: cairn.v1.RunService.GetRun:input_type -> cairn.v1.GetRunRequest
+	4,  // 13: cairn.v1.RunService.ListRuns:input_type -> cairn.v1.ListRunsRequest
+	7,  // 14: cairn.v1.RunService.CancelRun:input_type -> cairn.v1.CancelRunRequest
+	9,  // 15: cairn.v1.RunService.WatchEvents:input_type -> cairn.v1.WatchEventsRequest
+	11, // 16: cairn.v1.RunService.StreamLogs:input_type -> cairn.v1.StreamLogsRequest
+	1,  // 17: cairn.v1.RunService.SubmitRun:output_type -> cairn.v1.SubmitRunResponse
+	3,  // 18: cairn.v1.RunService.GetRun:output_type -> cairn.v1.GetRunResponse
+	6,  // 19: cairn.v1.RunService.ListRuns:output_type -> cairn.v1.ListRunsResponse
+	8,  // 20: cairn.v1.RunService.CancelRun:output_type -> cairn.v1.CancelRunResponse
+	10, // 21: cairn.v1.RunService.WatchEvents:output_type -> cairn.v1.WatchEventsResponse
+	12, // 22: cairn.v1.RunService.StreamLogs:output_type -> cairn.v1.StreamLogsResponse
+	17, // [17:23] is the sub-list for method output_type
+	11, // [11:17] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_cairn_v1_run_service_proto_init() }

@@ -34,6 +34,8 @@ public final class BenchMain {
     boolean quick = false;
     boolean dagsOnly = false;
     boolean startsOnly = false;
+    boolean catchUpOnly = false;
+    boolean cliOnly = false;
     int samples = 5;
     String loop = null;
     Path results = null;
@@ -42,12 +44,15 @@ public final class BenchMain {
         case "--quick" -> quick = true;
         case "--dags-only" -> dagsOnly = true;
         case "--starts-only" -> startsOnly = true;
+        case "--catchup-only" -> catchUpOnly = true;
+        case "--cli-only" -> cliOnly = true;
         case "--samples" -> samples = positive(args, ++i);
         case "--loop" -> loop = ++i < args.length ? args[i] : "";
         case "--results" -> results = Path.of(args[++i]);
         default -> {
           System.err.println(
-              "usage: bench/run [--quick] [--dags-only] [--starts-only [--samples N]] [--loop"
+              "usage: bench/run [--quick] [--dags-only] [--starts-only [--samples N]]"
+                  + " [--catchup-only] [--cli-only] [--loop"
                   + " chain|fan-out|layers --samples N] [--results FILE]");
           System.exit(2);
         }
@@ -64,6 +69,17 @@ public final class BenchMain {
         report = loop(root, workDir, sizes, loop, samples);
       } else if (dagsOnly) {
         report = Report.dagTable(measureDags(root, workDir, sizes));
+      } else if (cliOnly) {
+        report = Report.cliStart(CliStartBench.run(root, workDir, sizes.cliSamples()));
+      } else if (catchUpOnly) {
+        report =
+            Report.catchUp(
+                ReplayBench.catchUpOnly(
+                    root,
+                    workDir,
+                    sizes.replayEvents(),
+                    sizes.replayStepsPerRun(),
+                    sizes.catchUpRounds()));
       } else if (startsOnly) {
         report = measureStarts(root, workDir, sizes, samples);
       } else {
@@ -98,6 +114,8 @@ public final class BenchMain {
     progress("submit latency");
     SubmitLatencyBench.Result submit =
         SubmitLatencyBench.run(root, workDir.resolve("submit"), sizes.submits(), PARALLELISM);
+    progress("CLI start");
+    CliStartBench.Result cli = CliStartBench.run(root, workDir.resolve("cli"), sizes.cliSamples());
     progress("replay");
     ReplayBench.Result replay =
         ReplayBench.run(
@@ -105,7 +123,8 @@ public final class BenchMain {
             workDir.resolve("replay"),
             sizes.replayEvents(),
             sizes.replayStepsPerRun(),
-            emptyStart);
+            emptyStart,
+            sizes.catchUpRounds());
     // The median of as many crashes as start samples: one start on this shared VM varies by a
     // tenth or more.
     List<RecoveryBench.Result> recoveries = new ArrayList<>();
@@ -125,7 +144,8 @@ public final class BenchMain {
             dagResults,
             submit,
             replay,
-            recovery)
+            recovery,
+            cli)
         .markdown();
   }
 

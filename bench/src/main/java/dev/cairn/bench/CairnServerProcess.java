@@ -49,6 +49,7 @@ final class CairnServerProcess implements AutoCloseable {
    */
   long readyNanos;
 
+  private Path dataDir;
   private ManagedChannel channel;
   private RunServiceGrpc.RunServiceBlockingStub runs;
   private RunServiceGrpc.RunServiceStub runsAsync;
@@ -89,6 +90,7 @@ final class CairnServerProcess implements AutoCloseable {
     await(process, log, "listen", () -> accepts(port));
     CairnServerProcess server =
         new CairnServerProcess(process, log, port, launchedAt, launchedNanos);
+    server.dataDir = dataDir;
     server.readyNanos = server.awaitServing();
     server.connect(dataDir.resolve("token"));
     return server;
@@ -133,6 +135,16 @@ final class CairnServerProcess implements AutoCloseable {
     server = ServerServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
     // The first call also finishes the connection, so measurements do not include it.
     stats();
+  }
+
+  /** The port the server listens on, on 127.0.0.1. */
+  int port() {
+    return port;
+  }
+
+  /** The server's data directory, which holds its token. */
+  Path dataDir() {
+    return dataDir;
   }
 
   RunServiceGrpc.RunServiceBlockingStub runs() {

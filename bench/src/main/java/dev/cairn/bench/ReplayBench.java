@@ -2,12 +2,9 @@ package dev.cairn.bench;
 
 import dev.cairn.v1.GetRunRequest;
 import dev.cairn.v1.RunStatus;
-import dev.cairn.v1.WatchEventsRequest;
-import dev.cairn.v1.WatchEventsResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -36,13 +33,18 @@ final class ReplayBench {
       double streamEventsPerSecond,
       long unfinishedStartNanos,
       long emptyStartNanos,
-      double recoveryEventsPerSecond) {}
+      double recoveryEventsPerSecond,
+      CatchUpBench.Result catchUp) {}
 
   static Result run(
-      Path root, Path workDir, long targetEvents, int stepsPerRun, long emptyStartNanos)
+      Path root,
+      Path workDir,
+      long targetEvents,
+      int stepsPerRun,
+      long emptyStartNanos,
+      int catchUpRounds)
       throws IOException, InterruptedException {
-    int eventsPerRun = 2 * stepsPerRun + 2;
-    int runs = (int) ((targetEvents + eventsPerRun - 1) / eventsPerRun);
+    int runs = runs(targetEvents, stepsPerRun);
 
     Path finished = workDir.resolve("finished");
     long buildStart = System.nanoTime();
@@ -51,10 +53,12 @@ final class ReplayBench {
     long finishedStart;
     double foldRate;
     double streamRate;
+    CatchUpBench.Result catchUp;
     try (CairnServerProcess server = CairnServerProcess.start(root, finished, 8)) {
       finishedStart = server.readyNanos - server.launchedNanos;
       foldRate = fold(server, runs, stepsPerRun);
-      streamRate = stream(server, events);
+      catchUp = CatchUpBench.run(root, workDir, server, events, catchUpRounds);
+      streamRate = catchUp.javaSingle();
     }
 
     Path unfinished = workDir.resolve("unfinished");
@@ -86,7 +90,24 @@ final class ReplayBench {
         streamRate,
         unfinishedStart,
         emptyStartNanos,
-        unfinishedEvents / (recoveryNanos / 1e9));
+        unfinishedEvents / (recoveryNanos / 1e9),
+        catchUp);
+  }
+
+  /** Only the catch-up figures, on a store of finished runs. */
+  static CatchUpBench.Result catchUpOnly(
+      Path root, Path workDir, long targetEvents, int stepsPerRun, int rounds)
+      throws IOException, InterruptedException {
+    Path finished = workDir.resolve("finished");
+    long events = build(root, finished, runs(targetEvents, stepsPerRun), stepsPerRun, "finished");
+    try (CairnServerProcess server = CairnServerProcess.start(root, finished, 8)) {
+      return CatchUpBench.run(root, workDir, server, events, rounds);
+    }
+  }
+
+  private static int runs(long targetEvents, int stepsPerRun) {
+    int eventsPerRun = 2 * stepsPerRun + 2;
+    return (int) ((targetEvents + eventsPerRun - 1) / eventsPerRun);
   }
 
   private static double fold(CairnServerProcess server, int runs, int stepsPerRun) {
@@ -103,21 +124,6 @@ final class ReplayBench {
         throw new IllegalStateException("run " + runId(run) + " folded to the wrong step count");
       }
       events += 2L * stepsPerRun + 2;
-    }
-    return events / ((System.nanoTime() - start) / 1e9);
-  }
-
-  private static double stream(CairnServerProcess server, long expected) {
-    long start = System.nanoTime();
-    Iterator<WatchEventsResponse> stream =
-        server.runs().watchEvents(WatchEventsRequest.newBuilder().setFollow(false).build());
-    long events = 0;
-    while (stream.hasNext()) {
-      stream.next();
-      events++;
-    }
-    if (events != expected) {
-      throw new IllegalStateException("streamed " + events + " events of " + expected);
     }
     return events / ((System.nanoTime() - start) / 1e9);
   }

@@ -13,7 +13,8 @@ record Report(
     List<DagBench.Result> dags,
     SubmitLatencyBench.Result submit,
     ReplayBench.Result replay,
-    RecoveryBench.Result recovery) {
+    RecoveryBench.Result recovery,
+    CliStartBench.Result cli) {
 
   private static final long MB = 1024 * 1024;
 
@@ -87,7 +88,8 @@ record Report(
     out.append(
         String.format(
             Locale.ROOT,
-            "- Stream the whole log with WatchEvents (no follow): %,.0f events/s%n",
+            "- Stream the whole log with WatchEvents (no follow, one event per message): %,.0f"
+                + " events/s%n",
             replay.streamEventsPerSecond()));
     out.append(
         String.format(
@@ -102,6 +104,9 @@ record Report(
             Locale.ROOT,
             "- Cold start with every run finished (nothing to recover): %s to ready%n",
             millis(replay.finishedStartNanos())));
+
+    out.append('\n').append(catchUp(replay.catchUp()));
+    out.append('\n').append(cliStart(cli));
 
     out.append("\n## Recovery after kill -9\n\n");
     out.append(
@@ -147,6 +152,19 @@ record Report(
         "replay >= 200k events/s (cold-start recovery)",
         String.format(Locale.ROOT, "%,.0f/s", replay.recoveryEventsPerSecond()),
         replay.recoveryEventsPerSecond() >= 200_000);
+    row(out, "CLI `cairn list` median <= 0.35 s", millis(cli.cli()), cli.cli() <= 350_000_000L);
+    CatchUpBench.Result catchUp = replay.catchUp();
+    row(
+        out,
+        "catch-up >= 200k events/s (Java client)",
+        rate(catchUp.javaBatched()),
+        catchUp.javaBatched() >= 200_000);
+    row(
+        out,
+        "catch-up >= 100k events/s (Python client)",
+        rate(catchUp.python()),
+        catchUp.python() >= 100_000);
+    row(out, "catch-up >= 100k events/s (Go client)", rate(catchUp.go()), catchUp.go() >= 100_000);
     // The JVM that restarts is the server's: its start on an empty store (to ready, which
     // includes no step) is the base that recovery may add 100 ms to. The start of a bare JVM is
     // printed beside it, for the reader who takes "JVM start" literally.
@@ -166,6 +184,70 @@ record Report(
         fanOut.peakRssBytes() / MB + " MB",
         fanOut.peakRssBytes() <= 300 * MB);
     return out.toString();
+  }
+
+  /** The CLI start section: `cairn list` and the Python client's same call, alternated. */
+  static String cliStart(CliStartBench.Result result) {
+    StringBuilder out = new StringBuilder();
+    out.append("## CLI start\n\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "`%s list` against a local server, alternated with the Python client's same call"
+                + " (`Client().list()` in a new interpreter), %d samples each after one unmeasured"
+                + " round; wall time from process start to exit, medians.%n%n",
+            result.launcher(),
+            result.samples()));
+    out.append("| client | `list` median |\n|---|---:|\n");
+    out.append("| cairn CLI | ").append(millis(result.cli())).append(" |\n");
+    out.append("| Python client | ")
+        .append(result.python() < 0 ? "not measured: no clients/.venv" : millis(result.python()))
+        .append(" |\n");
+    return out.toString();
+  }
+
+  /** The catch-up section: each client reading the stored history of the replay store. */
+  static String catchUp(CatchUpBench.Result result) {
+    StringBuilder out = new StringBuilder();
+    out.append("## Catch-up\n\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Each client reads the replay store's %,d events with WatchEvents (from global seq 0, no"
+                + " follow), checking that they are whole and in order; the clients take turns,"
+                + " and each figure is the median of %d rounds. The clients ask for batches"
+                + " (max_batch 1024); the last row is the Java client asking one event per"
+                + " message, as clients did before batches.%n%n",
+            result.events(),
+            result.rounds()));
+    out.append("| client | events/s |\n|---|---:|\n");
+    out.append("| Java (grpc-java; its second read, the JIT warm) | ")
+        .append(rate(result.javaBatched()))
+        .append(" |\n");
+    out.append("| Python (clients/python, Client.watch) | ")
+        .append(missing(result.python(), result.pythonMissing()))
+        .append(" |\n");
+    out.append("| Go (clients/go, Client.Watch) | ")
+        .append(missing(result.go(), result.goMissing()))
+        .append(" |\n");
+    out.append("| Java, one event per message | ").append(rate(result.javaSingle())).append(" |\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nThe machine's load average over the last minute, when the rounds ended: %.1f (2"
+                + " cores, shared with other work).%n",
+            result.loadAverage()));
+    return out.toString();
+  }
+
+  private static String rate(double eventsPerSecond) {
+    return Double.isNaN(eventsPerSecond)
+        ? "not measured"
+        : String.format(Locale.ROOT, "%,.0f/s", eventsPerSecond);
+  }
+
+  private static String missing(double eventsPerSecond, String why) {
+    return Double.isNaN(eventsPerSecond) ? "not measured: " + why : rate(eventsPerSecond);
   }
 
   /** The DAG section alone: the table and the time per step. */

@@ -10,6 +10,9 @@ import dev.cairn.cli.command.ServerCommand;
 import dev.cairn.cli.command.StatusCommand;
 import dev.cairn.cli.command.SubmitCommand;
 import dev.cairn.cli.command.ValidateCommand;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,21 +27,31 @@ import picocli.CommandLine.Spec;
     versionProvider = CairnCommand.Version.class,
     description = "Submit, watch, inspect and cancel runs of a Cairn workflow server.",
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {
-      RunCommand.class,
-      SubmitCommand.class,
-      StatusCommand.class,
-      ListCommand.class,
-      CancelCommand.class,
-      EventsCommand.class,
-      LogsCommand.class,
-      ValidateCommand.class,
-      ServerCommand.class,
-      CompletionCommand.class,
-      CommandLine.HelpCommand.class,
-    },
     footer = ExitCodes.HELP_FOOTER)
 public final class CairnCommand implements Callable<Integer> {
+  /**
+   * The subcommands by name, in the order help lists them. They are added in code rather than in
+   * the annotation so that a call names the one it runs: picocli builds the model of every
+   * subcommand it is given, by reflection, which was a tenth of a command's start.
+   */
+  private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> commands = new LinkedHashMap<>();
+    commands.put("run", RunCommand.class);
+    commands.put("submit", SubmitCommand.class);
+    commands.put("status", StatusCommand.class);
+    commands.put("list", ListCommand.class);
+    commands.put("cancel", CancelCommand.class);
+    commands.put("events", EventsCommand.class);
+    commands.put("logs", LogsCommand.class);
+    commands.put("validate", ValidateCommand.class);
+    commands.put("server", ServerCommand.class);
+    commands.put("completion", CompletionCommand.class);
+    commands.put("help", CommandLine.HelpCommand.class);
+    return Collections.unmodifiableMap(commands);
+  }
+
   private final CliContext context;
 
   @Spec CommandSpec spec;
@@ -74,9 +87,26 @@ public final class CairnCommand implements Callable<Integer> {
         .setCaseInsensitiveEnumValuesAllowed(true);
   }
 
-  /** A configured command line over {@code context}. */
+  /** A configured command line over {@code context}, with every subcommand. */
   public static CommandLine commandLine(CliContext context) {
-    return configure(new CommandLine(new CairnCommand(context)));
+    return commandLine(context, new String[0]);
+  }
+
+  /**
+   * A configured command line over {@code context} for {@code args}: with only the subcommand they
+   * name when they start with one that needs no other (so not help or completion), else with all,
+   * which usage, suggestions for a mistyped name and completion need.
+   */
+  public static CommandLine commandLine(CliContext context, String[] args) {
+    CommandLine commandLine = new CommandLine(new CairnCommand(context));
+    String first = args.length > 0 ? args[0] : "";
+    Class<?> named = SUBCOMMANDS.get(first);
+    if (named != null && !first.equals("help") && !first.equals("completion")) {
+      commandLine.addSubcommand(first, named);
+    } else {
+      SUBCOMMANDS.forEach(commandLine::addSubcommand);
+    }
+    return configure(commandLine);
   }
 
   /** The version recorded in the jar's manifest at build time. */

@@ -2,7 +2,6 @@ package dev.cairn.cli;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import picocli.CommandLine;
 
 /** Entry point of the cairn command line. */
 public final class Main {
@@ -15,6 +14,6 @@ public final class Main {
   /** Runs {@code cairn} with {@code args} and exits with the command's exit code. */
   public static void main(String[] args) {
     GRPC_LOGGER.setLevel(Level.OFF);
-    System.exit(CairnCommand.configure(new CommandLine(new CairnCommand())).execute(args));
+    System.exit(CairnCommand.commandLine(CliContext.system(), args).execute(args));
   }
 }

@@ -97,20 +97,24 @@ class CancelRunResponse(_message.Message):
     def __init__(self, status: _Optional[_Union[_run_pb2.RunStatus, str]] = ...) -> None: ...
 
 class WatchEventsRequest(_message.Message):
-    __slots__ = ("run_id", "after_seq", "follow")
+    __slots__ = ("run_id", "after_seq", "follow", "max_batch")
     RUN_ID_FIELD_NUMBER: _ClassVar[int]
     AFTER_SEQ_FIELD_NUMBER: _ClassVar[int]
     FOLLOW_FIELD_NUMBER: _ClassVar[int]
+    MAX_BATCH_FIELD_NUMBER: _ClassVar[int]
     run_id: str
     after_seq: int
     follow: bool
-    def __init__(self, run_id: _Optional[str] = ..., after_seq: _Optional[int] = ..., follow: bool = ...) -> None: ...
+    max_batch: int
+    def __init__(self, run_id: _Optional[str] = ..., after_seq: _Optional[int] = ..., follow: bool = ..., max_batch: _Optional[int] = ...) -> None: ...
 
 class WatchEventsResponse(_message.Message):
-    __slots__ = ("event",)
+    __slots__ = ("event", "events")
     EVENT_FIELD_NUMBER: _ClassVar[int]
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
     event: _event_pb2.Event
-    def __init__(self, event: _Optional[_Union[_event_pb2.Event, _Mapping]] = ...) -> None: ...
+    events: _containers.RepeatedCompositeFieldContainer[_event_pb2.Event]
+    def __init__(self, event: _Optional[_Union[_event_pb2.Event, _Mapping]] = ..., events: _Optional[_Iterable[_Union[_event_pb2.Event, _Mapping]]] = ...) -> None: ...
 
 class StreamLogsRequest(_message.Message):
     __slots__ = ("run_id", "step_id", "attempt", "offset", "follow")

@@ -8,12 +8,12 @@ import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.runtime.EventFeed;
 import dev.cairn.server.runtime.OutputReader;
 import dev.cairn.server.runtime.RunQueries;
+import dev.cairn.server.store.EncodedEvent;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.RunPage;
 import dev.cairn.server.store.RunQuery;
 import dev.cairn.v1.CancelRunRequest;
 import dev.cairn.v1.CancelRunResponse;
-import dev.cairn.v1.Event;
 import dev.cairn.v1.GetRunRequest;
 import dev.cairn.v1.GetRunResponse;
 import dev.cairn.v1.ListRunsRequest;
@@ -24,10 +24,11 @@ import dev.cairn.v1.StreamLogsResponse;
 import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.SubmitRunResponse;
 import dev.cairn.v1.WatchEventsRequest;
-import dev.cairn.v1.WatchEventsResponse;
 import dev.cairn.v1.WorkflowSpec;
 import dev.cairn.workflow.SubmitRequests;
 import dev.cairn.workflow.WorkflowFileException;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import jakarta.inject.Inject;
@@ -50,7 +51,10 @@ import java.util.function.Supplier;
  */
 @GrpcService
 @Singleton
-public class RunService extends RunServiceGrpc.RunServiceImplBase {
+public class RunService implements RunServiceGrpc.AsyncService, BindableService {
+  /** Field number of WatchEventsResponse.event. */
+  private static final int EVENT_FIELD = 1;
+
   private static final String PRINCIPAL = "local";
 
   private final Engine engine;
@@ -168,12 +172,19 @@ public class RunService extends RunServiceGrpc.RunServiceImplBase {
   }
 
   /**
-   * Holds no thread: the feed runs in passes on {@code streams} when the client can take more or
-   * events are published (see {@link EventFeed}).
+   * The generated definition, with WatchEvents sending its events as the store holds them (see
+   * {@link EncodedWatch}).
    */
   @Override
-  public void watchEvents(
-      WatchEventsRequest request, StreamObserver<WatchEventsResponse> response) {
+  public ServerServiceDefinition bindService() {
+    return EncodedWatch.bind(RunServiceGrpc.bindService(this), this::watchEventsEncoded);
+  }
+
+  /**
+   * WatchEvents. Holds no thread: the feed runs in passes on {@code streams} when the client can
+   * take more or events are published (see {@link EventFeed}).
+   */
+  void watchEventsEncoded(WatchEventsRequest request, StreamObserver<EncodedResponse> response) {
     if (request.getAfterSeq() < 0) {
       // A uint64 on the wire; sequence numbers are signed 64-bit numbers here and in the store.
       response.onError(
@@ -186,8 +197,14 @@ public class RunService extends RunServiceGrpc.RunServiceImplBase {
               "after_seq"));
       return;
     }
-    CallSink<Event, WatchEventsResponse> sink =
-        new CallSink<>(response, event -> WatchEventsResponse.newBuilder().setEvent(event).build());
+    if (request.getMaxBatch() > 0) {
+      EventBatchSink batches = new EventBatchSink(response, request.getMaxBatch());
+      batches.start(
+          feed.watch(request.getRunId(), request.getAfterSeq(), request.getFollow(), batches));
+      return;
+    }
+    CallSink<EncodedEvent, EncodedResponse> sink =
+        new CallSink<>(response, event -> EncodedResponse.ofField(EVENT_FIELD, event.bytes()));
     sink.start(feed.watch(request.getRunId(), request.getAfterSeq(), request.getFollow(), sink));
   }
 

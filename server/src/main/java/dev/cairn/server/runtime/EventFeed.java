@@ -1,5 +1,6 @@
 package dev.cairn.server.runtime;
 
+import dev.cairn.server.store.EncodedEvent;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.v1.Event;
 import java.util.concurrent.Executor;
@@ -48,7 +49,8 @@ public final class EventFeed {
    * @return wakes the stream: call it once to start it, then whenever the client can take more or
    *     went away
    */
-  public Runnable watch(String runId, long afterSeq, boolean follow, StreamSink<Event> sink) {
+  public Runnable watch(
+      String runId, long afterSeq, boolean follow, StreamSink<EncodedEvent> sink) {
     if (afterSeq < 0) {
       throw new IllegalArgumentException("after_seq must be below 2^63");
     }

@@ -1,5 +1,6 @@
 package dev.cairn.server.runtime;
 
+import dev.cairn.server.store.EncodedEvent;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunStatus;
@@ -28,7 +29,7 @@ final class EventWatch {
   private final boolean oneRun;
   private final boolean follow;
   private final int maxPage;
-  private final StreamSink<Event> sink;
+  private final StreamSink<EncodedEvent> sink;
   private final StreamPump pump;
   private EventBroadcaster.Subscription live;
   private long last;
@@ -45,7 +46,7 @@ final class EventWatch {
       long afterSeq,
       boolean follow,
       int maxPage,
-      StreamSink<Event> sink,
+      StreamSink<EncodedEvent> sink,
       Executor executor) {
     this.store = store;
     this.broadcaster = broadcaster;
@@ -67,6 +68,15 @@ final class EventWatch {
     if (finished) {
       return;
     }
+    sendPass();
+    if (!finished) {
+      // What the sink gathered into a batch goes out before the stream waits: nothing sent stays
+      // held between passes.
+      sink.flush();
+    }
+  }
+
+  private void sendPass() {
     try {
       if (sink.cancelled()) {
         finish();
@@ -112,16 +122,19 @@ final class EventWatch {
   /** Sends one page from the store; false when the stream must wait or has ended. */
   private boolean readPage() {
     int limit = page;
-    List<Event> events = oneRun ? store.readRun(runId, last, limit) : store.readAll(last, limit);
+    // Read as the stored bytes, which are sent as they are: parsing each event to serialize it
+    // again was most of what a catch-up cost the server.
+    List<EncodedEvent> events =
+        oneRun ? store.readRunEncoded(runId, last, limit) : store.readAllEncoded(last, limit);
     long largest = 1;
-    for (Event event : events) {
+    for (EncodedEvent event : events) {
       if (!sink.ready()) {
         // The rest is read again once the client is ready: nothing is held while it is not.
         return false;
       }
-      largest = Math.max(largest, event.getSerializedSize());
+      largest = Math.max(largest, event.bytes().length);
       send(event);
-      if (oneRun && EventFeed.endsRun(event)) {
+      if (oneRun && event.endsRun()) {
         complete();
         return false;
       }
@@ -172,7 +185,7 @@ final class EventWatch {
       return true;
     }
     if (seq > last) {
-      send(event);
+      send(EncodedEvent.of(event));
     }
     // A terminal event at or before after_seq ends the stream too: nothing follows it.
     if (oneRun && EventFeed.endsRun(event)) {
@@ -182,10 +195,10 @@ final class EventWatch {
     return true;
   }
 
-  private void send(Event event) {
+  private void send(EncodedEvent event) {
     sink.send(event);
     sentThisPass++;
-    last = seq(event);
+    last = oneRun ? event.runSeq() : event.globalSeq();
     if (fromStore && live != null) {
       // Taking a live event says the same; an event from the store must say it here.
       live.taken();

@@ -14,6 +14,12 @@ public interface StreamSink<T> {
   /** Sends one message; called only from the stream's pass, never concurrently. */
   void send(T value);
 
+  /**
+   * Sends what {@link #send} gathered and has not sent yet; the feed calls it before it waits. A
+   * sink that batches messages sends them at the latest here, and before it completes or fails.
+   */
+  default void flush() {}
+
   /** Ends the stream with OK. */
   void complete();
 

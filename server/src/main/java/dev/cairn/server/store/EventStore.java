@@ -42,6 +42,19 @@ public interface EventStore extends AutoCloseable {
   /** Events of all runs with global_seq > afterGlobalSeq, ascending, at most limit. */
   List<Event> readAll(long afterGlobalSeq, int limit);
 
+  /**
+   * {@link #readRun} as the events' bytes, checked as that reads them. A store that holds the bytes
+   * answers without parsing them; this default encodes what {@link #readRun} parsed.
+   */
+  default List<EncodedEvent> readRunEncoded(String runId, long afterRunSeq, int limit) {
+    return readRun(runId, afterRunSeq, limit).stream().map(EncodedEvent::of).toList();
+  }
+
+  /** {@link #readAll} as the events' bytes, as {@link #readRunEncoded}. */
+  default List<EncodedEvent> readAllEncoded(long afterGlobalSeq, int limit) {
+    return readAll(afterGlobalSeq, limit).stream().map(EncodedEvent::of).toList();
+  }
+
   /** The global_seq of the last committed event, or 0 when the store is empty. */
   long lastGlobalSeq();
 

@@ -57,4 +57,51 @@ public final class ReadChecks {
       expected++;
     }
   }
+
+  /** {@link #requireRunContinues} for events read as their bytes. */
+  public static void requireRunContinuesEncoded(
+      String runId, long afterRunSeq, List<EncodedEvent> events) {
+    long expected = afterRunSeq + 1;
+    for (EncodedEvent event : events) {
+      if (!event.runId().equals(runId)) {
+        throw new StoreCorruptException(
+            "reading run "
+                + runId
+                + " found an event of run "
+                + event.runId()
+                + " (global_seq "
+                + event.globalSeq()
+                + "): the events index is damaged");
+      }
+      if (event.runSeq() != expected) {
+        throw new StoreCorruptException(
+            "run "
+                + runId
+                + " is missing events: after run_seq "
+                + (expected - 1)
+                + " the next stored is "
+                + event.runSeq());
+      }
+      if (expected == 1 && event.payloadCase() != PayloadCase.RUN_SUBMITTED) {
+        throw new StoreCorruptException(
+            "run " + runId + " begins with " + event.payloadCase() + ", not RUN_SUBMITTED");
+      }
+      expected++;
+    }
+  }
+
+  /** {@link #requireLogContinues} for events read as their bytes. */
+  public static void requireLogContinuesEncoded(long afterGlobalSeq, List<EncodedEvent> events) {
+    long expected = afterGlobalSeq + 1;
+    for (EncodedEvent event : events) {
+      if (event.globalSeq() != expected) {
+        throw new StoreCorruptException(
+            "the event log is missing events: after global_seq "
+                + (expected - 1)
+                + " the next stored is "
+                + event.globalSeq());
+      }
+      expected++;
+    }
+  }
 }

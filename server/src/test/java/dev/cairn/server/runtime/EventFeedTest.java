@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.Timestamp;
+import dev.cairn.server.store.EncodedEvent;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.sqlite.SqliteEventStore;
 import dev.cairn.v1.Event;
@@ -258,7 +259,7 @@ class EventFeedTest {
   }
 
   /** A client whose readiness the test sets; becoming ready wakes the stream, as onReady does. */
-  private final class TestSink implements StreamSink<Event> {
+  private final class TestSink implements StreamSink<EncodedEvent> {
     private final List<Event> events = new ArrayList<>();
     private final CompletableFuture<Throwable> done = new CompletableFuture<>();
     private volatile boolean ready = true;
@@ -270,8 +271,8 @@ class EventFeedTest {
     }
 
     @Override
-    public void send(Event event) {
-      events.add(event);
+    public void send(EncodedEvent event) {
+      events.add(event.parse());
     }
 
     @Override

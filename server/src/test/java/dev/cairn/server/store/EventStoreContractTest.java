@@ -55,6 +55,24 @@ public abstract class EventStoreContractTest extends RunsProjectionContract {
 
     assertThat(store.readRun("run-all-types", 0, ALL)).containsExactlyElementsOf(appended);
     assertThat(store.readAll(0, ALL)).containsExactlyElementsOf(appended);
+    // The reads of streams, as bytes with their placing fields, say the same of every type.
+    for (List<EncodedEvent> encoded :
+        List.of(store.readRunEncoded("run-all-types", 0, ALL), store.readAllEncoded(0, ALL))) {
+      assertThat(encoded).extracting(EncodedEvent::parse).containsExactlyElementsOf(appended);
+      assertThat(encoded)
+          .extracting(EncodedEvent::globalSeq, EncodedEvent::runSeq, EncodedEvent::payloadCase)
+          .containsExactlyElementsOf(
+              appended.stream()
+                  .map(
+                      event ->
+                          org.assertj.core.groups.Tuple.tuple(
+                              event.getGlobalSeq(), event.getRunSeq(), event.getPayloadCase()))
+                  .toList());
+      assertThat(encoded).extracting(EncodedEvent::runId).containsOnly("run-all-types");
+    }
+    assertThat(store.readAllEncoded(2, 3))
+        .extracting(EncodedEvent::globalSeq)
+        .containsExactly(3L, 4L, 5L);
     reopen();
     assertThat(store.readAll(0, ALL)).containsExactlyElementsOf(appended);
     assertThat(appended)

@@ -1,6 +1,7 @@
 package dev.cairn.server.store.sqlite;
 
 import dev.cairn.server.store.AppendRules;
+import dev.cairn.server.store.EncodedEvent;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.ReadChecks;
 import dev.cairn.server.store.RunListCursor;
@@ -252,6 +253,30 @@ public final class SqliteEventStore implements EventStore {
           ReadChecks.requireLogContinues(afterGlobalSeq, events);
           return events;
         });
+  }
+
+  @Override
+  public List<EncodedEvent> readRunEncoded(String runId, long afterRunSeq, int limit) {
+    if (requireLimit(limit) == 0) {
+      return List.of();
+    }
+    List<EncodedEvent> events =
+        read(
+            "events of run " + runId,
+            handle -> EncodedReads.run(handle, runId, afterRunSeq, limit));
+    if (events.isEmpty() && afterRunSeq == 0) {
+      // The parsed read tells a run without events from a damaged one.
+      readRun(runId, afterRunSeq, limit);
+    }
+    return events;
+  }
+
+  @Override
+  public List<EncodedEvent> readAllEncoded(long afterGlobalSeq, int limit) {
+    if (requireLimit(limit) == 0) {
+      return List.of();
+    }
+    return read("events", handle -> EncodedReads.all(handle, afterGlobalSeq, limit));
   }
 
   @Override

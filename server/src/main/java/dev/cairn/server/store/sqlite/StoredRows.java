@@ -1,6 +1,7 @@
 package dev.cairn.server.store.sqlite;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.cairn.server.store.EncodedEvent;
 import dev.cairn.server.store.EpochMicros;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.v1.Event;
@@ -61,6 +62,50 @@ final class StoredRows {
         || !event.getPayloadCase().name().equals(type)) {
       throw new StoreCorruptException(
           "the stored " + where + " is damaged: its payload names another event");
+    }
+    return event;
+  }
+
+  /**
+   * The event of the current row as its bytes, checked as {@link #event(ResultSet)} checks it: its
+   * checksum, and its placing fields against its columns; the rest of the payload is not parsed.
+   */
+  static EncodedEvent encodedEvent(ResultSet row) throws SQLException {
+    long globalSeq = row.getLong(1);
+    String runId = row.getString(2);
+    long runSeq = row.getLong(3);
+    String type = row.getString(4);
+    long timeUs = row.getLong(5);
+    byte[] payload = row.getBytes(6);
+    long stored = row.getLong(7);
+    boolean missing = row.wasNull();
+    if (runId == null || type == null || payload == null || missing) {
+      // The rare damaged row: the full check names what is wrong with it.
+      event(row, true);
+    }
+    if (stored != RowChecksums.event(globalSeq, runId, runSeq, type, timeUs, payload)) {
+      throw new StoreCorruptException(
+          "the stored event global_seq "
+              + globalSeq
+              + " (run "
+              + runId
+              + ", run_seq "
+              + runSeq
+              + ") is damaged: its checksum does not match its bytes");
+    }
+    EncodedEvent event;
+    try {
+      event = EncodedEvent.scan(payload);
+    } catch (InvalidProtocolBufferException e) {
+      event = null;
+    }
+    if (event == null
+        || event.globalSeq() != globalSeq
+        || event.runSeq() != runSeq
+        || !event.runId().equals(runId)
+        || !event.payloadCase().name().equals(type)) {
+      // Parsed in full for the message that names the damage.
+      return EncodedEvent.of(event(row, true));
     }
     return event;
   }
