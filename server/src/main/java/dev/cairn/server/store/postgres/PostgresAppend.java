@@ -38,13 +38,14 @@ final class PostgresAppend {
 
   /**
    * Writes the batch and returns it as stored, or throws {@link StoreConflictException} having
-   * written nothing the caller's rollback would not undo.
+   * written nothing the caller's rollback would not undo. With a node, the batch must also pass its
+   * fence ({@link PostgresNode#fence}).
    */
-  static List<Event> append(Handle handle, List<Event> events) {
-    return new PostgresAppend(handle).write(events);
+  static List<Event> append(Handle handle, List<Event> events, PostgresNode node) {
+    return new PostgresAppend(handle).write(events, node);
   }
 
-  private List<Event> write(List<Event> events) {
+  private List<Event> write(List<Event> events, PostgresNode node) {
     long globalSeq =
         handle
             .createQuery("SELECT last_global_seq FROM log_head WHERE id = 1 FOR UPDATE")
@@ -61,6 +62,9 @@ final class PostgresAppend {
       lastRunSeqs.put(runId, event.getRunSeq());
       globalSeq++;
       sequenced.add(event.toBuilder().setGlobalSeq(globalSeq).build());
+    }
+    if (node != null) {
+      node.fence(handle, sequenced);
     }
     insert(sequenced);
     sequenced.forEach(event -> PostgresRuns.apply(handle, event));

@@ -13,7 +13,20 @@ final class PostgresErrors {
   /** No space left for the database (class 53 is insufficient resources). */
   static final String DISK_FULL = "53100";
 
+  /** A deadlock or a serialization failure: the server rolled the transaction back whole. */
+  private static final java.util.Set<String> ROLLED_BACK_WHOLE = java.util.Set.of("40P01", "40001");
+
   private PostgresErrors() {}
+
+  /**
+   * Whether nothing of the failed transaction can have been committed and the connection is still
+   * good, so the store may take the next write.
+   */
+  static boolean leavesTheStoreUsable(StoreException failure) {
+    return failure instanceof StoreConflictException
+        || failure instanceof StoreFullException
+        || ROLLED_BACK_WHOLE.contains(sqlState(failure));
+  }
 
   /** The failure of a write, as the store reports it; {@code what} says what was being done. */
   static StoreException classify(String what, RuntimeException failure) {

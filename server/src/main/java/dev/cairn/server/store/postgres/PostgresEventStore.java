@@ -2,21 +2,23 @@ package dev.cairn.server.store.postgres;
 
 import dev.cairn.server.store.AppendRules;
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.NodeIdentity;
 import dev.cairn.server.store.ReadChecks;
+import dev.cairn.server.store.RunLease;
 import dev.cairn.server.store.RunListCursor;
+import dev.cairn.server.store.RunOwnership;
 import dev.cairn.server.store.RunPage;
 import dev.cairn.server.store.RunQuery;
 import dev.cairn.server.store.StoreConflictException;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.server.store.StoreException;
-import dev.cairn.server.store.StoreFullException;
 import dev.cairn.server.store.StoreStats;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -37,6 +39,10 @@ public final class PostgresEventStore implements EventStore {
   private final PostgresConnections connections;
   private final Jdbi readers;
   private final Handle writer;
+
+  /** The node this store writes for, or null when the store is not shared by nodes. */
+  private final PostgresNode node;
+
   private volatile boolean closed;
   private volatile StoreStats stats = new StoreStats(0, 0);
 
@@ -44,11 +50,12 @@ public final class PostgresEventStore implements EventStore {
   private StoreException writeFailure;
 
   private PostgresEventStore(
-      PostgresAddress address, PostgresConnections connections, Handle writer) {
+      PostgresAddress address, PostgresConnections connections, Handle writer, PostgresNode node) {
     this.address = address;
     this.connections = connections;
     this.readers = Jdbi.create(connections);
     this.writer = writer;
+    this.node = node;
   }
 
   /**
@@ -57,11 +64,28 @@ public final class PostgresEventStore implements EventStore {
    * @throws StoreException if the database cannot be reached or migrated
    */
   static PostgresEventStore open(PostgresAddress address) {
+    return open(address, null);
+  }
+
+  /**
+   * Connects as the given node (null for none), registering it, and brings the schema up to date.
+   *
+   * @throws StoreException if the database cannot be reached or migrated
+   */
+  static PostgresEventStore open(PostgresAddress address, PostgresNode node) {
     PostgresConnections connections = new PostgresConnections(address);
     try {
       PostgresSchema.migrate(connections.dataSource(), address.display());
-      Connection connection = connections.openDedicated();
-      return new PostgresEventStore(address, connections, Jdbi.open(connection));
+      Handle writer = Jdbi.open(connections.openDedicated());
+      if (node != null) {
+        try {
+          writer.useTransaction(node::register);
+        } catch (RuntimeException e) {
+          writer.close();
+          throw e;
+        }
+      }
+      return new PostgresEventStore(address, connections, writer, node);
     } catch (SQLException | JdbiException e) {
       connections.close();
       throw new StoreException(
@@ -84,7 +108,11 @@ public final class PostgresEventStore implements EventStore {
     if (events.isEmpty()) {
       return List.of();
     }
-    List<Event> stored = inWriteTransaction("append events", h -> PostgresAppend.append(h, events));
+    List<Event> stored =
+        inWriteTransaction("append events", h -> PostgresAppend.append(h, events, node));
+    if (node != null) {
+      node.committed(stored);
+    }
     StoreStats before = stats;
     stats = new StoreStats(before.commits() + 1, before.eventsAppended() + stored.size());
     return stored;
@@ -121,8 +149,7 @@ public final class PostgresEventStore implements EventStore {
     } catch (RuntimeException e) {
       StoreException failure = PostgresErrors.classify(what + " in " + address, e);
       rollbackQuietly();
-      if (!(failure instanceof StoreConflictException)
-          && !(failure instanceof StoreFullException)) {
+      if (!PostgresErrors.leavesTheStoreUsable(failure)) {
         writeFailure = failure;
       }
       throw failure;
@@ -143,6 +170,49 @@ public final class PostgresEventStore implements EventStore {
       writer.rollback();
     } catch (RuntimeException ignored) {
       // The connection may be gone; the transaction is then rolled back by the server.
+    }
+  }
+
+  /** The ownership of runs among nodes, when the store was opened for a node. */
+  public Optional<RunOwnership> ownership() {
+    return node == null ? Optional.empty() : Optional.of(new Ownership());
+  }
+
+  /** The node's side of the store: its leases, taken and renewed on the writer. */
+  private final class Ownership implements RunOwnership {
+    @Override
+    public NodeIdentity node() {
+      return node.identity();
+    }
+
+    @Override
+    public List<NodeRecord> nodes() {
+      return read("the nodes", PostgresNode::nodes);
+    }
+
+    @Override
+    public Optional<RunLease> acquire(String runId) {
+      synchronized (PostgresEventStore.this) {
+        requireWritable();
+        Optional<RunLease> lease =
+            inWriteTransaction("take the lease of run " + runId, h -> node.acquire(h, runId));
+        lease.ifPresent(node::acquired);
+        return lease;
+      }
+    }
+
+    @Override
+    public Set<String> renew() {
+      synchronized (PostgresEventStore.this) {
+        requireWritable();
+        return inWriteTransaction(
+            "renew the leases of node " + node.identity().nodeId(), node::renew);
+      }
+    }
+
+    @Override
+    public Optional<RunLease> leaseOf(String runId) {
+      return read("the lease of run " + runId, h -> PostgresNode.leaseOf(h, runId));
     }
   }
 

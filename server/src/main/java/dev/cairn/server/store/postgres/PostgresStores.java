@@ -1,6 +1,7 @@
 package dev.cairn.server.store.postgres;
 
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.NodeIdentity;
 import dev.cairn.server.store.StoreCheckReport;
 import dev.cairn.server.store.StoreChecks;
 import dev.cairn.server.store.StoreException;
@@ -28,6 +29,18 @@ public final class PostgresStores implements StoreProvider {
   @Override
   public EventStore open(StoreUrl url, Path localFiles) {
     return PostgresEventStore.open(PostgresAddress.of(url));
+  }
+
+  /**
+   * Opens the store for one node of several sharing the database: the node is registered, and every
+   * append is fenced on the leases of the runs it continues (see {@link
+   * dev.cairn.server.store.RunOwnership}).
+   *
+   * @param leaseTime how long a lease lasts without renewal, on the database's clock
+   */
+  public static PostgresEventStore openAsNode(
+      StoreUrl url, NodeIdentity node, java.time.Duration leaseTime) {
+    return PostgresEventStore.open(PostgresAddress.of(url), new PostgresNode(node, leaseTime));
   }
 
   @Override

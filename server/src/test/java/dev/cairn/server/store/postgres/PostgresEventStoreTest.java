@@ -148,7 +148,7 @@ class PostgresEventStoreTest extends EventStoreContractTest {
   }
 
   private long migrationCount() {
-    return 1;
+    return 2;
   }
 
   private String queryRaw(String sql) throws SQLException {
