@@ -22,8 +22,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * <p>The log head is one row that every append transaction of every server locks first and holds
  * until its commit. That makes the writers take turns: each reads the last global_seq and the runs'
  * last run_seqs after the previous writer committed, so the numbers it assigns are gap-free and
- * increase in commit order, and a conflict is decided on what is committed, as it is on SQLite with
- * its single writer.
+ * increase in commit order, and a conflict is decided on what is committed, as it is in any store
+ * with a single writer.
  */
 final class PostgresAppend {
 

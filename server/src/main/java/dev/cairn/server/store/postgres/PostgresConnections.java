@@ -86,6 +86,22 @@ final class PostgresConnections implements ConnectionFactory, AutoCloseable {
     }
   }
 
+  /**
+   * Closes every idle connection: after a failed read they may all be broken (the database server
+   * restarted, or ended the sessions), and the driver notices that only when one is used.
+   */
+  void dropIdle() {
+    Connection connection;
+    while ((connection = idle.pollFirst()) != null) {
+      idleCount.decrementAndGet();
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // A broken connection has nothing left to release.
+      }
+    }
+  }
+
   @Override
   public void close() {
     closed = true;

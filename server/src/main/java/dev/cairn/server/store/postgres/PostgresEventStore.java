@@ -346,6 +346,7 @@ public final class PostgresEventStore implements EventStore {
     try {
       return readers.withHandle(query);
     } catch (JdbiException e) {
+      connections.dropIdle();
       throw new StoreException(
           "could not read " + what + " from " + address + ": " + PostgresErrors.describe(e), e);
     }

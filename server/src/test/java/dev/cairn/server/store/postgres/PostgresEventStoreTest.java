@@ -9,6 +9,7 @@ import dev.cairn.server.store.EventStores;
 import dev.cairn.server.store.StoreConflictException;
 import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreStats;
+import dev.cairn.server.store.TestEvents;
 import dev.cairn.v1.Event;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -122,6 +123,40 @@ class PostgresEventStoreTest extends EventStoreContractTest {
     executeRaw("DROP TRIGGER fail_third ON events");
     reopen();
     assertThat(store.append(batch)).extracting(Event::getGlobalSeq).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void afterLosingItsSessionsTheStoreReadsAgainButTakesNoMoreWrites() throws SQLException {
+    store.append(List.of(events.submitted("run-a", "w")));
+    assertThat(store.readAll(0, 10)).hasSize(1);
+
+    // The database server ends every session of the store, as a restart of it would.
+    assertThat(
+            queryRaw(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        .isNotEqualTo("0");
+
+    // A read may fail once, in one line, on a connection that was idle; the next one reconnects.
+    List<Event> read = null;
+    for (int attempt = 0; attempt < 2 && read == null; attempt++) {
+      try {
+        read = store.readAll(0, 10);
+      } catch (StoreException e) {
+        assertThat(e.getMessage()).doesNotContain("\n");
+      }
+    }
+    assertThat(read).hasSize(1);
+    // Whether a write on a lost session committed is unknown: the store takes no more writes.
+    assertThatThrownBy(() -> store.append(List.of(events.stepStarted("run-a", "s"))))
+        .isInstanceOf(StoreException.class)
+        .isNotInstanceOf(StoreConflictException.class);
+    assertThatThrownBy(() -> store.append(List.of(events.submitted("run-b", "w"))))
+        .hasMessageContaining("no longer accepts writes");
+    reopen();
+    assertThat(store.append(List.of(TestEvents.at(events.stepStarted("run-a", "s"), 2))))
+        .extracting(Event::getGlobalSeq)
+        .containsExactly(2L);
   }
 
   @Test
