@@ -320,11 +320,6 @@ public final class PostgresEventStore implements EventStore {
   }
 
   @Override
-  public String openingNote() {
-    return "PostgreSQL at " + address;
-  }
-
-  @Override
   public void close() {
     synchronized (this) {
       if (closed) {
