@@ -46,8 +46,8 @@ class PostgresFencingTest {
   private StoreUrl url;
 
   @BeforeAll
-  static void needAServer() {
-    databases = PostgresTestDatabases.require();
+  static void connectToTheServerIfGiven() {
+    databases = PostgresTestDatabases.ifGiven();
   }
 
   @AfterAll
@@ -59,6 +59,7 @@ class PostgresFencingTest {
 
   @BeforeEach
   void createADatabase() {
+    PostgresTestDatabases.assumeGiven(databases);
     url = EventStores.parse(databases.create());
   }
 

@@ -24,6 +24,13 @@ public final class PostgresTestDatabases implements AutoCloseable {
   /** The environment variable naming it when the property is not set. */
   public static final String ENV = "CAIRN_TEST_POSTGRES_URL";
 
+  private static final String NO_SERVER =
+      "skipped: no PostgreSQL server for the tests; set -D"
+          + PROPERTY
+          + " or "
+          + ENV
+          + " to postgresql://USER:PASSWORD@HOST:PORT/DATABASE (bin/test starts one)";
+
   private final String adminUrl;
   private final List<String> created = new ArrayList<>();
 
@@ -40,17 +47,23 @@ public final class PostgresTestDatabases implements AutoCloseable {
     return url == null || url.isBlank() ? null : url.trim();
   }
 
-  /** Skips the calling test class unless a server is given, and connects to it. */
-  public static PostgresTestDatabases require() {
+  /** The databases of the given server, or null when none is given (see {@link #assumeGiven}). */
+  public static PostgresTestDatabases ifGiven() {
     String url = serverUrl();
-    assumeTrue(
-        url != null,
-        "no PostgreSQL server for the tests: set -D"
-            + PROPERTY
-            + " or "
-            + ENV
-            + " to postgresql://USER:PASSWORD@HOST:PORT/DATABASE (bin/test starts one)");
+    if (url == null) {
+      // Said on the console too: the reason of a skip is otherwise only in the test reports.
+      System.err.println(NO_SERVER);
+      return null;
+    }
     return new PostgresTestDatabases(url);
+  }
+
+  /**
+   * Skips the calling test, saying why, when no server is given: each test shows as skipped with
+   * this message rather than the class vanishing from the count.
+   */
+  public static void assumeGiven(PostgresTestDatabases databases) {
+    assumeTrue(databases != null, NO_SERVER);
   }
 
   /** Creates an empty database and returns its store URL. */

@@ -37,8 +37,8 @@ class SelfFencingTest {
   private StoreUrl url;
 
   @BeforeAll
-  static void needAServer() {
-    databases = PostgresTestDatabases.require();
+  static void connectToTheServerIfGiven() {
+    databases = PostgresTestDatabases.ifGiven();
   }
 
   @AfterAll
@@ -50,6 +50,7 @@ class SelfFencingTest {
 
   @BeforeEach
   void createADatabase() {
+    PostgresTestDatabases.assumeGiven(databases);
     url = EventStores.parse(databases.create());
   }
 
