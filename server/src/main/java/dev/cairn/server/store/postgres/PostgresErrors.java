@@ -4,6 +4,7 @@ import dev.cairn.server.store.StoreConflictException;
 import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreFullException;
 import java.sql.SQLException;
+import java.util.Set;
 
 /** What a PostgreSQL error means for the store, by its SQLSTATE. */
 final class PostgresErrors {
@@ -14,7 +15,7 @@ final class PostgresErrors {
   static final String DISK_FULL = "53100";
 
   /** A deadlock or a serialization failure: the server rolled the transaction back whole. */
-  private static final java.util.Set<String> ROLLED_BACK_WHOLE = java.util.Set.of("40P01", "40001");
+  private static final Set<String> ROLLED_BACK_WHOLE = Set.of("40P01", "40001");
 
   private PostgresErrors() {}
 

@@ -7,6 +7,8 @@ import dev.cairn.server.store.StoreFencedException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.Event.PayloadCase;
 import dev.cairn.v1.RunStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -239,7 +241,7 @@ final class PostgresNode {
         .list();
   }
 
-  private static RunLease lease(java.sql.ResultSet row) throws java.sql.SQLException {
+  private static RunLease lease(ResultSet row) throws SQLException {
     return new RunLease(row.getString(1), row.getString(2), row.getString(3), row.getLong(4));
   }
 }

@@ -12,6 +12,7 @@ import dev.cairn.v1.RunSummary;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
@@ -129,8 +130,7 @@ final class PostgresRuns {
   }
 
   /** Runs the check in one REPEATABLE READ transaction, so both of its queries see one state. */
-  static boolean inOneSnapshot(
-      Handle handle, org.jdbi.v3.core.HandleCallback<Boolean, RuntimeException> check) {
+  static boolean inOneSnapshot(Handle handle, HandleCallback<Boolean, RuntimeException> check) {
     return handle.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, check::withHandle);
   }
 

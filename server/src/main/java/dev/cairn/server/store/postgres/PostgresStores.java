@@ -8,9 +8,12 @@ import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreProvider;
 import dev.cairn.server.store.StoreUrl;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * The PostgreSQL adapter's entry, registered in {@code META-INF/services}: {@code
@@ -38,8 +41,7 @@ public final class PostgresStores implements StoreProvider {
    *
    * @param leaseTime how long a lease lasts without renewal, on the database's clock
    */
-  public static PostgresEventStore openAsNode(
-      StoreUrl url, NodeIdentity node, java.time.Duration leaseTime) {
+  public static PostgresEventStore openAsNode(StoreUrl url, NodeIdentity node, Duration leaseTime) {
     return PostgresEventStore.open(PostgresAddress.of(url), new PostgresNode(node, leaseTime));
   }
 
@@ -83,8 +85,7 @@ public final class PostgresStores implements StoreProvider {
           "check the store",
           jdbi ->
               jdbi.inTransaction(
-                  org.jdbi.v3.core.transaction.TransactionIsolationLevel.REPEATABLE_READ,
-                  PostgresOfflineCheck::check));
+                  TransactionIsolationLevel.REPEATABLE_READ, PostgresOfflineCheck::check));
     }
 
     @Override
@@ -95,7 +96,7 @@ public final class PostgresStores implements StoreProvider {
       return "nothing: the runs projection was rebuilt in place (take a pg_dump first to keep one)";
     }
 
-    private <T> T withDatabase(String what, java.util.function.Function<Jdbi, T> work) {
+    private <T> T withDatabase(String what, Function<Jdbi, T> work) {
       try (PostgresConnections connections = new PostgresConnections(address)) {
         return work.apply(Jdbi.create(connections));
       } catch (JdbiException e) {
