@@ -72,6 +72,24 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyThePostgresAdapterUsesItsDriverAndMigrationTool() {
+    Path adapterPackage = MAIN.resolve("store/postgres");
+    Pattern postgres = Pattern.compile("\\b(org\\.postgresql|org\\.flywaydb)\\b");
+    List<String> found = new ArrayList<>();
+    for (Path file : javaFiles(MAIN)) {
+      if (file.startsWith(adapterPackage)) {
+        continue;
+      }
+      Matcher matcher = postgres.matcher(code(file));
+      while (matcher.find()) {
+        found.add(MAIN.relativize(file) + " uses " + matcher.group());
+      }
+    }
+    assertThat(javaFiles(adapterPackage)).isNotEmpty();
+    assertThat(found).as("only the adapter may know the store is PostgreSQL").isEmpty();
+  }
+
+  @Test
   void noFileOutsideTheAdapterMentionsSqliteEvenInComments() throws IOException {
     List<String> found = new ArrayList<>();
     for (Path file : javaFiles(MAIN)) {

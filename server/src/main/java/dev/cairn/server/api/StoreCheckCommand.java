@@ -58,14 +58,17 @@ final class StoreCheckCommand {
             .toAbsolutePath()
             .normalize();
     StoreChecks checks;
+    boolean exists;
     try {
       StoreUrl url = StoreSetting.resolve(Optional.ofNullable(store), root);
       checks = EventStores.checks(url, root);
+      // Asking a database server may fail (it is down, or refuses the login): one line says so.
+      exists = checks.exists();
     } catch (StoreException e) {
       err.println("cairn server check: " + e.getMessage());
       return CANNOT_CHECK;
     }
-    if (!checks.exists()) {
+    if (!exists) {
       err.println("cairn server check: there is no event store at " + checks.location());
       return CANNOT_CHECK;
     }

@@ -33,8 +33,19 @@ public record StoreUrl(String scheme, String location) {
         text.substring(0, colon).toLowerCase(java.util.Locale.ROOT), text.substring(colon + 1));
   }
 
+  /** The setting as written, except that a password in it is replaced by {@code ***}. */
   @Override
   public String toString() {
-    return scheme + ":" + location;
+    return scheme + ":" + redacted(location);
+  }
+
+  /**
+   * The location with the password of a {@code //USER:PASSWORD@HOST} part or a {@code password=}
+   * parameter replaced, so that logs and messages never show it.
+   */
+  public static String redacted(String location) {
+    return location
+        .replaceAll("^//([^/?@:]*):[^/?@]*@", "//$1:***@")
+        .replaceAll("(?i)([?&]password=)[^&]*", "$1***");
   }
 }

@@ -37,7 +37,8 @@ class StoreSettingTest {
             () -> StoreOpening.open(Optional.of(data.toString()), Optional.of("nosuch:x")));
     assertThat(refused.getMessage())
         .isEqualTo(
-            "unknown store scheme 'nosuch' in cairn.store=nosuch:x; supported schemes: sqlite");
+            "unknown store scheme 'nosuch' in cairn.store=nosuch:x; supported schemes:"
+                + " postgresql, sqlite");
     try (DataDirectory reopened = DataDirectory.open(Optional.of(data.toString()))) {
       assertThat(reopened.root()).isEqualTo(data.toAbsolutePath().normalize());
     }

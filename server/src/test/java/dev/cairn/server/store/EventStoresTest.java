@@ -34,7 +34,7 @@ class EventStoresTest {
     assertThat(refused.getMessage())
         .isEqualTo(
             "unknown store scheme 'mysql' in cairn.store=mysql://db/cairn; supported schemes:"
-                + " sqlite");
+                + " postgresql, sqlite");
   }
 
   @Test
@@ -44,7 +44,7 @@ class EventStoresTest {
     assertThat(refused.getMessage())
         .isEqualTo(
             "the store setting '/var/lib/cairn.db' is not SCHEME:LOCATION (cairn.store);"
-                + " supported schemes: sqlite");
+                + " supported schemes: postgresql, sqlite");
   }
 
   @Test

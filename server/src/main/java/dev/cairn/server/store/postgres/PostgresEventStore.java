@@ -1,0 +1,373 @@
+package dev.cairn.server.store.postgres;
+
+import dev.cairn.server.store.AppendRules;
+import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.NodeIdentity;
+import dev.cairn.server.store.ReadChecks;
+import dev.cairn.server.store.RunLease;
+import dev.cairn.server.store.RunListCursor;
+import dev.cairn.server.store.RunOwnership;
+import dev.cairn.server.store.RunPage;
+import dev.cairn.server.store.RunQuery;
+import dev.cairn.server.store.StoreConflictException;
+import dev.cairn.server.store.StoreCorruptException;
+import dev.cairn.server.store.StoreException;
+import dev.cairn.server.store.StoreStats;
+import dev.cairn.v1.Event;
+import dev.cairn.v1.RunSummary;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+
+/**
+ * The event store on a PostgreSQL database, which several servers may share.
+ *
+ * <p>One long-lived writer connection per store serves {@link #append} and {@link
+ * #rebuildProjection}, which are synchronized; the writers of all stores on the database take turns
+ * on the log head row (see {@link PostgresAppend}). Reads use pooled connections and see the last
+ * committed state.
+ */
+public final class PostgresEventStore implements EventStore {
+
+  private final PostgresAddress address;
+  private final PostgresConnections connections;
+  private final Jdbi readers;
+  private final Handle writer;
+
+  /** The node this store writes for, or null when the store is not shared by nodes. */
+  private final PostgresNode node;
+
+  private volatile boolean closed;
+  private volatile StoreStats stats = new StoreStats(0, 0);
+
+  /** The failure that stopped appends, or null while the writer is healthy; guarded by this. */
+  private StoreException writeFailure;
+
+  private PostgresEventStore(
+      PostgresAddress address, PostgresConnections connections, Handle writer, PostgresNode node) {
+    this.address = address;
+    this.connections = connections;
+    this.readers = Jdbi.create(connections);
+    this.writer = writer;
+    this.node = node;
+  }
+
+  /**
+   * Connects to the database and brings its schema up to date.
+   *
+   * @throws StoreException if the database cannot be reached or migrated
+   */
+  static PostgresEventStore open(PostgresAddress address) {
+    return open(address, null);
+  }
+
+  /**
+   * Connects as the given node (null for none), registering it, and brings the schema up to date.
+   *
+   * @throws StoreException if the database cannot be reached or migrated
+   */
+  static PostgresEventStore open(PostgresAddress address, PostgresNode node) {
+    PostgresConnections connections = new PostgresConnections(address);
+    try {
+      PostgresSchema.migrate(connections.dataSource(), address.display());
+      Handle writer = Jdbi.open(connections.openDedicated());
+      if (node != null) {
+        try {
+          writer.useTransaction(node::register);
+        } catch (RuntimeException e) {
+          writer.close();
+          throw e;
+        }
+      }
+      return new PostgresEventStore(address, connections, writer, node);
+    } catch (SQLException | JdbiException e) {
+      connections.close();
+      throw new StoreException(
+          "could not open the event store " + address + ": " + PostgresErrors.describe(e), e);
+    } catch (RuntimeException e) {
+      connections.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public int readConcurrency() {
+    return PostgresConnections.MAX_IDLE;
+  }
+
+  @Override
+  public synchronized List<Event> append(List<Event> events) {
+    requireWritable();
+    events.forEach(AppendRules::requireWellFormed);
+    if (events.isEmpty()) {
+      return List.of();
+    }
+    List<Event> stored =
+        inWriteTransaction("append events", h -> PostgresAppend.append(h, events, node));
+    if (node != null) {
+      node.committed(stored);
+    }
+    StoreStats before = stats;
+    stats = new StoreStats(before.commits() + 1, before.eventsAppended() + stored.size());
+    return stored;
+  }
+
+  @Override
+  public synchronized void rebuildProjection() {
+    requireWritable();
+    inWriteTransaction(
+        "rebuild the runs projection",
+        handle -> {
+          // Appends of other servers wait on the log head while the rows are replaced.
+          handle.execute("SELECT last_global_seq FROM log_head WHERE id = 1 FOR UPDATE");
+          PostgresRuns.rebuild(handle);
+          return null;
+        });
+  }
+
+  /**
+   * Runs the work in one transaction on the writer. A conflict rolls back and leaves the store
+   * usable, as does a full disk (PostgreSQL rolls back whole). Any other failure stops further
+   * writes: after a lost connection above all, this process cannot know whether the commit
+   * happened, and only a fresh start that reads the log back can.
+   */
+  private <T> T inWriteTransaction(String what, Function<Handle, T> work) {
+    try {
+      writer.begin();
+      T result = work.apply(writer);
+      writer.commit();
+      return result;
+    } catch (StoreConflictException conflict) {
+      rollback(what, conflict);
+      throw conflict;
+    } catch (RuntimeException e) {
+      StoreException failure = PostgresErrors.classify(what + " in " + address, e);
+      rollbackQuietly();
+      if (!PostgresErrors.leavesTheStoreUsable(failure)) {
+        writeFailure = failure;
+      }
+      throw failure;
+    }
+  }
+
+  private void rollback(String what, StoreConflictException conflict) {
+    try {
+      writer.rollback();
+    } catch (RuntimeException e) {
+      writeFailure = new StoreException("could not " + what + " in " + address, e);
+      conflict.addSuppressed(e);
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      writer.rollback();
+    } catch (RuntimeException ignored) {
+      // The connection may be gone; the transaction is then rolled back by the server.
+    }
+  }
+
+  /** The ownership of runs among nodes, when the store was opened for a node. */
+  public Optional<RunOwnership> ownership() {
+    return node == null ? Optional.empty() : Optional.of(new Ownership());
+  }
+
+  /** The node's side of the store: its leases, taken and renewed on the writer. */
+  private final class Ownership implements RunOwnership {
+    @Override
+    public NodeIdentity node() {
+      return node.identity();
+    }
+
+    @Override
+    public List<NodeRecord> nodes() {
+      return read("the nodes", PostgresNode::nodes);
+    }
+
+    @Override
+    public Optional<RunLease> acquire(String runId) {
+      synchronized (PostgresEventStore.this) {
+        requireWritable();
+        Optional<RunLease> lease =
+            inWriteTransaction("take the lease of run " + runId, h -> node.acquire(h, runId));
+        lease.ifPresent(node::acquired);
+        return lease;
+      }
+    }
+
+    @Override
+    public Set<String> renew() {
+      synchronized (PostgresEventStore.this) {
+        requireWritable();
+        return inWriteTransaction(
+            "renew the leases of node " + node.identity().nodeId(), node::renew);
+      }
+    }
+
+    @Override
+    public Optional<RunLease> leaseOf(String runId) {
+      return read("the lease of run " + runId, h -> PostgresNode.leaseOf(h, runId));
+    }
+  }
+
+  @Override
+  public List<Event> readRun(String runId, long afterRunSeq, int limit) {
+    if (requireLimit(limit) == 0) {
+      return List.of();
+    }
+    return read(
+        "events of run " + runId,
+        handle -> {
+          List<Event> events =
+              handle
+                  .createQuery(
+                      "SELECT "
+                          + PostgresRows.EVENT_COLUMNS
+                          + " FROM events WHERE run_id = :run AND run_seq > :after"
+                          + " ORDER BY run_seq LIMIT :limit")
+                  .bind("run", runId)
+                  .bind("after", afterRunSeq)
+                  .bind("limit", limit)
+                  .map((row, ctx) -> PostgresRows.event(row))
+                  .list();
+          ReadChecks.requireRunContinues(runId, afterRunSeq, events);
+          if (events.isEmpty()
+              && afterRunSeq == 0
+              && PostgresRuns.inOneSnapshot(
+                  handle,
+                  snapshot ->
+                      PostgresRuns.hasRow(snapshot, runId)
+                          && !PostgresRuns.hasEvents(snapshot, runId))) {
+            throw new StoreCorruptException(
+                "run "
+                    + runId
+                    + " is in the runs projection but none of its events can be found: the"
+                    + " events table or its index is damaged");
+          }
+          return events;
+        });
+  }
+
+  @Override
+  public List<Event> readAll(long afterGlobalSeq, int limit) {
+    if (requireLimit(limit) == 0) {
+      return List.of();
+    }
+    return read(
+        "events",
+        handle -> {
+          List<Event> events =
+              handle
+                  .createQuery(
+                      "SELECT "
+                          + PostgresRows.EVENT_COLUMNS
+                          + " FROM events WHERE global_seq > :after"
+                          + " ORDER BY global_seq LIMIT :limit")
+                  .bind("after", afterGlobalSeq)
+                  .bind("limit", limit)
+                  .map((row, ctx) -> PostgresRows.event(row))
+                  .list();
+          ReadChecks.requireLogContinues(afterGlobalSeq, events);
+          return events;
+        });
+  }
+
+  @Override
+  public long lastGlobalSeq() {
+    return read(
+        "the last global_seq",
+        handle ->
+            handle
+                .createQuery("SELECT last_global_seq FROM log_head WHERE id = 1")
+                .mapTo(Long.class)
+                .one());
+  }
+
+  @Override
+  public Optional<String> runIdForRequest(String requestId) {
+    if (requestId.isEmpty()) {
+      return Optional.empty();
+    }
+    return read(
+        "the run of a request_id", handle -> PostgresRuns.runIdForRequest(handle, requestId));
+  }
+
+  @Override
+  public Optional<RunSummary> findRun(String runId) {
+    return read("run " + runId, handle -> PostgresRuns.find(handle, runId));
+  }
+
+  @Override
+  public RunPage listRuns(RunQuery query) {
+    RunListCursor cursor = RunListCursor.of(query);
+    return read("the run list", handle -> PostgresRuns.list(handle, query, cursor));
+  }
+
+  @Override
+  public List<String> unfinishedRunIds() {
+    return read("unfinished runs", PostgresRuns::unfinishedRunIds);
+  }
+
+  @Override
+  public StoreStats stats() {
+    return stats;
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        writer.close();
+      } catch (JdbiException ignored) {
+        // A connection the server already dropped has nothing left to release.
+      } finally {
+        connections.close();
+      }
+    }
+  }
+
+  private <T> T read(String what, HandleCallback<T, RuntimeException> query) {
+    requireOpen();
+    try {
+      return readers.withHandle(query);
+    } catch (JdbiException e) {
+      connections.dropIdle();
+      throw new StoreException(
+          "could not read " + what + " from " + address + ": " + PostgresErrors.describe(e), e);
+    }
+  }
+
+  private static int requireLimit(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative, got " + limit);
+    }
+    return limit;
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new StoreException("the event store " + address + " is closed");
+    }
+  }
+
+  private void requireWritable() {
+    requireOpen();
+    if (writeFailure != null) {
+      throw new StoreException(
+          "the event store no longer accepts writes after an earlier failure; restart the server ("
+              + writeFailure.getMessage()
+              + ")",
+          writeFailure);
+    }
+  }
+}
