@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * The server's settings, under the {@code cairn.} prefix: from {@code -D}, {@code CAIRN_*}
- * environment variables, {@code application.properties} in the working directory's {@code config/}
- * or a file named by {@code quarkus.config.locations} ({@code bin/cairn server --config FILE}).
+ * environment variables, or a file named by {@code cairn.config-file} ({@code bin/cairn server
+ * --config FILE}), in that order.
  */
 @ConfigMapping(prefix = "cairn")
 public interface CairnConfig {
@@ -70,6 +70,12 @@ public interface CairnConfig {
    */
   @WithDefault("20ms")
   Duration commitWindow();
+
+  /**
+   * A properties file of settings ({@code cairn server --config FILE}): below {@code -D} and the
+   * environment, above the defaults (see ConfigFile).
+   */
+  Optional<String> configFile();
 
   /** Log lines as JSON objects, one per line, with a run's fields at the top level. */
   @WithDefault("false")

@@ -139,6 +139,11 @@ public class CairnServer {
   private void startAll() {
     long began = System.nanoTime();
     warmUpInBackground();
+    ConfigFile.problem(config.configFile())
+        .ifPresent(
+            problem -> {
+              throw new StartRefused(problem);
+            });
     refuseInsecureBind(config);
     refuseTakenPort(config);
     StoreOpening.Opened opened = StoreOpening.open(config.dataDir(), config.store());

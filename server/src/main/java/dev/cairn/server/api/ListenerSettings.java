@@ -41,9 +41,12 @@ public final class ListenerSettings implements ConfigSourceFactory {
 
   @Override
   public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+    // A factory sees the plain sources, not what another factory made: the settings file is read
+    // here too, below what the plain sources say.
+    Map<String, String> file = ConfigFile.read(context);
     Map<String, String> derived = new HashMap<>();
-    String certificate = value(context, "cairn.tls.certificate");
-    String key = value(context, "cairn.tls.key");
+    String certificate = value(context, file, "cairn.tls.certificate");
+    String key = value(context, file, "cairn.tls.key");
     // Files that cannot serve are left out here, so that the server refuses them in one line
     // (CairnServer) rather than Quarkus with a stack trace.
     if (certificate != null
@@ -55,7 +58,7 @@ public final class ListenerSettings implements ConfigSourceFactory {
     }
     derived.put(
         "quarkus.grpc.server.max-inbound-message-size",
-        Integer.toString(maxInboundMessageBytes(maxSpecBytes(context))));
+        Integer.toString(maxInboundMessageBytes(maxSpecBytes(context, file))));
     return List.of(new PropertiesConfigSource(derived, "cairn-listener-settings", ORDINAL));
   }
 
@@ -87,8 +90,8 @@ public final class ListenerSettings implements ConfigSourceFactory {
     }
   }
 
-  private static int maxSpecBytes(ConfigSourceContext context) {
-    String configured = value(context, "cairn.max-spec-bytes");
+  private static int maxSpecBytes(ConfigSourceContext context, Map<String, String> file) {
+    String configured = value(context, file, "cairn.max-spec-bytes");
     if (configured == null) {
       return DEFAULT_MAX_SPEC_BYTES;
     }
@@ -100,10 +103,12 @@ public final class ListenerSettings implements ConfigSourceFactory {
     }
   }
 
-  private static String value(ConfigSourceContext context, String name) {
+  private static String value(ConfigSourceContext context, Map<String, String> file, String name) {
     ConfigValue value = context.getValue(name);
-    return value == null || value.getValue() == null || value.getValue().isBlank()
-        ? null
-        : value.getValue();
+    String found =
+        value == null || value.getValue() == null || value.getValue().isBlank()
+            ? file.get(name)
+            : value.getValue();
+    return found == null || found.isBlank() ? null : found;
   }
 }
