@@ -47,7 +47,13 @@ class ProcessSupervisorStopTest extends SupervisorTestSupport {
   void stopEndsTheLeaderAndItsBackgroundedChild() throws Exception {
     Started started = start(shell("sleep 1000 & echo $!; sleep 1000"));
     long child = awaitFirstPid(started.output());
-    assertThat(runningWithMarker(started.marker())).contains(started.launched().pid(), child);
+    // The child may still be between fork and exec when the shell prints its pid, when its
+    // environment (and so its marker) is not readable yet.
+    await(
+        "the leader and the backgrounded child carry the marker",
+        () ->
+            runningWithMarker(started.marker())
+                .containsAll(List.of(started.launched().pid(), child)));
 
     supervisor.stop(started.launched(), started.marker());
     Exited exited = started.exit().get(10, TimeUnit.SECONDS);
