@@ -47,8 +47,9 @@ public final class RunQueries {
     return state;
   }
 
+  /** A page of runs with their labels and rerun links, filtered by labels when asked. */
   public RunPage list(RunQuery query) {
-    return store.listRuns(query);
+    return new RunListing(store).list(query);
   }
 
   /**
