@@ -5,6 +5,7 @@ import dev.cairn.cli.command.CompletionCommand;
 import dev.cairn.cli.command.EventsCommand;
 import dev.cairn.cli.command.ListCommand;
 import dev.cairn.cli.command.LogsCommand;
+import dev.cairn.cli.command.RerunCommand;
 import dev.cairn.cli.command.RunCommand;
 import dev.cairn.cli.command.ServerCommand;
 import dev.cairn.cli.command.StatusCommand;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Spec;
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {
       RunCommand.class,
+      RerunCommand.class,
       SubmitCommand.class,
       StatusCommand.class,
       ListCommand.class,
