@@ -29,6 +29,7 @@ public final class RunQueries {
   public Run get(String runId) {
     List<Event> events = store.readRun(runId, 0, Integer.MAX_VALUE);
     Run.Builder run = RunView.of(fold(runId, events)).toBuilder();
+    run.addAllRerunRunIds(store.rerunsOf(runId));
     for (Event event : events) {
       if (event.hasRunCancelRequested()) {
         run.setCancelReason(event.getRunCancelRequested().getReason())
