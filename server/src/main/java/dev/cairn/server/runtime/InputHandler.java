@@ -90,7 +90,7 @@ final class InputHandler {
     String duplicate = commit.earlierRun(submit.requestId());
     if (duplicate != null) {
       // Answered after this pass's commit, like the submit it repeats, which may be in it.
-      if (submit.spec().equals(earlierSpec(duplicate))) {
+      if (sameSubmit(submit.submit(), duplicate)) {
         commit.ack(
             () -> submit.future().complete(new Engine.Submitted(duplicate, true)), submit.future());
       } else {
@@ -159,14 +159,27 @@ final class InputHandler {
         () -> rerun.future().complete(new Engine.Rerunning(runId, false, steps)), rerun.future());
   }
 
-  /** The spec a run was submitted with: from its live state, else from its first event. */
-  private WorkflowSpec earlierSpec(String runId) {
+  /**
+   * Whether a submit repeats the one that created a run: the same spec, parameter values and
+   * labels, read from the run's live state, else from its first event.
+   */
+  private boolean sameSubmit(Trigger.Submit submit, String runId) {
     RunState state = live.get(runId);
     if (state != null) {
-      return state.plan().spec();
+      return submit.spec().equals(state.plan().spec())
+          && submit.params().equals(state.info().params())
+          && submit.labels().equals(state.info().labels())
+          && state.info().rerunOf().isEmpty();
     }
     List<Event> first = store.readRun(runId, 0, 1);
-    return first.isEmpty() ? null : first.get(0).getRunSubmitted().getSpec();
+    if (first.isEmpty()) {
+      return false;
+    }
+    var earlier = first.get(0).getRunSubmitted();
+    return submit.spec().equals(earlier.getSpec())
+        && submit.params().equals(earlier.getParamsMap())
+        && submit.labels().equals(earlier.getLabelsMap())
+        && earlier.getRerunOf().isEmpty();
   }
 
   private void cancel(Input.Cancel cancel, Instant now) {
