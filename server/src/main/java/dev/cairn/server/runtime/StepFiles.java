@@ -36,8 +36,13 @@ final class StepFiles {
         RunDirectory.prepare(settings.workRoot(), state.runId() + ".io", settings.runAs());
     Path outputs = directory.resolve(stepId + "." + attempt + ".outputs");
     Map<String, Map<String, String>> upstream = StepOutputs.upstreamOf(state, stepId);
-    Path inputs = directory.resolve(stepId + "." + attempt + ".inputs.json");
-    Files.writeString(inputs, StepOutputs.inputsJson(upstream), StandardCharsets.UTF_8);
+    // Most steps have no upstream outputs: they share one empty file, written once per run.
+    Path inputs =
+        directory.resolve(
+            upstream.isEmpty() ? "no-inputs.json" : stepId + "." + attempt + ".inputs.json");
+    if (!upstream.isEmpty() || !Files.exists(inputs, LinkOption.NOFOLLOW_LINKS)) {
+      Files.writeString(inputs, StepOutputs.inputsJson(upstream), StandardCharsets.UTF_8);
+    }
     for (Map.Entry<String, Map<String, String>> step : upstream.entrySet()) {
       for (Map.Entry<String, String> output : step.getValue().entrySet()) {
         env.put(StepOutputs.variable(step.getKey(), output.getKey()), output.getValue());
