@@ -139,7 +139,11 @@ public final class Decider {
       onRunTimeout(out);
     }
     settleIfStopping(out);
-    settleBlocked(out);
+    // Without trigger rules, a failure's downstream is skipped as it happens (Failures), so the
+    // walk over every pending step is only needed when some step has a rule of its own.
+    if (out.state().plan().hasTriggerRules()) {
+      settleBlocked(out);
+    }
     completeIfDone(out);
     return out.decision();
   }

@@ -90,6 +90,18 @@ class RerunsTest {
   }
 
   @Test
+  void aNamedStepBelowAKeptFailureIsSkippedAtOnce() {
+    RunState original = failedDiamond();
+    // d is named, but c stays failed: d can never run, and the rerun ends FAILED at once.
+    Reruns.Plan plan = Reruns.plan(original, List.of("d"));
+    assertThat(plan.rerun()).containsExactly("d");
+    RunFixture rerun = rerun(original, plan);
+    assertThat(rerun.step("d").status()).isEqualTo(StepStatus.STEP_STATUS_SKIPPED);
+    assertThat(rerun.step("d").skipCause()).isEqualTo("c");
+    assertThat(rerun.state.status()).isEqualTo(RunStatus.RUN_STATUS_FAILED);
+  }
+
+  @Test
   void aRerunWithNothingToRunEndsAtOnce() {
     RunState original = failedDiamond();
     Reruns.Plan plan = Reruns.plan(original, List.of());
