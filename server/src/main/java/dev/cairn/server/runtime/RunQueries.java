@@ -61,6 +61,18 @@ public final class RunQueries {
     if (step == null) {
       throw new IllegalArgumentException("run " + state.runId() + " has no step '" + stepId + "'");
     }
+    if (!step.carriedFrom().isEmpty()) {
+      // The rerun kept the step's result; its output files belong to the run that produced it.
+      throw new IllegalArgumentException(
+          "step '"
+              + stepId
+              + "' was kept from run "
+              + step.carriedFrom()
+              + "; its output is there: cairn logs "
+              + step.carriedFrom()
+              + " "
+              + stepId);
+    }
     if (step.attempts().isEmpty()) {
       throw new IllegalArgumentException("step '" + stepId + "' has not started yet");
     }
