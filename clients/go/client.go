@@ -88,6 +88,52 @@ func (c *Client) Submit(ctx context.Context, spec *cairnv1.WorkflowSpec, request
 	return response.GetRunId(), nil
 }
 
+// SubmitOptions are the values of a submit beside the workflow itself.
+type SubmitOptions struct {
+	// RequestID is the idempotency key: a repeat returns the run of the first submit.
+	RequestID string
+	// Params are values of the workflow's parameters; steps see each as CAIRN_PARAM_<name>.
+	// A missing required or an unknown parameter is an *Error with code InvalidArgument.
+	Params map[string]string
+	// Labels are added over the workflow's own labels.
+	Labels map[string]string
+}
+
+// SubmitWith starts a run of spec with parameter values and labels and returns its id.
+func (c *Client) SubmitWith(ctx context.Context, spec *cairnv1.WorkflowSpec, options SubmitOptions) (string, error) {
+	response, err := c.service.SubmitRun(ctx, &cairnv1.SubmitRunRequest{
+		Spec: spec, RequestId: options.RequestID, Params: options.Params, Labels: options.Labels,
+	})
+	if err != nil {
+		return "", wrapError(err)
+	}
+	return response.GetRunId(), nil
+}
+
+// RerunOptions say what of a finished run a rerun runs again.
+type RerunOptions struct {
+	// Steps run again with their downstream, succeeded or not; empty means every step that
+	// did not succeed, with its downstream.
+	Steps []string
+	// RequestID is the idempotency key: a repeat returns the first rerun.
+	RequestID string
+	// Params replace the original run's parameter values; the others keep theirs.
+	Params map[string]string
+}
+
+// Rerun takes a finished run up again as a new run linked to it (rerun_of) and returns the
+// new run's id. The steps not rerun keep their results, outputs included, and start no
+// process; the original run is never changed.
+func (c *Client) Rerun(ctx context.Context, runID string, options RerunOptions) (string, error) {
+	response, err := c.service.RerunRun(ctx, &cairnv1.RerunRunRequest{
+		RunId: runID, Steps: options.Steps, RequestId: options.RequestID, Params: options.Params,
+	})
+	if err != nil {
+		return "", wrapError(err)
+	}
+	return response.GetRunId(), nil
+}
+
 // Get returns the current state of a run.
 func (c *Client) Get(ctx context.Context, runID string) (*cairnv1.Run, error) {
 	response, err := c.service.GetRun(ctx, &cairnv1.GetRunRequest{RunId: runID})
@@ -105,6 +151,8 @@ type ListFilter struct {
 	Name string
 	// PageSize is the number of runs fetched per call; 0 lets the server choose.
 	PageSize int32
+	// Labels keeps runs carrying every one of these labels; empty means all.
+	Labels map[string]string
 }
 
 // List yields every matching run, newest first, fetching pages as the loop advances.
@@ -115,6 +163,7 @@ func (c *Client) List(ctx context.Context, filter ListFilter) iter.Seq2[*cairnv1
 			Statuses: filter.Statuses,
 			Name:     filter.Name,
 			PageSize: filter.PageSize,
+			Labels:   filter.Labels,
 		}
 		for {
 			response, err := c.service.ListRuns(ctx, request)

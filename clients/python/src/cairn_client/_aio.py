@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import AsyncIterator, Iterable, Optional
+from typing import AsyncIterator, Iterable, Mapping, Optional
 
 import grpc
 import grpc.aio
@@ -69,12 +69,24 @@ class AsyncClient:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def submit(self, spec: WorkflowSource, request_id: Optional[str] = None) -> Submitted:
+    async def submit(
+        self,
+        spec: WorkflowSource,
+        request_id: Optional[str] = None,
+        *,
+        params: Optional[Mapping[str, str]] = None,
+        labels: Optional[Mapping[str, str]] = None,
+    ) -> Submitted:
         """Starts a run and returns its id as a :class:`Submitted` (a ``str``).
 
-        A repeated ``request_id`` returns the first run, with ``existing`` True.
+        A repeated ``request_id`` returns the first run, with ``existing`` True. ``params``
+        gives values of the workflow's parameters (steps see them as ``CAIRN_PARAM_<name>``);
+        a missing required or an unknown one raises ``InvalidArgument`` naming it.
+        ``labels`` are added over the workflow's own.
         """
         request = submit_request(spec, request_id)
+        request.params.update(params or {})
+        request.labels.update(labels or {})
         response = await self._call(self._stub.SubmitRun, request)
         return Submitted(response.run_id, response.existing)
 
@@ -98,10 +110,14 @@ class AsyncClient:
         statuses: Optional[Iterable[StatusFilter]] = None,
         name: Optional[str] = None,
         page_size: int = 0,
+        labels: Optional[Mapping[str, str]] = None,
     ) -> AsyncIterator[run_service_pb2.RunSummary]:
         """Yields every matching run, newest first, fetching pages as needed."""
         request = run_service_pb2.ListRunsRequest(
-            statuses=status_values(statuses), name=name or "", page_size=page_size
+            statuses=status_values(statuses),
+            name=name or "",
+            page_size=page_size,
+            labels=dict(labels or {}),
         )
         while True:
             response = await self._call(self._stub.ListRuns, request)
@@ -110,6 +126,29 @@ class AsyncClient:
             if not response.next_page_token:
                 return
             request.page_token = response.next_page_token
+
+    async def rerun(
+        self,
+        run_id: str,
+        steps: Optional[Iterable[str]] = None,
+        request_id: Optional[str] = None,
+        params: Optional[Mapping[str, str]] = None,
+    ) -> Submitted:
+        """Reruns a finished run as a new run linked to it (``rerun_of``); returns its id.
+
+        Without ``steps``, every step that did not succeed runs again with its downstream;
+        with ``steps``, those and their downstream. The other steps keep their results,
+        outputs included. ``params`` replace the original run's values. The original run is
+        never changed.
+        """
+        request = run_service_pb2.RerunRunRequest(
+            run_id=run_id,
+            steps=list(steps or []),
+            request_id=request_id or "",
+            params=dict(params or {}),
+        )
+        response = await self._call(self._stub.RerunRun, request)
+        return Submitted(response.run_id, response.existing)
 
     async def cancel(self, run_id: str, reason: str = "") -> RunStatus:
         """Requests a cancel; returns the run's RunStatus once the request is durable."""

@@ -51,6 +51,7 @@ type Event struct {
 	//	*Event_RunFailed
 	//	*Event_RunCancelled
 	//	*Event_StepTimedOut
+	//	*Event_RunTimedOut
 	Payload       isEvent_Payload `protobuf_oneof:"payload"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -229,6 +230,15 @@ func (x *Event) GetStepTimedOut() *StepTimedOut {
 	return nil
 }
 
+func (x *Event) GetRunTimedOut() *RunTimedOut {
+	if x != nil {
+		if x, ok := x.Payload.(*Event_RunTimedOut); ok {
+			return x.RunTimedOut
+		}
+	}
+	return nil
+}
+
 type isEvent_Payload interface {
 	isEvent_Payload()
 }
@@ -293,6 +303,11 @@ type Event_StepTimedOut struct {
 	StepTimedOut *StepTimedOut `protobuf:"bytes,21,opt,name=step_timed_out,json=stepTimedOut,proto3,oneof"`
 }
 
+type Event_RunTimedOut struct {
+	// The run's deadline passed; its steps are being stopped, and it ends FAILED.
+	RunTimedOut *RunTimedOut `protobuf:"bytes,22,opt,name=run_timed_out,json=runTimedOut,proto3,oneof"`
+}
+
 func (*Event_RunSubmitted) isEvent_Payload() {}
 
 func (*Event_StepStarted) isEvent_Payload() {}
@@ -317,6 +332,8 @@ func (*Event_RunCancelled) isEvent_Payload() {}
 
 func (*Event_StepTimedOut) isEvent_Payload() {}
 
+func (*Event_RunTimedOut) isEvent_Payload() {}
+
 // RunSubmitted records a new run and the spec it executes.
 type RunSubmitted struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -325,7 +342,17 @@ type RunSubmitted struct {
 	// The client's idempotency key, if any.
 	RequestId string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// Who submitted the run.
-	Principal     string `protobuf:"bytes,3,opt,name=principal,proto3" json:"principal,omitempty"`
+	Principal string `protobuf:"bytes,3,opt,name=principal,proto3" json:"principal,omitempty"`
+	// The resolved parameter values: those given at submit, and the defaults of the others.
+	Params map[string]string `protobuf:"bytes,4,rep,name=params,proto3" json:"params,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The run's labels: the workflow's, with those given at submit over them.
+	Labels map[string]string `protobuf:"bytes,5,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// For a rerun: the run it takes up again. Empty otherwise.
+	RerunOf string `protobuf:"bytes,6,opt,name=rerun_of,json=rerunOf,proto3" json:"rerun_of,omitempty"`
+	// For a rerun: the steps that are not run again and keep their results from rerun_of.
+	CarriedSteps []*CarriedStep `protobuf:"bytes,7,rep,name=carried_steps,json=carriedSteps,proto3" json:"carried_steps,omitempty"`
+	// When the run times out (its submit time plus the spec's timeout); unset when it has none.
+	Deadline      *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=deadline,proto3" json:"deadline,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -381,6 +408,141 @@ func (x *RunSubmitted) GetPrincipal() string {
 	return ""
 }
 
+func (x *RunSubmitted) GetParams() map[string]string {
+	if x != nil {
+		return x.Params
+	}
+	return nil
+}
+
+func (x *RunSubmitted) GetLabels() map[string]string {
+	if x != nil {
+		return x.Labels
+	}
+	return nil
+}
+
+func (x *RunSubmitted) GetRerunOf() string {
+	if x != nil {
+		return x.RerunOf
+	}
+	return ""
+}
+
+func (x *RunSubmitted) GetCarriedSteps() []*CarriedStep {
+	if x != nil {
+		return x.CarriedSteps
+	}
+	return nil
+}
+
+func (x *RunSubmitted) GetDeadline() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Deadline
+	}
+	return nil
+}
+
+// CarriedStep is the recorded result of a step that a rerun keeps from the run it reruns.
+type CarriedStep struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The step id.
+	StepId string `protobuf:"bytes,1,opt,name=step_id,json=stepId,proto3" json:"step_id,omitempty"`
+	// The status it ended with.
+	Status StepStatus `protobuf:"varint,2,opt,name=status,proto3,enum=cairn.v1.StepStatus" json:"status,omitempty"`
+	// Its attempts, as the earlier run recorded them.
+	Attempts []*Attempt `protobuf:"bytes,3,rep,name=attempts,proto3" json:"attempts,omitempty"`
+	// The outputs it recorded.
+	Outputs map[string]string `protobuf:"bytes,4,rep,name=outputs,proto3" json:"outputs,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// For a skipped step, the upstream step that caused it.
+	SkipCauseStepId string `protobuf:"bytes,5,opt,name=skip_cause_step_id,json=skipCauseStepId,proto3" json:"skip_cause_step_id,omitempty"`
+	// For a skipped step, why.
+	SkipReason SkipReason `protobuf:"varint,6,opt,name=skip_reason,json=skipReason,proto3,enum=cairn.v1.SkipReason" json:"skip_reason,omitempty"`
+	// The run whose result this is (the first run that actually ran the step).
+	FromRunId     string `protobuf:"bytes,7,opt,name=from_run_id,json=fromRunId,proto3" json:"from_run_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CarriedStep) Reset() {
+	*x = CarriedStep{}
+	mi := &file_cairn_v1_event_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CarriedStep) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CarriedStep) ProtoMessage() {}
+
+func (x *CarriedStep) ProtoReflect() protoreflect.Message {
+	mi := &file_cairn_v1_event_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CarriedStep.ProtoReflect.Descriptor instead.
+func (*CarriedStep) Descriptor() ([]byte, []int) {
+	return file_cairn_v1_event_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CarriedStep) GetStepId() string {
+	if x != nil {
+		return x.StepId
+	}
+	return ""
+}
+
+func (x *CarriedStep) GetStatus() StepStatus {
+	if x != nil {
+		return x.Status
+	}
+	return StepStatus_STEP_STATUS_UNSPECIFIED
+}
+
+func (x *CarriedStep) GetAttempts() []*Attempt {
+	if x != nil {
+		return x.Attempts
+	}
+	return nil
+}
+
+func (x *CarriedStep) GetOutputs() map[string]string {
+	if x != nil {
+		return x.Outputs
+	}
+	return nil
+}
+
+func (x *CarriedStep) GetSkipCauseStepId() string {
+	if x != nil {
+		return x.SkipCauseStepId
+	}
+	return ""
+}
+
+func (x *CarriedStep) GetSkipReason() SkipReason {
+	if x != nil {
+		return x.SkipReason
+	}
+	return SkipReason_SKIP_REASON_UNSPECIFIED
+}
+
+func (x *CarriedStep) GetFromRunId() string {
+	if x != nil {
+		return x.FromRunId
+	}
+	return ""
+}
+
 // StepStarted records what recovery needs to find and stop an attempt's processes.
 type StepStarted struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -407,7 +569,7 @@ type StepStarted struct {
 
 func (x *StepStarted) Reset() {
 	*x = StepStarted{}
-	mi := &file_cairn_v1_event_proto_msgTypes[2]
+	mi := &file_cairn_v1_event_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -419,7 +581,7 @@ func (x *StepStarted) String() string {
 func (*StepStarted) ProtoMessage() {}
 
 func (x *StepStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_event_proto_msgTypes[2]
+	mi := &file_cairn_v1_event_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -432,7 +594,7 @@ func (x *StepStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepStarted.ProtoReflect.Descriptor instead.
 func (*StepStarted) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_event_proto_rawDescGZIP(), []int{2}
+	return file_cairn_v1_event_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *StepStarted) GetStepId() string {
@@ -501,14 +663,16 @@ type StepSucceeded struct {
 	// Wall time of the attempt.
 	Duration *durationpb.Duration `protobuf:"bytes,3,opt,name=duration,proto3" json:"duration,omitempty"`
 	// Bytes of output written.
-	OutputBytes   int64 `protobuf:"varint,4,opt,name=output_bytes,json=outputBytes,proto3" json:"output_bytes,omitempty"`
+	OutputBytes int64 `protobuf:"varint,4,opt,name=output_bytes,json=outputBytes,proto3" json:"output_bytes,omitempty"`
+	// The outputs the step wrote to $CAIRN_OUTPUT.
+	Outputs       map[string]string `protobuf:"bytes,5,rep,name=outputs,proto3" json:"outputs,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StepSucceeded) Reset() {
 	*x = StepSucceeded{}
-	mi := &file_cairn_v1_event_proto_msgTypes[3]
+	mi := &file_cairn_v1_event_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -520,7 +684,7 @@ func (x *StepSucceeded) String() string {
 func (*StepSucceeded) ProtoMessage() {}
 
 func (x *StepSucceeded) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_event_proto_msgTypes[3]
+	mi := &file_cairn_v1_event_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -533,7 +697,7 @@ func (x *StepSucceeded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepSucceeded.ProtoReflect.Descriptor instead.
 func (*StepSucceeded) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_event_proto_rawDescGZIP(), []int{3}
+	return file_cairn_v1_event_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *StepSucceeded) GetStepId() string {
@@ -564,6 +728,13 @@ func (x *StepSucceeded) GetOutputBytes() int64 {
 	return 0
 }
 
+func (x *StepSucceeded) GetOutputs() map[string]string {
+	if x != nil {
+		return x.Outputs
+	}
+	return nil
+}
+
 // StepFailed records an attempt that failed; its process group is gone.
 type StepFailed struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -589,7 +760,7 @@ type StepFailed struct {
 
 func (x *StepFailed) Reset() {
 	*x = StepFailed{}
-	mi := &file_cairn_v1_event_proto_msgTypes[4]
+	mi := &file_cairn_v1_event_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -601,7 +772,7 @@ func (x *StepFailed) String() string {
 func (*StepFailed) ProtoMessage() {}
 
 func (x *StepFailed) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_event_proto_msgTypes[4]
+	mi := &file_cairn_v1_event_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -614,7 +785,7 @@ func (x *StepFailed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepFailed.ProtoReflect.Descriptor instead.
 func (*StepFailed) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_event_proto_rawDescGZIP(), []int{4}
+	return file_cairn_v1_event_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *StepFailed) GetStepId() string {
@@ -690,7 +861,7 @@ type StepRetryScheduled struct {
 
 func (x *StepRetryScheduled) Reset() {
 	*x = StepRetryScheduled{}
-	mi := &file_cairn_v1_event_proto_msgTypes[5]
+	mi := &file_cairn_v1_event_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -702,7 +873,7 @@ func (x *StepRetryScheduled) String() string {
 func (*StepRetryScheduled) ProtoMessage() {}
 
 func (x *StepRetryScheduled) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_event_proto_msgTypes[5]
+	mi := &file_cairn_v1_event_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -715,7 +886,7 @@ func (x *StepRetryScheduled) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepRetryScheduled.ProtoReflect.Descriptor instead.
 func (*StepRetryScheduled) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_event_proto_rawDescGZIP(), []int{5}
+	return file_cairn_v1_event_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *StepRetryScheduled) GetStepId() string {
@@ -751,15 +922,17 @@ type StepSkipped struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The step id.
 	StepId string `protobuf:"bytes,1,opt,name=step_id,json=stepId,proto3" json:"step_id,omitempty"`
-	// The upstream step whose failure or cancellation caused the skip.
-	CauseStepId   string `protobuf:"bytes,2,opt,name=cause_step_id,json=causeStepId,proto3" json:"cause_step_id,omitempty"`
+	// The upstream step whose outcome caused the skip.
+	CauseStepId string `protobuf:"bytes,2,opt,name=cause_step_id,json=causeStepId,proto3" json:"cause_step_id,omitempty"`
+	// Why the step was skipped.
+	Reason        SkipReason `protobuf:"varint,3,opt,name=reason,proto3,enum=cairn.v1.SkipReason" json:"reason,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StepSkipped) Reset() {
 	*x = StepSkipped{}
-	mi := &file_cairn_v1_event_proto_msgTypes[6]
+	mi := &file_cairn_v1_event_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -771,7 +944,7 @@ func (x *StepSkipped) String() string {
 func (*StepSkipped) ProtoMessage() {}
 
 func (x *StepSkipped) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_event_proto_msgTypes[6]
+	mi := &file_cairn_v1_event_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -784,7 +957,7 @@ func (x *StepSkipped) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepSkipped.ProtoReflect.Descriptor instead.
 func (*StepSkipped) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_event_proto_rawDescGZIP(), []int{6}
+	return file_cairn_v1_event_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *StepSkipped) GetStepId() string {
@@ -799,6 +972,13 @@ func (x *StepSkipped) GetCauseStepId() string {
 		return x.CauseStepId
 	}
 	return ""
+}
+
+func (x *StepSkipped) GetReason() SkipReason {
+	if x != nil {
+		return x.Reason
+	}
+	return SkipReason_SKIP_REASON_UNSPECIFIED
 }
 
 // StepCancelled records a step stopped by a cancel; any process of it is gone.
@@ -822,7 +1002,7 @@ type StepCancelled struct {
 
 func (x *StepCancelled) Reset() {
 	*x = StepCancelled{}
-	mi := &file_cairn_v1_event_proto_msgTypes[7]
+	mi := &file_cairn_v1_event_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -834,7 +1014,7 @@ func (x *StepCancelled) String() string {
 func (*StepCancelled) ProtoMessage() {}
 
 func (x *StepCancelled) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_event_proto_msgTypes[7]
+	mi := &file_cairn_v1_event_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -847,7 +1027,7 @@ func (x *StepCancelled) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepCancelled.ProtoReflect.Descriptor instead.
 func (*StepCancelled) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_event_proto_rawDescGZIP(), []int{7}
+	return file_cairn_v1_event_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *StepCancelled) GetStepId() string {
@@ -907,7 +1087,7 @@ type StepTimedOut struct {
 
 func (x *StepTimedOut) Reset() {
 	*x = StepTimedOut{}
-	mi := &file_cairn_v1_event_proto_msgTypes[8]
+	mi := &file_cairn_v1_event_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -919,7 +1099,7 @@ func (x *StepTimedOut) String() string {
 func (*StepTimedOut) ProtoMessage() {}
 
 func (x *StepTimedOut) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_event_proto_msgTypes[8]
+	mi := &file_cairn_v1_event_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -932,7 +1112,7 @@ func (x *StepTimedOut) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepTimedOut.ProtoReflect.Descriptor instead.
 func (*StepTimedOut) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_event_proto_rawDescGZIP(), []int{8}
+	return file_cairn_v1_event_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *StepTimedOut) GetStepId() string {
@@ -956,6 +1136,52 @@ func (x *StepTimedOut) GetTimeout() *durationpb.Duration {
 	return nil
 }
 
+// RunTimedOut records that the run's deadline passed; every step is being stopped.
+type RunTimedOut struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The run timeout that was exceeded.
+	Timeout       *durationpb.Duration `protobuf:"bytes,1,opt,name=timeout,proto3" json:"timeout,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RunTimedOut) Reset() {
+	*x = RunTimedOut{}
+	mi := &file_cairn_v1_event_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RunTimedOut) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RunTimedOut) ProtoMessage() {}
+
+func (x *RunTimedOut) ProtoReflect() protoreflect.Message {
+	mi := &file_cairn_v1_event_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RunTimedOut.ProtoReflect.Descriptor instead.
+func (*RunTimedOut) Descriptor() ([]byte, []int) {
+	return file_cairn_v1_event_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *RunTimedOut) GetTimeout() *durationpb.Duration {
+	if x != nil {
+		return x.Timeout
+	}
+	return nil
+}
+
 // RunCancelRequested records an acknowledged cancel.
 type RunCancelRequested struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -969,7 +1195,7 @@ type RunCancelRequested struct {
 
 func (x *RunCancelRequested) Reset() {
 	*x = RunCancelRequested{}
-	mi := &file_cairn_v1_event_proto_msgTypes[9]
+	mi := &file_cairn_v1_event_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -981,7 +1207,7 @@ func (x *RunCancelRequested) String() string {
 func (*RunCancelRequested) ProtoMessage() {}
 
 func (x *RunCancelRequested) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_event_proto_msgTypes[9]
+	mi := &file_cairn_v1_event_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -994,7 +1220,7 @@ func (x *RunCancelRequested) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunCancelRequested.ProtoReflect.Descriptor instead.
 func (*RunCancelRequested) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_event_proto_rawDescGZIP(), []int{9}
+	return file_cairn_v1_event_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *RunCancelRequested) GetReason() string {
@@ -1020,7 +1246,7 @@ type RunSucceeded struct {
 
 func (x *RunSucceeded) Reset() {
 	*x = RunSucceeded{}
-	mi := &file_cairn_v1_event_proto_msgTypes[10]
+	mi := &file_cairn_v1_event_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1032,7 +1258,7 @@ func (x *RunSucceeded) String() string {
 func (*RunSucceeded) ProtoMessage() {}
 
 func (x *RunSucceeded) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_event_proto_msgTypes[10]
+	mi := &file_cairn_v1_event_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1045,7 +1271,7 @@ func (x *RunSucceeded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunSucceeded.ProtoReflect.Descriptor instead.
 func (*RunSucceeded) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_event_proto_rawDescGZIP(), []int{10}
+	return file_cairn_v1_event_proto_rawDescGZIP(), []int{12}
 }
 
 // RunFailed is the last event of a run with a step that failed for good.
@@ -1053,13 +1279,17 @@ type RunFailed struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The steps that failed for good.
 	FailedStepIds []string `protobuf:"bytes,1,rep,name=failed_step_ids,json=failedStepIds,proto3" json:"failed_step_ids,omitempty"`
+	// TIMEOUT when the run's deadline passed; else unspecified.
+	Reason FailureReason `protobuf:"varint,2,opt,name=reason,proto3,enum=cairn.v1.FailureReason" json:"reason,omitempty"`
+	// A human-readable explanation, when there is one beyond the failed steps.
+	Message       string `protobuf:"bytes,3,opt,name=message,proto3" json:"message,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RunFailed) Reset() {
 	*x = RunFailed{}
-	mi := &file_cairn_v1_event_proto_msgTypes[11]
+	mi := &file_cairn_v1_event_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1071,7 +1301,7 @@ func (x *RunFailed) String() string {
 func (*RunFailed) ProtoMessage() {}
 
 func (x *RunFailed) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_event_proto_msgTypes[11]
+	mi := &file_cairn_v1_event_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1084,7 +1314,7 @@ func (x *RunFailed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunFailed.ProtoReflect.Descriptor instead.
 func (*RunFailed) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_event_proto_rawDescGZIP(), []int{11}
+	return file_cairn_v1_event_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *RunFailed) GetFailedStepIds() []string {
@@ -1092,6 +1322,20 @@ func (x *RunFailed) GetFailedStepIds() []string {
 		return x.FailedStepIds
 	}
 	return nil
+}
+
+func (x *RunFailed) GetReason() FailureReason {
+	if x != nil {
+		return x.Reason
+	}
+	return FailureReason_FAILURE_REASON_UNSPECIFIED
+}
+
+func (x *RunFailed) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
 }
 
 // RunCancelled is the last event of a cancelled run.
@@ -1103,7 +1347,7 @@ type RunCancelled struct {
 
 func (x *RunCancelled) Reset() {
 	*x = RunCancelled{}
-	mi := &file_cairn_v1_event_proto_msgTypes[12]
+	mi := &file_cairn_v1_event_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1115,7 +1359,7 @@ func (x *RunCancelled) String() string {
 func (*RunCancelled) ProtoMessage() {}
 
 func (x *RunCancelled) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_event_proto_msgTypes[12]
+	mi := &file_cairn_v1_event_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1128,14 +1372,14 @@ func (x *RunCancelled) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunCancelled.ProtoReflect.Descriptor instead.
 func (*RunCancelled) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_event_proto_rawDescGZIP(), []int{12}
+	return file_cairn_v1_event_proto_rawDescGZIP(), []int{14}
 }
 
 var File_cairn_v1_event_proto protoreflect.FileDescriptor
 
 const file_cairn_v1_event_proto_rawDesc = "" +
 	"\n" +
-	"\x14cairn/v1/event.proto\x12\bcairn.v1\x1a\x12cairn/v1/run.proto\x1a\x17cairn/v1/workflow.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9d\a\n" +
+	"\x14cairn/v1/event.proto\x12\bcairn.v1\x1a\x12cairn/v1/run.proto\x1a\x17cairn/v1/workflow.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xda\a\n" +
 	"\x05Event\x12\x1d\n" +
 	"\n" +
 	"global_seq\x18\x01 \x01(\x04R\tglobalSeq\x12\x15\n" +
@@ -1156,13 +1400,37 @@ const file_cairn_v1_event_proto_rawDesc = "" +
 	"\n" +
 	"run_failed\x18\x13 \x01(\v2\x13.cairn.v1.RunFailedH\x00R\trunFailed\x12=\n" +
 	"\rrun_cancelled\x18\x14 \x01(\v2\x16.cairn.v1.RunCancelledH\x00R\frunCancelled\x12>\n" +
-	"\x0estep_timed_out\x18\x15 \x01(\v2\x16.cairn.v1.StepTimedOutH\x00R\fstepTimedOutB\t\n" +
-	"\apayload\"w\n" +
+	"\x0estep_timed_out\x18\x15 \x01(\v2\x16.cairn.v1.StepTimedOutH\x00R\fstepTimedOut\x12;\n" +
+	"\rrun_timed_out\x18\x16 \x01(\v2\x15.cairn.v1.RunTimedOutH\x00R\vrunTimedOutB\t\n" +
+	"\apayload\"\xf4\x03\n" +
 	"\fRunSubmitted\x12*\n" +
 	"\x04spec\x18\x01 \x01(\v2\x16.cairn.v1.WorkflowSpecR\x04spec\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\x12\x1c\n" +
-	"\tprincipal\x18\x03 \x01(\tR\tprincipal\"\x87\x02\n" +
+	"\tprincipal\x18\x03 \x01(\tR\tprincipal\x12:\n" +
+	"\x06params\x18\x04 \x03(\v2\".cairn.v1.RunSubmitted.ParamsEntryR\x06params\x12:\n" +
+	"\x06labels\x18\x05 \x03(\v2\".cairn.v1.RunSubmitted.LabelsEntryR\x06labels\x12\x19\n" +
+	"\brerun_of\x18\x06 \x01(\tR\arerunOf\x12:\n" +
+	"\rcarried_steps\x18\a \x03(\v2\x15.cairn.v1.CarriedStepR\fcarriedSteps\x126\n" +
+	"\bdeadline\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\x1a9\n" +
+	"\vParamsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a9\n" +
+	"\vLabelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x81\x03\n" +
+	"\vCarriedStep\x12\x17\n" +
+	"\astep_id\x18\x01 \x01(\tR\x06stepId\x12,\n" +
+	"\x06status\x18\x02 \x01(\x0e2\x14.cairn.v1.StepStatusR\x06status\x12-\n" +
+	"\battempts\x18\x03 \x03(\v2\x11.cairn.v1.AttemptR\battempts\x12<\n" +
+	"\aoutputs\x18\x04 \x03(\v2\".cairn.v1.CarriedStep.OutputsEntryR\aoutputs\x12+\n" +
+	"\x12skip_cause_step_id\x18\x05 \x01(\tR\x0fskipCauseStepId\x125\n" +
+	"\vskip_reason\x18\x06 \x01(\x0e2\x14.cairn.v1.SkipReasonR\n" +
+	"skipReason\x12\x1e\n" +
+	"\vfrom_run_id\x18\a \x01(\tR\tfromRunId\x1a:\n" +
+	"\fOutputsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x87\x02\n" +
 	"\vStepStarted\x12\x17\n" +
 	"\astep_id\x18\x01 \x01(\tR\x06stepId\x12\x18\n" +
 	"\aattempt\x18\x02 \x01(\rR\aattempt\x12\x10\n" +
@@ -1172,12 +1440,16 @@ const file_cairn_v1_event_proto_rawDesc = "" +
 	"\x06marker\x18\x06 \x01(\tR\x06marker\x12\x1f\n" +
 	"\voutput_path\x18\a \x01(\tR\n" +
 	"outputPath\x126\n" +
-	"\bdeadline\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\"\x9c\x01\n" +
+	"\bdeadline\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\"\x98\x02\n" +
 	"\rStepSucceeded\x12\x17\n" +
 	"\astep_id\x18\x01 \x01(\tR\x06stepId\x12\x18\n" +
 	"\aattempt\x18\x02 \x01(\rR\aattempt\x125\n" +
 	"\bduration\x18\x03 \x01(\v2\x19.google.protobuf.DurationR\bduration\x12!\n" +
-	"\foutput_bytes\x18\x04 \x01(\x03R\voutputBytes\"\x99\x02\n" +
+	"\foutput_bytes\x18\x04 \x01(\x03R\voutputBytes\x12>\n" +
+	"\aoutputs\x18\x05 \x03(\v2$.cairn.v1.StepSucceeded.OutputsEntryR\aoutputs\x1a:\n" +
+	"\fOutputsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x99\x02\n" +
 	"\n" +
 	"StepFailed\x12\x17\n" +
 	"\astep_id\x18\x01 \x01(\tR\x06stepId\x12\x18\n" +
@@ -1192,10 +1464,11 @@ const file_cairn_v1_event_proto_rawDesc = "" +
 	"\astep_id\x18\x01 \x01(\tR\x06stepId\x12!\n" +
 	"\fnext_attempt\x18\x02 \x01(\rR\vnextAttempt\x125\n" +
 	"\bdue_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\adueTime\x123\n" +
-	"\abackoff\x18\x04 \x01(\v2\x19.google.protobuf.DurationR\abackoff\"J\n" +
+	"\abackoff\x18\x04 \x01(\v2\x19.google.protobuf.DurationR\abackoff\"x\n" +
 	"\vStepSkipped\x12\x17\n" +
 	"\astep_id\x18\x01 \x01(\tR\x06stepId\x12\"\n" +
-	"\rcause_step_id\x18\x02 \x01(\tR\vcauseStepId\"\xd1\x01\n" +
+	"\rcause_step_id\x18\x02 \x01(\tR\vcauseStepId\x12,\n" +
+	"\x06reason\x18\x03 \x01(\x0e2\x14.cairn.v1.SkipReasonR\x06reason\"\xd1\x01\n" +
 	"\rStepCancelled\x12\x17\n" +
 	"\astep_id\x18\x01 \x01(\tR\x06stepId\x12\x18\n" +
 	"\aattempt\x18\x02 \x01(\rR\aattempt\x12\x1b\n" +
@@ -1206,13 +1479,17 @@ const file_cairn_v1_event_proto_rawDesc = "" +
 	"\fStepTimedOut\x12\x17\n" +
 	"\astep_id\x18\x01 \x01(\tR\x06stepId\x12\x18\n" +
 	"\aattempt\x18\x02 \x01(\rR\aattempt\x123\n" +
-	"\atimeout\x18\x03 \x01(\v2\x19.google.protobuf.DurationR\atimeout\"J\n" +
+	"\atimeout\x18\x03 \x01(\v2\x19.google.protobuf.DurationR\atimeout\"B\n" +
+	"\vRunTimedOut\x123\n" +
+	"\atimeout\x18\x01 \x01(\v2\x19.google.protobuf.DurationR\atimeout\"J\n" +
 	"\x12RunCancelRequested\x12\x16\n" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x12\x1c\n" +
 	"\tprincipal\x18\x02 \x01(\tR\tprincipal\"\x0e\n" +
-	"\fRunSucceeded\"3\n" +
+	"\fRunSucceeded\"~\n" +
 	"\tRunFailed\x12&\n" +
-	"\x0ffailed_step_ids\x18\x01 \x03(\tR\rfailedStepIds\"\x0e\n" +
+	"\x0ffailed_step_ids\x18\x01 \x03(\tR\rfailedStepIds\x12/\n" +
+	"\x06reason\x18\x02 \x01(\x0e2\x17.cairn.v1.FailureReasonR\x06reason\x12\x18\n" +
+	"\amessage\x18\x03 \x01(\tR\amessage\"\x0e\n" +
 	"\fRunCancelledBX\n" +
 	"\fdev.cairn.v1B\n" +
 	"EventProtoP\x01Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1b\x06proto3"
@@ -1229,54 +1506,76 @@ func file_cairn_v1_event_proto_rawDescGZIP() []byte {
 	return file_cairn_v1_event_proto_rawDescData
 }
 
-var file_cairn_v1_event_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_cairn_v1_event_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_cairn_v1_event_proto_goTypes = []any{
 	(*Event)(nil),                 // 0: cairn.v1.Event
 	(*RunSubmitted)(nil),          // 1: cairn.v1.RunSubmitted
-	(*StepStarted)(nil),           // 2: cairn.v1.StepStarted
-	(*StepSucceeded)(nil),         // 3: cairn.v1.StepSucceeded
-	(*StepFailed)(nil),            // 4: cairn.v1.StepFailed
-	(*StepRetryScheduled)(nil),    // 5: cairn.v1.StepRetryScheduled
-	(*StepSkipped)(nil),           // 6: cairn.v1.StepSkipped
-	(*StepCancelled)(nil),         // 7: cairn.v1.StepCancelled
-	(*StepTimedOut)(nil),          // 8: cairn.v1.StepTimedOut
-	(*RunCancelRequested)(nil),    // 9: cairn.v1.RunCancelRequested
-	(*RunSucceeded)(nil),          // 10: cairn.v1.RunSucceeded
-	(*RunFailed)(nil),             // 11: cairn.v1.RunFailed
-	(*RunCancelled)(nil),          // 12: cairn.v1.RunCancelled
-	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
-	(*WorkflowSpec)(nil),          // 14: cairn.v1.WorkflowSpec
-	(*durationpb.Duration)(nil),   // 15: google.protobuf.Duration
-	(FailureReason)(0),            // 16: cairn.v1.FailureReason
+	(*CarriedStep)(nil),           // 2: cairn.v1.CarriedStep
+	(*StepStarted)(nil),           // 3: cairn.v1.StepStarted
+	(*StepSucceeded)(nil),         // 4: cairn.v1.StepSucceeded
+	(*StepFailed)(nil),            // 5: cairn.v1.StepFailed
+	(*StepRetryScheduled)(nil),    // 6: cairn.v1.StepRetryScheduled
+	(*StepSkipped)(nil),           // 7: cairn.v1.StepSkipped
+	(*StepCancelled)(nil),         // 8: cairn.v1.StepCancelled
+	(*StepTimedOut)(nil),          // 9: cairn.v1.StepTimedOut
+	(*RunTimedOut)(nil),           // 10: cairn.v1.RunTimedOut
+	(*RunCancelRequested)(nil),    // 11: cairn.v1.RunCancelRequested
+	(*RunSucceeded)(nil),          // 12: cairn.v1.RunSucceeded
+	(*RunFailed)(nil),             // 13: cairn.v1.RunFailed
+	(*RunCancelled)(nil),          // 14: cairn.v1.RunCancelled
+	nil,                           // 15: cairn.v1.RunSubmitted.ParamsEntry
+	nil,                           // 16: cairn.v1.RunSubmitted.LabelsEntry
+	nil,                           // 17: cairn.v1.CarriedStep.OutputsEntry
+	nil,                           // 18: cairn.v1.StepSucceeded.OutputsEntry
+	(*timestamppb.Timestamp)(nil), // 19: google.protobuf.Timestamp
+	(*WorkflowSpec)(nil),          // 20: cairn.v1.WorkflowSpec
+	(StepStatus)(0),               // 21: cairn.v1.StepStatus
+	(*Attempt)(nil),               // 22: cairn.v1.Attempt
+	(SkipReason)(0),               // 23: cairn.v1.SkipReason
+	(*durationpb.Duration)(nil),   // 24: google.protobuf.Duration
+	(FailureReason)(0),            // 25: cairn.v1.FailureReason
 }
 var file_cairn_v1_event_proto_depIdxs = []int32{
-	13, // 0: cairn.v1.Event.time:type_name -> google.protobuf.Timestamp
+	19, // 0: cairn.v1.Event.time:type_name -> google.protobuf.Timestamp
 	1,  // 1: cairn.v1.Event.run_submitted:type_name -> cairn.v1.RunSubmitted
-	2,  // 2: cairn.v1.Event.step_started:type_name -> cairn.v1.StepStarted
-	3,  // 3: cairn.v1.Event.step_succeeded:type_name -> cairn.v1.StepSucceeded
-	4,  // 4: cairn.v1.Event.step_failed:type_name -> cairn.v1.StepFailed
-	5,  // 5: cairn.v1.Event.step_retry_scheduled:type_name -> cairn.v1.StepRetryScheduled
-	6,  // 6: cairn.v1.Event.step_skipped:type_name -> cairn.v1.StepSkipped
-	7,  // 7: cairn.v1.Event.step_cancelled:type_name -> cairn.v1.StepCancelled
-	9,  // 8: cairn.v1.Event.run_cancel_requested:type_name -> cairn.v1.RunCancelRequested
-	10, // 9: cairn.v1.Event.run_succeeded:type_name -> cairn.v1.RunSucceeded
-	11, // 10: cairn.v1.Event.run_failed:type_name -> cairn.v1.RunFailed
-	12, // 11: cairn.v1.Event.run_cancelled:type_name -> cairn.v1.RunCancelled
-	8,  // 12: cairn.v1.Event.step_timed_out:type_name -> cairn.v1.StepTimedOut
-	14, // 13: cairn.v1.RunSubmitted.spec:type_name -> cairn.v1.WorkflowSpec
-	13, // 14: cairn.v1.StepStarted.deadline:type_name -> google.protobuf.Timestamp
-	15, // 15: cairn.v1.StepSucceeded.duration:type_name -> google.protobuf.Duration
-	16, // 16: cairn.v1.StepFailed.reason:type_name -> cairn.v1.FailureReason
-	15, // 17: cairn.v1.StepFailed.duration:type_name -> google.protobuf.Duration
-	13, // 18: cairn.v1.StepRetryScheduled.due_time:type_name -> google.protobuf.Timestamp
-	15, // 19: cairn.v1.StepRetryScheduled.backoff:type_name -> google.protobuf.Duration
-	15, // 20: cairn.v1.StepCancelled.duration:type_name -> google.protobuf.Duration
-	15, // 21: cairn.v1.StepTimedOut.timeout:type_name -> google.protobuf.Duration
-	22, // [22:22] is the sub-list for method output_type
-	22, // [22:22] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	3,  // 2: cairn.v1.Event.step_started:type_name -> cairn.v1.StepStarted
+	4,  // 3: cairn.v1.Event.step_succeeded:type_name -> cairn.v1.StepSucceeded
+	5,  // 4: cairn.v1.Event.step_failed:type_name -> cairn.v1.StepFailed
+	6,  // 5: cairn.v1.Event.step_retry_scheduled:type_name -> cairn.v1.StepRetryScheduled
+	7,  // 6: cairn.v1.Event.step_skipped:type_name -> cairn.v1.StepSkipped
+	8,  // 7: cairn.v1.Event.step_cancelled:type_name -> cairn.v1.StepCancelled
+	11, // 8: cairn.v1.Event.run_cancel_requested:type_name -> cairn.v1.RunCancelRequested
+	12, // 9: cairn.v1.Event.run_succeeded:type_name -> cairn.v1.RunSucceeded
+	13, // 10: cairn.v1.Event.run_failed:type_name -> cairn.v1.RunFailed
+	14, // 11: cairn.v1.Event.run_cancelled:type_name -> cairn.v1.RunCancelled
+	9,  // 12: cairn.v1.Event.step_timed_out:type_name -> cairn.v1.StepTimedOut
+	10, // 13: cairn.v1.Event.run_timed_out:type_name -> cairn.v1.RunTimedOut
+	20, // 14: cairn.v1.RunSubmitted.spec:type_name -> cairn.v1.WorkflowSpec
+	15, // 15: cairn.v1.RunSubmitted.params:type_name -> cairn.v1.RunSubmitted.ParamsEntry
+	16, // 16: cairn.v1.RunSubmitted.labels:type_name -> cairn.v1.RunSubmitted.LabelsEntry
+	2,  // 17: cairn.v1.RunSubmitted.carried_steps:type_name -> cairn.v1.CarriedStep
+	19, // 18: cairn.v1.RunSubmitted.deadline:type_name -> google.protobuf.Timestamp
+	21, // 19: cairn.v1.CarriedStep.status:type_name -> cairn.v1.StepStatus
+	22, // 20: cairn.v1.CarriedStep.attempts:type_name -> cairn.v1.Attempt
+	17, // 21: cairn.v1.CarriedStep.outputs:type_name -> cairn.v1.CarriedStep.OutputsEntry
+	23, // 22: cairn.v1.CarriedStep.skip_reason:type_name -> cairn.v1.SkipReason
+	19, // 23: cairn.v1.StepStarted.deadline:type_name -> google.protobuf.Timestamp
+	24, // 24: cairn.v1.StepSucceeded.duration:type_name -> google.protobuf.Duration
+	18, // 25: cairn.v1.StepSucceeded.outputs:type_name -> cairn.v1.StepSucceeded.OutputsEntry
+	25, // 26: cairn.v1.StepFailed.reason:type_name -> cairn.v1.FailureReason
+	24, // 27: cairn.v1.StepFailed.duration:type_name -> google.protobuf.Duration
+	19, // 28: cairn.v1.StepRetryScheduled.due_time:type_name -> google.protobuf.Timestamp
+	24, // 29: cairn.v1.StepRetryScheduled.backoff:type_name -> google.protobuf.Duration
+	23, // 30: cairn.v1.StepSkipped.reason:type_name -> cairn.v1.SkipReason
+	24, // 31: cairn.v1.StepCancelled.duration:type_name -> google.protobuf.Duration
+	24, // 32: cairn.v1.StepTimedOut.timeout:type_name -> google.protobuf.Duration
+	24, // 33: cairn.v1.RunTimedOut.timeout:type_name -> google.protobuf.Duration
+	25, // 34: cairn.v1.RunFailed.reason:type_name -> cairn.v1.FailureReason
+	35, // [35:35] is the sub-list for method output_type
+	35, // [35:35] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_cairn_v1_event_proto_init() }
@@ -1299,6 +1598,7 @@ func file_cairn_v1_event_proto_init() {
 		(*Event_RunFailed)(nil),
 		(*Event_RunCancelled)(nil),
 		(*Event_StepTimedOut)(nil),
+		(*Event_RunTimedOut)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1306,7 +1606,7 @@ func file_cairn_v1_event_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cairn_v1_event_proto_rawDesc), len(file_cairn_v1_event_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   13,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -182,6 +182,8 @@ const (
 	// The server shut down and stopped the attempt; it is attempted again after the restart,
 	// without counting against max_attempts.
 	FailureReason_FAILURE_REASON_INTERRUPTED FailureReason = 7
+	// The step exited 0 but its outputs file ($CAIRN_OUTPUT) was over the size cap or malformed.
+	FailureReason_FAILURE_REASON_OUTPUTS FailureReason = 8
 )
 
 // Enum value maps for FailureReason.
@@ -195,6 +197,7 @@ var (
 		5: "FAILURE_REASON_OUTPUT_LIMIT",
 		6: "FAILURE_REASON_LOST",
 		7: "FAILURE_REASON_INTERRUPTED",
+		8: "FAILURE_REASON_OUTPUTS",
 	}
 	FailureReason_value = map[string]int32{
 		"FAILURE_REASON_UNSPECIFIED":  0,
@@ -205,6 +208,7 @@ var (
 		"FAILURE_REASON_OUTPUT_LIMIT": 5,
 		"FAILURE_REASON_LOST":         6,
 		"FAILURE_REASON_INTERRUPTED":  7,
+		"FAILURE_REASON_OUTPUTS":      8,
 	}
 )
 
@@ -235,6 +239,59 @@ func (FailureReason) EnumDescriptor() ([]byte, []int) {
 	return file_cairn_v1_run_proto_rawDescGZIP(), []int{2}
 }
 
+// SkipReason says why a step was skipped.
+type SkipReason int32
+
+const (
+	// Not set: an upstream step failed or was cancelled (events written before reasons existed).
+	SkipReason_SKIP_REASON_UNSPECIFIED SkipReason = 0
+	// An upstream step failed, was skipped or was cancelled, and the step runs only if all succeed.
+	SkipReason_SKIP_REASON_UPSTREAM_NOT_SUCCEEDED SkipReason = 1
+	// The step runs only after a failure (run_if any_failed) and no upstream step failed.
+	SkipReason_SKIP_REASON_NO_UPSTREAM_FAILED SkipReason = 2
+)
+
+// Enum value maps for SkipReason.
+var (
+	SkipReason_name = map[int32]string{
+		0: "SKIP_REASON_UNSPECIFIED",
+		1: "SKIP_REASON_UPSTREAM_NOT_SUCCEEDED",
+		2: "SKIP_REASON_NO_UPSTREAM_FAILED",
+	}
+	SkipReason_value = map[string]int32{
+		"SKIP_REASON_UNSPECIFIED":            0,
+		"SKIP_REASON_UPSTREAM_NOT_SUCCEEDED": 1,
+		"SKIP_REASON_NO_UPSTREAM_FAILED":     2,
+	}
+)
+
+func (x SkipReason) Enum() *SkipReason {
+	p := new(SkipReason)
+	*p = x
+	return p
+}
+
+func (x SkipReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SkipReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_cairn_v1_run_proto_enumTypes[3].Descriptor()
+}
+
+func (SkipReason) Type() protoreflect.EnumType {
+	return &file_cairn_v1_run_proto_enumTypes[3]
+}
+
+func (x SkipReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SkipReason.Descriptor instead.
+func (SkipReason) EnumDescriptor() ([]byte, []int) {
+	return file_cairn_v1_run_proto_rawDescGZIP(), []int{3}
+}
+
 // Run is the state of one run, folded from its events.
 type Run struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -262,8 +319,20 @@ type Run struct {
 	CancelReason string `protobuf:"bytes,11,opt,name=cancel_reason,json=cancelReason,proto3" json:"cancel_reason,omitempty"`
 	// Who requested the cancel, once a cancel was requested.
 	CancelPrincipal string `protobuf:"bytes,12,opt,name=cancel_principal,json=cancelPrincipal,proto3" json:"cancel_principal,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The resolved parameter values of the run.
+	Params map[string]string `protobuf:"bytes,13,rep,name=params,proto3" json:"params,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The run's labels: the workflow's, with those given at submit over them.
+	Labels map[string]string `protobuf:"bytes,14,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The run this one reruns, if it is a rerun.
+	RerunOf string `protobuf:"bytes,15,opt,name=rerun_of,json=rerunOf,proto3" json:"rerun_of,omitempty"`
+	// The runs that rerun this one, oldest first.
+	RerunRunIds []string `protobuf:"bytes,16,rep,name=rerun_run_ids,json=rerunRunIds,proto3" json:"rerun_run_ids,omitempty"`
+	// When the run times out; unset when it has no timeout.
+	Deadline *timestamppb.Timestamp `protobuf:"bytes,17,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	// Why a failed run failed: TIMEOUT when its run timeout passed; else unspecified.
+	FailureReason FailureReason `protobuf:"varint,18,opt,name=failure_reason,json=failureReason,proto3,enum=cairn.v1.FailureReason" json:"failure_reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Run) Reset() {
@@ -380,6 +449,48 @@ func (x *Run) GetCancelPrincipal() string {
 	return ""
 }
 
+func (x *Run) GetParams() map[string]string {
+	if x != nil {
+		return x.Params
+	}
+	return nil
+}
+
+func (x *Run) GetLabels() map[string]string {
+	if x != nil {
+		return x.Labels
+	}
+	return nil
+}
+
+func (x *Run) GetRerunOf() string {
+	if x != nil {
+		return x.RerunOf
+	}
+	return ""
+}
+
+func (x *Run) GetRerunRunIds() []string {
+	if x != nil {
+		return x.RerunRunIds
+	}
+	return nil
+}
+
+func (x *Run) GetDeadline() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Deadline
+	}
+	return nil
+}
+
+func (x *Run) GetFailureReason() FailureReason {
+	if x != nil {
+		return x.FailureReason
+	}
+	return FailureReason_FAILURE_REASON_UNSPECIFIED
+}
+
 // StepRun is the state of one step within a run.
 type StepRun struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -396,8 +507,14 @@ type StepRun struct {
 	// The retry policy the server applies to this step: the step's own or the workflow's default,
 	// with every unset field given the value the server uses (max_attempts 1 when no retry).
 	EffectiveRetry *RetryPolicy `protobuf:"bytes,6,opt,name=effective_retry,json=effectiveRetry,proto3" json:"effective_retry,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The outputs the step recorded when it succeeded (key=value lines of $CAIRN_OUTPUT).
+	Outputs map[string]string `protobuf:"bytes,7,rep,name=outputs,proto3" json:"outputs,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// For a skipped step, why.
+	SkipReason SkipReason `protobuf:"varint,8,opt,name=skip_reason,json=skipReason,proto3,enum=cairn.v1.SkipReason" json:"skip_reason,omitempty"`
+	// For a step carried over by a rerun: the run whose result it keeps. Empty otherwise.
+	CarriedFromRunId string `protobuf:"bytes,9,opt,name=carried_from_run_id,json=carriedFromRunId,proto3" json:"carried_from_run_id,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *StepRun) Reset() {
@@ -470,6 +587,27 @@ func (x *StepRun) GetEffectiveRetry() *RetryPolicy {
 		return x.EffectiveRetry
 	}
 	return nil
+}
+
+func (x *StepRun) GetOutputs() map[string]string {
+	if x != nil {
+		return x.Outputs
+	}
+	return nil
+}
+
+func (x *StepRun) GetSkipReason() SkipReason {
+	if x != nil {
+		return x.SkipReason
+	}
+	return SkipReason_SKIP_REASON_UNSPECIFIED
+}
+
+func (x *StepRun) GetCarriedFromRunId() string {
+	if x != nil {
+		return x.CarriedFromRunId
+	}
+	return ""
 }
 
 // Attempt is one process execution of a step.
@@ -612,7 +750,7 @@ var File_cairn_v1_run_proto protoreflect.FileDescriptor
 
 const file_cairn_v1_run_proto_rawDesc = "" +
 	"\n" +
-	"\x12cairn/v1/run.proto\x12\bcairn.v1\x1a\x17cairn/v1/workflow.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xce\x03\n" +
+	"\x12cairn/v1/run.proto\x12\bcairn.v1\x1a\x17cairn/v1/workflow.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe1\x06\n" +
 	"\x03Run\x12\x15\n" +
 	"\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12+\n" +
@@ -628,14 +766,33 @@ const file_cairn_v1_run_proto_rawDesc = "" +
 	"\tprincipal\x18\n" +
 	" \x01(\tR\tprincipal\x12#\n" +
 	"\rcancel_reason\x18\v \x01(\tR\fcancelReason\x12)\n" +
-	"\x10cancel_principal\x18\f \x01(\tR\x0fcancelPrincipal\"\xb4\x02\n" +
+	"\x10cancel_principal\x18\f \x01(\tR\x0fcancelPrincipal\x121\n" +
+	"\x06params\x18\r \x03(\v2\x19.cairn.v1.Run.ParamsEntryR\x06params\x121\n" +
+	"\x06labels\x18\x0e \x03(\v2\x19.cairn.v1.Run.LabelsEntryR\x06labels\x12\x19\n" +
+	"\brerun_of\x18\x0f \x01(\tR\arerunOf\x12\"\n" +
+	"\rrerun_run_ids\x18\x10 \x03(\tR\vrerunRunIds\x126\n" +
+	"\bdeadline\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\x12>\n" +
+	"\x0efailure_reason\x18\x12 \x01(\x0e2\x17.cairn.v1.FailureReasonR\rfailureReason\x1a9\n" +
+	"\vParamsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a9\n" +
+	"\vLabelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x90\x04\n" +
 	"\aStepRun\x12\x17\n" +
 	"\astep_id\x18\x01 \x01(\tR\x06stepId\x12,\n" +
 	"\x06status\x18\x02 \x01(\x0e2\x14.cairn.v1.StepStatusR\x06status\x12-\n" +
 	"\battempts\x18\x03 \x03(\v2\x11.cairn.v1.AttemptR\battempts\x12F\n" +
 	"\x11next_attempt_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x0fnextAttemptTime\x12+\n" +
 	"\x12skip_cause_step_id\x18\x05 \x01(\tR\x0fskipCauseStepId\x12>\n" +
-	"\x0feffective_retry\x18\x06 \x01(\v2\x15.cairn.v1.RetryPolicyR\x0eeffectiveRetry\"\xaa\x03\n" +
+	"\x0feffective_retry\x18\x06 \x01(\v2\x15.cairn.v1.RetryPolicyR\x0eeffectiveRetry\x128\n" +
+	"\aoutputs\x18\a \x03(\v2\x1e.cairn.v1.StepRun.OutputsEntryR\aoutputs\x125\n" +
+	"\vskip_reason\x18\b \x01(\x0e2\x14.cairn.v1.SkipReasonR\n" +
+	"skipReason\x12-\n" +
+	"\x13carried_from_run_id\x18\t \x01(\tR\x10carriedFromRunId\x1a:\n" +
+	"\fOutputsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xaa\x03\n" +
 	"\aAttempt\x12\x16\n" +
 	"\x06number\x18\x01 \x01(\rR\x06number\x129\n" +
 	"\n" +
@@ -666,7 +823,7 @@ const file_cairn_v1_run_proto_rawDesc = "" +
 	"\x15STEP_STATUS_SUCCEEDED\x10\x04\x12\x16\n" +
 	"\x12STEP_STATUS_FAILED\x10\x05\x12\x17\n" +
 	"\x13STEP_STATUS_SKIPPED\x10\x06\x12\x19\n" +
-	"\x15STEP_STATUS_CANCELLED\x10\a*\xfe\x01\n" +
+	"\x15STEP_STATUS_CANCELLED\x10\a*\x9a\x02\n" +
 	"\rFailureReason\x12\x1e\n" +
 	"\x1aFAILURE_REASON_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18FAILURE_REASON_EXIT_CODE\x10\x01\x12\x19\n" +
@@ -675,7 +832,13 @@ const file_cairn_v1_run_proto_rawDesc = "" +
 	"\x1aFAILURE_REASON_SPAWN_ERROR\x10\x04\x12\x1f\n" +
 	"\x1bFAILURE_REASON_OUTPUT_LIMIT\x10\x05\x12\x17\n" +
 	"\x13FAILURE_REASON_LOST\x10\x06\x12\x1e\n" +
-	"\x1aFAILURE_REASON_INTERRUPTED\x10\aBV\n" +
+	"\x1aFAILURE_REASON_INTERRUPTED\x10\a\x12\x1a\n" +
+	"\x16FAILURE_REASON_OUTPUTS\x10\b*u\n" +
+	"\n" +
+	"SkipReason\x12\x1b\n" +
+	"\x17SKIP_REASON_UNSPECIFIED\x10\x00\x12&\n" +
+	"\"SKIP_REASON_UPSTREAM_NOT_SUCCEEDED\x10\x01\x12\"\n" +
+	"\x1eSKIP_REASON_NO_UPSTREAM_FAILED\x10\x02BV\n" +
 	"\fdev.cairn.v1B\bRunProtoP\x01Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1b\x06proto3"
 
 var (
@@ -690,39 +853,49 @@ func file_cairn_v1_run_proto_rawDescGZIP() []byte {
 	return file_cairn_v1_run_proto_rawDescData
 }
 
-var file_cairn_v1_run_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_cairn_v1_run_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
+var file_cairn_v1_run_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_cairn_v1_run_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_cairn_v1_run_proto_goTypes = []any{
 	(RunStatus)(0),                // 0: cairn.v1.RunStatus
 	(StepStatus)(0),               // 1: cairn.v1.StepStatus
 	(FailureReason)(0),            // 2: cairn.v1.FailureReason
-	(*Run)(nil),                   // 3: cairn.v1.Run
-	(*StepRun)(nil),               // 4: cairn.v1.StepRun
-	(*Attempt)(nil),               // 5: cairn.v1.Attempt
-	(*WorkflowSpec)(nil),          // 6: cairn.v1.WorkflowSpec
-	(*timestamppb.Timestamp)(nil), // 7: google.protobuf.Timestamp
-	(*RetryPolicy)(nil),           // 8: cairn.v1.RetryPolicy
-	(*durationpb.Duration)(nil),   // 9: google.protobuf.Duration
+	(SkipReason)(0),               // 3: cairn.v1.SkipReason
+	(*Run)(nil),                   // 4: cairn.v1.Run
+	(*StepRun)(nil),               // 5: cairn.v1.StepRun
+	(*Attempt)(nil),               // 6: cairn.v1.Attempt
+	nil,                           // 7: cairn.v1.Run.ParamsEntry
+	nil,                           // 8: cairn.v1.Run.LabelsEntry
+	nil,                           // 9: cairn.v1.StepRun.OutputsEntry
+	(*WorkflowSpec)(nil),          // 10: cairn.v1.WorkflowSpec
+	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(*RetryPolicy)(nil),           // 12: cairn.v1.RetryPolicy
+	(*durationpb.Duration)(nil),   // 13: google.protobuf.Duration
 }
 var file_cairn_v1_run_proto_depIdxs = []int32{
 	0,  // 0: cairn.v1.Run.status:type_name -> cairn.v1.RunStatus
-	6,  // 1: cairn.v1.Run.spec:type_name -> cairn.v1.WorkflowSpec
-	7,  // 2: cairn.v1.Run.create_time:type_name -> google.protobuf.Timestamp
-	7,  // 3: cairn.v1.Run.end_time:type_name -> google.protobuf.Timestamp
-	4,  // 4: cairn.v1.Run.steps:type_name -> cairn.v1.StepRun
-	1,  // 5: cairn.v1.StepRun.status:type_name -> cairn.v1.StepStatus
-	5,  // 6: cairn.v1.StepRun.attempts:type_name -> cairn.v1.Attempt
-	7,  // 7: cairn.v1.StepRun.next_attempt_time:type_name -> google.protobuf.Timestamp
-	8,  // 8: cairn.v1.StepRun.effective_retry:type_name -> cairn.v1.RetryPolicy
-	7,  // 9: cairn.v1.Attempt.start_time:type_name -> google.protobuf.Timestamp
-	7,  // 10: cairn.v1.Attempt.end_time:type_name -> google.protobuf.Timestamp
-	2,  // 11: cairn.v1.Attempt.failure_reason:type_name -> cairn.v1.FailureReason
-	9,  // 12: cairn.v1.Attempt.duration:type_name -> google.protobuf.Duration
-	13, // [13:13] is the sub-list for method output_type
-	13, // [13:13] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	10, // 1: cairn.v1.Run.spec:type_name -> cairn.v1.WorkflowSpec
+	11, // 2: cairn.v1.Run.create_time:type_name -> google.protobuf.Timestamp
+	11, // 3: cairn.v1.Run.end_time:type_name -> google.protobuf.Timestamp
+	5,  // 4: cairn.v1.Run.steps:type_name -> cairn.v1.StepRun
+	7,  // 5: cairn.v1.Run.params:type_name -> cairn.v1.Run.ParamsEntry
+	8,  // 6: cairn.v1.Run.labels:type_name -> cairn.v1.Run.LabelsEntry
+	11, // 7: cairn.v1.Run.deadline:type_name -> google.protobuf.Timestamp
+	2,  // 8: cairn.v1.Run.failure_reason:type_name -> cairn.v1.FailureReason
+	1,  // 9: cairn.v1.StepRun.status:type_name -> cairn.v1.StepStatus
+	6,  // 10: cairn.v1.StepRun.attempts:type_name -> cairn.v1.Attempt
+	11, // 11: cairn.v1.StepRun.next_attempt_time:type_name -> google.protobuf.Timestamp
+	12, // 12: cairn.v1.StepRun.effective_retry:type_name -> cairn.v1.RetryPolicy
+	9,  // 13: cairn.v1.StepRun.outputs:type_name -> cairn.v1.StepRun.OutputsEntry
+	3,  // 14: cairn.v1.StepRun.skip_reason:type_name -> cairn.v1.SkipReason
+	11, // 15: cairn.v1.Attempt.start_time:type_name -> google.protobuf.Timestamp
+	11, // 16: cairn.v1.Attempt.end_time:type_name -> google.protobuf.Timestamp
+	2,  // 17: cairn.v1.Attempt.failure_reason:type_name -> cairn.v1.FailureReason
+	13, // 18: cairn.v1.Attempt.duration:type_name -> google.protobuf.Duration
+	19, // [19:19] is the sub-list for method output_type
+	19, // [19:19] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_cairn_v1_run_proto_init() }
@@ -736,8 +909,8 @@ func file_cairn_v1_run_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cairn_v1_run_proto_rawDesc), len(file_cairn_v1_run_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   3,
+			NumEnums:      4,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -22,6 +22,144 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// RerunRunRequest names a finished run and what of it runs again.
+type RerunRunRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The finished run to take up again; it is never changed.
+	RunId string `protobuf:"bytes,1,opt,name=run_id,json=runId,proto3" json:"run_id,omitempty"`
+	// Steps to run again, with everything downstream of them, whatever their result. Empty means
+	// every step that did not succeed (failed, cancelled, skipped) and everything downstream.
+	Steps []string `protobuf:"bytes,2,rep,name=steps,proto3" json:"steps,omitempty"`
+	// Idempotency key: a repeat with the same key returns the same rerun.
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Parameter values that replace the original run's; the others keep their original values.
+	Params        map[string]string `protobuf:"bytes,4,rep,name=params,proto3" json:"params,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RerunRunRequest) Reset() {
+	*x = RerunRunRequest{}
+	mi := &file_cairn_v1_run_service_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RerunRunRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RerunRunRequest) ProtoMessage() {}
+
+func (x *RerunRunRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_cairn_v1_run_service_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RerunRunRequest.ProtoReflect.Descriptor instead.
+func (*RerunRunRequest) Descriptor() ([]byte, []int) {
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *RerunRunRequest) GetRunId() string {
+	if x != nil {
+		return x.RunId
+	}
+	return ""
+}
+
+func (x *RerunRunRequest) GetSteps() []string {
+	if x != nil {
+		return x.Steps
+	}
+	return nil
+}
+
+func (x *RerunRunRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RerunRunRequest) GetParams() map[string]string {
+	if x != nil {
+		return x.Params
+	}
+	return nil
+}
+
+// RerunRunResponse names the new run.
+type RerunRunResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The new run's id.
+	RunId string `protobuf:"bytes,1,opt,name=run_id,json=runId,proto3" json:"run_id,omitempty"`
+	// True when request_id matched an earlier rerun and no new run was created.
+	Existing bool `protobuf:"varint,2,opt,name=existing,proto3" json:"existing,omitempty"`
+	// The steps that run again, in spec order.
+	RerunStepIds  []string `protobuf:"bytes,3,rep,name=rerun_step_ids,json=rerunStepIds,proto3" json:"rerun_step_ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RerunRunResponse) Reset() {
+	*x = RerunRunResponse{}
+	mi := &file_cairn_v1_run_service_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RerunRunResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RerunRunResponse) ProtoMessage() {}
+
+func (x *RerunRunResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_cairn_v1_run_service_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RerunRunResponse.ProtoReflect.Descriptor instead.
+func (*RerunRunResponse) Descriptor() ([]byte, []int) {
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *RerunRunResponse) GetRunId() string {
+	if x != nil {
+		return x.RunId
+	}
+	return ""
+}
+
+func (x *RerunRunResponse) GetExisting() bool {
+	if x != nil {
+		return x.Existing
+	}
+	return false
+}
+
+func (x *RerunRunResponse) GetRerunStepIds() []string {
+	if x != nil {
+		return x.RerunStepIds
+	}
+	return nil
+}
+
 // SubmitRunRequest carries a workflow to run: exactly one of `spec` or
 // `workflow_yaml`.
 type SubmitRunRequest struct {
@@ -41,14 +179,19 @@ type SubmitRunRequest struct {
 	// resolved against it, and it is the working_dir when the file sets none. Empty
 	// when the text did not come from a file; then working_dir must be absolute or
 	// unset. Only used with workflow_yaml.
-	BaseDir       string `protobuf:"bytes,5,opt,name=base_dir,json=baseDir,proto3" json:"base_dir,omitempty"`
+	BaseDir string `protobuf:"bytes,5,opt,name=base_dir,json=baseDir,proto3" json:"base_dir,omitempty"`
+	// Values of the workflow's parameters. A parameter the workflow does not declare, or a
+	// required one left out, is INVALID_ARGUMENT naming it.
+	Params map[string]string `protobuf:"bytes,6,rep,name=params,proto3" json:"params,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// Labels for the run, over the workflow's own.
+	Labels        map[string]string `protobuf:"bytes,7,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SubmitRunRequest) Reset() {
 	*x = SubmitRunRequest{}
-	mi := &file_cairn_v1_run_service_proto_msgTypes[0]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -60,7 +203,7 @@ func (x *SubmitRunRequest) String() string {
 func (*SubmitRunRequest) ProtoMessage() {}
 
 func (x *SubmitRunRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_run_service_proto_msgTypes[0]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -73,7 +216,7 @@ func (x *SubmitRunRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitRunRequest.ProtoReflect.Descriptor instead.
 func (*SubmitRunRequest) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{0}
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *SubmitRunRequest) GetSpec() *WorkflowSpec {
@@ -111,6 +254,20 @@ func (x *SubmitRunRequest) GetBaseDir() string {
 	return ""
 }
 
+func (x *SubmitRunRequest) GetParams() map[string]string {
+	if x != nil {
+		return x.Params
+	}
+	return nil
+}
+
+func (x *SubmitRunRequest) GetLabels() map[string]string {
+	if x != nil {
+		return x.Labels
+	}
+	return nil
+}
+
 // SubmitRunResponse names the run.
 type SubmitRunResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -128,7 +285,7 @@ type SubmitRunResponse struct {
 
 func (x *SubmitRunResponse) Reset() {
 	*x = SubmitRunResponse{}
-	mi := &file_cairn_v1_run_service_proto_msgTypes[1]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -140,7 +297,7 @@ func (x *SubmitRunResponse) String() string {
 func (*SubmitRunResponse) ProtoMessage() {}
 
 func (x *SubmitRunResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_run_service_proto_msgTypes[1]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -153,7 +310,7 @@ func (x *SubmitRunResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitRunResponse.ProtoReflect.Descriptor instead.
 func (*SubmitRunResponse) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{1}
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *SubmitRunResponse) GetRunId() string {
@@ -188,7 +345,7 @@ type GetRunRequest struct {
 
 func (x *GetRunRequest) Reset() {
 	*x = GetRunRequest{}
-	mi := &file_cairn_v1_run_service_proto_msgTypes[2]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -200,7 +357,7 @@ func (x *GetRunRequest) String() string {
 func (*GetRunRequest) ProtoMessage() {}
 
 func (x *GetRunRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_run_service_proto_msgTypes[2]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -213,7 +370,7 @@ func (x *GetRunRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRunRequest.ProtoReflect.Descriptor instead.
 func (*GetRunRequest) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{2}
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *GetRunRequest) GetRunId() string {
@@ -234,7 +391,7 @@ type GetRunResponse struct {
 
 func (x *GetRunResponse) Reset() {
 	*x = GetRunResponse{}
-	mi := &file_cairn_v1_run_service_proto_msgTypes[3]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -246,7 +403,7 @@ func (x *GetRunResponse) String() string {
 func (*GetRunResponse) ProtoMessage() {}
 
 func (x *GetRunResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_run_service_proto_msgTypes[3]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -259,7 +416,7 @@ func (x *GetRunResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRunResponse.ProtoReflect.Descriptor instead.
 func (*GetRunResponse) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{3}
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetRunResponse) GetRun() *Run {
@@ -279,14 +436,16 @@ type ListRunsRequest struct {
 	// Only runs in one of these statuses; empty means all.
 	Statuses []RunStatus `protobuf:"varint,3,rep,packed,name=statuses,proto3,enum=cairn.v1.RunStatus" json:"statuses,omitempty"`
 	// Only runs of workflows with exactly this name; empty means all.
-	Name          string `protobuf:"bytes,4,opt,name=name,proto3" json:"name,omitempty"`
+	Name string `protobuf:"bytes,4,opt,name=name,proto3" json:"name,omitempty"`
+	// Only runs carrying every one of these labels with exactly these values; empty means all.
+	Labels        map[string]string `protobuf:"bytes,5,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ListRunsRequest) Reset() {
 	*x = ListRunsRequest{}
-	mi := &file_cairn_v1_run_service_proto_msgTypes[4]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -298,7 +457,7 @@ func (x *ListRunsRequest) String() string {
 func (*ListRunsRequest) ProtoMessage() {}
 
 func (x *ListRunsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_run_service_proto_msgTypes[4]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -311,7 +470,7 @@ func (x *ListRunsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRunsRequest.ProtoReflect.Descriptor instead.
 func (*ListRunsRequest) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{4}
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ListRunsRequest) GetPageSize() int32 {
@@ -342,6 +501,13 @@ func (x *ListRunsRequest) GetName() string {
 	return ""
 }
 
+func (x *ListRunsRequest) GetLabels() map[string]string {
+	if x != nil {
+		return x.Labels
+	}
+	return nil
+}
+
 // RunSummary is one row of the run list.
 type RunSummary struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -354,14 +520,18 @@ type RunSummary struct {
 	// When the run was submitted.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// When the run ended; unset while it runs.
-	EndTime       *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	EndTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=end_time,json=endTime,proto3" json:"end_time,omitempty"`
+	// The run's labels.
+	Labels map[string]string `protobuf:"bytes,6,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The run this one reruns, if any.
+	RerunOf       string `protobuf:"bytes,7,opt,name=rerun_of,json=rerunOf,proto3" json:"rerun_of,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RunSummary) Reset() {
 	*x = RunSummary{}
-	mi := &file_cairn_v1_run_service_proto_msgTypes[5]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -373,7 +543,7 @@ func (x *RunSummary) String() string {
 func (*RunSummary) ProtoMessage() {}
 
 func (x *RunSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_run_service_proto_msgTypes[5]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -386,7 +556,7 @@ func (x *RunSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RunSummary.ProtoReflect.Descriptor instead.
 func (*RunSummary) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{5}
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *RunSummary) GetRunId() string {
@@ -424,6 +594,20 @@ func (x *RunSummary) GetEndTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *RunSummary) GetLabels() map[string]string {
+	if x != nil {
+		return x.Labels
+	}
+	return nil
+}
+
+func (x *RunSummary) GetRerunOf() string {
+	if x != nil {
+		return x.RerunOf
+	}
+	return ""
+}
+
 // ListRunsResponse is one page of runs.
 type ListRunsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -437,7 +621,7 @@ type ListRunsResponse struct {
 
 func (x *ListRunsResponse) Reset() {
 	*x = ListRunsResponse{}
-	mi := &file_cairn_v1_run_service_proto_msgTypes[6]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -449,7 +633,7 @@ func (x *ListRunsResponse) String() string {
 func (*ListRunsResponse) ProtoMessage() {}
 
 func (x *ListRunsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_run_service_proto_msgTypes[6]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -462,7 +646,7 @@ func (x *ListRunsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRunsResponse.ProtoReflect.Descriptor instead.
 func (*ListRunsResponse) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{6}
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListRunsResponse) GetRuns() []*RunSummary {
@@ -492,7 +676,7 @@ type CancelRunRequest struct {
 
 func (x *CancelRunRequest) Reset() {
 	*x = CancelRunRequest{}
-	mi := &file_cairn_v1_run_service_proto_msgTypes[7]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -504,7 +688,7 @@ func (x *CancelRunRequest) String() string {
 func (*CancelRunRequest) ProtoMessage() {}
 
 func (x *CancelRunRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_run_service_proto_msgTypes[7]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -517,7 +701,7 @@ func (x *CancelRunRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelRunRequest.ProtoReflect.Descriptor instead.
 func (*CancelRunRequest) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{7}
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *CancelRunRequest) GetRunId() string {
@@ -545,7 +729,7 @@ type CancelRunResponse struct {
 
 func (x *CancelRunResponse) Reset() {
 	*x = CancelRunResponse{}
-	mi := &file_cairn_v1_run_service_proto_msgTypes[8]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -557,7 +741,7 @@ func (x *CancelRunResponse) String() string {
 func (*CancelRunResponse) ProtoMessage() {}
 
 func (x *CancelRunResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_run_service_proto_msgTypes[8]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -570,7 +754,7 @@ func (x *CancelRunResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelRunResponse.ProtoReflect.Descriptor instead.
 func (*CancelRunResponse) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{8}
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *CancelRunResponse) GetStatus() RunStatus {
@@ -606,7 +790,7 @@ type WatchEventsRequest struct {
 
 func (x *WatchEventsRequest) Reset() {
 	*x = WatchEventsRequest{}
-	mi := &file_cairn_v1_run_service_proto_msgTypes[9]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -618,7 +802,7 @@ func (x *WatchEventsRequest) String() string {
 func (*WatchEventsRequest) ProtoMessage() {}
 
 func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_run_service_proto_msgTypes[9]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -631,7 +815,7 @@ func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsRequest.ProtoReflect.Descriptor instead.
 func (*WatchEventsRequest) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{9}
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *WatchEventsRequest) GetRunId() string {
@@ -675,7 +859,7 @@ type WatchEventsResponse struct {
 
 func (x *WatchEventsResponse) Reset() {
 	*x = WatchEventsResponse{}
-	mi := &file_cairn_v1_run_service_proto_msgTypes[10]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -687,7 +871,7 @@ func (x *WatchEventsResponse) String() string {
 func (*WatchEventsResponse) ProtoMessage() {}
 
 func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_run_service_proto_msgTypes[10]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -700,7 +884,7 @@ func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsResponse.ProtoReflect.Descriptor instead.
 func (*WatchEventsResponse) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{10}
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *WatchEventsResponse) GetEvent() *Event {
@@ -736,7 +920,7 @@ type StreamLogsRequest struct {
 
 func (x *StreamLogsRequest) Reset() {
 	*x = StreamLogsRequest{}
-	mi := &file_cairn_v1_run_service_proto_msgTypes[11]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -748,7 +932,7 @@ func (x *StreamLogsRequest) String() string {
 func (*StreamLogsRequest) ProtoMessage() {}
 
 func (x *StreamLogsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_run_service_proto_msgTypes[11]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -761,7 +945,7 @@ func (x *StreamLogsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamLogsRequest.ProtoReflect.Descriptor instead.
 func (*StreamLogsRequest) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{11}
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *StreamLogsRequest) GetRunId() string {
@@ -814,7 +998,7 @@ type StreamLogsResponse struct {
 
 func (x *StreamLogsResponse) Reset() {
 	*x = StreamLogsResponse{}
-	mi := &file_cairn_v1_run_service_proto_msgTypes[12]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -826,7 +1010,7 @@ func (x *StreamLogsResponse) String() string {
 func (*StreamLogsResponse) ProtoMessage() {}
 
 func (x *StreamLogsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_run_service_proto_msgTypes[12]
+	mi := &file_cairn_v1_run_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -839,7 +1023,7 @@ func (x *StreamLogsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamLogsResponse.ProtoReflect.Descriptor instead.
 func (*StreamLogsResponse) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{12}
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *StreamLogsResponse) GetData() []byte {
@@ -867,14 +1051,35 @@ var File_cairn_v1_run_service_proto protoreflect.FileDescriptor
 
 const file_cairn_v1_run_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1acairn/v1/run_service.proto\x12\bcairn.v1\x1a\x14cairn/v1/event.proto\x1a\x12cairn/v1/run.proto\x1a\x17cairn/v1/workflow.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc2\x01\n" +
+	"\x1acairn/v1/run_service.proto\x12\bcairn.v1\x1a\x14cairn/v1/event.proto\x1a\x12cairn/v1/run.proto\x1a\x17cairn/v1/workflow.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd7\x01\n" +
+	"\x0fRerunRunRequest\x12\x15\n" +
+	"\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x14\n" +
+	"\x05steps\x18\x02 \x03(\tR\x05steps\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\x12=\n" +
+	"\x06params\x18\x04 \x03(\v2%.cairn.v1.RerunRunRequest.ParamsEntryR\x06params\x1a9\n" +
+	"\vParamsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"k\n" +
+	"\x10RerunRunResponse\x12\x15\n" +
+	"\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x1a\n" +
+	"\bexisting\x18\x02 \x01(\bR\bexisting\x12$\n" +
+	"\x0ererun_step_ids\x18\x03 \x03(\tR\frerunStepIds\"\xb8\x03\n" +
 	"\x10SubmitRunRequest\x12*\n" +
 	"\x04spec\x18\x01 \x01(\v2\x16.cairn.v1.WorkflowSpecR\x04spec\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\x12#\n" +
 	"\rvalidate_only\x18\x03 \x01(\bR\fvalidateOnly\x12#\n" +
 	"\rworkflow_yaml\x18\x04 \x01(\tR\fworkflowYaml\x12\x19\n" +
-	"\bbase_dir\x18\x05 \x01(\tR\abaseDir\"\x83\x01\n" +
+	"\bbase_dir\x18\x05 \x01(\tR\abaseDir\x12>\n" +
+	"\x06params\x18\x06 \x03(\v2&.cairn.v1.SubmitRunRequest.ParamsEntryR\x06params\x12>\n" +
+	"\x06labels\x18\a \x03(\v2&.cairn.v1.SubmitRunRequest.LabelsEntryR\x06labels\x1a9\n" +
+	"\vParamsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a9\n" +
+	"\vLabelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x83\x01\n" +
 	"\x11SubmitRunResponse\x12\x15\n" +
 	"\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x1a\n" +
 	"\bexisting\x18\x02 \x01(\bR\bexisting\x12;\n" +
@@ -882,13 +1087,17 @@ const file_cairn_v1_run_service_proto_rawDesc = "" +
 	"\rGetRunRequest\x12\x15\n" +
 	"\x06run_id\x18\x01 \x01(\tR\x05runId\"1\n" +
 	"\x0eGetRunResponse\x12\x1f\n" +
-	"\x03run\x18\x01 \x01(\v2\r.cairn.v1.RunR\x03run\"\x92\x01\n" +
+	"\x03run\x18\x01 \x01(\v2\r.cairn.v1.RunR\x03run\"\x8c\x02\n" +
 	"\x0fListRunsRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\x12/\n" +
 	"\bstatuses\x18\x03 \x03(\x0e2\x13.cairn.v1.RunStatusR\bstatuses\x12\x12\n" +
-	"\x04name\x18\x04 \x01(\tR\x04name\"\xd8\x01\n" +
+	"\x04name\x18\x04 \x01(\tR\x04name\x12=\n" +
+	"\x06labels\x18\x05 \x03(\v2%.cairn.v1.ListRunsRequest.LabelsEntryR\x06labels\x1a9\n" +
+	"\vLabelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xe8\x02\n" +
 	"\n" +
 	"RunSummary\x12\x15\n" +
 	"\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x12\n" +
@@ -896,7 +1105,12 @@ const file_cairn_v1_run_service_proto_rawDesc = "" +
 	"\x06status\x18\x03 \x01(\x0e2\x13.cairn.v1.RunStatusR\x06status\x12;\n" +
 	"\vcreate_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x125\n" +
-	"\bend_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\"d\n" +
+	"\bend_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\aendTime\x128\n" +
+	"\x06labels\x18\x06 \x03(\v2 .cairn.v1.RunSummary.LabelsEntryR\x06labels\x12\x19\n" +
+	"\brerun_of\x18\a \x01(\tR\arerunOf\x1a9\n" +
+	"\vLabelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"d\n" +
 	"\x10ListRunsResponse\x12(\n" +
 	"\x04runs\x18\x01 \x03(\v2\x14.cairn.v1.RunSummaryR\x04runs\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"A\n" +
@@ -922,7 +1136,7 @@ const file_cairn_v1_run_service_proto_rawDesc = "" +
 	"\x12StreamLogsResponse\x12\x12\n" +
 	"\x04data\x18\x01 \x01(\fR\x04data\x12\x16\n" +
 	"\x06offset\x18\x02 \x01(\x03R\x06offset\x12\x18\n" +
-	"\aattempt\x18\x03 \x01(\rR\aattempt2\xb1\x03\n" +
+	"\aattempt\x18\x03 \x01(\rR\aattempt2\xf4\x03\n" +
 	"\n" +
 	"RunService\x12D\n" +
 	"\tSubmitRun\x12\x1a.cairn.v1.SubmitRunRequest\x1a\x1b.cairn.v1.SubmitRunResponse\x12;\n" +
@@ -931,7 +1145,8 @@ const file_cairn_v1_run_service_proto_rawDesc = "" +
 	"\tCancelRun\x12\x1a.cairn.v1.CancelRunRequest\x1a\x1b.cairn.v1.CancelRunResponse\x12L\n" +
 	"\vWatchEvents\x12\x1c.cairn.v1.WatchEventsRequest\x1a\x1d.cairn.v1.WatchEventsResponse0\x01\x12I\n" +
 	"\n" +
-	"StreamLogs\x12\x1b.cairn.v1.StreamLogsRequest\x1a\x1c.cairn.v1.StreamLogsResponse0\x01B]\n" +
+	"StreamLogs\x12\x1b.cairn.v1.StreamLogsRequest\x1a\x1c.cairn.v1.StreamLogsResponse0\x01\x12A\n" +
+	"\bRerunRun\x12\x19.cairn.v1.RerunRunRequest\x1a\x1a.cairn.v1.RerunRunResponseB]\n" +
 	"\fdev.cairn.v1B\x0fRunServiceProtoP\x01Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1b\x06proto3"
 
 var (
@@ -946,56 +1161,70 @@ func file_cairn_v1_run_service_proto_rawDescGZIP() []byte {
 	return file_cairn_v1_run_service_proto_rawDescData
 }
 
-var file_cairn_v1_run_service_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_cairn_v1_run_service_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_cairn_v1_run_service_proto_goTypes = []any{
-	(*SubmitRunRequest)(nil),      // 0: cairn.v1.SubmitRunRequest
-	(*SubmitRunResponse)(nil),     // 1: cairn.v1.SubmitRunResponse
-	(*GetRunRequest)(nil),         // 2: cairn.v1.GetRunRequest
-	(*GetRunResponse)(nil),        // 3: cairn.v1.GetRunResponse
-	(*ListRunsRequest)(nil),       // 4: cairn.v1.ListRunsRequest
-	(*RunSummary)(nil),            // 5: cairn.v1.RunSummary
-	(*ListRunsResponse)(nil),      // 6: cairn.v1.ListRunsResponse
-	(*CancelRunRequest)(nil),      // 7: cairn.v1.CancelRunRequest
-	(*CancelRunResponse)(nil),     // 8: cairn.v1.CancelRunResponse
-	(*WatchEventsRequest)(nil),    // 9: cairn.v1.WatchEventsRequest
-	(*WatchEventsResponse)(nil),   // 10: cairn.v1.WatchEventsResponse
-	(*StreamLogsRequest)(nil),     // 11: cairn.v1.StreamLogsRequest
-	(*StreamLogsResponse)(nil),    // 12: cairn.v1.StreamLogsResponse
-	(*WorkflowSpec)(nil),          // 13: cairn.v1.WorkflowSpec
-	(*Run)(nil),                   // 14: cairn.v1.Run
-	(RunStatus)(0),                // 15: cairn.v1.RunStatus
-	(*timestamppb.Timestamp)(nil), // 16: google.protobuf.Timestamp
-	(*Event)(nil),                 // 17: cairn.v1.Event
+	(*RerunRunRequest)(nil),       // 0: cairn.v1.RerunRunRequest
+	(*RerunRunResponse)(nil),      // 1: cairn.v1.RerunRunResponse
+	(*SubmitRunRequest)(nil),      // 2: cairn.v1.SubmitRunRequest
+	(*SubmitRunResponse)(nil),     // 3: cairn.v1.SubmitRunResponse
+	(*GetRunRequest)(nil),         // 4: cairn.v1.GetRunRequest
+	(*GetRunResponse)(nil),        // 5: cairn.v1.GetRunResponse
+	(*ListRunsRequest)(nil),       // 6: cairn.v1.ListRunsRequest
+	(*RunSummary)(nil),            // 7: cairn.v1.RunSummary
+	(*ListRunsResponse)(nil),      // 8: cairn.v1.ListRunsResponse
+	(*CancelRunRequest)(nil),      // 9: cairn.v1.CancelRunRequest
+	(*CancelRunResponse)(nil),     // 10: cairn.v1.CancelRunResponse
+	(*WatchEventsRequest)(nil),    // 11: cairn.v1.WatchEventsRequest
+	(*WatchEventsResponse)(nil),   // 12: cairn.v1.WatchEventsResponse
+	(*StreamLogsRequest)(nil),     // 13: cairn.v1.StreamLogsRequest
+	(*StreamLogsResponse)(nil),    // 14: cairn.v1.StreamLogsResponse
+	nil,                           // 15: cairn.v1.RerunRunRequest.ParamsEntry
+	nil,                           // 16: cairn.v1.SubmitRunRequest.ParamsEntry
+	nil,                           // 17: cairn.v1.SubmitRunRequest.LabelsEntry
+	nil,                           // 18: cairn.v1.ListRunsRequest.LabelsEntry
+	nil,                           // 19: cairn.v1.RunSummary.LabelsEntry
+	(*WorkflowSpec)(nil),          // 20: cairn.v1.WorkflowSpec
+	(*Run)(nil),                   // 21: cairn.v1.Run
+	(RunStatus)(0),                // 22: cairn.v1.RunStatus
+	(*timestamppb.Timestamp)(nil), // 23: google.protobuf.Timestamp
+	(*Event)(nil),                 // 24: cairn.v1.Event
 }
 var file_cairn_v1_run_service_proto_depIdxs = []int32{
-	13, // 0: cairn.v1.SubmitRunRequest.spec:type_name -> cairn.v1.WorkflowSpec
-	13, // 1: cairn.v1.SubmitRunResponse.resolved_spec:type_name -> cairn.v1.WorkflowSpec
-	14, // 2: cairn.v1.GetRunResponse.run:type_name -> cairn.v1.Run
-	15, // 3: cairn.v1.ListRunsRequest.statuses:type_name -> cairn.v1.RunStatus
-	15, // 4: cairn.v1.RunSummary.status:type_name -> cairn.v1.RunStatus
-	16, // 5: cairn.v1.RunSummary.create_time:type_name -> google.protobuf.Timestamp
-	16, // 6: cairn.v1.RunSummary.end_time:type_name -> google.protobuf.Timestamp
-	5,  // 7: cairn.v1.ListRunsResponse.runs:type_name -> cairn.v1.RunSummary
-	15, // 8: cairn.v1.CancelRunResponse.status:type_name -> cairn.v1.RunStatus
-	17, // 9: cairn.v1.WatchEventsResponse.event:type_name -> cairn.v1.Event
-	17, // 10: cairn.v1.WatchEventsResponse.events:type_name -> cairn.v1.Event
-	0,  // 11: cairn.v1.RunService.SubmitRun:input_type -> cairn.v1.SubmitRunRequest
-	2,  // 12: cairn.v1.RunService.GetRun:input_type -> cairn.v1.GetRunRequest
-	4,  // 13: cairn.v1.RunService.ListRuns:input_type -> cairn.v1.ListRunsRequest
-	7,  // 14: cairn.v1.RunService.CancelRun:input_type -> cairn.v1.CancelRunRequest
-	9,  // 15: cairn.v1.RunService.WatchEvents:input_type -> cairn.v1.WatchEventsRequest
-	11, // 16: cairn.v1.RunService.StreamLogs:input_type -> cairn.v1.StreamLogsRequest
-	1,  // 17: cairn.v1.RunService.SubmitRun:output_type -> cairn.v1.SubmitRunResponse
-	3,  // 18: cairn.v1.RunService.GetRun:output_type -> cairn.v1.GetRunResponse
-	6,  // 19: cairn.v1.RunService.ListRuns:output_type -> cairn.v1.ListRunsResponse
-	8,  // 20: cairn.v1.RunService.CancelRun:output_type -> cairn.v1.CancelRunResponse
-	10, // 21: cairn.v1.RunService.WatchEvents:output_type -> cairn.v1.WatchEventsResponse
-	12, // 22: cairn.v1.RunService.StreamLogs:output_type -> cairn.v1.StreamLogsResponse
-	17, // [17:23] is the sub-list for method output_type
-	11, // [11:17] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	15, // 0: cairn.v1.RerunRunRequest.params:type_name -> cairn.v1.RerunRunRequest.ParamsEntry
+	20, // 1: cairn.v1.SubmitRunRequest.spec:type_name -> cairn.v1.WorkflowSpec
+	16, // 2: cairn.v1.SubmitRunRequest.params:type_name -> cairn.v1.SubmitRunRequest.ParamsEntry
+	17, // 3: cairn.v1.SubmitRunRequest.labels:type_name -> cairn.v1.SubmitRunRequest.LabelsEntry
+	20, // 4: cairn.v1.SubmitRunResponse.resolved_spec:type_name -> cairn.v1.WorkflowSpec
+	21, // 5: cairn.v1.GetRunResponse.run:type_name -> cairn.v1.Run
+	22, // 6: cairn.v1.ListRunsRequest.statuses:type_name -> cairn.v1.RunStatus
+	18, // 7: cairn.v1.ListRunsRequest.labels:type_name -> cairn.v1.ListRunsRequest.LabelsEntry
+	22, // 8: cairn.v1.RunSummary.status:type_name -> cairn.v1.RunStatus
+	23, // 9: cairn.v1.RunSummary.create_time:type_name -> google.protobuf.Timestamp
+	23, // 10: cairn.v1.RunSummary.end_time:type_name -> google.protobuf.Timestamp
+	19, // 11: cairn.v1.RunSummary.labels:type_name -> cairn.v1.RunSummary.LabelsEntry
+	7,  // 12: cairn.v1.ListRunsResponse.runs:type_name -> cairn.v1.RunSummary
+	22, // 13: cairn.v1.CancelRunResponse.status:type_name -> cairn.v1.RunStatus
+	24, // 14: cairn.v1.WatchEventsResponse.event:type_name -> cairn.v1.Event
+	24, // 15: cairn.v1.WatchEventsResponse.events:type_name -> cairn.v1.Event
+	2,  // 16: cairn.v1.RunService.SubmitRun:input_type -> cairn.v1.SubmitRunRequest
+	4,  // 17: cairn.v1.RunService.GetRun:input_type -> cairn.v1.GetRunRequest
+	6,  // 18: cairn.v1.RunService.ListRuns:input_type -> cairn.v1.ListRunsRequest
+	9,  // 19: cairn.v1.RunService.CancelRun:input_type -> cairn.v1.CancelRunRequest
+	11, // 20: cairn.v1.RunService.WatchEvents:input_type -> cairn.v1.WatchEventsRequest
+	13, // 21: cairn.v1.RunService.StreamLogs:input_type -> cairn.v1.StreamLogsRequest
+	0,  // 22: cairn.v1.RunService.RerunRun:input_type -> cairn.v1.RerunRunRequest
+	3,  // 23: cairn.v1.RunService.SubmitRun:output_type -> cairn.v1.SubmitRunResponse
+	5,  // 24: cairn.v1.RunService.GetRun:output_type -> cairn.v1.GetRunResponse
+	8,  // 25: cairn.v1.RunService.ListRuns:output_type -> cairn.v1.ListRunsResponse
+	10, // 26: cairn.v1.RunService.CancelRun:output_type -> cairn.v1.CancelRunResponse
+	12, // 27: cairn.v1.RunService.WatchEvents:output_type -> cairn.v1.WatchEventsResponse
+	14, // 28: cairn.v1.RunService.StreamLogs:output_type -> cairn.v1.StreamLogsResponse
+	1,  // 29: cairn.v1.RunService.RerunRun:output_type -> cairn.v1.RerunRunResponse
+	23, // [23:30] is the sub-list for method output_type
+	16, // [16:23] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_cairn_v1_run_service_proto_init() }
@@ -1012,7 +1241,7 @@ func file_cairn_v1_run_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cairn_v1_run_service_proto_rawDesc), len(file_cairn_v1_run_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   13,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

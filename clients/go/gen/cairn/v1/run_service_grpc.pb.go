@@ -25,6 +25,7 @@ const (
 	RunService_CancelRun_FullMethodName   = "/cairn.v1.RunService/CancelRun"
 	RunService_WatchEvents_FullMethodName = "/cairn.v1.RunService/WatchEvents"
 	RunService_StreamLogs_FullMethodName  = "/cairn.v1.RunService/StreamLogs"
+	RunService_RerunRun_FullMethodName    = "/cairn.v1.RunService/RerunRun"
 )
 
 // RunServiceClient is the client API for RunService service.
@@ -48,6 +49,9 @@ type RunServiceClient interface {
 	WatchEvents(ctx context.Context, in *WatchEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchEventsResponse], error)
 	// Streams the output of one attempt from a byte offset.
 	StreamLogs(ctx context.Context, in *StreamLogsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamLogsResponse], error)
+	// Takes a finished run up again as a new run linked to it (rerun_of). A repeated request_id
+	// returns the first rerun.
+	RerunRun(ctx context.Context, in *RerunRunRequest, opts ...grpc.CallOption) (*RerunRunResponse, error)
 }
 
 type runServiceClient struct {
@@ -136,6 +140,16 @@ func (c *runServiceClient) StreamLogs(ctx context.Context, in *StreamLogsRequest
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type RunService_StreamLogsClient = grpc.ServerStreamingClient[StreamLogsResponse]
 
+func (c *runServiceClient) RerunRun(ctx context.Context, in *RerunRunRequest, opts ...grpc.CallOption) (*RerunRunResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RerunRunResponse)
+	err := c.cc.Invoke(ctx, RunService_RerunRun_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // RunServiceServer is the server API for RunService service.
 // All implementations must embed UnimplementedRunServiceServer
 // for forward compatibility.
@@ -157,6 +171,9 @@ type RunServiceServer interface {
 	WatchEvents(*WatchEventsRequest, grpc.ServerStreamingServer[WatchEventsResponse]) error
 	// Streams the output of one attempt from a byte offset.
 	StreamLogs(*StreamLogsRequest, grpc.ServerStreamingServer[StreamLogsResponse]) error
+	// Takes a finished run up again as a new run linked to it (rerun_of). A repeated request_id
+	// returns the first rerun.
+	RerunRun(context.Context, *RerunRunRequest) (*RerunRunResponse, error)
 	mustEmbedUnimplementedRunServiceServer()
 }
 
@@ -184,6 +201,9 @@ func (UnimplementedRunServiceServer) WatchEvents(*WatchEventsRequest, grpc.Serve
 }
 func (UnimplementedRunServiceServer) StreamLogs(*StreamLogsRequest, grpc.ServerStreamingServer[StreamLogsResponse]) error {
 	return status.Errorf(codes.Unimplemented, "method StreamLogs not implemented")
+}
+func (UnimplementedRunServiceServer) RerunRun(context.Context, *RerunRunRequest) (*RerunRunResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RerunRun not implemented")
 }
 func (UnimplementedRunServiceServer) mustEmbedUnimplementedRunServiceServer() {}
 func (UnimplementedRunServiceServer) testEmbeddedByValue()                    {}
@@ -300,6 +320,24 @@ func _RunService_StreamLogs_Handler(srv interface{}, stream grpc.ServerStream) e
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type RunService_StreamLogsServer = grpc.ServerStreamingServer[StreamLogsResponse]
 
+func _RunService_RerunRun_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RerunRunRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RunServiceServer).RerunRun(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RunService_RerunRun_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RunServiceServer).RerunRun(ctx, req.(*RerunRunRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // RunService_ServiceDesc is the grpc.ServiceDesc for RunService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -322,6 +360,10 @@ var RunService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CancelRun",
 			Handler:    _RunService_CancelRun_Handler,
+		},
+		{
+			MethodName: "RerunRun",
+			Handler:    _RunService_RerunRun_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -22,6 +22,64 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// RunIf says when a step runs, given how its upstream steps ended.
+type RunIf int32
+
+const (
+	// Not set: the same as RUN_IF_ALL_SUCCEEDED.
+	RunIf_RUN_IF_UNSPECIFIED RunIf = 0
+	// Runs once every upstream step succeeded; skipped as soon as one did not.
+	RunIf_RUN_IF_ALL_SUCCEEDED RunIf = 1
+	// Runs once every upstream step is finished, whatever its outcome: for cleanup.
+	RunIf_RUN_IF_ALL_DONE RunIf = 2
+	// Runs once every upstream step is finished and at least one failed (or was skipped because of
+	// a failure); skipped otherwise: for alerts.
+	RunIf_RUN_IF_ANY_FAILED RunIf = 3
+)
+
+// Enum value maps for RunIf.
+var (
+	RunIf_name = map[int32]string{
+		0: "RUN_IF_UNSPECIFIED",
+		1: "RUN_IF_ALL_SUCCEEDED",
+		2: "RUN_IF_ALL_DONE",
+		3: "RUN_IF_ANY_FAILED",
+	}
+	RunIf_value = map[string]int32{
+		"RUN_IF_UNSPECIFIED":   0,
+		"RUN_IF_ALL_SUCCEEDED": 1,
+		"RUN_IF_ALL_DONE":      2,
+		"RUN_IF_ANY_FAILED":    3,
+	}
+)
+
+func (x RunIf) Enum() *RunIf {
+	p := new(RunIf)
+	*p = x
+	return p
+}
+
+func (x RunIf) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RunIf) Descriptor() protoreflect.EnumDescriptor {
+	return file_cairn_v1_workflow_proto_enumTypes[0].Descriptor()
+}
+
+func (RunIf) Type() protoreflect.EnumType {
+	return &file_cairn_v1_workflow_proto_enumTypes[0]
+}
+
+func (x RunIf) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RunIf.Descriptor instead.
+func (RunIf) EnumDescriptor() ([]byte, []int) {
+	return file_cairn_v1_workflow_proto_rawDescGZIP(), []int{0}
+}
+
 // WorkflowSpec is a DAG of shell steps: what a user writes in a workflow file.
 type WorkflowSpec struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -39,7 +97,15 @@ type WorkflowSpec struct {
 	// The steps of the DAG, in any order.
 	Steps []*StepSpec `protobuf:"bytes,6,rep,name=steps,proto3" json:"steps,omitempty"`
 	// Working directory for steps; empty means the server's data directory.
-	WorkingDir    string `protobuf:"bytes,7,opt,name=working_dir,json=workingDir,proto3" json:"working_dir,omitempty"`
+	WorkingDir string `protobuf:"bytes,7,opt,name=working_dir,json=workingDir,proto3" json:"working_dir,omitempty"`
+	// Parameters the run takes, given at submit. Each reaches every step in its environment as
+	// CAIRN_PARAM_<name>, never by substitution into a command.
+	Params []*ParamSpec `protobuf:"bytes,8,rep,name=params,proto3" json:"params,omitempty"`
+	// Deadline of the whole run, from its submit; unset means none. When it passes, the run is
+	// stopped as a cancel stops it and ends FAILED with reason TIMEOUT.
+	Timeout *durationpb.Duration `protobuf:"bytes,9,opt,name=timeout,proto3" json:"timeout,omitempty"`
+	// Labels of the run, for finding it again (ListRuns filters by them).
+	Labels        map[string]string `protobuf:"bytes,10,rep,name=labels,proto3" json:"labels,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -123,6 +189,91 @@ func (x *WorkflowSpec) GetWorkingDir() string {
 	return ""
 }
 
+func (x *WorkflowSpec) GetParams() []*ParamSpec {
+	if x != nil {
+		return x.Params
+	}
+	return nil
+}
+
+func (x *WorkflowSpec) GetTimeout() *durationpb.Duration {
+	if x != nil {
+		return x.Timeout
+	}
+	return nil
+}
+
+func (x *WorkflowSpec) GetLabels() map[string]string {
+	if x != nil {
+		return x.Labels
+	}
+	return nil
+}
+
+// ParamSpec declares one parameter of a workflow.
+type ParamSpec struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The name, matching [A-Za-z_][A-Za-z0-9_]{0,127}.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The value used when a submit gives none; unset means the parameter is required.
+	DefaultValue *string `protobuf:"bytes,2,opt,name=default_value,json=defaultValue,proto3,oneof" json:"default_value,omitempty"`
+	// What the parameter is for; shown to people.
+	Description   string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ParamSpec) Reset() {
+	*x = ParamSpec{}
+	mi := &file_cairn_v1_workflow_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ParamSpec) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ParamSpec) ProtoMessage() {}
+
+func (x *ParamSpec) ProtoReflect() protoreflect.Message {
+	mi := &file_cairn_v1_workflow_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ParamSpec.ProtoReflect.Descriptor instead.
+func (*ParamSpec) Descriptor() ([]byte, []int) {
+	return file_cairn_v1_workflow_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *ParamSpec) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ParamSpec) GetDefaultValue() string {
+	if x != nil && x.DefaultValue != nil {
+		return *x.DefaultValue
+	}
+	return ""
+}
+
+func (x *ParamSpec) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
 // StepDefaults holds policies inherited by every step that does not override them.
 type StepDefaults struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -136,7 +287,7 @@ type StepDefaults struct {
 
 func (x *StepDefaults) Reset() {
 	*x = StepDefaults{}
-	mi := &file_cairn_v1_workflow_proto_msgTypes[1]
+	mi := &file_cairn_v1_workflow_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -148,7 +299,7 @@ func (x *StepDefaults) String() string {
 func (*StepDefaults) ProtoMessage() {}
 
 func (x *StepDefaults) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_workflow_proto_msgTypes[1]
+	mi := &file_cairn_v1_workflow_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -161,7 +312,7 @@ func (x *StepDefaults) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepDefaults.ProtoReflect.Descriptor instead.
 func (*StepDefaults) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_workflow_proto_rawDescGZIP(), []int{1}
+	return file_cairn_v1_workflow_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *StepDefaults) GetTimeout() *durationpb.Duration {
@@ -197,14 +348,16 @@ type StepSpec struct {
 	// Retry policy; overrides the workflow default as a whole.
 	Retry *RetryPolicy `protobuf:"bytes,6,opt,name=retry,proto3" json:"retry,omitempty"`
 	// Environment variables for this step; they override workflow-level ones.
-	Env           map[string]string `protobuf:"bytes,7,rep,name=env,proto3" json:"env,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Env map[string]string `protobuf:"bytes,7,rep,name=env,proto3" json:"env,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// When the step runs, given how its upstream steps ended; unset means all succeeded.
+	RunIf         RunIf `protobuf:"varint,8,opt,name=run_if,json=runIf,proto3,enum=cairn.v1.RunIf" json:"run_if,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StepSpec) Reset() {
 	*x = StepSpec{}
-	mi := &file_cairn_v1_workflow_proto_msgTypes[2]
+	mi := &file_cairn_v1_workflow_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -216,7 +369,7 @@ func (x *StepSpec) String() string {
 func (*StepSpec) ProtoMessage() {}
 
 func (x *StepSpec) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_workflow_proto_msgTypes[2]
+	mi := &file_cairn_v1_workflow_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -229,7 +382,7 @@ func (x *StepSpec) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepSpec.ProtoReflect.Descriptor instead.
 func (*StepSpec) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_workflow_proto_rawDescGZIP(), []int{2}
+	return file_cairn_v1_workflow_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *StepSpec) GetId() string {
@@ -292,6 +445,13 @@ func (x *StepSpec) GetEnv() map[string]string {
 	return nil
 }
 
+func (x *StepSpec) GetRunIf() RunIf {
+	if x != nil {
+		return x.RunIf
+	}
+	return RunIf_RUN_IF_UNSPECIFIED
+}
+
 type isStepSpec_Command interface {
 	isStepSpec_Command()
 }
@@ -321,7 +481,7 @@ type Argv struct {
 
 func (x *Argv) Reset() {
 	*x = Argv{}
-	mi := &file_cairn_v1_workflow_proto_msgTypes[3]
+	mi := &file_cairn_v1_workflow_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -333,7 +493,7 @@ func (x *Argv) String() string {
 func (*Argv) ProtoMessage() {}
 
 func (x *Argv) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_workflow_proto_msgTypes[3]
+	mi := &file_cairn_v1_workflow_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -346,7 +506,7 @@ func (x *Argv) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Argv.ProtoReflect.Descriptor instead.
 func (*Argv) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_workflow_proto_rawDescGZIP(), []int{3}
+	return file_cairn_v1_workflow_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Argv) GetArgs() []string {
@@ -377,7 +537,7 @@ type RetryPolicy struct {
 
 func (x *RetryPolicy) Reset() {
 	*x = RetryPolicy{}
-	mi := &file_cairn_v1_workflow_proto_msgTypes[4]
+	mi := &file_cairn_v1_workflow_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -389,7 +549,7 @@ func (x *RetryPolicy) String() string {
 func (*RetryPolicy) ProtoMessage() {}
 
 func (x *RetryPolicy) ProtoReflect() protoreflect.Message {
-	mi := &file_cairn_v1_workflow_proto_msgTypes[4]
+	mi := &file_cairn_v1_workflow_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -402,7 +562,7 @@ func (x *RetryPolicy) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RetryPolicy.ProtoReflect.Descriptor instead.
 func (*RetryPolicy) Descriptor() ([]byte, []int) {
-	return file_cairn_v1_workflow_proto_rawDescGZIP(), []int{4}
+	return file_cairn_v1_workflow_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *RetryPolicy) GetMaxAttempts() uint32 {
@@ -451,7 +611,7 @@ var File_cairn_v1_workflow_proto protoreflect.FileDescriptor
 
 const file_cairn_v1_workflow_proto_rawDesc = "" +
 	"\n" +
-	"\x17cairn/v1/workflow.proto\x12\bcairn.v1\x1a\x1egoogle/protobuf/duration.proto\"\xcc\x02\n" +
+	"\x17cairn/v1/workflow.proto\x12\bcairn.v1\x1a\x1egoogle/protobuf/duration.proto\"\xa5\x04\n" +
 	"\fWorkflowSpec\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
 	"\fmax_parallel\x18\x02 \x01(\rR\vmaxParallel\x12\x1b\n" +
@@ -460,13 +620,25 @@ const file_cairn_v1_workflow_proto_rawDesc = "" +
 	"\bdefaults\x18\x05 \x01(\v2\x16.cairn.v1.StepDefaultsR\bdefaults\x12(\n" +
 	"\x05steps\x18\x06 \x03(\v2\x12.cairn.v1.StepSpecR\x05steps\x12\x1f\n" +
 	"\vworking_dir\x18\a \x01(\tR\n" +
-	"workingDir\x1a6\n" +
+	"workingDir\x12+\n" +
+	"\x06params\x18\b \x03(\v2\x13.cairn.v1.ParamSpecR\x06params\x123\n" +
+	"\atimeout\x18\t \x01(\v2\x19.google.protobuf.DurationR\atimeout\x12:\n" +
+	"\x06labels\x18\n" +
+	" \x03(\v2\".cairn.v1.WorkflowSpec.LabelsEntryR\x06labels\x1a6\n" +
 	"\bEnvEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"p\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a9\n" +
+	"\vLabelsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"}\n" +
+	"\tParamSpec\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12(\n" +
+	"\rdefault_value\x18\x02 \x01(\tH\x00R\fdefaultValue\x88\x01\x01\x12 \n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescriptionB\x10\n" +
+	"\x0e_default_value\"p\n" +
 	"\fStepDefaults\x123\n" +
 	"\atimeout\x18\x01 \x01(\v2\x19.google.protobuf.DurationR\atimeout\x12+\n" +
-	"\x05retry\x18\x02 \x01(\v2\x15.cairn.v1.RetryPolicyR\x05retry\"\xc7\x02\n" +
+	"\x05retry\x18\x02 \x01(\v2\x15.cairn.v1.RetryPolicyR\x05retry\"\xef\x02\n" +
 	"\bStepSpec\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x03run\x18\x02 \x01(\tH\x00R\x03run\x12$\n" +
@@ -475,7 +647,8 @@ const file_cairn_v1_workflow_proto_rawDesc = "" +
 	"depends_on\x18\x04 \x03(\tR\tdependsOn\x123\n" +
 	"\atimeout\x18\x05 \x01(\v2\x19.google.protobuf.DurationR\atimeout\x12+\n" +
 	"\x05retry\x18\x06 \x01(\v2\x15.cairn.v1.RetryPolicyR\x05retry\x12-\n" +
-	"\x03env\x18\a \x03(\v2\x1b.cairn.v1.StepSpec.EnvEntryR\x03env\x1a6\n" +
+	"\x03env\x18\a \x03(\v2\x1b.cairn.v1.StepSpec.EnvEntryR\x03env\x12&\n" +
+	"\x06run_if\x18\b \x01(\x0e2\x0f.cairn.v1.RunIfR\x05runIf\x1a6\n" +
 	"\bEnvEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\t\n" +
@@ -491,7 +664,12 @@ const file_cairn_v1_workflow_proto_rawDesc = "" +
 	"\vmax_backoff\x18\x04 \x01(\v2\x19.google.protobuf.DurationR\n" +
 	"maxBackoff\x12\x16\n" +
 	"\x06jitter\x18\x05 \x01(\x01R\x06jitter\x12-\n" +
-	"\x13retry_on_exit_codes\x18\x06 \x03(\x05R\x10retryOnExitCodesB[\n" +
+	"\x13retry_on_exit_codes\x18\x06 \x03(\x05R\x10retryOnExitCodes*e\n" +
+	"\x05RunIf\x12\x16\n" +
+	"\x12RUN_IF_UNSPECIFIED\x10\x00\x12\x18\n" +
+	"\x14RUN_IF_ALL_SUCCEEDED\x10\x01\x12\x13\n" +
+	"\x0fRUN_IF_ALL_DONE\x10\x02\x12\x15\n" +
+	"\x11RUN_IF_ANY_FAILED\x10\x03B[\n" +
 	"\fdev.cairn.v1B\rWorkflowProtoP\x01Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1b\x06proto3"
 
 var (
@@ -506,34 +684,42 @@ func file_cairn_v1_workflow_proto_rawDescGZIP() []byte {
 	return file_cairn_v1_workflow_proto_rawDescData
 }
 
-var file_cairn_v1_workflow_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_cairn_v1_workflow_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_cairn_v1_workflow_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_cairn_v1_workflow_proto_goTypes = []any{
-	(*WorkflowSpec)(nil),        // 0: cairn.v1.WorkflowSpec
-	(*StepDefaults)(nil),        // 1: cairn.v1.StepDefaults
-	(*StepSpec)(nil),            // 2: cairn.v1.StepSpec
-	(*Argv)(nil),                // 3: cairn.v1.Argv
-	(*RetryPolicy)(nil),         // 4: cairn.v1.RetryPolicy
-	nil,                         // 5: cairn.v1.WorkflowSpec.EnvEntry
-	nil,                         // 6: cairn.v1.StepSpec.EnvEntry
-	(*durationpb.Duration)(nil), // 7: google.protobuf.Duration
+	(RunIf)(0),                  // 0: cairn.v1.RunIf
+	(*WorkflowSpec)(nil),        // 1: cairn.v1.WorkflowSpec
+	(*ParamSpec)(nil),           // 2: cairn.v1.ParamSpec
+	(*StepDefaults)(nil),        // 3: cairn.v1.StepDefaults
+	(*StepSpec)(nil),            // 4: cairn.v1.StepSpec
+	(*Argv)(nil),                // 5: cairn.v1.Argv
+	(*RetryPolicy)(nil),         // 6: cairn.v1.RetryPolicy
+	nil,                         // 7: cairn.v1.WorkflowSpec.EnvEntry
+	nil,                         // 8: cairn.v1.WorkflowSpec.LabelsEntry
+	nil,                         // 9: cairn.v1.StepSpec.EnvEntry
+	(*durationpb.Duration)(nil), // 10: google.protobuf.Duration
 }
 var file_cairn_v1_workflow_proto_depIdxs = []int32{
-	5,  // 0: cairn.v1.WorkflowSpec.env:type_name -> cairn.v1.WorkflowSpec.EnvEntry
-	1,  // 1: cairn.v1.WorkflowSpec.defaults:type_name -> cairn.v1.StepDefaults
-	2,  // 2: cairn.v1.WorkflowSpec.steps:type_name -> cairn.v1.StepSpec
-	7,  // 3: cairn.v1.StepDefaults.timeout:type_name -> google.protobuf.Duration
-	4,  // 4: cairn.v1.StepDefaults.retry:type_name -> cairn.v1.RetryPolicy
-	3,  // 5: cairn.v1.StepSpec.argv:type_name -> cairn.v1.Argv
-	7,  // 6: cairn.v1.StepSpec.timeout:type_name -> google.protobuf.Duration
-	4,  // 7: cairn.v1.StepSpec.retry:type_name -> cairn.v1.RetryPolicy
-	6,  // 8: cairn.v1.StepSpec.env:type_name -> cairn.v1.StepSpec.EnvEntry
-	7,  // 9: cairn.v1.RetryPolicy.initial_backoff:type_name -> google.protobuf.Duration
-	7,  // 10: cairn.v1.RetryPolicy.max_backoff:type_name -> google.protobuf.Duration
-	11, // [11:11] is the sub-list for method output_type
-	11, // [11:11] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	7,  // 0: cairn.v1.WorkflowSpec.env:type_name -> cairn.v1.WorkflowSpec.EnvEntry
+	3,  // 1: cairn.v1.WorkflowSpec.defaults:type_name -> cairn.v1.StepDefaults
+	4,  // 2: cairn.v1.WorkflowSpec.steps:type_name -> cairn.v1.StepSpec
+	2,  // 3: cairn.v1.WorkflowSpec.params:type_name -> cairn.v1.ParamSpec
+	10, // 4: cairn.v1.WorkflowSpec.timeout:type_name -> google.protobuf.Duration
+	8,  // 5: cairn.v1.WorkflowSpec.labels:type_name -> cairn.v1.WorkflowSpec.LabelsEntry
+	10, // 6: cairn.v1.StepDefaults.timeout:type_name -> google.protobuf.Duration
+	6,  // 7: cairn.v1.StepDefaults.retry:type_name -> cairn.v1.RetryPolicy
+	5,  // 8: cairn.v1.StepSpec.argv:type_name -> cairn.v1.Argv
+	10, // 9: cairn.v1.StepSpec.timeout:type_name -> google.protobuf.Duration
+	6,  // 10: cairn.v1.StepSpec.retry:type_name -> cairn.v1.RetryPolicy
+	9,  // 11: cairn.v1.StepSpec.env:type_name -> cairn.v1.StepSpec.EnvEntry
+	0,  // 12: cairn.v1.StepSpec.run_if:type_name -> cairn.v1.RunIf
+	10, // 13: cairn.v1.RetryPolicy.initial_backoff:type_name -> google.protobuf.Duration
+	10, // 14: cairn.v1.RetryPolicy.max_backoff:type_name -> google.protobuf.Duration
+	15, // [15:15] is the sub-list for method output_type
+	15, // [15:15] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_cairn_v1_workflow_proto_init() }
@@ -541,7 +727,8 @@ func file_cairn_v1_workflow_proto_init() {
 	if File_cairn_v1_workflow_proto != nil {
 		return
 	}
-	file_cairn_v1_workflow_proto_msgTypes[2].OneofWrappers = []any{
+	file_cairn_v1_workflow_proto_msgTypes[1].OneofWrappers = []any{}
+	file_cairn_v1_workflow_proto_msgTypes[3].OneofWrappers = []any{
 		(*StepSpec_Run)(nil),
 		(*StepSpec_Argv)(nil),
 	}
@@ -550,13 +737,14 @@ func file_cairn_v1_workflow_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cairn_v1_workflow_proto_rawDesc), len(file_cairn_v1_workflow_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   7,
+			NumEnums:      1,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
 		GoTypes:           file_cairn_v1_workflow_proto_goTypes,
 		DependencyIndexes: file_cairn_v1_workflow_proto_depIdxs,
+		EnumInfos:         file_cairn_v1_workflow_proto_enumTypes,
 		MessageInfos:      file_cairn_v1_workflow_proto_msgTypes,
 	}.Build()
 	File_cairn_v1_workflow_proto = out.File

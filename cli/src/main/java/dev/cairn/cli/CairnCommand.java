@@ -5,6 +5,7 @@ import dev.cairn.cli.command.CompletionCommand;
 import dev.cairn.cli.command.EventsCommand;
 import dev.cairn.cli.command.ListCommand;
 import dev.cairn.cli.command.LogsCommand;
+import dev.cairn.cli.command.RerunCommand;
 import dev.cairn.cli.command.RunCommand;
 import dev.cairn.cli.command.ServerCommand;
 import dev.cairn.cli.command.StatusCommand;
@@ -39,6 +40,7 @@ public final class CairnCommand implements Callable<Integer> {
   private static Map<String, Class<?>> subcommands() {
     Map<String, Class<?>> commands = new LinkedHashMap<>();
     commands.put("run", RunCommand.class);
+    commands.put("rerun", RerunCommand.class);
     commands.put("submit", SubmitCommand.class);
     commands.put("status", StatusCommand.class);
     commands.put("list", ListCommand.class);

@@ -27,7 +27,7 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12\x63\x61irn/v1/run.proto\x12\x08\x63\x61irn.v1\x1a\x17\x63\x61irn/v1/workflow.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd9\x02\n\x03Run\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12#\n\x06status\x18\x03 \x01(\x0e\x32\x13.cairn.v1.RunStatus\x12$\n\x04spec\x18\x04 \x01(\x0b\x32\x16.cairn.v1.WorkflowSpec\x12\x12\n\nrequest_id\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12 \n\x05steps\x18\x08 \x03(\x0b\x32\x11.cairn.v1.StepRun\x12\x10\n\x08last_seq\x18\t \x01(\x04\x12\x11\n\tprincipal\x18\n \x01(\t\x12\x15\n\rcancel_reason\x18\x0b \x01(\t\x12\x18\n\x10\x63\x61ncel_principal\x18\x0c \x01(\t\"\xe8\x01\n\x07StepRun\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12$\n\x06status\x18\x02 \x01(\x0e\x32\x14.cairn.v1.StepStatus\x12#\n\x08\x61ttempts\x18\x03 \x03(\x0b\x32\x11.cairn.v1.Attempt\x12\x35\n\x11next_attempt_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12skip_cause_step_id\x18\x05 \x01(\t\x12.\n\x0f\x65\x66\x66\x65\x63tive_retry\x18\x06 \x01(\x0b\x32\x15.cairn.v1.RetryPolicy\"\xbe\x02\n\x07\x41ttempt\x12\x0e\n\x06number\x18\x01 \x01(\r\x12.\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0b\n\x03pid\x18\x04 \x01(\x03\x12\x11\n\texit_code\x18\x05 \x01(\x05\x12/\n\x0e\x66\x61ilure_reason\x18\x06 \x01(\x0e\x32\x17.cairn.v1.FailureReason\x12\x0f\n\x07message\x18\x07 \x01(\t\x12\x14\n\x0coutput_bytes\x18\x08 \x01(\x03\x12+\n\x08\x64uration\x18\t \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x10\n\x08\x66inished\x18\n \x01(\x08\x12\x0e\n\x06signal\x18\x0b \x01(\x05*\xa5\x01\n\tRunStatus\x12\x1a\n\x16RUN_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12RUN_STATUS_RUNNING\x10\x01\x12\x19\n\x15RUN_STATUS_CANCELLING\x10\x02\x12\x18\n\x14RUN_STATUS_SUCCEEDED\x10\x03\x12\x15\n\x11RUN_STATUS_FAILED\x10\x04\x12\x18\n\x14RUN_STATUS_CANCELLED\x10\x05*\xde\x01\n\nStepStatus\x12\x1b\n\x17STEP_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13STEP_STATUS_PENDING\x10\x01\x12\x17\n\x13STEP_STATUS_RUNNING\x10\x02\x12\x1a\n\x16STEP_STATUS_RETRY_WAIT\x10\x03\x12\x19\n\x15STEP_STATUS_SUCCEEDED\x10\x04\x12\x16\n\x12STEP_STATUS_FAILED\x10\x05\x12\x17\n\x13STEP_STATUS_SKIPPED\x10\x06\x12\x19\n\x15STEP_STATUS_CANCELLED\x10\x07*\xfe\x01\n\rFailureReason\x12\x1e\n\x1a\x46\x41ILURE_REASON_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x46\x41ILURE_REASON_EXIT_CODE\x10\x01\x12\x19\n\x15\x46\x41ILURE_REASON_SIGNAL\x10\x02\x12\x1a\n\x16\x46\x41ILURE_REASON_TIMEOUT\x10\x03\x12\x1e\n\x1a\x46\x41ILURE_REASON_SPAWN_ERROR\x10\x04\x12\x1f\n\x1b\x46\x41ILURE_REASON_OUTPUT_LIMIT\x10\x05\x12\x17\n\x13\x46\x41ILURE_REASON_LOST\x10\x06\x12\x1e\n\x1a\x46\x41ILURE_REASON_INTERRUPTED\x10\x07\x42V\n\x0c\x64\x65v.cairn.v1B\x08RunProtoP\x01Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12\x63\x61irn/v1/run.proto\x12\x08\x63\x61irn.v1\x1a\x17\x63\x61irn/v1/workflow.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x95\x05\n\x03Run\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12#\n\x06status\x18\x03 \x01(\x0e\x32\x13.cairn.v1.RunStatus\x12$\n\x04spec\x18\x04 \x01(\x0b\x32\x16.cairn.v1.WorkflowSpec\x12\x12\n\nrequest_id\x18\x05 \x01(\t\x12/\n\x0b\x63reate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12 \n\x05steps\x18\x08 \x03(\x0b\x32\x11.cairn.v1.StepRun\x12\x10\n\x08last_seq\x18\t \x01(\x04\x12\x11\n\tprincipal\x18\n \x01(\t\x12\x15\n\rcancel_reason\x18\x0b \x01(\t\x12\x18\n\x10\x63\x61ncel_principal\x18\x0c \x01(\t\x12)\n\x06params\x18\r \x03(\x0b\x32\x19.cairn.v1.Run.ParamsEntry\x12)\n\x06labels\x18\x0e \x03(\x0b\x32\x19.cairn.v1.Run.LabelsEntry\x12\x10\n\x08rerun_of\x18\x0f \x01(\t\x12\x15\n\rrerun_run_ids\x18\x10 \x03(\t\x12,\n\x08\x64\x65\x61\x64line\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0e\x66\x61ilure_reason\x18\x12 \x01(\x0e\x32\x17.cairn.v1.FailureReason\x1a-\n\x0bParamsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x91\x03\n\x07StepRun\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12$\n\x06status\x18\x02 \x01(\x0e\x32\x14.cairn.v1.StepStatus\x12#\n\x08\x61ttempts\x18\x03 \x03(\x0b\x32\x11.cairn.v1.Attempt\x12\x35\n\x11next_attempt_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12skip_cause_step_id\x18\x05 \x01(\t\x12.\n\x0f\x65\x66\x66\x65\x63tive_retry\x18\x06 \x01(\x0b\x32\x15.cairn.v1.RetryPolicy\x12/\n\x07outputs\x18\x07 \x03(\x0b\x32\x1e.cairn.v1.StepRun.OutputsEntry\x12)\n\x0bskip_reason\x18\x08 \x01(\x0e\x32\x14.cairn.v1.SkipReason\x12\x1b\n\x13\x63\x61rried_from_run_id\x18\t \x01(\t\x1a.\n\x0cOutputsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xbe\x02\n\x07\x41ttempt\x12\x0e\n\x06number\x18\x01 \x01(\r\x12.\n\nstart_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0b\n\x03pid\x18\x04 \x01(\x03\x12\x11\n\texit_code\x18\x05 \x01(\x05\x12/\n\x0e\x66\x61ilure_reason\x18\x06 \x01(\x0e\x32\x17.cairn.v1.FailureReason\x12\x0f\n\x07message\x18\x07 \x01(\t\x12\x14\n\x0coutput_bytes\x18\x08 \x01(\x03\x12+\n\x08\x64uration\x18\t \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x10\n\x08\x66inished\x18\n \x01(\x08\x12\x0e\n\x06signal\x18\x0b \x01(\x05*\xa5\x01\n\tRunStatus\x12\x1a\n\x16RUN_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12RUN_STATUS_RUNNING\x10\x01\x12\x19\n\x15RUN_STATUS_CANCELLING\x10\x02\x12\x18\n\x14RUN_STATUS_SUCCEEDED\x10\x03\x12\x15\n\x11RUN_STATUS_FAILED\x10\x04\x12\x18\n\x14RUN_STATUS_CANCELLED\x10\x05*\xde\x01\n\nStepStatus\x12\x1b\n\x17STEP_STATUS_UNSPECIFIED\x10\x00\x12\x17\n\x13STEP_STATUS_PENDING\x10\x01\x12\x17\n\x13STEP_STATUS_RUNNING\x10\x02\x12\x1a\n\x16STEP_STATUS_RETRY_WAIT\x10\x03\x12\x19\n\x15STEP_STATUS_SUCCEEDED\x10\x04\x12\x16\n\x12STEP_STATUS_FAILED\x10\x05\x12\x17\n\x13STEP_STATUS_SKIPPED\x10\x06\x12\x19\n\x15STEP_STATUS_CANCELLED\x10\x07*\x9a\x02\n\rFailureReason\x12\x1e\n\x1a\x46\x41ILURE_REASON_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x46\x41ILURE_REASON_EXIT_CODE\x10\x01\x12\x19\n\x15\x46\x41ILURE_REASON_SIGNAL\x10\x02\x12\x1a\n\x16\x46\x41ILURE_REASON_TIMEOUT\x10\x03\x12\x1e\n\x1a\x46\x41ILURE_REASON_SPAWN_ERROR\x10\x04\x12\x1f\n\x1b\x46\x41ILURE_REASON_OUTPUT_LIMIT\x10\x05\x12\x17\n\x13\x46\x41ILURE_REASON_LOST\x10\x06\x12\x1e\n\x1a\x46\x41ILURE_REASON_INTERRUPTED\x10\x07\x12\x1a\n\x16\x46\x41ILURE_REASON_OUTPUTS\x10\x08*u\n\nSkipReason\x12\x1b\n\x17SKIP_REASON_UNSPECIFIED\x10\x00\x12&\n\"SKIP_REASON_UPSTREAM_NOT_SUCCEEDED\x10\x01\x12\"\n\x1eSKIP_REASON_NO_UPSTREAM_FAILED\x10\x02\x42V\n\x0c\x64\x65v.cairn.v1B\x08RunProtoP\x01Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,16 +35,30 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cairn.v1.run_pb2', _globals
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\014dev.cairn.v1B\010RunProtoP\001Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1'
-  _globals['_RUNSTATUS']._serialized_start=1027
-  _globals['_RUNSTATUS']._serialized_end=1192
-  _globals['_STEPSTATUS']._serialized_start=1195
-  _globals['_STEPSTATUS']._serialized_end=1417
-  _globals['_FAILUREREASON']._serialized_start=1420
-  _globals['_FAILUREREASON']._serialized_end=1674
+  _globals['_RUN_PARAMSENTRY']._loaded_options = None
+  _globals['_RUN_PARAMSENTRY']._serialized_options = b'8\001'
+  _globals['_RUN_LABELSENTRY']._loaded_options = None
+  _globals['_RUN_LABELSENTRY']._serialized_options = b'8\001'
+  _globals['_STEPRUN_OUTPUTSENTRY']._loaded_options = None
+  _globals['_STEPRUN_OUTPUTSENTRY']._serialized_options = b'8\001'
+  _globals['_RUNSTATUS']._serialized_start=1512
+  _globals['_RUNSTATUS']._serialized_end=1677
+  _globals['_STEPSTATUS']._serialized_start=1680
+  _globals['_STEPSTATUS']._serialized_end=1902
+  _globals['_FAILUREREASON']._serialized_start=1905
+  _globals['_FAILUREREASON']._serialized_end=2187
+  _globals['_SKIPREASON']._serialized_start=2189
+  _globals['_SKIPREASON']._serialized_end=2306
   _globals['_RUN']._serialized_start=123
-  _globals['_RUN']._serialized_end=468
-  _globals['_STEPRUN']._serialized_start=471
-  _globals['_STEPRUN']._serialized_end=703
-  _globals['_ATTEMPT']._serialized_start=706
-  _globals['_ATTEMPT']._serialized_end=1024
+  _globals['_RUN']._serialized_end=784
+  _globals['_RUN_PARAMSENTRY']._serialized_start=692
+  _globals['_RUN_PARAMSENTRY']._serialized_end=737
+  _globals['_RUN_LABELSENTRY']._serialized_start=739
+  _globals['_RUN_LABELSENTRY']._serialized_end=784
+  _globals['_STEPRUN']._serialized_start=787
+  _globals['_STEPRUN']._serialized_end=1188
+  _globals['_STEPRUN_OUTPUTSENTRY']._serialized_start=1142
+  _globals['_STEPRUN_OUTPUTSENTRY']._serialized_end=1188
+  _globals['_ATTEMPT']._serialized_start=1191
+  _globals['_ATTEMPT']._serialized_end=1509
 # @@protoc_insertion_point(module_scope)

@@ -42,6 +42,13 @@ class FailureReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     FAILURE_REASON_OUTPUT_LIMIT: _ClassVar[FailureReason]
     FAILURE_REASON_LOST: _ClassVar[FailureReason]
     FAILURE_REASON_INTERRUPTED: _ClassVar[FailureReason]
+    FAILURE_REASON_OUTPUTS: _ClassVar[FailureReason]
+
+class SkipReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SKIP_REASON_UNSPECIFIED: _ClassVar[SkipReason]
+    SKIP_REASON_UPSTREAM_NOT_SUCCEEDED: _ClassVar[SkipReason]
+    SKIP_REASON_NO_UPSTREAM_FAILED: _ClassVar[SkipReason]
 RUN_STATUS_UNSPECIFIED: RunStatus
 RUN_STATUS_RUNNING: RunStatus
 RUN_STATUS_CANCELLING: RunStatus
@@ -64,9 +71,27 @@ FAILURE_REASON_SPAWN_ERROR: FailureReason
 FAILURE_REASON_OUTPUT_LIMIT: FailureReason
 FAILURE_REASON_LOST: FailureReason
 FAILURE_REASON_INTERRUPTED: FailureReason
+FAILURE_REASON_OUTPUTS: FailureReason
+SKIP_REASON_UNSPECIFIED: SkipReason
+SKIP_REASON_UPSTREAM_NOT_SUCCEEDED: SkipReason
+SKIP_REASON_NO_UPSTREAM_FAILED: SkipReason
 
 class Run(_message.Message):
-    __slots__ = ("run_id", "name", "status", "spec", "request_id", "create_time", "end_time", "steps", "last_seq", "principal", "cancel_reason", "cancel_principal")
+    __slots__ = ("run_id", "name", "status", "spec", "request_id", "create_time", "end_time", "steps", "last_seq", "principal", "cancel_reason", "cancel_principal", "params", "labels", "rerun_of", "rerun_run_ids", "deadline", "failure_reason")
+    class ParamsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class LabelsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     RUN_ID_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -79,6 +104,12 @@ class Run(_message.Message):
     PRINCIPAL_FIELD_NUMBER: _ClassVar[int]
     CANCEL_REASON_FIELD_NUMBER: _ClassVar[int]
     CANCEL_PRINCIPAL_FIELD_NUMBER: _ClassVar[int]
+    PARAMS_FIELD_NUMBER: _ClassVar[int]
+    LABELS_FIELD_NUMBER: _ClassVar[int]
+    RERUN_OF_FIELD_NUMBER: _ClassVar[int]
+    RERUN_RUN_IDS_FIELD_NUMBER: _ClassVar[int]
+    DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_REASON_FIELD_NUMBER: _ClassVar[int]
     run_id: str
     name: str
     status: RunStatus
@@ -91,23 +122,42 @@ class Run(_message.Message):
     principal: str
     cancel_reason: str
     cancel_principal: str
-    def __init__(self, run_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[RunStatus, str]] = ..., spec: _Optional[_Union[_workflow_pb2.WorkflowSpec, _Mapping]] = ..., request_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., steps: _Optional[_Iterable[_Union[StepRun, _Mapping]]] = ..., last_seq: _Optional[int] = ..., principal: _Optional[str] = ..., cancel_reason: _Optional[str] = ..., cancel_principal: _Optional[str] = ...) -> None: ...
+    params: _containers.ScalarMap[str, str]
+    labels: _containers.ScalarMap[str, str]
+    rerun_of: str
+    rerun_run_ids: _containers.RepeatedScalarFieldContainer[str]
+    deadline: _timestamp_pb2.Timestamp
+    failure_reason: FailureReason
+    def __init__(self, run_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[RunStatus, str]] = ..., spec: _Optional[_Union[_workflow_pb2.WorkflowSpec, _Mapping]] = ..., request_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., steps: _Optional[_Iterable[_Union[StepRun, _Mapping]]] = ..., last_seq: _Optional[int] = ..., principal: _Optional[str] = ..., cancel_reason: _Optional[str] = ..., cancel_principal: _Optional[str] = ..., params: _Optional[_Mapping[str, str]] = ..., labels: _Optional[_Mapping[str, str]] = ..., rerun_of: _Optional[str] = ..., rerun_run_ids: _Optional[_Iterable[str]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., failure_reason: _Optional[_Union[FailureReason, str]] = ...) -> None: ...
 
 class StepRun(_message.Message):
-    __slots__ = ("step_id", "status", "attempts", "next_attempt_time", "skip_cause_step_id", "effective_retry")
+    __slots__ = ("step_id", "status", "attempts", "next_attempt_time", "skip_cause_step_id", "effective_retry", "outputs", "skip_reason", "carried_from_run_id")
+    class OutputsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     STEP_ID_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     NEXT_ATTEMPT_TIME_FIELD_NUMBER: _ClassVar[int]
     SKIP_CAUSE_STEP_ID_FIELD_NUMBER: _ClassVar[int]
     EFFECTIVE_RETRY_FIELD_NUMBER: _ClassVar[int]
+    OUTPUTS_FIELD_NUMBER: _ClassVar[int]
+    SKIP_REASON_FIELD_NUMBER: _ClassVar[int]
+    CARRIED_FROM_RUN_ID_FIELD_NUMBER: _ClassVar[int]
     step_id: str
     status: StepStatus
     attempts: _containers.RepeatedCompositeFieldContainer[Attempt]
     next_attempt_time: _timestamp_pb2.Timestamp
     skip_cause_step_id: str
     effective_retry: _workflow_pb2.RetryPolicy
-    def __init__(self, step_id: _Optional[str] = ..., status: _Optional[_Union[StepStatus, str]] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., next_attempt_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., skip_cause_step_id: _Optional[str] = ..., effective_retry: _Optional[_Union[_workflow_pb2.RetryPolicy, _Mapping]] = ...) -> None: ...
+    outputs: _containers.ScalarMap[str, str]
+    skip_reason: SkipReason
+    carried_from_run_id: str
+    def __init__(self, step_id: _Optional[str] = ..., status: _Optional[_Union[StepStatus, str]] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., next_attempt_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., skip_cause_step_id: _Optional[str] = ..., effective_retry: _Optional[_Union[_workflow_pb2.RetryPolicy, _Mapping]] = ..., outputs: _Optional[_Mapping[str, str]] = ..., skip_reason: _Optional[_Union[SkipReason, str]] = ..., carried_from_run_id: _Optional[str] = ...) -> None: ...
 
 class Attempt(_message.Message):
     __slots__ = ("number", "start_time", "end_time", "pid", "exit_code", "failure_reason", "message", "output_bytes", "duration", "finished", "signal")

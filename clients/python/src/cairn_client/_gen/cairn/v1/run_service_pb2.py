@@ -28,7 +28,7 @@ from cairn_client._gen.cairn.v1 import workflow_pb2 as cairn_dot_v1_dot_workflow
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x63\x61irn/v1/run_service.proto\x12\x08\x63\x61irn.v1\x1a\x14\x63\x61irn/v1/event.proto\x1a\x12\x63\x61irn/v1/run.proto\x1a\x17\x63\x61irn/v1/workflow.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8c\x01\n\x10SubmitRunRequest\x12$\n\x04spec\x18\x01 \x01(\x0b\x32\x16.cairn.v1.WorkflowSpec\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x15\n\rvalidate_only\x18\x03 \x01(\x08\x12\x15\n\rworkflow_yaml\x18\x04 \x01(\t\x12\x10\n\x08\x62\x61se_dir\x18\x05 \x01(\t\"d\n\x11SubmitRunResponse\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x10\n\x08\x65xisting\x18\x02 \x01(\x08\x12-\n\rresolved_spec\x18\x03 \x01(\x0b\x32\x16.cairn.v1.WorkflowSpec\"\x1f\n\rGetRunRequest\x12\x0e\n\x06run_id\x18\x01 \x01(\t\",\n\x0eGetRunResponse\x12\x1a\n\x03run\x18\x01 \x01(\x0b\x32\r.cairn.v1.Run\"m\n\x0fListRunsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12%\n\x08statuses\x18\x03 \x03(\x0e\x32\x13.cairn.v1.RunStatus\x12\x0c\n\x04name\x18\x04 \x01(\t\"\xae\x01\n\nRunSummary\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12#\n\x06status\x18\x03 \x01(\x0e\x32\x13.cairn.v1.RunStatus\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"O\n\x10ListRunsResponse\x12\"\n\x04runs\x18\x01 \x03(\x0b\x32\x14.cairn.v1.RunSummary\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"2\n\x10\x43\x61ncelRunRequest\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"8\n\x11\x43\x61ncelRunResponse\x12#\n\x06status\x18\x01 \x01(\x0e\x32\x13.cairn.v1.RunStatus\"Z\n\x12WatchEventsRequest\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x11\n\tafter_seq\x18\x02 \x01(\x04\x12\x0e\n\x06\x66ollow\x18\x03 \x01(\x08\x12\x11\n\tmax_batch\x18\x04 \x01(\r\"V\n\x13WatchEventsResponse\x12\x1e\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x0f.cairn.v1.Event\x12\x1f\n\x06\x65vents\x18\x02 \x03(\x0b\x32\x0f.cairn.v1.Event\"e\n\x11StreamLogsRequest\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x0f\n\x07step_id\x18\x02 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\r\x12\x0e\n\x06offset\x18\x04 \x01(\x03\x12\x0e\n\x06\x66ollow\x18\x05 \x01(\x08\"C\n\x12StreamLogsResponse\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x0e\n\x06offset\x18\x02 \x01(\x03\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\r2\xb1\x03\n\nRunService\x12\x44\n\tSubmitRun\x12\x1a.cairn.v1.SubmitRunRequest\x1a\x1b.cairn.v1.SubmitRunResponse\x12;\n\x06GetRun\x12\x17.cairn.v1.GetRunRequest\x1a\x18.cairn.v1.GetRunResponse\x12\x41\n\x08ListRuns\x12\x19.cairn.v1.ListRunsRequest\x1a\x1a.cairn.v1.ListRunsResponse\x12\x44\n\tCancelRun\x12\x1a.cairn.v1.CancelRunRequest\x1a\x1b.cairn.v1.CancelRunResponse\x12L\n\x0bWatchEvents\x12\x1c.cairn.v1.WatchEventsRequest\x1a\x1d.cairn.v1.WatchEventsResponse0\x01\x12I\n\nStreamLogs\x12\x1b.cairn.v1.StreamLogsRequest\x1a\x1c.cairn.v1.StreamLogsResponse0\x01\x42]\n\x0c\x64\x65v.cairn.v1B\x0fRunServiceProtoP\x01Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1a\x63\x61irn/v1/run_service.proto\x12\x08\x63\x61irn.v1\x1a\x14\x63\x61irn/v1/event.proto\x1a\x12\x63\x61irn/v1/run.proto\x1a\x17\x63\x61irn/v1/workflow.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xaa\x01\n\x0fRerunRunRequest\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\r\n\x05steps\x18\x02 \x03(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\x12\x35\n\x06params\x18\x04 \x03(\x0b\x32%.cairn.v1.RerunRunRequest.ParamsEntry\x1a-\n\x0bParamsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"L\n\x10RerunRunResponse\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x10\n\x08\x65xisting\x18\x02 \x01(\x08\x12\x16\n\x0ererun_step_ids\x18\x03 \x03(\t\"\xda\x02\n\x10SubmitRunRequest\x12$\n\x04spec\x18\x01 \x01(\x0b\x32\x16.cairn.v1.WorkflowSpec\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x15\n\rvalidate_only\x18\x03 \x01(\x08\x12\x15\n\rworkflow_yaml\x18\x04 \x01(\t\x12\x10\n\x08\x62\x61se_dir\x18\x05 \x01(\t\x12\x36\n\x06params\x18\x06 \x03(\x0b\x32&.cairn.v1.SubmitRunRequest.ParamsEntry\x12\x36\n\x06labels\x18\x07 \x03(\x0b\x32&.cairn.v1.SubmitRunRequest.LabelsEntry\x1a-\n\x0bParamsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"d\n\x11SubmitRunResponse\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x10\n\x08\x65xisting\x18\x02 \x01(\x08\x12-\n\rresolved_spec\x18\x03 \x01(\x0b\x32\x16.cairn.v1.WorkflowSpec\"\x1f\n\rGetRunRequest\x12\x0e\n\x06run_id\x18\x01 \x01(\t\",\n\x0eGetRunResponse\x12\x1a\n\x03run\x18\x01 \x01(\x0b\x32\r.cairn.v1.Run\"\xd3\x01\n\x0fListRunsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12%\n\x08statuses\x18\x03 \x03(\x0e\x32\x13.cairn.v1.RunStatus\x12\x0c\n\x04name\x18\x04 \x01(\t\x12\x35\n\x06labels\x18\x05 \x03(\x0b\x32%.cairn.v1.ListRunsRequest.LabelsEntry\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xa1\x02\n\nRunSummary\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12#\n\x06status\x18\x03 \x01(\x0e\x32\x13.cairn.v1.RunStatus\x12/\n\x0b\x63reate_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x06labels\x18\x06 \x03(\x0b\x32 .cairn.v1.RunSummary.LabelsEntry\x12\x10\n\x08rerun_of\x18\x07 \x01(\t\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"O\n\x10ListRunsResponse\x12\"\n\x04runs\x18\x01 \x03(\x0b\x32\x14.cairn.v1.RunSummary\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"2\n\x10\x43\x61ncelRunRequest\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"8\n\x11\x43\x61ncelRunResponse\x12#\n\x06status\x18\x01 \x01(\x0e\x32\x13.cairn.v1.RunStatus\"Z\n\x12WatchEventsRequest\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x11\n\tafter_seq\x18\x02 \x01(\x04\x12\x0e\n\x06\x66ollow\x18\x03 \x01(\x08\x12\x11\n\tmax_batch\x18\x04 \x01(\r\"V\n\x13WatchEventsResponse\x12\x1e\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x0f.cairn.v1.Event\x12\x1f\n\x06\x65vents\x18\x02 \x03(\x0b\x32\x0f.cairn.v1.Event\"e\n\x11StreamLogsRequest\x12\x0e\n\x06run_id\x18\x01 \x01(\t\x12\x0f\n\x07step_id\x18\x02 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\r\x12\x0e\n\x06offset\x18\x04 \x01(\x03\x12\x0e\n\x06\x66ollow\x18\x05 \x01(\x08\"C\n\x12StreamLogsResponse\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x0e\n\x06offset\x18\x02 \x01(\x03\x12\x0f\n\x07\x61ttempt\x18\x03 \x01(\r2\xf4\x03\n\nRunService\x12\x44\n\tSubmitRun\x12\x1a.cairn.v1.SubmitRunRequest\x1a\x1b.cairn.v1.SubmitRunResponse\x12;\n\x06GetRun\x12\x17.cairn.v1.GetRunRequest\x1a\x18.cairn.v1.GetRunResponse\x12\x41\n\x08ListRuns\x12\x19.cairn.v1.ListRunsRequest\x1a\x1a.cairn.v1.ListRunsResponse\x12\x44\n\tCancelRun\x12\x1a.cairn.v1.CancelRunRequest\x1a\x1b.cairn.v1.CancelRunResponse\x12L\n\x0bWatchEvents\x12\x1c.cairn.v1.WatchEventsRequest\x1a\x1d.cairn.v1.WatchEventsResponse0\x01\x12I\n\nStreamLogs\x12\x1b.cairn.v1.StreamLogsRequest\x1a\x1c.cairn.v1.StreamLogsResponse0\x01\x12\x41\n\x08RerunRun\x12\x19.cairn.v1.RerunRunRequest\x1a\x1a.cairn.v1.RerunRunResponseB]\n\x0c\x64\x65v.cairn.v1B\x0fRunServiceProtoP\x01Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,32 +36,56 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cairn.v1.run_service_pb2', 
 if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\014dev.cairn.v1B\017RunServiceProtoP\001Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1'
-  _globals['_SUBMITRUNREQUEST']._serialized_start=141
-  _globals['_SUBMITRUNREQUEST']._serialized_end=281
-  _globals['_SUBMITRUNRESPONSE']._serialized_start=283
-  _globals['_SUBMITRUNRESPONSE']._serialized_end=383
-  _globals['_GETRUNREQUEST']._serialized_start=385
-  _globals['_GETRUNREQUEST']._serialized_end=416
-  _globals['_GETRUNRESPONSE']._serialized_start=418
-  _globals['_GETRUNRESPONSE']._serialized_end=462
-  _globals['_LISTRUNSREQUEST']._serialized_start=464
-  _globals['_LISTRUNSREQUEST']._serialized_end=573
-  _globals['_RUNSUMMARY']._serialized_start=576
-  _globals['_RUNSUMMARY']._serialized_end=750
-  _globals['_LISTRUNSRESPONSE']._serialized_start=752
-  _globals['_LISTRUNSRESPONSE']._serialized_end=831
-  _globals['_CANCELRUNREQUEST']._serialized_start=833
-  _globals['_CANCELRUNREQUEST']._serialized_end=883
-  _globals['_CANCELRUNRESPONSE']._serialized_start=885
-  _globals['_CANCELRUNRESPONSE']._serialized_end=941
-  _globals['_WATCHEVENTSREQUEST']._serialized_start=943
-  _globals['_WATCHEVENTSREQUEST']._serialized_end=1033
-  _globals['_WATCHEVENTSRESPONSE']._serialized_start=1035
-  _globals['_WATCHEVENTSRESPONSE']._serialized_end=1121
-  _globals['_STREAMLOGSREQUEST']._serialized_start=1123
-  _globals['_STREAMLOGSREQUEST']._serialized_end=1224
-  _globals['_STREAMLOGSRESPONSE']._serialized_start=1226
-  _globals['_STREAMLOGSRESPONSE']._serialized_end=1293
-  _globals['_RUNSERVICE']._serialized_start=1296
-  _globals['_RUNSERVICE']._serialized_end=1729
+  _globals['_RERUNRUNREQUEST_PARAMSENTRY']._loaded_options = None
+  _globals['_RERUNRUNREQUEST_PARAMSENTRY']._serialized_options = b'8\001'
+  _globals['_SUBMITRUNREQUEST_PARAMSENTRY']._loaded_options = None
+  _globals['_SUBMITRUNREQUEST_PARAMSENTRY']._serialized_options = b'8\001'
+  _globals['_SUBMITRUNREQUEST_LABELSENTRY']._loaded_options = None
+  _globals['_SUBMITRUNREQUEST_LABELSENTRY']._serialized_options = b'8\001'
+  _globals['_LISTRUNSREQUEST_LABELSENTRY']._loaded_options = None
+  _globals['_LISTRUNSREQUEST_LABELSENTRY']._serialized_options = b'8\001'
+  _globals['_RUNSUMMARY_LABELSENTRY']._loaded_options = None
+  _globals['_RUNSUMMARY_LABELSENTRY']._serialized_options = b'8\001'
+  _globals['_RERUNRUNREQUEST']._serialized_start=141
+  _globals['_RERUNRUNREQUEST']._serialized_end=311
+  _globals['_RERUNRUNREQUEST_PARAMSENTRY']._serialized_start=266
+  _globals['_RERUNRUNREQUEST_PARAMSENTRY']._serialized_end=311
+  _globals['_RERUNRUNRESPONSE']._serialized_start=313
+  _globals['_RERUNRUNRESPONSE']._serialized_end=389
+  _globals['_SUBMITRUNREQUEST']._serialized_start=392
+  _globals['_SUBMITRUNREQUEST']._serialized_end=738
+  _globals['_SUBMITRUNREQUEST_PARAMSENTRY']._serialized_start=266
+  _globals['_SUBMITRUNREQUEST_PARAMSENTRY']._serialized_end=311
+  _globals['_SUBMITRUNREQUEST_LABELSENTRY']._serialized_start=693
+  _globals['_SUBMITRUNREQUEST_LABELSENTRY']._serialized_end=738
+  _globals['_SUBMITRUNRESPONSE']._serialized_start=740
+  _globals['_SUBMITRUNRESPONSE']._serialized_end=840
+  _globals['_GETRUNREQUEST']._serialized_start=842
+  _globals['_GETRUNREQUEST']._serialized_end=873
+  _globals['_GETRUNRESPONSE']._serialized_start=875
+  _globals['_GETRUNRESPONSE']._serialized_end=919
+  _globals['_LISTRUNSREQUEST']._serialized_start=922
+  _globals['_LISTRUNSREQUEST']._serialized_end=1133
+  _globals['_LISTRUNSREQUEST_LABELSENTRY']._serialized_start=693
+  _globals['_LISTRUNSREQUEST_LABELSENTRY']._serialized_end=738
+  _globals['_RUNSUMMARY']._serialized_start=1136
+  _globals['_RUNSUMMARY']._serialized_end=1425
+  _globals['_RUNSUMMARY_LABELSENTRY']._serialized_start=693
+  _globals['_RUNSUMMARY_LABELSENTRY']._serialized_end=738
+  _globals['_LISTRUNSRESPONSE']._serialized_start=1427
+  _globals['_LISTRUNSRESPONSE']._serialized_end=1506
+  _globals['_CANCELRUNREQUEST']._serialized_start=1508
+  _globals['_CANCELRUNREQUEST']._serialized_end=1558
+  _globals['_CANCELRUNRESPONSE']._serialized_start=1560
+  _globals['_CANCELRUNRESPONSE']._serialized_end=1616
+  _globals['_WATCHEVENTSREQUEST']._serialized_start=1618
+  _globals['_WATCHEVENTSREQUEST']._serialized_end=1708
+  _globals['_WATCHEVENTSRESPONSE']._serialized_start=1710
+  _globals['_WATCHEVENTSRESPONSE']._serialized_end=1796
+  _globals['_STREAMLOGSREQUEST']._serialized_start=1798
+  _globals['_STREAMLOGSREQUEST']._serialized_end=1899
+  _globals['_STREAMLOGSRESPONSE']._serialized_start=1901
+  _globals['_STREAMLOGSRESPONSE']._serialized_end=1968
+  _globals['_RUNSERVICE']._serialized_start=1971
+  _globals['_RUNSERVICE']._serialized_end=2471
 # @@protoc_insertion_point(module_scope)

@@ -66,6 +66,11 @@ class RunServiceStub(object):
                 request_serializer=cairn_dot_v1_dot_run__service__pb2.StreamLogsRequest.SerializeToString,
                 response_deserializer=cairn_dot_v1_dot_run__service__pb2.StreamLogsResponse.FromString,
                 _registered_method=True)
+        self.RerunRun = channel.unary_unary(
+                '/cairn.v1.RunService/RerunRun',
+                request_serializer=cairn_dot_v1_dot_run__service__pb2.RerunRunRequest.SerializeToString,
+                response_deserializer=cairn_dot_v1_dot_run__service__pb2.RerunRunResponse.FromString,
+                _registered_method=True)
 
 
 class RunServiceServicer(object):
@@ -117,6 +122,14 @@ class RunServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RerunRun(self, request, context):
+        """Takes a finished run up again as a new run linked to it (rerun_of). A repeated request_id
+        returns the first rerun.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RunServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -149,6 +162,11 @@ def add_RunServiceServicer_to_server(servicer, server):
                     servicer.StreamLogs,
                     request_deserializer=cairn_dot_v1_dot_run__service__pb2.StreamLogsRequest.FromString,
                     response_serializer=cairn_dot_v1_dot_run__service__pb2.StreamLogsResponse.SerializeToString,
+            ),
+            'RerunRun': grpc.unary_unary_rpc_method_handler(
+                    servicer.RerunRun,
+                    request_deserializer=cairn_dot_v1_dot_run__service__pb2.RerunRunRequest.FromString,
+                    response_serializer=cairn_dot_v1_dot_run__service__pb2.RerunRunResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -315,6 +333,33 @@ class RunService(object):
             '/cairn.v1.RunService/StreamLogs',
             cairn_dot_v1_dot_run__service__pb2.StreamLogsRequest.SerializeToString,
             cairn_dot_v1_dot_run__service__pb2.StreamLogsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RerunRun(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cairn.v1.RunService/RerunRun',
+            cairn_dot_v1_dot_run__service__pb2.RerunRunRequest.SerializeToString,
+            cairn_dot_v1_dot_run__service__pb2.RerunRunResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x63\x61irn/v1/workflow.proto\x12\x08\x63\x61irn.v1\x1a\x1egoogle/protobuf/duration.proto\"\x81\x02\n\x0cWorkflowSpec\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0cmax_parallel\x18\x02 \x01(\r\x12\x11\n\tfail_fast\x18\x03 \x01(\x08\x12,\n\x03\x65nv\x18\x04 \x03(\x0b\x32\x1f.cairn.v1.WorkflowSpec.EnvEntry\x12(\n\x08\x64\x65\x66\x61ults\x18\x05 \x01(\x0b\x32\x16.cairn.v1.StepDefaults\x12!\n\x05steps\x18\x06 \x03(\x0b\x32\x12.cairn.v1.StepSpec\x12\x13\n\x0bworking_dir\x18\x07 \x01(\t\x1a*\n\x08\x45nvEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"`\n\x0cStepDefaults\x12*\n\x07timeout\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\x12$\n\x05retry\x18\x02 \x01(\x0b\x32\x15.cairn.v1.RetryPolicy\"\x8c\x02\n\x08StepSpec\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x03run\x18\x02 \x01(\tH\x00\x12\x1e\n\x04\x61rgv\x18\x03 \x01(\x0b\x32\x0e.cairn.v1.ArgvH\x00\x12\x12\n\ndepends_on\x18\x04 \x03(\t\x12*\n\x07timeout\x18\x05 \x01(\x0b\x32\x19.google.protobuf.Duration\x12$\n\x05retry\x18\x06 \x01(\x0b\x32\x15.cairn.v1.RetryPolicy\x12(\n\x03\x65nv\x18\x07 \x03(\x0b\x32\x1b.cairn.v1.StepSpec.EnvEntry\x1a*\n\x08\x45nvEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\t\n\x07\x63ommand\"\x14\n\x04\x41rgv\x12\x0c\n\x04\x61rgs\x18\x01 \x03(\t\"\xc8\x01\n\x0bRetryPolicy\x12\x14\n\x0cmax_attempts\x18\x01 \x01(\r\x12\x32\n\x0finitial_backoff\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x12\n\nmultiplier\x18\x03 \x01(\x01\x12.\n\x0bmax_backoff\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x0e\n\x06jitter\x18\x05 \x01(\x01\x12\x1b\n\x13retry_on_exit_codes\x18\x06 \x03(\x05\x42[\n\x0c\x64\x65v.cairn.v1B\rWorkflowProtoP\x01Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x63\x61irn/v1/workflow.proto\x12\x08\x63\x61irn.v1\x1a\x1egoogle/protobuf/duration.proto\"\xb5\x03\n\x0cWorkflowSpec\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x14\n\x0cmax_parallel\x18\x02 \x01(\r\x12\x11\n\tfail_fast\x18\x03 \x01(\x08\x12,\n\x03\x65nv\x18\x04 \x03(\x0b\x32\x1f.cairn.v1.WorkflowSpec.EnvEntry\x12(\n\x08\x64\x65\x66\x61ults\x18\x05 \x01(\x0b\x32\x16.cairn.v1.StepDefaults\x12!\n\x05steps\x18\x06 \x03(\x0b\x32\x12.cairn.v1.StepSpec\x12\x13\n\x0bworking_dir\x18\x07 \x01(\t\x12#\n\x06params\x18\x08 \x03(\x0b\x32\x13.cairn.v1.ParamSpec\x12*\n\x07timeout\x18\t \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x32\n\x06labels\x18\n \x03(\x0b\x32\".cairn.v1.WorkflowSpec.LabelsEntry\x1a*\n\x08\x45nvEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\\\n\tParamSpec\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x1a\n\rdefault_value\x18\x02 \x01(\tH\x00\x88\x01\x01\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\tB\x10\n\x0e_default_value\"`\n\x0cStepDefaults\x12*\n\x07timeout\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\x12$\n\x05retry\x18\x02 \x01(\x0b\x32\x15.cairn.v1.RetryPolicy\"\xad\x02\n\x08StepSpec\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x03run\x18\x02 \x01(\tH\x00\x12\x1e\n\x04\x61rgv\x18\x03 \x01(\x0b\x32\x0e.cairn.v1.ArgvH\x00\x12\x12\n\ndepends_on\x18\x04 \x03(\t\x12*\n\x07timeout\x18\x05 \x01(\x0b\x32\x19.google.protobuf.Duration\x12$\n\x05retry\x18\x06 \x01(\x0b\x32\x15.cairn.v1.RetryPolicy\x12(\n\x03\x65nv\x18\x07 \x03(\x0b\x32\x1b.cairn.v1.StepSpec.EnvEntry\x12\x1f\n\x06run_if\x18\x08 \x01(\x0e\x32\x0f.cairn.v1.RunIf\x1a*\n\x08\x45nvEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x42\t\n\x07\x63ommand\"\x14\n\x04\x41rgv\x12\x0c\n\x04\x61rgs\x18\x01 \x03(\t\"\xc8\x01\n\x0bRetryPolicy\x12\x14\n\x0cmax_attempts\x18\x01 \x01(\r\x12\x32\n\x0finitial_backoff\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x12\n\nmultiplier\x18\x03 \x01(\x01\x12.\n\x0bmax_backoff\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x0e\n\x06jitter\x18\x05 \x01(\x01\x12\x1b\n\x13retry_on_exit_codes\x18\x06 \x03(\x05*e\n\x05RunIf\x12\x16\n\x12RUN_IF_UNSPECIFIED\x10\x00\x12\x18\n\x14RUN_IF_ALL_SUCCEEDED\x10\x01\x12\x13\n\x0fRUN_IF_ALL_DONE\x10\x02\x12\x15\n\x11RUN_IF_ANY_FAILED\x10\x03\x42[\n\x0c\x64\x65v.cairn.v1B\rWorkflowProtoP\x01Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,20 +35,28 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._serialized_options = b'\n\014dev.cairn.v1B\rWorkflowProtoP\001Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1'
   _globals['_WORKFLOWSPEC_ENVENTRY']._loaded_options = None
   _globals['_WORKFLOWSPEC_ENVENTRY']._serialized_options = b'8\001'
+  _globals['_WORKFLOWSPEC_LABELSENTRY']._loaded_options = None
+  _globals['_WORKFLOWSPEC_LABELSENTRY']._serialized_options = b'8\001'
   _globals['_STEPSPEC_ENVENTRY']._loaded_options = None
   _globals['_STEPSPEC_ENVENTRY']._serialized_options = b'8\001'
+  _globals['_RUNIF']._serialized_start=1230
+  _globals['_RUNIF']._serialized_end=1331
   _globals['_WORKFLOWSPEC']._serialized_start=70
-  _globals['_WORKFLOWSPEC']._serialized_end=327
-  _globals['_WORKFLOWSPEC_ENVENTRY']._serialized_start=285
-  _globals['_WORKFLOWSPEC_ENVENTRY']._serialized_end=327
-  _globals['_STEPDEFAULTS']._serialized_start=329
-  _globals['_STEPDEFAULTS']._serialized_end=425
-  _globals['_STEPSPEC']._serialized_start=428
-  _globals['_STEPSPEC']._serialized_end=696
-  _globals['_STEPSPEC_ENVENTRY']._serialized_start=285
-  _globals['_STEPSPEC_ENVENTRY']._serialized_end=327
-  _globals['_ARGV']._serialized_start=698
-  _globals['_ARGV']._serialized_end=718
-  _globals['_RETRYPOLICY']._serialized_start=721
-  _globals['_RETRYPOLICY']._serialized_end=921
+  _globals['_WORKFLOWSPEC']._serialized_end=507
+  _globals['_WORKFLOWSPEC_ENVENTRY']._serialized_start=418
+  _globals['_WORKFLOWSPEC_ENVENTRY']._serialized_end=460
+  _globals['_WORKFLOWSPEC_LABELSENTRY']._serialized_start=462
+  _globals['_WORKFLOWSPEC_LABELSENTRY']._serialized_end=507
+  _globals['_PARAMSPEC']._serialized_start=509
+  _globals['_PARAMSPEC']._serialized_end=601
+  _globals['_STEPDEFAULTS']._serialized_start=603
+  _globals['_STEPDEFAULTS']._serialized_end=699
+  _globals['_STEPSPEC']._serialized_start=702
+  _globals['_STEPSPEC']._serialized_end=1003
+  _globals['_STEPSPEC_ENVENTRY']._serialized_start=418
+  _globals['_STEPSPEC_ENVENTRY']._serialized_end=460
+  _globals['_ARGV']._serialized_start=1005
+  _globals['_ARGV']._serialized_end=1025
+  _globals['_RETRYPOLICY']._serialized_start=1028
+  _globals['_RETRYPOLICY']._serialized_end=1228
 # @@protoc_insertion_point(module_scope)

@@ -9,10 +9,21 @@ import java.util.Set;
  */
 public final class WorkflowKeys {
   public static final Set<String> WORKFLOW =
-      Set.of("name", "max_parallel", "fail_fast", "working_dir", "env", "defaults", "steps");
+      Set.of(
+          "name",
+          "max_parallel",
+          "fail_fast",
+          "working_dir",
+          "env",
+          "defaults",
+          "steps",
+          "params",
+          "timeout",
+          "labels");
   public static final Set<String> DEFAULTS = Set.of("timeout", "retry");
   public static final Set<String> STEP =
-      Set.of("id", "run", "argv", "depends_on", "timeout", "env", "retry");
+      Set.of("id", "run", "argv", "depends_on", "timeout", "env", "retry", "run_if");
+  public static final Set<String> PARAM = Set.of("name", "default", "description");
   public static final Set<String> RETRY =
       Set.of(
           "max_attempts",
@@ -24,7 +35,8 @@ public final class WorkflowKeys {
 
   /** Each mapping of the format by the name its JSON Schema definition has. */
   public static final Map<String, Set<String>> BY_DEFINITION =
-      Map.of("workflow", WORKFLOW, "defaults", DEFAULTS, "step", STEP, "retry", RETRY);
+      Map.of(
+          "workflow", WORKFLOW, "defaults", DEFAULTS, "step", STEP, "retry", RETRY, "param", PARAM);
 
   private WorkflowKeys() {}
 }

@@ -1,7 +1,9 @@
 package dev.cairn.workflow;
 
 import dev.cairn.v1.Argv;
+import dev.cairn.v1.ParamSpec;
 import dev.cairn.v1.RetryPolicy;
+import dev.cairn.v1.RunIf;
 import dev.cairn.v1.StepDefaults;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.WorkflowSpec;
@@ -178,6 +180,18 @@ public final class WorkflowParser {
     if (keys.containsKey("defaults")) {
       spec.setDefaults(defaults(keys.get("defaults")));
     }
+    if (keys.containsKey("timeout")) {
+      nodes.duration(keys.get("timeout"), "timeout").ifPresent(spec::setTimeout);
+    }
+    if (keys.containsKey("labels")) {
+      spec.putAllLabels(nodes.env(keys.get("labels"), "labels"));
+    }
+    if (keys.containsKey("params")) {
+      List<Node> params = nodes.sequence(keys.get("params"), "params", "a list of parameters");
+      for (int index = 0; index < params.size(); index++) {
+        spec.addParams(param(params.get(index), "params[" + index + "]"));
+      }
+    }
     if (keys.containsKey("steps")) {
       List<Node> steps = nodes.sequence(keys.get("steps"), "steps", "a list of steps");
       for (int index = 0; index < steps.size(); index++) {
@@ -220,6 +234,24 @@ public final class WorkflowParser {
     return Optional.empty();
   }
 
+  private ParamSpec param(Node node, String path) {
+    Map<String, Node> keys = nodes.mapping(node, path, WorkflowKeys.PARAM);
+    ParamSpec.Builder param = ParamSpec.newBuilder();
+    if (keys.containsKey("name")) {
+      nodes.string(keys.get("name"), path + ".name").ifPresent(param::setName);
+    } else {
+      nodes.problem(node, path, "MISSING_PARAM_NAME", "a parameter needs a name");
+    }
+    if (keys.containsKey("default")) {
+      // As everywhere in the format, null means unset: `default:` alone leaves it required.
+      nodes.string(keys.get("default"), path + ".default").ifPresent(param::setDefaultValue);
+    }
+    if (keys.containsKey("description")) {
+      nodes.string(keys.get("description"), path + ".description").ifPresent(param::setDescription);
+    }
+    return param.build();
+  }
+
   private StepDefaults defaults(Node node) {
     Map<String, Node> keys = nodes.mapping(node, "defaults", WorkflowKeys.DEFAULTS);
     StepDefaults.Builder defaults = StepDefaults.newBuilder();
@@ -259,6 +291,25 @@ public final class WorkflowParser {
     }
     if (keys.containsKey("retry")) {
       step.setRetry(retry(keys.get("retry"), path + ".retry"));
+    }
+    if (keys.containsKey("run_if")) {
+      Node rule = keys.get("run_if");
+      nodes
+          .string(rule, path + ".run_if")
+          .ifPresent(
+              value -> {
+                switch (value) {
+                  case "all_succeeded" -> step.setRunIf(RunIf.RUN_IF_ALL_SUCCEEDED);
+                  case "all_done" -> step.setRunIf(RunIf.RUN_IF_ALL_DONE);
+                  case "any_failed" -> step.setRunIf(RunIf.RUN_IF_ANY_FAILED);
+                  default ->
+                      nodes.problem(
+                          rule,
+                          path + ".run_if",
+                          "INVALID_RUN_IF",
+                          "'" + value + "' is not a rule: all_succeeded, all_done or any_failed");
+                }
+              });
     }
     return step.build();
   }

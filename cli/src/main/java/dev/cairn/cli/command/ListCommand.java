@@ -14,7 +14,10 @@ import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.RunSummary;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,6 +39,12 @@ public final class ListCommand extends ClientCommand {
 
   @Option(names = "--name", paramLabel = "N", description = "Only runs of this workflow name.")
   String name = "";
+
+  @Option(
+      names = "--label",
+      paramLabel = "KEY=VALUE",
+      description = "Only runs carrying this label; repeatable (all must match).")
+  Map<String, String> labels = new LinkedHashMap<>();
 
   @Option(
       names = "--limit",
@@ -68,6 +77,7 @@ public final class ListCommand extends ClientCommand {
                         .setPageToken(pageToken)
                         .addAllStatuses(statuses)
                         .setName(name)
+                        .putAllLabels(labels)
                         .build());
         runs.addAll(
             page.getRunsList().subList(0, Math.min(page.getRunsCount(), limit - runs.size())));
@@ -78,15 +88,37 @@ public final class ListCommand extends ClientCommand {
       runs.forEach(run -> out().println(Json.line(run)));
       return ExitCodes.OK;
     }
-    TextTable table = new TextTable("RUN", "NAME", "STATUS", "SUBMITTED", "ENDED");
+    // The columns of labels and rerun links only when a listed run has one, so that the usual
+    // list stays as narrow as it was.
+    boolean anyLabels = runs.stream().anyMatch(run -> run.getLabelsCount() > 0);
+    boolean anyReruns = runs.stream().anyMatch(run -> !run.getRerunOf().isEmpty());
+    List<String> headers = new ArrayList<>(List.of("RUN", "NAME", "STATUS", "SUBMITTED", "ENDED"));
+    if (anyReruns) {
+      headers.add("RERUN OF");
+    }
+    if (anyLabels) {
+      headers.add("LABELS");
+    }
+    TextTable table = new TextTable(headers.toArray(String[]::new));
     DateTimeFormatter time = TIME.withZone(context().zone());
     for (RunSummary run : runs) {
-      table.row(
-          run.getRunId(),
-          run.getName(),
-          Names.of(run.getStatus()),
-          run.hasCreateTime() ? time.format(instant(run.getCreateTime())) : "-",
-          run.hasEndTime() ? time.format(instant(run.getEndTime())) : "-");
+      List<String> cells =
+          new ArrayList<>(
+              List.of(
+                  run.getRunId(),
+                  run.getName(),
+                  Names.of(run.getStatus()),
+                  run.hasCreateTime() ? time.format(instant(run.getCreateTime())) : "-",
+                  run.hasEndTime() ? time.format(instant(run.getEndTime())) : "-"));
+      if (anyReruns) {
+        cells.add(run.getRerunOf().isEmpty() ? "-" : run.getRerunOf());
+      }
+      if (anyLabels) {
+        List<String> pairs = new ArrayList<>();
+        new TreeMap<>(run.getLabelsMap()).forEach((key, value) -> pairs.add(key + "=" + value));
+        cells.add(String.join(",", pairs));
+      }
+      table.row(cells.toArray(String[]::new));
     }
     table.lines().forEach(out()::println);
     return ExitCodes.OK;

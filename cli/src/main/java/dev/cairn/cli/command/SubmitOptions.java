@@ -4,6 +4,8 @@ import dev.cairn.cli.workflow.InvalidWorkflowFile;
 import dev.cairn.cli.workflow.LocalWorkflow;
 import dev.cairn.v1.SubmitRunRequest;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,6 +22,20 @@ public final class SubmitOptions {
               + " run.")
   String requestId = "";
 
+  @Option(
+      names = {"-p", "--param"},
+      paramLabel = "NAME=VALUE",
+      description =
+          "A value of one of the workflow's parameters; repeatable. Steps see it as"
+              + " CAIRN_PARAM_NAME in their environment.")
+  Map<String, String> params = new LinkedHashMap<>();
+
+  @Option(
+      names = "--label",
+      paramLabel = "KEY=VALUE",
+      description = "A label for the run, over the workflow's own; repeatable.")
+  Map<String, String> labels = new LinkedHashMap<>();
+
   /**
    * Reads the workflow file into a submit request. The file is parsed here first, so that a bad
    * file is reported with its name and every problem, server or not; the request then carries the
@@ -28,6 +44,11 @@ public final class SubmitOptions {
   SubmitRunRequest request() throws InvalidWorkflowFile {
     LocalWorkflow workflow = LocalWorkflow.read(file);
     workflow.parse();
-    return workflow.request().setRequestId(requestId).build();
+    return workflow
+        .request()
+        .setRequestId(requestId)
+        .putAllParams(params)
+        .putAllLabels(labels)
+        .build();
   }
 }

@@ -52,10 +52,18 @@ public final class EventText {
       case RUN_SUBMITTED -> {
         var submitted = event.getRunSubmitted();
         String by = submitted.getPrincipal().isEmpty() ? "" : " by " + submitted.getPrincipal();
+        String rerun =
+            submitted.getRerunOf().isEmpty()
+                ? ""
+                : ", rerun of "
+                    + submitted.getRerunOf()
+                    + " keeping "
+                    + plural(submitted.getCarriedStepsCount(), "step");
         yield "run submitted: "
             + submitted.getSpec().getName()
             + ", "
             + plural(submitted.getSpec().getStepsCount(), "step")
+            + rerun
             + by;
       }
       case STEP_STARTED -> {
@@ -64,10 +72,17 @@ public final class EventText {
       }
       case STEP_SUCCEEDED -> {
         var succeeded = event.getStepSucceeded();
+        String outputs =
+            succeeded.getOutputsCount() == 0
+                ? ""
+                : ", outputs "
+                    + String.join(
+                        ", ", new java.util.TreeSet<>(succeeded.getOutputsMap().keySet()));
         yield "succeeded: attempt "
             + succeeded.getAttempt()
             + " in "
-            + HumanDuration.format(succeeded.getDuration());
+            + HumanDuration.format(succeeded.getDuration())
+            + outputs;
       }
       case STEP_FAILED -> {
         var failed = event.getStepFailed();
@@ -88,6 +103,10 @@ public final class EventText {
       }
       case STEP_SKIPPED -> {
         String cause = event.getStepSkipped().getCauseStepId();
+        if (event.getStepSkipped().getReason()
+            == dev.cairn.v1.SkipReason.SKIP_REASON_NO_UPSTREAM_FAILED) {
+          yield "skipped: no upstream step failed (run_if: any_failed)";
+        }
         yield cause.isEmpty() ? "skipped" : "skipped: upstream step " + cause + " did not succeed";
       }
       case STEP_CANCELLED -> {
@@ -108,9 +127,16 @@ public final class EventText {
         String by = request.getPrincipal().isEmpty() ? "" : " (by " + request.getPrincipal() + ")";
         yield "cancel requested" + why + by;
       }
+      case RUN_TIMED_OUT ->
+          "run timed out after "
+              + HumanDuration.format(event.getRunTimedOut().getTimeout())
+              + ", stopping every step";
       case RUN_SUCCEEDED -> "run succeeded";
       case RUN_FAILED -> {
         var failedSteps = event.getRunFailed().getFailedStepIdsList();
+        if (event.getRunFailed().getReason() == FailureReason.FAILURE_REASON_TIMEOUT) {
+          yield "run failed: timed out";
+        }
         yield failedSteps.isEmpty()
             ? "run failed"
             : "run failed: " + String.join(", ", failedSteps) + " failed";
@@ -139,6 +165,7 @@ public final class EventText {
           case FAILURE_REASON_SPAWN_ERROR -> "could not start";
           case FAILURE_REASON_OUTPUT_LIMIT -> "wrote more output than allowed";
           case FAILURE_REASON_LOST -> "lost when the server stopped";
+          case FAILURE_REASON_OUTPUTS -> "outputs not recorded";
           default -> Names.of(reason);
         };
     boolean saysMore =

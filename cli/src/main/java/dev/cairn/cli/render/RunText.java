@@ -44,12 +44,36 @@ public final class RunText {
     if (!run.getCancelPrincipal().isEmpty() || !run.getCancelReason().isEmpty()) {
       lines.add("cancel requested: " + cancelWhy(run));
     }
+    if (run.getFailureReason() == FailureReason.FAILURE_REASON_TIMEOUT) {
+      lines.add("failed: the run timed out (deadline " + time(run.getDeadline(), zone) + ")");
+    } else if (run.hasDeadline()) {
+      lines.add("deadline " + time(run.getDeadline(), zone));
+    }
+    if (!run.getRerunOf().isEmpty()) {
+      lines.add("rerun of " + run.getRerunOf());
+    }
+    if (run.getRerunRunIdsCount() > 0) {
+      lines.add("rerun by " + String.join(", ", run.getRerunRunIdsList()));
+    }
+    if (run.getParamsCount() > 0) {
+      lines.add("params: " + pairs(run.getParamsMap()));
+    }
+    if (run.getLabelsCount() > 0) {
+      lines.add("labels: " + pairs(run.getLabelsMap()));
+    }
     TextTable table =
         new TextTable("STEP", "STATUS", "ATTEMPT", "EXIT", "DURATION", "OUTPUT", "DETAIL");
     for (StepRun step : run.getStepsList()) {
       if (step.getAttemptsCount() == 0) {
         String detail =
             step.getSkipCauseStepId().isEmpty() ? "" : "after " + step.getSkipCauseStepId();
+        if (step.getSkipReason() == dev.cairn.v1.SkipReason.SKIP_REASON_NO_UPSTREAM_FAILED) {
+          detail = "no upstream step failed (run_if: any_failed)";
+        }
+        if (!step.getCarriedFromRunId().isEmpty()) {
+          detail =
+              (detail.isEmpty() ? "" : detail + "; ") + "kept from " + step.getCarriedFromRunId();
+        }
         if (step.getStatus() == StepStatus.STEP_STATUS_CANCELLED) {
           detail = "cancelled before it started";
         }
@@ -68,10 +92,18 @@ public final class RunText {
             exit(attempt),
             duration(attempt, now),
             attempt.hasStartTime() ? bytes(attempt.getOutputBytes()) : "",
-            detail(attempt, status == StepStatus.STEP_STATUS_CANCELLED, run));
+            kept(
+                detail(attempt, status == StepStatus.STEP_STATUS_CANCELLED, run),
+                last ? step.getCarriedFromRunId() : ""));
       }
     }
     lines.addAll(table.lines());
+    for (StepRun step : run.getStepsList()) {
+      new java.util.TreeMap<>(step.getOutputsMap())
+          .forEach(
+              (key, value) ->
+                  lines.add("output " + step.getStepId() + "." + key + " = " + oneLine(value)));
+    }
     for (StepRun step : run.getStepsList()) {
       if (step.hasEffectiveRetry() && step.getEffectiveRetry().getMaxAttempts() > 1) {
         lines.add("retry " + step.getStepId() + ": " + retry(step.getEffectiveRetry()));
@@ -121,8 +153,29 @@ public final class RunText {
         attempt.getMessage());
   }
 
+  private static String kept(String detail, String carriedFrom) {
+    if (carriedFrom.isEmpty()) {
+      return detail;
+    }
+    return (detail.isEmpty() ? "" : detail + "; ") + "kept from " + carriedFrom;
+  }
+
+  private static String pairs(java.util.Map<String, String> values) {
+    List<String> pairs = new ArrayList<>();
+    new java.util.TreeMap<>(values).forEach((key, value) -> pairs.add(key + "=" + oneLine(value)));
+    return String.join(" ", pairs);
+  }
+
+  /** A value on one line: line breaks shown as \n, as a shell would print them quoted. */
+  private static String oneLine(String value) {
+    return value.replace("\\", "\\\\").replace("\n", "\\n");
+  }
+
   /** Why a run's steps were cancelled: the cancel's reason, or the fail-fast that stopped it. */
   private static String cancelWhy(Run run) {
+    if (run.getFailureReason() == FailureReason.FAILURE_REASON_TIMEOUT) {
+      return "the run timed out";
+    }
     if (run.getCancelPrincipal().isEmpty() && run.getCancelReason().isEmpty()) {
       return "the run failed fast";
     }

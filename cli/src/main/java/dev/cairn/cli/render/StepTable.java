@@ -40,6 +40,19 @@ public final class StepTable {
           rows.putIfAbsent(
               step.getId(), new Row(StepStatus.STEP_STATUS_PENDING, 0, null, null, ""));
         }
+        // A rerun's kept steps start out with their earlier results and see no event of their own.
+        for (var carried : event.getRunSubmitted().getCarriedStepsList()) {
+          var attempts = carried.getAttemptsList();
+          var last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+          rows.put(
+              carried.getStepId(),
+              new Row(
+                  carried.getStatus(),
+                  last == null ? 0 : last.getNumber(),
+                  null,
+                  last == null || !last.hasDuration() ? null : java(last.getDuration()),
+                  "kept from " + carried.getFromRunId()));
+        }
       }
       case STEP_STARTED -> {
         var started = event.getStepStarted();

@@ -41,6 +41,24 @@ class ValidateCommandTest {
     assertThat(result.out()).isEqualTo("valid: 4 steps\n");
   }
 
+  @ParameterizedTest
+  @CsvSource({
+    "params.yaml,1",
+    "outputs.yaml,3",
+    "trigger-rules.yaml,3",
+    "run-timeout.yaml,2",
+    "labels.yaml,1",
+    "rerun.yaml,3"
+  })
+  void everyFeatureExampleIsValid(String example, int steps) {
+    CliHarness.Result result =
+        cli.execute("validate", REPO.resolve("examples").resolve(example).toString());
+
+    assertThat(result.err()).isEmpty();
+    assertThat(result.out())
+        .isEqualTo("valid: " + steps + " step" + (steps == 1 ? "" : "s") + "\n");
+  }
+
   @Test
   void everyProblemOfTheFileIsListedWithItsLineAndField() throws IOException {
     Path file =

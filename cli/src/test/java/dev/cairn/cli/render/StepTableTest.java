@@ -116,6 +116,39 @@ class StepTableTest {
   }
 
   @Test
+  void aRerunShowsItsKeptStepsWithTheirResultsFromTheStart() {
+    StepTable table = new StepTable();
+    table.apply(
+        at(0)
+            .setRunSubmitted(
+                RunSubmitted.newBuilder()
+                    .setSpec(
+                        WorkflowSpec.newBuilder()
+                            .setName("build")
+                            .addSteps(StepSpec.newBuilder().setId("fetch"))
+                            .addSteps(StepSpec.newBuilder().setId("test")))
+                    .setRerunOf("run-1")
+                    .addCarriedSteps(
+                        dev.cairn.v1.CarriedStep.newBuilder()
+                            .setStepId("fetch")
+                            .setStatus(dev.cairn.v1.StepStatus.STEP_STATUS_SUCCEEDED)
+                            .setFromRunId("run-1")
+                            .addAttempts(
+                                dev.cairn.v1.Attempt.newBuilder()
+                                    .setNumber(1)
+                                    .setDuration(seconds(2))
+                                    .setFinished(true))))
+            .build());
+
+    assertThat(table.lines(Instant.ofEpochSecond(10)))
+        .containsExactly(
+            "run build: running",
+            "STEP   STATUS     ATTEMPT  DURATION  NOTE",
+            "fetch  succeeded  1        2.0s      kept from run-1",
+            "test   pending    -        -");
+  }
+
+  @Test
   void theScreenMovesBackOverTheBlockItDrewLast() {
     StringWriter written = new StringWriter();
     AnsiScreen screen = new AnsiScreen(new PrintWriter(written));

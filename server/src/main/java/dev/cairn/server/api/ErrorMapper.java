@@ -6,6 +6,7 @@ import com.google.rpc.ErrorInfo;
 import dev.cairn.server.engine.InvalidSpecException;
 import dev.cairn.server.runtime.EngineStoppedException;
 import dev.cairn.server.runtime.RequestIdReusedException;
+import dev.cairn.server.runtime.RunNotFinishedException;
 import dev.cairn.server.runtime.RunNotFoundException;
 import dev.cairn.server.runtime.StoreUnavailableException;
 import dev.cairn.server.runtime.WatcherTooSlowException;
@@ -61,6 +62,10 @@ final class ErrorMapper {
     }
     if (cause instanceof RunNotFoundException notFound) {
       return status(Code.NOT_FOUND, "RUN_NOT_FOUND", notFound.getMessage(), "run_id");
+    }
+    if (cause instanceof RunNotFinishedException unfinished) {
+      return status(
+          Code.FAILED_PRECONDITION, "RUN_NOT_FINISHED", unfinished.getMessage(), "run_id");
     }
     if (cause instanceof IllegalArgumentException invalid) {
       return status(Code.INVALID_ARGUMENT, "INVALID_REQUEST", invalid.getMessage(), "");

@@ -18,6 +18,8 @@ import dev.cairn.v1.GetRunRequest;
 import dev.cairn.v1.GetRunResponse;
 import dev.cairn.v1.ListRunsRequest;
 import dev.cairn.v1.ListRunsResponse;
+import dev.cairn.v1.RerunRunRequest;
+import dev.cairn.v1.RerunRunResponse;
 import dev.cairn.v1.RunServiceGrpc;
 import dev.cairn.v1.StreamLogsRequest;
 import dev.cairn.v1.StreamLogsResponse;
@@ -100,12 +102,40 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
         return;
       }
       replyWhenDone(
-          engine.submit(spec, request.getRequestId(), PRINCIPAL),
+          engine.submit(
+              spec,
+              request.getRequestId(),
+              PRINCIPAL,
+              request.getParamsMap(),
+              request.getLabelsMap()),
           response,
           submitted ->
               SubmitRunResponse.newBuilder()
                   .setRunId(submitted.runId())
                   .setExisting(submitted.existing())
+                  .build());
+    } catch (RuntimeException e) {
+      response.onError(ErrorMapper.toStatus(e));
+    }
+  }
+
+  // Answered from the engine once the new run is durable, as a submit is.
+  @Override
+  public void rerunRun(RerunRunRequest request, StreamObserver<RerunRunResponse> response) {
+    try {
+      replyWhenDone(
+          engine.rerun(
+              request.getRunId(),
+              request.getStepsList(),
+              request.getRequestId(),
+              PRINCIPAL,
+              request.getParamsMap()),
+          response,
+          rerun ->
+              RerunRunResponse.newBuilder()
+                  .setRunId(rerun.runId())
+                  .setExisting(rerun.existing())
+                  .addAllRerunStepIds(rerun.rerunStepIds())
                   .build());
     } catch (RuntimeException e) {
       response.onError(ErrorMapper.toStatus(e));
@@ -151,7 +181,8 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
                       request.getPageSize(),
                       request.getPageToken(),
                       new HashSet<>(request.getStatusesList()),
-                      request.getName()));
+                      request.getName(),
+                      request.getLabelsMap()));
           return ListRunsResponse.newBuilder()
               .addAllRuns(page.runs())
               .setNextPageToken(page.nextPageToken())

@@ -6,6 +6,8 @@ import dev.cairn.v1.RunCancelled;
 import dev.cairn.v1.RunFailed;
 import dev.cairn.v1.RunSubmitted;
 import dev.cairn.v1.RunSucceeded;
+import dev.cairn.v1.RunTimedOut;
+import dev.cairn.v1.SkipReason;
 import dev.cairn.v1.StepCancelled;
 import dev.cairn.v1.StepFailed;
 import dev.cairn.v1.StepSkipped;
@@ -79,7 +81,8 @@ public final class Decider {
       if (decision.events().isEmpty()) {
         return decision.with(new Effect.KillUnwantedStart(started.stepId(), started.attempt()));
       }
-      if (shuttingDown || decision.state().stopping()) {
+      StepState step = decision.state().step(started.stepId());
+      if (shuttingDown || (step != null && decision.state().stops(step))) {
         return decision.with(new Effect.StopStartedAttempt(started.stepId(), started.attempt()));
       }
     }
@@ -95,13 +98,23 @@ public final class Decider {
     Emitter out = new Emitter(runId, state, now, launching);
     if (trigger instanceof Trigger.Submit submit) {
       if (state == null) {
-        out.emit(
-            event ->
-                event.setRunSubmitted(
-                    RunSubmitted.newBuilder()
-                        .setSpec(submit.spec())
-                        .setRequestId(submit.requestId())
-                        .setPrincipal(submit.principal())));
+        RunSubmitted.Builder submitted =
+            RunSubmitted.newBuilder()
+                .setSpec(submit.spec())
+                .setRequestId(submit.requestId())
+                .setPrincipal(submit.principal())
+                .putAllParams(submit.params())
+                .putAllLabels(submit.labels())
+                .setRerunOf(submit.rerunOf())
+                .addAllCarriedSteps(submit.carried());
+        if (submit.spec().hasTimeout()) {
+          submitted.setDeadline(
+              Times.timestamp(now.plus(Times.duration(submit.spec().getTimeout()))));
+        }
+        out.emit(event -> event.setRunSubmitted(submitted));
+        // A rerun whose steps all carry over, or whose rules settle at once, is decided now.
+        settleBlocked(out);
+        completeIfDone(out);
       }
       return out.decision();
     }
@@ -122,8 +135,15 @@ public final class Decider {
       Failures.onInterrupted(out, interrupted);
     } else if (trigger instanceof Trigger.Cancel cancel) {
       onCancel(out, cancel);
+    } else if (trigger instanceof Trigger.RunTimeoutDue) {
+      onRunTimeout(out);
     }
     settleIfStopping(out);
+    // Without trigger rules, a failure's downstream is skipped as it happens (Failures), so the
+    // walk over every pending step is only needed when some step has a rule of its own.
+    if (out.state().plan().hasTriggerRules()) {
+      settleBlocked(out);
+    }
     completeIfDone(out);
     return out.decision();
   }
@@ -162,7 +182,7 @@ public final class Decider {
     if (step == null || !startable(step, spawn.attempt())) {
       return;
     }
-    boolean stopping = out.state().stopping();
+    boolean stopping = out.state().stops(step);
     out.emit(
         e ->
             e.setStepFailed(
@@ -190,7 +210,7 @@ public final class Decider {
       return;
     }
     boolean clean = exited.exitCode() == 0 && exited.signal() == 0;
-    if (clean && !exited.outputLimitExceeded()) {
+    if (clean && !exited.outputLimitExceeded() && exited.outputsProblem().isEmpty()) {
       out.emit(
           e ->
               e.setStepSucceeded(
@@ -198,10 +218,11 @@ public final class Decider {
                       .setStepId(exited.stepId())
                       .setAttempt(exited.attempt())
                       .setDuration(Times.duration(exited.duration()))
-                      .setOutputBytes(exited.outputBytes())));
+                      .setOutputBytes(exited.outputBytes())
+                      .putAllOutputs(exited.outputs())));
       return;
     }
-    if (out.state().stopping()) {
+    if (out.state().stops(step)) {
       Failures.cancelAttempt(
           out,
           StepCancelled.newBuilder()
@@ -226,6 +247,8 @@ public final class Decider {
       failure
           .setReason(FailureReason.FAILURE_REASON_TIMEOUT)
           .setMessage("timed out after " + Durations.format(timeout));
+    } else if (clean && !exited.outputsProblem().isEmpty()) {
+      failure.setReason(FailureReason.FAILURE_REASON_OUTPUTS).setMessage(exited.outputsProblem());
     } else if (exited.outputLimitExceeded()) {
       failure
           .setReason(FailureReason.FAILURE_REASON_OUTPUT_LIMIT)
@@ -248,7 +271,7 @@ public final class Decider {
     StepState step = out.state().step(due.stepId());
     if (!isCurrent(step, due.attempt())
         || step.lastAttempt().timedOut()
-        || out.state().stopping()) {
+        || out.state().stops(step)) {
       return;
     }
     Duration timeout = out.state().plan().timeout(out.state().plan().indexOf(due.stepId()));
@@ -262,7 +285,8 @@ public final class Decider {
   }
 
   private static void onCancel(Emitter out, Trigger.Cancel cancel) {
-    if (out.state().cancelRequested()) {
+    // A run past its deadline is already being stopped, and ends FAILED for its timeout.
+    if (out.state().halted()) {
       return;
     }
     out.emit(
@@ -271,6 +295,47 @@ public final class Decider {
                 RunCancelRequested.newBuilder()
                     .setReason(cancel.reason())
                     .setPrincipal(cancel.principal())));
+  }
+
+  /** The run's deadline passed: every step stops as for a cancel, and the run ends FAILED. */
+  private static void onRunTimeout(Emitter out) {
+    RunState state = out.state();
+    Instant deadline = state.info().deadline();
+    if (state.halted() || deadline == null || out.now().isBefore(deadline)) {
+      return;
+    }
+    out.emit(
+        e ->
+            e.setRunTimedOut(
+                RunTimedOut.newBuilder().setTimeout(state.plan().spec().getTimeout())));
+  }
+
+  /**
+   * Every pending step whose rule ({@code run_if}) can no longer be met is skipped, until none is
+   * left: a skip may settle the rule of a step downstream of it.
+   */
+  static void settleBlocked(Emitter out) {
+    boolean changed = true;
+    while (changed && !out.state().isTerminal() && !out.state().halted()) {
+      changed = false;
+      RunState state = out.state();
+      for (int position = 0; position < state.stepCount(); position++) {
+        StepState step = out.state().step(position);
+        if (step.status() != StepStatus.STEP_STATUS_PENDING || out.launching(step.id())) {
+          continue;
+        }
+        if (TriggerRules.judge(out.state(), position) instanceof TriggerRules.Skip skip) {
+          out.emit(
+              e ->
+                  e.setStepSkipped(
+                      StepSkipped.newBuilder()
+                          .setStepId(step.id())
+                          .setCauseStepId(skip.causeStepId())
+                          .setReason(skip.reason())));
+          changed = true;
+        }
+      }
+    }
   }
 
   /**
@@ -283,16 +348,19 @@ public final class Decider {
     if (state.isTerminal() || !state.stopping()) {
       return;
     }
-    String cause = state.cancelRequested() ? null : firstFailed(state);
+    String cause = state.halted() ? null : firstFailed(state);
     for (StepState step : state.steps()) {
-      if (step.isTerminal() || step.isRunning() || out.launching(step.id())) {
+      if (step.isTerminal() || step.isRunning() || out.launching(step.id()) || !state.stops(step)) {
         continue;
       }
       if (cause != null && step.status() == StepStatus.STEP_STATUS_PENDING) {
         out.emit(
             e ->
                 e.setStepSkipped(
-                    StepSkipped.newBuilder().setStepId(step.id()).setCauseStepId(cause)));
+                    StepSkipped.newBuilder()
+                        .setStepId(step.id())
+                        .setCauseStepId(cause)
+                        .setReason(SkipReason.SKIP_REASON_UPSTREAM_NOT_SUCCEEDED)));
       } else {
         out.emit(
             e -> e.setStepCancelled(StepCancelled.newBuilder().setStepId(step.id()).setAttempt(0)));
@@ -326,6 +394,17 @@ public final class Decider {
     }
     if (state.cancelRequested()) {
       out.emit(e -> e.setRunCancelled(RunCancelled.getDefaultInstance()));
+    } else if (state.timedOut()) {
+      out.emit(
+          e ->
+              e.setRunFailed(
+                  RunFailed.newBuilder()
+                      .addAllFailedStepIds(failed)
+                      .setReason(FailureReason.FAILURE_REASON_TIMEOUT)
+                      .setMessage(
+                          "the run timed out after "
+                              + Durations.format(
+                                  Times.duration(state.plan().spec().getTimeout())))));
     } else if (!failed.isEmpty() || !allSucceeded(state)) {
       out.emit(e -> e.setRunFailed(RunFailed.newBuilder().addAllFailedStepIds(failed)));
     } else {
@@ -333,9 +412,15 @@ public final class Decider {
     }
   }
 
+  /**
+   * No step failed or was cancelled. A skipped step does not fail the run by itself: every skip
+   * goes back to a failure or a cancel, which does, or to a step whose rule asks for a failure to
+   * run (run_if any_failed) and found none.
+   */
   private static boolean allSucceeded(RunState state) {
     for (StepState step : state.steps()) {
-      if (step.status() != StepStatus.STEP_STATUS_SUCCEEDED) {
+      if (step.status() == StepStatus.STEP_STATUS_FAILED
+          || step.status() == StepStatus.STEP_STATUS_CANCELLED) {
         return false;
       }
     }

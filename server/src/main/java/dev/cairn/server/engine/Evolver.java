@@ -79,7 +79,8 @@ public final class Evolver {
       case STEP_SKIPPED -> {
         var skip = event.getStepSkipped();
         int position = position(state, skip.getStepId());
-        yield state.withStep(position, state.step(position).skipped(skip.getCauseStepId()));
+        yield state.withStep(
+            position, state.step(position).skipped(skip.getCauseStepId(), skip.getReason()));
       }
       case STEP_CANCELLED -> cancelled(state, event.getStepCancelled(), time);
       case STEP_TIMED_OUT -> {
@@ -89,6 +90,7 @@ public final class Evolver {
             position, step.withAttempt(step.status(), step.lastAttempt().withTimedOut()));
       }
       case RUN_CANCEL_REQUESTED -> state.withStatus(RunStatus.RUN_STATUS_CANCELLING, null);
+      case RUN_TIMED_OUT -> state.withTimedOut();
       case RUN_SUCCEEDED -> state.withStatus(RunStatus.RUN_STATUS_SUCCEEDED, time);
       case RUN_FAILED -> state.withStatus(RunStatus.RUN_STATUS_FAILED, time);
       case RUN_CANCELLED -> state.withStatus(RunStatus.RUN_STATUS_CANCELLED, time);
@@ -134,7 +136,10 @@ public final class Evolver {
                 "",
                 done.getOutputBytes(),
                 Times.duration(done.getDuration()));
-    return state.withStep(position, step.withAttempt(StepStatus.STEP_STATUS_SUCCEEDED, attempt));
+    return state.withStep(
+        position,
+        step.withAttempt(StepStatus.STEP_STATUS_SUCCEEDED, attempt)
+            .withOutputs(done.getOutputsMap()));
   }
 
   private static RunState failed(RunState state, StepFailed failure, Instant time) {

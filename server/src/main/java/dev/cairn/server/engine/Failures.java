@@ -2,6 +2,7 @@ package dev.cairn.server.engine;
 
 import dev.cairn.v1.FailureReason;
 import dev.cairn.v1.RetryPolicy;
+import dev.cairn.v1.SkipReason;
 import dev.cairn.v1.StepCancelled;
 import dev.cairn.v1.StepFailed;
 import dev.cairn.v1.StepRetryScheduled;
@@ -25,7 +26,7 @@ final class Failures {
     if (!Decider.isCurrent(step, lost.attempt())) {
       return;
     }
-    if (out.state().stopping()) {
+    if (out.state().stops(step)) {
       cancelAttempt(
           out, StepCancelled.newBuilder().setStepId(lost.stepId()).setAttempt(lost.attempt()));
       return;
@@ -46,7 +47,7 @@ final class Failures {
     if (!Decider.isCurrent(step, interrupted.attempt())) {
       return;
     }
-    if (out.state().stopping()) {
+    if (out.state().stops(step)) {
       cancelAttempt(
           out,
           StepCancelled.newBuilder()
@@ -131,11 +132,16 @@ final class Failures {
     while (!queue.isEmpty()) {
       for (int next : plan.downstream(queue.poll())) {
         StepState step = out.state().step(next);
-        if (step.status() == StepStatus.STEP_STATUS_PENDING) {
+        // A step that asks to run after a failure (run_if) waits for the rest of its upstream.
+        if (step.status() == StepStatus.STEP_STATUS_PENDING
+            && !TriggerRules.runsAfterFailure(step.spec())) {
           out.emit(
               e ->
                   e.setStepSkipped(
-                      StepSkipped.newBuilder().setStepId(step.id()).setCauseStepId(causeId)));
+                      StepSkipped.newBuilder()
+                          .setStepId(step.id())
+                          .setCauseStepId(causeId)
+                          .setReason(SkipReason.SKIP_REASON_UPSTREAM_NOT_SUCCEEDED)));
           queue.add(next);
         }
       }

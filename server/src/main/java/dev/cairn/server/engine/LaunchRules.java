@@ -88,6 +88,17 @@ final class LaunchRules {
                 + name
                 + " is set by the server for every step and cannot be set by a workflow");
       }
+      for (String prefix : StepEnvironment.RESERVED_PREFIXES) {
+        if (name.startsWith(prefix) && !field.equals("params")) {
+          throw new InvalidSpecException(
+              "RESERVED_ENV",
+              variable,
+              variable
+                  + ": names starting with "
+                  + prefix
+                  + " are set by the server (parameters and outputs)");
+        }
+      }
       String value = entry.getValue();
       if (value.indexOf('\0') >= 0) {
         throw new InvalidSpecException(

@@ -21,6 +21,7 @@ public final class RunPlan {
   private final int[][] downstream;
   private final Duration[] timeouts;
   private final RetryPolicy[] retries;
+  private final boolean triggerRules;
 
   private RunPlan(WorkflowSpec spec) {
     this.spec = spec;
@@ -45,6 +46,7 @@ public final class RunPlan {
       timeouts[i] = effectiveTimeout(spec, step);
       retries[i] = step.hasRetry() ? step.getRetry() : spec.getDefaults().getRetry();
     }
+    triggerRules = spec.getStepsList().stream().anyMatch(TriggerRules::runsAfterFailure);
     downstream = new int[count][];
     for (int i = 0; i < count; i++) {
       downstream[i] = reverse.get(i).stream().mapToInt(Integer::intValue).toArray();
@@ -83,6 +85,11 @@ public final class RunPlan {
 
   int[] downstream(int step) {
     return downstream[step];
+  }
+
+  /** Whether a step has a run_if rule other than all_succeeded. */
+  boolean hasTriggerRules() {
+    return triggerRules;
   }
 
   /** The step's timeout, or null when it has none. */

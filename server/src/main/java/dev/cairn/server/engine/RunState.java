@@ -22,6 +22,8 @@ public final class RunState {
   private final StepState[] steps;
   private final int running;
   private final int failed;
+  private final RunInfo info;
+  private final boolean timedOut;
   // True only for the private intermediate states of a replay, which nobody else can see: their
   // step array is updated in place, so folding a run is linear in its events instead of
   // quadratic. Every state handed out is sealed (copy-on-write).
@@ -38,7 +40,8 @@ public final class RunState {
       long lastSeq,
       StepState[] steps,
       int running,
-      int failed) {
+      int failed,
+      RunInfo info) {
     this(
         runId,
         plan,
@@ -51,6 +54,8 @@ public final class RunState {
         steps,
         running,
         failed,
+        info,
+        false,
         false);
   }
 
@@ -66,8 +71,12 @@ public final class RunState {
       StepState[] steps,
       int running,
       int failed,
+      RunInfo info,
+      boolean timedOut,
       boolean scratch) {
     this.scratch = scratch;
+    this.info = info;
+    this.timedOut = timedOut;
     this.runId = runId;
     this.plan = plan;
     this.requestId = requestId;
@@ -125,6 +134,16 @@ public final class RunState {
     return failed;
   }
 
+  /** The parameters, labels, rerun link and deadline the run was submitted with. */
+  public RunInfo info() {
+    return info;
+  }
+
+  /** Whether the run's deadline passed: it stops like a cancelled run and ends FAILED. */
+  public boolean timedOut() {
+    return timedOut;
+  }
+
   /** Whether a cancel was requested; no new attempt starts after it. */
   public boolean cancelRequested() {
     return status == RunStatus.RUN_STATUS_CANCELLING || status == RunStatus.RUN_STATUS_CANCELLED;
@@ -135,9 +154,22 @@ public final class RunState {
     return failed > 0 && plan.spec().getFailFast();
   }
 
-  /** Whether running attempts must be stopped: a cancel, or a fail-fast failure. */
+  /** Whether running attempts must be stopped: a cancel, a run timeout, or a fail-fast failure. */
   public boolean stopping() {
-    return cancelRequested() || failingFast();
+    return halted() || failingFast();
+  }
+
+  /** Whether nothing may start any more: a cancel, or the run's deadline passed. */
+  public boolean halted() {
+    return cancelRequested() || timedOut;
+  }
+
+  /**
+   * Whether this step must not run on, or start: the run is halted, or it fails fast and the step
+   * is not one that asks to run after a failure ({@code run_if}).
+   */
+  public boolean stops(StepState step) {
+    return halted() || (failingFast() && !TriggerRules.runsAfterFailure(step.spec()));
   }
 
   public boolean isTerminal() {
@@ -187,6 +219,8 @@ public final class RunState {
         copy,
         running + runningDelta,
         failed + failedDelta,
+        info,
+        timedOut,
         scratch);
   }
 
@@ -204,6 +238,8 @@ public final class RunState {
         Arrays.copyOf(steps, steps.length),
         running,
         failed,
+        info,
+        timedOut,
         true);
   }
 
@@ -222,6 +258,8 @@ public final class RunState {
             steps,
             running,
             failed,
+            info,
+            timedOut,
             false)
         : this;
   }
@@ -239,6 +277,26 @@ public final class RunState {
         steps,
         running,
         failed,
+        info,
+        timedOut,
+        scratch);
+  }
+
+  RunState withTimedOut() {
+    return new RunState(
+        runId,
+        plan,
+        requestId,
+        principal,
+        createTime,
+        endTime,
+        status,
+        lastSeq,
+        steps,
+        running,
+        failed,
+        info,
+        true,
         scratch);
   }
 
@@ -255,6 +313,8 @@ public final class RunState {
         steps,
         running,
         failed,
+        info,
+        timedOut,
         scratch);
   }
 }

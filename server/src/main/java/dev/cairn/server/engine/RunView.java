@@ -18,7 +18,16 @@ public final class RunView {
             .setRequestId(state.requestId())
             .setPrincipal(state.principal())
             .setCreateTime(Times.timestamp(state.createTime()))
-            .setLastSeq(state.lastSeq());
+            .setLastSeq(state.lastSeq())
+            .putAllParams(state.info().params())
+            .putAllLabels(state.info().labels())
+            .setRerunOf(state.info().rerunOf());
+    if (state.info().deadline() != null) {
+      run.setDeadline(Times.timestamp(state.info().deadline()));
+    }
+    if (state.timedOut() && state.status() == dev.cairn.v1.RunStatus.RUN_STATUS_FAILED) {
+      run.setFailureReason(dev.cairn.v1.FailureReason.FAILURE_REASON_TIMEOUT);
+    }
     if (state.endTime() != null) {
       run.setEndTime(Times.timestamp(state.endTime()));
     }
@@ -30,12 +39,15 @@ public final class RunView {
     return run.build();
   }
 
-  private static StepRun.Builder step(StepState step) {
+  static StepRun.Builder step(StepState step) {
     StepRun.Builder view =
         StepRun.newBuilder()
             .setStepId(step.id())
             .setStatus(step.status())
-            .setSkipCauseStepId(step.skipCause());
+            .setSkipCauseStepId(step.skipCause())
+            .setSkipReason(step.skipReason())
+            .putAllOutputs(step.outputs())
+            .setCarriedFromRunId(step.carriedFrom());
     if (step.nextAttemptTime() != null) {
       view.setNextAttemptTime(Times.timestamp(step.nextAttemptTime()));
     }

@@ -31,7 +31,7 @@ public final class Scheduler {
    */
   public static List<Start> startable(
       RunState state, Instant now, int globalFree, java.util.Set<String> launching) {
-    if (state.isTerminal() || state.stopping()) {
+    if (state.isTerminal() || state.halted()) {
       return List.of();
     }
     int runCap = state.plan().spec().getMaxParallel();
@@ -40,7 +40,8 @@ public final class Scheduler {
     List<Start> starts = new ArrayList<>();
     for (int i = 0; i < state.stepCount() && starts.size() < free; i++) {
       StepState step = state.step(i);
-      if (!launching.contains(step.id()) && ready(state, i, step, now)) {
+      // A run failing fast starts only the steps that ask to run after a failure (run_if).
+      if (!launching.contains(step.id()) && !state.stops(step) && ready(state, i, step, now)) {
         starts.add(new Start(step.id(), step.attempt() + 1));
       }
     }
@@ -66,11 +67,6 @@ public final class Scheduler {
     if (step.status() != StepStatus.STEP_STATUS_PENDING) {
       return false;
     }
-    for (int upstream : state.plan().upstream(position)) {
-      if (state.step(upstream).status() != StepStatus.STEP_STATUS_SUCCEEDED) {
-        return false;
-      }
-    }
-    return true;
+    return TriggerRules.judge(state, position) instanceof TriggerRules.Ready;
   }
 }

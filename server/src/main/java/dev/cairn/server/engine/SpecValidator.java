@@ -56,6 +56,9 @@ public final class SpecValidator {
     }
     LaunchRules.checkEnv("env", spec.getEnvMap());
     checkTimeout("defaults.timeout", spec.getDefaults().getTimeout());
+    checkTimeout("timeout", spec.getTimeout());
+    RunFeatures.checkParams(spec);
+    RunFeatures.checkLabels("labels", spec.getLabelsMap());
     checkRetry("defaults.retry", spec.getDefaults().getRetry());
     Map<String, Integer> ids = new HashMap<>();
     for (int i = 0; i < spec.getStepsCount(); i++) {
@@ -118,6 +121,7 @@ public final class SpecValidator {
               "EMPTY_COMMAND", field + ".run", where + ": needs exactly one of run or argv");
     }
     LaunchRules.checkCommand(step, field, where);
+    RunFeatures.checkRunIf(step, field);
     LaunchRules.checkEnv(field + ".env", step.getEnvMap());
     checkTimeout(field + ".timeout", step.getTimeout());
     checkRetry(field + ".retry", step.getRetry());

@@ -23,8 +23,14 @@ public final class StepEnvironment {
    */
   public static final String MARKER = "CAIRN_MARKER";
 
-  /** Every name above: a spec that sets one is refused. */
-  public static final List<String> RESERVED = List.of(RUN_ID, STEP_ID, ATTEMPT, MARKER);
+  /** Every name above, and the outputs' files: a spec that sets one is refused. */
+  public static final List<String> RESERVED =
+      List.of(
+          RUN_ID, STEP_ID, ATTEMPT, MARKER, StepOutputs.FILE_VARIABLE, StepOutputs.INPUTS_VARIABLE);
+
+  /** The prefixes of the variables of parameters and outputs, which a spec may not set either. */
+  public static final List<String> RESERVED_PREFIXES =
+      List.of(Params.ENV_PREFIX, StepOutputs.ENV_PREFIX);
 
   private StepEnvironment() {}
 }

@@ -1,10 +1,12 @@
 package dev.cairn.server.engine;
 
+import dev.cairn.v1.SkipReason;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.StepStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The state of one step of a run. Immutable.
@@ -14,20 +16,35 @@ import java.util.List;
  * @param attempts attempts so far, oldest first
  * @param nextAttemptTime when the next attempt is due while in RETRY_WAIT, else null
  * @param skipCause for a skipped step, the upstream step that caused it
+ * @param skipReason for a skipped step, why
+ * @param outputs the outputs the step recorded when it succeeded
+ * @param carriedFrom for a step a rerun carried over, the run whose result it keeps; else empty
  */
 public record StepState(
     StepSpec spec,
     StepStatus status,
     List<AttemptRecord> attempts,
     Instant nextAttemptTime,
-    String skipCause) {
+    String skipCause,
+    SkipReason skipReason,
+    Map<String, String> outputs,
+    String carriedFrom) {
 
   public StepState {
     attempts = List.copyOf(attempts);
+    outputs = Map.copyOf(outputs);
   }
 
   static StepState pending(StepSpec spec) {
-    return new StepState(spec, StepStatus.STEP_STATUS_PENDING, List.of(), null, "");
+    return new StepState(
+        spec,
+        StepStatus.STEP_STATUS_PENDING,
+        List.of(),
+        null,
+        "",
+        SkipReason.SKIP_REASON_UNSPECIFIED,
+        Map.of(),
+        "");
   }
 
   /** The step id. */
@@ -59,15 +76,29 @@ public record StepState(
   }
 
   StepState withStatus(StepStatus next) {
-    return new StepState(spec, next, attempts, null, skipCause);
+    return new StepState(spec, next, attempts, null, skipCause, skipReason, outputs, carriedFrom);
   }
 
-  StepState skipped(String cause) {
-    return new StepState(spec, StepStatus.STEP_STATUS_SKIPPED, attempts, null, cause);
+  StepState skipped(String cause, SkipReason reason) {
+    return new StepState(
+        spec, StepStatus.STEP_STATUS_SKIPPED, attempts, null, cause, reason, outputs, carriedFrom);
   }
 
   StepState retryAt(Instant due) {
-    return new StepState(spec, StepStatus.STEP_STATUS_RETRY_WAIT, attempts, due, skipCause);
+    return new StepState(
+        spec,
+        StepStatus.STEP_STATUS_RETRY_WAIT,
+        attempts,
+        due,
+        skipCause,
+        skipReason,
+        outputs,
+        carriedFrom);
+  }
+
+  StepState withOutputs(Map<String, String> recorded) {
+    return new StepState(
+        spec, status, attempts, nextAttemptTime, skipCause, skipReason, recorded, carriedFrom);
   }
 
   StepState withAttempt(StepStatus next, AttemptRecord attempt) {
@@ -77,6 +108,6 @@ public record StepState(
     } else {
       updated.add(attempt);
     }
-    return new StepState(spec, next, updated, null, skipCause);
+    return new StepState(spec, next, updated, null, skipCause, skipReason, outputs, carriedFrom);
   }
 }

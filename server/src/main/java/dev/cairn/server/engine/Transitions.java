@@ -31,6 +31,7 @@ import java.util.Set;
  *   PENDING | RETRY_WAIT | RUNNING(n) ── StepCancelled ──► CANCELLED
  *
  *   RUNNING ── RunCancelRequested ──► CANCELLING
+ *   RUNNING ── RunTimedOut ──► RUNNING (timed out: stops like a cancel, ends FAILED)
  *   RUNNING ── RunSucceeded | RunFailed ──► SUCCEEDED | FAILED      (every step terminal)
  *   CANCELLING ── RunCancelled ──► CANCELLED                        (every step terminal)
  * </pre>
@@ -56,6 +57,7 @@ public final class Transitions {
         EnumSet.of(STEP_STATUS_PENDING, STEP_STATUS_RETRY_WAIT, STEP_STATUS_RUNNING));
 
     RUN_FROM.put(Event.PayloadCase.RUN_CANCEL_REQUESTED, EnumSet.of(RunStatus.RUN_STATUS_RUNNING));
+    RUN_FROM.put(Event.PayloadCase.RUN_TIMED_OUT, EnumSet.of(RunStatus.RUN_STATUS_RUNNING));
     RUN_FROM.put(Event.PayloadCase.RUN_SUCCEEDED, EnumSet.of(RunStatus.RUN_STATUS_RUNNING));
     RUN_FROM.put(Event.PayloadCase.RUN_FAILED, EnumSet.of(RunStatus.RUN_STATUS_RUNNING));
     RUN_FROM.put(Event.PayloadCase.RUN_CANCELLED, EnumSet.of(RunStatus.RUN_STATUS_CANCELLING));
@@ -86,7 +88,11 @@ public final class Transitions {
       if (!runFrom.contains(state.status())) {
         throw refused(state, event, "the run is " + name(state.status()));
       }
-      if (type != Event.PayloadCase.RUN_CANCEL_REQUESTED) {
+      if (type == Event.PayloadCase.RUN_TIMED_OUT && state.timedOut()) {
+        throw refused(state, event, "the run has already timed out");
+      }
+      if (type != Event.PayloadCase.RUN_CANCEL_REQUESTED
+          && type != Event.PayloadCase.RUN_TIMED_OUT) {
         for (StepState step : state.steps()) {
           if (!step.isTerminal()) {
             throw refused(state, event, "step '" + step.id() + "' is still " + name(step.status()));

@@ -1,13 +1,42 @@
 package dev.cairn.server.engine;
 
+import dev.cairn.v1.CarriedStep;
 import dev.cairn.v1.WorkflowSpec;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /** Something that happened outside the engine core and may lead to events. */
 public sealed interface Trigger {
 
-  /** A client submitted a validated spec. */
-  record Submit(WorkflowSpec spec, String requestId, String principal) implements Trigger {}
+  /**
+   * A client submitted a validated spec, or a rerun of a finished run.
+   *
+   * @param params the resolved parameter values ({@link Params#resolve})
+   * @param labels the run's labels, the workflow's merged with the submit's
+   * @param rerunOf the run a rerun takes up again, or empty
+   * @param carried for a rerun, the steps that keep their results from earlier runs
+   */
+  record Submit(
+      WorkflowSpec spec,
+      String requestId,
+      String principal,
+      Map<String, String> params,
+      Map<String, String> labels,
+      String rerunOf,
+      List<CarriedStep> carried)
+      implements Trigger {
+    public Submit {
+      params = Map.copyOf(params);
+      labels = Map.copyOf(labels);
+      carried = List.copyOf(carried);
+    }
+
+    /** A plain submit: no parameters, the workflow's labels, not a rerun. */
+    public Submit(WorkflowSpec spec, String requestId, String principal) {
+      this(spec, requestId, principal, Map.of(), spec.getLabelsMap(), "", List.of());
+    }
+  }
 
   /** The shell started an attempt's process. */
   record AttemptStarted(
@@ -28,6 +57,9 @@ public sealed interface Trigger {
    *
    * @param signal the signal that ended it, or 0 when it exited
    * @param outputLimitExceeded whether it hit the output cap
+   * @param outputs what it wrote to $CAIRN_OUTPUT, parsed ({@link StepOutputs})
+   * @param outputsProblem why its outputs file cannot be recorded (over the cap, malformed), or
+   *     empty
    */
   record AttemptExited(
       String stepId,
@@ -36,8 +68,38 @@ public sealed interface Trigger {
       int signal,
       long outputBytes,
       boolean outputLimitExceeded,
-      Duration duration)
-      implements Trigger {}
+      Duration duration,
+      Map<String, String> outputs,
+      String outputsProblem)
+      implements Trigger {
+    public AttemptExited {
+      outputs = Map.copyOf(outputs);
+    }
+
+    /** An exit that wrote no outputs. */
+    public AttemptExited(
+        String stepId,
+        int attempt,
+        int exitCode,
+        int signal,
+        long outputBytes,
+        boolean outputLimitExceeded,
+        Duration duration) {
+      this(
+          stepId,
+          attempt,
+          exitCode,
+          signal,
+          outputBytes,
+          outputLimitExceeded,
+          duration,
+          Map.of(),
+          "");
+    }
+  }
+
+  /** The run's deadline passed. */
+  record RunTimeoutDue() implements Trigger {}
 
   /** An attempt's deadline passed. */
   record TimeoutDue(String stepId, int attempt) implements Trigger {}

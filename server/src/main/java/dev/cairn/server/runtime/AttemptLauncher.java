@@ -1,8 +1,10 @@
 package dev.cairn.server.runtime;
 
+import dev.cairn.server.engine.Params;
 import dev.cairn.server.engine.RunState;
 import dev.cairn.server.engine.Scheduler;
 import dev.cairn.server.engine.StepEnvironment;
+import dev.cairn.server.engine.StepOutputs;
 import dev.cairn.server.engine.Trigger;
 import dev.cairn.server.process.LaunchRequest;
 import dev.cairn.server.process.Launched;
@@ -59,14 +61,22 @@ final class AttemptLauncher implements AttemptRunner {
     } else {
       workingDir = Path.of(spec.getWorkingDir());
     }
+    Map<String, String> env = environment(state, step, start.attempt());
+    Path outputsFile;
+    try {
+      outputsFile = StepFiles.prepare(settings, state, start.stepId(), start.attempt(), env);
+    } catch (IOException e) {
+      events.spawnFailed(
+          runId,
+          new Trigger.AttemptSpawnFailed(
+              start.stepId(),
+              start.attempt(),
+              "cannot prepare the step's outputs and inputs files: " + describe(e)));
+      return;
+    }
     LaunchRequest request =
         new LaunchRequest(
-            marker,
-            command(step),
-            environment(state, step, start.attempt()),
-            workingDir,
-            output,
-            settings.outputLimitBytes());
+            marker, command(step), env, workingDir, output, settings.outputLimitBytes());
     supervisor.launchAsync(
         request,
         launched ->
@@ -85,17 +95,25 @@ final class AttemptLauncher implements AttemptRunner {
                 runId,
                 new Trigger.AttemptSpawnFailed(
                     start.stepId(), start.attempt(), failure.getMessage())),
-        exited ->
-            events.exited(
-                runId,
-                new Trigger.AttemptExited(
-                    start.stepId(),
-                    start.attempt(),
-                    exited.exitCode(),
-                    exited.signal(),
-                    exited.outputBytes(),
-                    exited.outputLimitExceeded(),
-                    exited.duration())));
+        exited -> {
+          // Read only after a clean exit: the outputs of a failed attempt are not recorded.
+          StepOutputs.Parsed outputs =
+              exited.exitCode() == 0 && exited.signal() == 0
+                  ? StepFiles.readOutputs(outputsFile)
+                  : new StepOutputs.Parsed(Map.of(), "");
+          events.exited(
+              runId,
+              new Trigger.AttemptExited(
+                  start.stepId(),
+                  start.attempt(),
+                  exited.exitCode(),
+                  exited.signal(),
+                  exited.outputBytes(),
+                  exited.outputLimitExceeded(),
+                  exited.duration(),
+                  outputs.outputs(),
+                  outputs.problem()));
+        });
   }
 
   @Override
@@ -125,6 +143,9 @@ final class AttemptLauncher implements AttemptRunner {
     Map<String, String> env = new HashMap<>(settings.baseEnvironment());
     env.putAll(state.plan().spec().getEnvMap());
     env.putAll(step.getEnvMap());
+    for (Map.Entry<String, String> param : state.info().params().entrySet()) {
+      env.put(Params.ENV_PREFIX + param.getKey(), param.getValue());
+    }
     // Set last, so that nothing else can claim these names (the validator refuses them too).
     env.put(StepEnvironment.RUN_ID, state.runId());
     env.put(StepEnvironment.STEP_ID, step.getId());

@@ -37,6 +37,14 @@ final class Effects {
           schedule(Times.instant(started.getDeadline()), new Input.Fire(runId, trigger));
         }
       }
+      case RUN_SUBMITTED -> {
+        // The run's deadline is in its first event, so recovery arms the same timer again.
+        if (event.getRunSubmitted().hasDeadline()) {
+          schedule(
+              Times.instant(event.getRunSubmitted().getDeadline()),
+              new Input.Fire(runId, new Trigger.RunTimeoutDue()));
+        }
+      }
       case STEP_RETRY_SCHEDULED ->
           schedule(
               Times.instant(event.getStepRetryScheduled().getDueTime()), new Input.RetryDue(runId));
@@ -54,7 +62,8 @@ final class Effects {
     RunState state = live.get(runId);
     if (state != null && state.stopping()) {
       for (StepState step : state.steps()) {
-        if (step.isRunning()) {
+        // A fail-fast spares the steps that ask to run after a failure (run_if).
+        if (step.isRunning() && state.stops(step)) {
           attempts.stop(new AttemptKey(runId, step.id(), step.attempt()));
         }
       }

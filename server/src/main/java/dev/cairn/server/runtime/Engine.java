@@ -1,6 +1,8 @@
 package dev.cairn.server.runtime;
 
 import dev.cairn.server.engine.EngineClock;
+import dev.cairn.server.engine.Params;
+import dev.cairn.server.engine.RunFeatures;
 import dev.cairn.server.engine.SpecValidator;
 import dev.cairn.server.engine.Trigger;
 import dev.cairn.server.process.ProcessSupervisor;
@@ -8,6 +10,9 @@ import dev.cairn.server.store.EventStore;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.WorkflowSpec;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -39,6 +44,9 @@ public final class Engine implements AutoCloseable {
 
   /** The outcome of a submit: the run id and whether an earlier submit had created it. */
   public record Submitted(String runId, boolean existing) {}
+
+  /** The outcome of a rerun: the new run, and the steps it runs again (empty when existing). */
+  public record Rerunning(String runId, boolean existing, List<String> rerunStepIds) {}
 
   /**
    * @param onFatal called, once, when the engine cannot go on: the store failed to write (an I/O or
@@ -163,8 +171,47 @@ public final class Engine implements AutoCloseable {
    */
   public CompletableFuture<Submitted> submit(
       WorkflowSpec spec, String requestId, String principal) {
+    return submit(spec, requestId, principal, Map.of(), Map.of());
+  }
+
+  /**
+   * Validates and submits a spec with parameter values and labels given at submit: an unknown
+   * parameter or a required one left out is refused here, with nothing recorded.
+   */
+  public CompletableFuture<Submitted> submit(
+      WorkflowSpec spec,
+      String requestId,
+      String principal,
+      Map<String, String> params,
+      Map<String, String> labels) {
     validate(spec);
-    return submitUnvalidated(spec, requestId, principal);
+    Map<String, String> resolved = Params.resolve(spec, params);
+    RunFeatures.checkSubmitLabels(labels);
+    Map<String, String> merged = new TreeMap<>(spec.getLabelsMap());
+    merged.putAll(labels);
+    CompletableFuture<Submitted> future = new CompletableFuture<>();
+    inbox.enqueue(
+        new Input.Submit(
+            new Trigger.Submit(spec, requestId, principal, resolved, merged, "", List.of()),
+            future));
+    return future;
+  }
+
+  /**
+   * Reruns a finished run as a new run linked to it: the future completes once the new run's
+   * RunSubmitted is durable. Fails with {@link RunNotFoundException}, {@link
+   * RunNotFinishedException}, or an {@code InvalidSpecException} naming an unknown step or
+   * parameter.
+   */
+  public CompletableFuture<Rerunning> rerun(
+      String runId,
+      List<String> steps,
+      String requestId,
+      String principal,
+      Map<String, String> params) {
+    CompletableFuture<Rerunning> future = new CompletableFuture<>();
+    inbox.enqueue(new Input.Rerun(runId, steps, requestId, principal, params, future));
+    return future;
   }
 
   /**
@@ -174,7 +221,7 @@ public final class Engine implements AutoCloseable {
   CompletableFuture<Submitted> submitUnvalidated(
       WorkflowSpec spec, String requestId, String principal) {
     CompletableFuture<Submitted> future = new CompletableFuture<>();
-    inbox.enqueue(new Input.Submit(spec, requestId, principal, future));
+    inbox.enqueue(new Input.Submit(new Trigger.Submit(spec, requestId, principal), future));
     return future;
   }
 

@@ -19,7 +19,10 @@ final class Inbox {
    * takes it from the log.
    */
   void enqueue(Input input) {
-    boolean clientCommand = input instanceof Input.Submit || input instanceof Input.Cancel;
+    boolean clientCommand =
+        input instanceof Input.Submit
+            || input instanceof Input.Cancel
+            || input instanceof Input.Rerun;
     if (!clientCommand && !running) {
       return;
     }

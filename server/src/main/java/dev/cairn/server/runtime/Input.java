@@ -11,12 +11,42 @@ sealed interface Input {
   default void fail(RuntimeException error) {}
 
   /** A client's submit, acknowledged after RunSubmitted commits. */
-  record Submit(
-      WorkflowSpec spec,
+  record Submit(Trigger.Submit submit, CompletableFuture<Engine.Submitted> future)
+      implements Input {
+    WorkflowSpec spec() {
+      return submit.spec();
+    }
+
+    String requestId() {
+      return submit.requestId();
+    }
+
+    @Override
+    public void fail(RuntimeException error) {
+      future.completeExceptionally(error);
+    }
+  }
+
+  /**
+   * A client's rerun of a finished run, acknowledged after the new run's RunSubmitted commits.
+   *
+   * @param steps the steps to run again (with their downstream); empty for every step that did not
+   *     succeed
+   * @param params parameter values that replace the original run's
+   */
+  record Rerun(
+      String runId,
+      java.util.List<String> steps,
       String requestId,
       String principal,
-      CompletableFuture<Engine.Submitted> future)
+      java.util.Map<String, String> params,
+      CompletableFuture<Engine.Rerunning> future)
       implements Input {
+    public Rerun {
+      steps = java.util.List.copyOf(steps);
+      params = java.util.Map.copyOf(params);
+    }
+
     @Override
     public void fail(RuntimeException error) {
       future.completeExceptionally(error);

@@ -3,6 +3,9 @@ package dev.cairn.server.runtime;
 import dev.cairn.server.engine.Decider;
 import dev.cairn.server.engine.Decision;
 import dev.cairn.server.engine.EngineClock;
+import dev.cairn.server.engine.Evolver;
+import dev.cairn.server.engine.Params;
+import dev.cairn.server.engine.Reruns;
 import dev.cairn.server.engine.RunState;
 import dev.cairn.server.engine.Scheduler;
 import dev.cairn.server.engine.Trigger;
@@ -15,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Turns one input into a decision of the core and holds its events for the group commit: a submit
@@ -62,6 +66,8 @@ final class InputHandler {
       beginShutdown();
     } else if (input instanceof Input.Submit submit) {
       submit(submit, now);
+    } else if (input instanceof Input.Rerun rerun) {
+      rerun(rerun, now);
     } else if (input instanceof Input.Cancel cancel) {
       cancel(cancel, now);
     } else if (input instanceof Input.Fire fire) {
@@ -84,7 +90,7 @@ final class InputHandler {
     String duplicate = commit.earlierRun(submit.requestId());
     if (duplicate != null) {
       // Answered after this pass's commit, like the submit it repeats, which may be in it.
-      if (submit.spec().equals(earlierSpec(duplicate))) {
+      if (sameSubmit(submit.submit(), duplicate)) {
         commit.ack(
             () -> submit.future().complete(new Engine.Submitted(duplicate, true)), submit.future());
       } else {
@@ -95,25 +101,85 @@ final class InputHandler {
       return;
     }
     String runId = RunIds.next(now);
-    Decision decision =
-        Decider.decide(
-            runId,
-            null,
-            new Trigger.Submit(submit.spec(), submit.requestId(), submit.principal()),
-            now);
+    Decision decision = Decider.decide(runId, null, submit.submit(), now);
     commit.apply(runId, decision);
     commit.claimRequest(submit.requestId(), runId);
     commit.ack(() -> submit.future().complete(new Engine.Submitted(runId, false)), submit.future());
   }
 
-  /** The spec a run was submitted with: from its live state, else from its first event. */
-  private WorkflowSpec earlierSpec(String runId) {
+  /**
+   * A rerun: the finished run is read from the log and planned by the core ({@link Reruns}); the
+   * new run's RunSubmitted records the steps it carries over. A problem with the request fails only
+   * its future.
+   */
+  private void rerun(Input.Rerun rerun, Instant now) {
+    String duplicate = commit.earlierRun(rerun.requestId());
+    if (duplicate != null) {
+      commit.ack(
+          () -> rerun.future().complete(new Engine.Rerunning(duplicate, true, List.of())),
+          rerun.future());
+      return;
+    }
+    Trigger.Submit submit;
+    Reruns.Plan plan;
+    try {
+      if (live.get(rerun.runId()) != null) {
+        throw new RunNotFinishedException(rerun.runId());
+      }
+      RunState original = Evolver.replay(store.readRun(rerun.runId(), 0, Integer.MAX_VALUE));
+      if (original == null) {
+        throw new RunNotFoundException(rerun.runId());
+      }
+      if (!original.isTerminal()) {
+        throw new RunNotFinishedException(rerun.runId());
+      }
+      plan = Reruns.plan(original, rerun.steps());
+      WorkflowSpec spec = original.plan().spec();
+      Map<String, String> given = new TreeMap<>(original.info().params());
+      given.putAll(rerun.params());
+      submit =
+          new Trigger.Submit(
+              spec,
+              rerun.requestId(),
+              rerun.principal(),
+              Params.resolve(spec, given),
+              original.info().labels(),
+              original.runId(),
+              plan.carried());
+    } catch (RuntimeException e) {
+      rerun.future().completeExceptionally(e);
+      return;
+    }
+    String runId = RunIds.next(now);
+    Decision decision = Decider.decide(runId, null, submit, now);
+    commit.apply(runId, decision);
+    commit.claimRequest(rerun.requestId(), runId);
+    List<String> steps = plan.rerun();
+    commit.ack(
+        () -> rerun.future().complete(new Engine.Rerunning(runId, false, steps)), rerun.future());
+  }
+
+  /**
+   * Whether a submit repeats the one that created a run: the same spec, parameter values and
+   * labels, read from the run's live state, else from its first event.
+   */
+  private boolean sameSubmit(Trigger.Submit submit, String runId) {
     RunState state = live.get(runId);
     if (state != null) {
-      return state.plan().spec();
+      return submit.spec().equals(state.plan().spec())
+          && submit.params().equals(state.info().params())
+          && submit.labels().equals(state.info().labels())
+          && state.info().rerunOf().isEmpty();
     }
     List<Event> first = store.readRun(runId, 0, 1);
-    return first.isEmpty() ? null : first.get(0).getRunSubmitted().getSpec();
+    if (first.isEmpty()) {
+      return false;
+    }
+    var earlier = first.get(0).getRunSubmitted();
+    return submit.spec().equals(earlier.getSpec())
+        && submit.params().equals(earlier.getParamsMap())
+        && submit.labels().equals(earlier.getLabelsMap())
+        && earlier.getRerunOf().isEmpty();
   }
 
   private void cancel(Input.Cancel cancel, Instant now) {
@@ -160,7 +226,17 @@ final class InputHandler {
     }
     RunState state = live.get(runId);
     if (state != null) {
-      commit.apply(runId, decide(runId, state, trigger, now));
+      Decision decision = decide(runId, state, trigger, now);
+      commit.apply(runId, decision);
+      // A timer may fire a little before the clock reaches the deadline: ask again then.
+      Instant deadline = state.info().deadline();
+      if (trigger instanceof Trigger.RunTimeoutDue
+          && decision.events().isEmpty()
+          && !state.halted()
+          && deadline != null
+          && deadline.isAfter(now)) {
+        effects.schedule(deadline, fire);
+      }
     }
   }
 

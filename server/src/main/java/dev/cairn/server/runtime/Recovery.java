@@ -92,6 +92,12 @@ final class Recovery {
       }
       if (!state.isTerminal()) {
         live.put(runId, state);
+        // The run's deadline is in the log: its timer is armed again, and fires at once if the
+        // deadline passed while the server was down.
+        if (state.info().deadline() != null && !state.halted()) {
+          schedule.accept(
+              state.info().deadline(), new Input.Fire(runId, new Trigger.RunTimeoutDue()));
+        }
       }
     }
     // Anything of this store still alive now was started by a previous life of the server and is

@@ -22,6 +22,9 @@ final class RunIsolation {
     if (input instanceof Input.Submit submit) {
       LOG.errorf(error, "a submit failed; no run was created: %s", error.toString());
       submit.fail(error);
+    } else if (input instanceof Input.Rerun rerun) {
+      LOG.errorf(error, "a rerun failed; no run was created: %s", error.toString());
+      rerun.fail(error);
     } else if (input instanceof Input.Cancel cancel) {
       setAside(cancel.runId(), error);
       cancel.fail(error);

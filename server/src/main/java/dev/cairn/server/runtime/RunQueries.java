@@ -29,6 +29,7 @@ public final class RunQueries {
   public Run get(String runId) {
     List<Event> events = store.readRun(runId, 0, Integer.MAX_VALUE);
     Run.Builder run = RunView.of(fold(runId, events)).toBuilder();
+    run.addAllRerunRunIds(store.rerunsOf(runId));
     for (Event event : events) {
       if (event.hasRunCancelRequested()) {
         run.setCancelReason(event.getRunCancelRequested().getReason())
@@ -47,8 +48,9 @@ public final class RunQueries {
     return state;
   }
 
+  /** A page of runs with their labels and rerun links, filtered by labels when asked. */
   public RunPage list(RunQuery query) {
-    return store.listRuns(query);
+    return new RunListing(store).list(query);
   }
 
   /**
@@ -58,6 +60,18 @@ public final class RunQueries {
     StepState step = state.step(stepId);
     if (step == null) {
       throw new IllegalArgumentException("run " + state.runId() + " has no step '" + stepId + "'");
+    }
+    if (!step.carriedFrom().isEmpty()) {
+      // The rerun kept the step's result; its output files belong to the run that produced it.
+      throw new IllegalArgumentException(
+          "step '"
+              + stepId
+              + "' was kept from run "
+              + step.carriedFrom()
+              + "; its output is there: cairn logs "
+              + step.carriedFrom()
+              + " "
+              + stepId);
     }
     if (step.attempts().isEmpty()) {
       throw new IllegalArgumentException("step '" + stepId + "' has not started yet");

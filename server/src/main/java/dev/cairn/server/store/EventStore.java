@@ -67,6 +67,9 @@ public interface EventStore extends AutoCloseable {
   /** One page of runs, newest first, with keyset pagination that is stable while runs arrive. */
   RunPage listRuns(RunQuery query);
 
+  /** Ids of the runs whose RunSubmitted names this run as rerun_of, oldest first. */
+  List<String> rerunsOf(String runId);
+
   /** Ids of runs whose projection status is RUNNING or CANCELLING (for recovery), oldest first. */
   List<String> unfinishedRunIds();
 

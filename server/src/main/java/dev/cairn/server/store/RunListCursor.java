@@ -29,10 +29,16 @@ public record RunListCursor(long beforeSubmitSeq, String filterFingerprint) {
     RunListCursor cursor = decode(query.pageToken());
     if (!cursor.filterFingerprint.equals(fingerprint)) {
       throw new IllegalArgumentException(
-          "page_token was issued for different statuses or name filters; repeat the filters of"
+          "page_token was issued for different statuses, name or label filters; repeat the"
+              + " filters of"
               + " the request that returned it");
     }
     return cursor;
+  }
+
+  /** The position itself, before any run of this cursor's filters. */
+  public long position() {
+    return beforeSubmitSeq;
   }
 
   /** The cursor continuing after a run submitted at {@code submitSeq}, for the same filters. */
@@ -68,6 +74,11 @@ public record RunListCursor(long beforeSubmitSeq, String filterFingerprint) {
         .sorted()
         .forEach(number -> canonical.append(number).append(','));
     canonical.append('|').append(query.name());
+    // Only when set, so that tokens of queries without labels stay what they were.
+    if (!query.labels().isEmpty()) {
+      new java.util.TreeMap<>(query.labels())
+          .forEach((key, value) -> canonical.append('|').append(key).append('=').append(value));
+    }
     CRC32 crc = new CRC32();
     crc.update(canonical.toString().getBytes(StandardCharsets.UTF_8));
     return Long.toHexString(crc.getValue());

@@ -1,6 +1,7 @@
 package dev.cairn.server.store;
 
 import dev.cairn.v1.RunStatus;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -11,8 +12,15 @@ import java.util.Set;
  * @param pageToken the next_page_token of the previous page, or empty for the first page
  * @param statuses only runs in one of these statuses; empty means all
  * @param name only runs of workflows with exactly this name; empty means all
+ * @param labels only runs carrying all of these labels; empty means all. Stores ignore it: the
+ *     labels are in each run's first event, and {@code RunQueries} filters by them
  */
-public record RunQuery(int pageSize, String pageToken, Set<RunStatus> statuses, String name) {
+public record RunQuery(
+    int pageSize,
+    String pageToken,
+    Set<RunStatus> statuses,
+    String name,
+    Map<String, String> labels) {
 
   /** The page size used when the request leaves it 0. */
   public static final int DEFAULT_PAGE_SIZE = 50;
@@ -31,6 +39,12 @@ public record RunQuery(int pageSize, String pageToken, Set<RunStatus> statuses, 
       throw new IllegalArgumentException("statuses contains an unknown run status");
     }
     name = name == null ? "" : name;
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+  }
+
+  /** A query with no label filter. */
+  public RunQuery(int pageSize, String pageToken, Set<RunStatus> statuses, String name) {
+    this(pageSize, pageToken, statuses, name, Map.of());
   }
 
   /** The first page of all runs. */
@@ -40,7 +54,7 @@ public record RunQuery(int pageSize, String pageToken, Set<RunStatus> statuses, 
 
   /** The same filters, positioned at the page the token points to. */
   public RunQuery withPageToken(String token) {
-    return new RunQuery(pageSize, token, statuses, name);
+    return new RunQuery(pageSize, token, statuses, name, labels);
   }
 
   /** The page size after applying the default and the cap. */

@@ -59,6 +59,28 @@ class ShellCommandsTest {
   }
 
   @Test
+  void aRequestIdReusedWithOtherParametersOrLabelsIsRefused() {
+    var spec =
+        spec(step("a")).toBuilder()
+            .addParams(dev.cairn.v1.ParamSpec.newBuilder().setName("who").setDefaultValue("x"))
+            .build();
+    String run = shell.submit(spec, "req");
+    CompletableFuture<Engine.Submitted> params =
+        shell.engine.submit(spec, "req", "t", java.util.Map.of("who", "y"), java.util.Map.of());
+    CompletableFuture<Engine.Submitted> labels =
+        shell.engine.submit(spec, "req", "t", java.util.Map.of(), java.util.Map.of("k", "v"));
+    CompletableFuture<Engine.Submitted> same =
+        shell.engine.submit(spec, "req", "t", java.util.Map.of("who", "x"), java.util.Map.of());
+    shell.drain();
+
+    for (CompletableFuture<Engine.Submitted> refused : java.util.List.of(params, labels)) {
+      Assertions.assertThatThrownBy(refused::join)
+          .hasCauseInstanceOf(RequestIdReusedException.class);
+    }
+    assertThat(same).isCompletedWithValue(new Engine.Submitted(run, true));
+  }
+
+  @Test
   void aRequestIdReusedWithAnotherSpecInOneBatchIsRefused() {
     CompletableFuture<Engine.Submitted> first = shell.engine.submit(spec(step("a")), "req", "t");
     CompletableFuture<Engine.Submitted> other = shell.engine.submit(spec(step("b")), "req", "t");

@@ -84,6 +84,24 @@ public abstract class EventStoreContractTest extends RunsProjectionContract {
   }
 
   @Test
+  void theRerunsOfARunAreFoundOldestFirst() {
+    Event original = events.submitted("run-a", "w");
+    store.append(List.of(original, events.submitted("run-x", "w")));
+    for (String rerun : List.of("run-b", "run-c")) {
+      Event submitted = events.submitted(rerun, "w");
+      store.append(
+          List.of(
+              submitted.toBuilder()
+                  .setRunSubmitted(submitted.getRunSubmitted().toBuilder().setRerunOf("run-a"))
+                  .build()));
+    }
+    assertThat(store.rerunsOf("run-a")).containsExactly("run-b", "run-c");
+    assertThat(store.rerunsOf("run-x")).isEmpty();
+    store.rebuildProjection();
+    assertThat(store.rerunsOf("run-a")).containsExactly("run-b", "run-c");
+  }
+
+  @Test
   void globalAndRunSequencesAreGapFreeAcrossManyRunsAndBatches() {
     List<Event> pending = new ArrayList<>();
     for (int run = 0; run < 50; run++) {

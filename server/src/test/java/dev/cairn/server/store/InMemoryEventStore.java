@@ -181,6 +181,16 @@ public final class InMemoryEventStore implements EventStore {
   }
 
   @Override
+  public synchronized List<String> rerunsOf(String runId) {
+    requireOpen();
+    return log.events.stream()
+        .filter(event -> event.hasRunSubmitted())
+        .filter(event -> event.getRunSubmitted().getRerunOf().equals(runId))
+        .map(Event::getRunId)
+        .toList();
+  }
+
+  @Override
   public synchronized Optional<RunSummary> findRun(String runId) {
     requireOpen();
     return Optional.ofNullable(log.runs.get(runId)).map(Row::summary);

@@ -299,6 +299,11 @@ public final class PostgresEventStore implements EventStore {
   }
 
   @Override
+  public List<String> rerunsOf(String runId) {
+    return read("the reruns of run " + runId, handle -> PostgresRuns.rerunsOf(handle, runId));
+  }
+
+  @Override
   public Optional<RunSummary> findRun(String runId) {
     return read("run " + runId, handle -> PostgresRuns.find(handle, runId));
   }

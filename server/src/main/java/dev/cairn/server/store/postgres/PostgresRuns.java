@@ -68,6 +68,25 @@ final class PostgresRuns {
         .bind("request", requestId.isEmpty() ? null : requestId)
         .bind("seq", submitted.getGlobalSeq())
         .execute();
+    String rerunOf = submitted.getRunSubmitted().getRerunOf();
+    if (!rerunOf.isEmpty()) {
+      handle
+          .createUpdate(
+              "INSERT INTO reruns (run_id, rerun_of, submit_seq) VALUES (:run, :of, :seq)")
+          .bind("run", submitted.getRunId())
+          .bind("of", rerunOf)
+          .bind("seq", submitted.getGlobalSeq())
+          .execute();
+    }
+  }
+
+  /** The runs that rerun {@code runId}, oldest first. */
+  static List<String> rerunsOf(Handle handle, String runId) {
+    return handle
+        .createQuery("SELECT run_id FROM reruns WHERE rerun_of = :run ORDER BY submit_seq")
+        .bind("run", runId)
+        .mapTo(String.class)
+        .list();
   }
 
   private static void finish(Handle handle, Event ended, RunStatus status) {
@@ -82,6 +101,7 @@ final class PostgresRuns {
   /** Empties the runs table and replays every run-level event into it, in log order. */
   static void rebuild(Handle handle) {
     handle.execute("DELETE FROM runs");
+    handle.execute("DELETE FROM reruns");
     long after = 0;
     while (true) {
       List<Event> chunk =

@@ -37,7 +37,12 @@ final class RunsProjection {
   /** Applies one stored event (global_seq assigned) to the runs table. */
   static void apply(WriterStatements statements, Event event) {
     switch (event.getPayloadCase()) {
-      case RUN_SUBMITTED -> statements.insertRun(event);
+      case RUN_SUBMITTED -> {
+        statements.insertRun(event);
+        if (!event.getRunSubmitted().getRerunOf().isEmpty()) {
+          statements.insertRerun(event);
+        }
+      }
       case RUN_CANCEL_REQUESTED -> statements.cancelRequested(event);
       case RUN_SUCCEEDED -> statements.finishRun(event, RunStatus.RUN_STATUS_SUCCEEDED);
       case RUN_FAILED -> statements.finishRun(event, RunStatus.RUN_STATUS_FAILED);
@@ -51,6 +56,7 @@ final class RunsProjection {
   /** Empties the runs table and replays every run-level event into it, in log order. */
   static void rebuild(Handle handle, WriterStatements statements) {
     handle.execute("DELETE FROM runs");
+    handle.execute("DELETE FROM reruns");
     List<String> types = RUN_LEVEL_TYPES.stream().map(PayloadCase::name).toList();
     long after = 0;
     while (true) {
@@ -149,6 +155,15 @@ final class RunsProjection {
               + " of another request_id");
     }
     return row.map(StoredRows.RunRow::runId);
+  }
+
+  /** Ids of the runs that rerun this one, oldest first. */
+  static List<String> rerunsOf(Handle handle, String runId) {
+    return handle
+        .createQuery("SELECT run_id FROM reruns WHERE rerun_of = :run ORDER BY submit_seq")
+        .bind("run", runId)
+        .mapTo(String.class)
+        .list();
   }
 
   /** Ids of RUNNING and CANCELLING runs, oldest first. */

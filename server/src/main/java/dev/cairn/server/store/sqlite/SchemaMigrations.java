@@ -19,7 +19,8 @@ import org.jdbi.v3.core.JdbiException;
 final class SchemaMigrations {
 
   /** The steps in order; the position in this list (from 1) is the schema version. */
-  static final List<String> STEPS = List.of("V1__events.sql", "V2__runs.sql", "V3__checksums.sql");
+  static final List<String> STEPS =
+      List.of("V1__events.sql", "V2__runs.sql", "V3__checksums.sql", "V4__reruns.sql");
 
   private static final String LOCATION = "/db/migration/";
 

@@ -305,6 +305,11 @@ public final class SqliteEventStore implements EventStore {
   }
 
   @Override
+  public List<String> rerunsOf(String runId) {
+    return read("the reruns of run " + runId, handle -> RunsProjection.rerunsOf(handle, runId));
+  }
+
+  @Override
   public List<String> unfinishedRunIds() {
     return read("unfinished runs", RunsProjection::unfinishedRunIds);
   }

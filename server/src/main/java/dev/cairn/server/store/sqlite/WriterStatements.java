@@ -42,6 +42,8 @@ final class WriterStatements implements AutoCloseable {
       "UPDATE runs SET status = ?1, end_time_us = ?2, crc = "
           + SqliteChecksumFunctions.RUN
           + "(run_id, name, ?1, create_time_us, ?2, request_id, submit_seq) WHERE run_id = ?3";
+  private static final String INSERT_RERUN =
+      "INSERT INTO reruns (run_id, rerun_of, submit_seq) VALUES (?, ?, ?)";
   private static final String CANCEL_REQUESTED =
       "UPDATE runs SET status = "
           + RunStatus.RUN_STATUS_CANCELLING_VALUE
@@ -138,6 +140,19 @@ final class WriterStatements implements AutoCloseable {
   }
 
   /** The row of a run just submitted: RUNNING, in submit order. */
+  /** Records that a submitted run reruns another; only for a RunSubmitted with rerun_of set. */
+  void insertRerun(Event submitted) {
+    try {
+      PreparedStatement insert = statement(INSERT_RERUN);
+      insert.setString(1, submitted.getRunId());
+      insert.setString(2, submitted.getRunSubmitted().getRerunOf());
+      insert.setLong(3, submitted.getGlobalSeq());
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
   void insertRun(Event submitted) {
     try {
       PreparedStatement insert = statement(INSERT_RUN);

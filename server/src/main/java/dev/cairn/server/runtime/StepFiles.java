@@ -1,0 +1,81 @@
+package dev.cairn.server.runtime;
+
+import dev.cairn.server.engine.RunState;
+import dev.cairn.server.engine.StepOutputs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The files through which steps hand values on: each attempt writes its outputs to {@code
+ * $CAIRN_OUTPUT} and reads those of every step upstream of it from {@code $CAIRN_INPUTS} (and from
+ * {@code CAIRN_OUT_<step>_<key>} variables). Both live in the run's own directory beside its work
+ * directory, {@code <work root>/<run id>.io}, owned by the user the steps run as.
+ */
+final class StepFiles {
+  private StepFiles() {}
+
+  /**
+   * Prepares an attempt's files and adds their variables, and the upstream outputs, to {@code env}.
+   *
+   * @return the path the attempt's outputs are read from after it exits
+   */
+  static Path prepare(
+      EngineSettings settings, RunState state, String stepId, int attempt, Map<String, String> env)
+      throws IOException {
+    Path directory =
+        RunDirectory.prepare(settings.workRoot(), state.runId() + ".io", settings.runAs());
+    Path outputs = directory.resolve(stepId + "." + attempt + ".outputs");
+    Map<String, Map<String, String>> upstream = StepOutputs.upstreamOf(state, stepId);
+    // Most steps have no upstream outputs: they share one empty file, written once per run.
+    Path inputs =
+        directory.resolve(
+            upstream.isEmpty() ? "no-inputs.json" : stepId + "." + attempt + ".inputs.json");
+    if (!upstream.isEmpty() || !Files.exists(inputs, LinkOption.NOFOLLOW_LINKS)) {
+      Files.writeString(inputs, StepOutputs.inputsJson(upstream), StandardCharsets.UTF_8);
+    }
+    for (Map.Entry<String, Map<String, String>> step : upstream.entrySet()) {
+      for (Map.Entry<String, String> output : step.getValue().entrySet()) {
+        env.put(StepOutputs.variable(step.getKey(), output.getKey()), output.getValue());
+      }
+    }
+    env.put(StepOutputs.FILE_VARIABLE, outputs.toString());
+    env.put(StepOutputs.INPUTS_VARIABLE, inputs.toString());
+    return outputs;
+  }
+
+  /**
+   * Reads an attempt's outputs file, if it wrote one. A symbolic link is not followed: a step that
+   * runs as another user must not have the server read a file for it that it cannot read itself.
+   */
+  static StepOutputs.Parsed readOutputs(Path file) {
+    try (SeekableByteChannel channel =
+        Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        return new StepOutputs.Parsed(Map.of(), "the outputs file ($CAIRN_OUTPUT) is not a file");
+      }
+      long size = channel.size();
+      if (size > StepOutputs.MAX_BYTES) {
+        return StepOutputs.parse(new byte[0], size);
+      }
+      try (InputStream in = Channels.newInputStream(channel)) {
+        byte[] bytes = in.readNBytes(StepOutputs.MAX_BYTES + 1);
+        return StepOutputs.parse(bytes, bytes.length);
+      }
+    } catch (NoSuchFileException e) {
+      return new StepOutputs.Parsed(Map.of(), "");
+    } catch (IOException e) {
+      return new StepOutputs.Parsed(
+          Map.of(), "cannot read the outputs file ($CAIRN_OUTPUT): " + e.getMessage());
+    }
+  }
+}
