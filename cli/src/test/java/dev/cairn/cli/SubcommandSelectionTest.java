@@ -24,6 +24,7 @@ class SubcommandSelectionTest {
           .as(String.join(" ", args))
           .containsExactly(
               "run",
+              "rerun",
               "submit",
               "status",
               "list",
