@@ -102,6 +102,7 @@ public class CairnServer {
   private Engine engine;
   private EventBroadcaster broadcaster;
   private EngineSettings settings;
+  private final OpenStreams openStreams = new OpenStreams();
   private ExecutorService queryWorkers;
   private ScheduledExecutorService streamWorkers;
   private volatile boolean ready;
@@ -266,6 +267,11 @@ public class CairnServer {
 
   EventBroadcaster broadcaster() {
     return broadcaster;
+  }
+
+  /** WatchEvents calls not yet ended, which the stop waits for. */
+  OpenStreams openStreams() {
+    return openStreams;
   }
 
   String token() {
@@ -513,7 +519,7 @@ public class CairnServer {
     }
     if (broadcaster != null) {
       broadcaster.close();
-      awaitStreamsEnded(broadcaster);
+      openStreams.awaitEnded(STREAMS_GRACE_MILLIS);
     }
     if (queryWorkers != null) {
       queryWorkers.shutdownNow();
@@ -529,20 +535,6 @@ public class CairnServer {
     }
     if (dataDirectory != null) {
       dataDirectory.close();
-    }
-  }
-
-  /**
-   * Waits, at most {@link #STREAMS_GRACE_MILLIS}, for followed streams to send their last events.
-   */
-  private static void awaitStreamsEnded(EventBroadcaster broadcaster) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STREAMS_GRACE_MILLIS);
-    try {
-      while (broadcaster.watchers() > 0 && System.nanoTime() - deadline < 0) {
-        Thread.sleep(10);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -26,15 +26,33 @@ final class CallSink<V, T> implements StreamSink<V> {
     observer.setOnCancelHandler(
         () -> {
           cancelled = true;
+          ended();
           wake.run();
         });
     observer.setOnReadyHandler(() -> wake.run());
   }
 
-  /** Routes the transport's signals to {@code feed} and runs its first pass. */
+  private final CallContext context = CallContext.current();
+  private OpenStreams.Registration registration;
+
+  /** Counts this stream among those the server waits for at shutdown, until its call ends. */
+  void track(OpenStreams streams) {
+    registration = streams.open();
+  }
+
+  private void ended() {
+    if (registration != null) {
+      registration.close();
+    }
+  }
+
+  /**
+   * Routes the transport's signals to {@code feed} and runs its first pass once the service method
+   * has returned (see {@link CallContext}).
+   */
   void start(Runnable feed) {
     wake = feed;
-    feed.run();
+    context.afterCurrent(feed);
   }
 
   @Override
@@ -54,6 +72,7 @@ final class CallSink<V, T> implements StreamSink<V> {
     if (!cancelled) {
       observer.onCompleted();
     }
+    ended();
   }
 
   @Override
@@ -61,6 +80,7 @@ final class CallSink<V, T> implements StreamSink<V> {
     if (!cancelled) {
       observer.onError(ErrorMapper.toStatus(error));
     }
+    ended();
   }
 
   @Override

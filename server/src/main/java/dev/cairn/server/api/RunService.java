@@ -64,6 +64,7 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
   private final EventFeed feed;
   private final OutputReader output;
   private final Executor queries;
+  private OpenStreams openStreams = new OpenStreams();
 
   @Inject
   RunService(CairnServer server) {
@@ -74,6 +75,7 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
         server.maxEventBytes(),
         server.queryWorkers(),
         server.streamWorkers());
+    this.openStreams = server.openStreams();
   }
 
   RunService(
@@ -230,12 +232,14 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
     }
     if (request.getMaxBatch() > 0) {
       EventBatchSink batches = new EventBatchSink(response, request.getMaxBatch());
+      batches.track(openStreams);
       batches.start(
           feed.watch(request.getRunId(), request.getAfterSeq(), request.getFollow(), batches));
       return;
     }
     CallSink<EncodedEvent, EncodedResponse> sink =
         new CallSink<>(response, event -> EncodedResponse.ofField(EVENT_FIELD, event.bytes()));
+    sink.track(openStreams);
     sink.start(feed.watch(request.getRunId(), request.getAfterSeq(), request.getFollow(), sink));
   }
 
@@ -268,17 +272,20 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
     sink.start(stream);
   }
 
-  /** Answers once the engine's future completes, on the thread that completes it. */
+  /** Answers once the engine's future completes, on the call's own context (CallContext). */
   private static <V, T> void replyWhenDone(
       CompletableFuture<V> future, StreamObserver<T> response, Function<V, T> answer) {
+    CallContext context = CallContext.current();
     future.whenComplete(
-        (value, error) -> {
-          if (error != null) {
-            response.onError(ErrorMapper.toStatus(error));
-          } else {
-            reply(response, answer.apply(value));
-          }
-        });
+        (value, error) ->
+            context.run(
+                () -> {
+                  if (error != null) {
+                    response.onError(ErrorMapper.toStatus(error));
+                  } else {
+                    reply(response, answer.apply(value));
+                  }
+                }));
   }
 
   /**
@@ -286,27 +293,29 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
    * they all are busy and the queue is full.
    */
   private <T> void onWorker(StreamObserver<T> response, Supplier<T> query) {
+    CallContext context = CallContext.current();
     try {
-      queries.execute(() -> answer(response, query));
+      queries.execute(() -> answer(response, query, context));
     } catch (RejectedExecutionException e) {
       response.onError(
           ErrorMapper.busy("too many calls are waiting for the store; retry with backoff"));
     }
   }
 
-  private static <T> void answer(StreamObserver<T> response, Supplier<T> query) {
+  private static <T> void answer(
+      StreamObserver<T> response, Supplier<T> query, CallContext context) {
     T value;
     try {
       value = query.get();
     } catch (RuntimeException e) {
-      response.onError(ErrorMapper.toStatus(e));
+      context.run(() -> response.onError(ErrorMapper.toStatus(e)));
       return;
     } catch (Error e) {
       // Close the call before the error ends this thread's task, or the client waits for ever.
-      response.onError(ErrorMapper.toStatus(e));
+      context.run(() -> response.onError(ErrorMapper.toStatus(e)));
       throw e;
     }
-    reply(response, value);
+    context.run(() -> reply(response, value));
   }
 
   private static <T> void reply(StreamObserver<T> response, T value) {
