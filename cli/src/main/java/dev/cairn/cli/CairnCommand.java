@@ -9,6 +9,7 @@ import dev.cairn.cli.command.RunCommand;
 import dev.cairn.cli.command.ServerCommand;
 import dev.cairn.cli.command.StatusCommand;
 import dev.cairn.cli.command.SubmitCommand;
+import dev.cairn.cli.command.UiCommand;
 import dev.cairn.cli.command.ValidateCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
       EventsCommand.class,
       LogsCommand.class,
       ValidateCommand.class,
+      UiCommand.class,
       ServerCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class,

@@ -34,6 +34,20 @@ class HttpApiIT extends SharedServer {
   }
 
   @Test
+  void withoutTheTokenThePageAndItsAssetsAnswer() {
+    HttpApiClient.Answer page = http.get("/", null);
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("Content-Type")).startsWith("text/html");
+    assertThat(page.body()).contains("app.js").doesNotContain(server.token());
+    assertThat(page.header("Content-Security-Policy")).contains("default-src 'self'");
+    HttpApiClient.Answer script = http.get("/app.js", null);
+    assertThat(script.status()).isEqualTo(200);
+    assertThat(script.body()).contains("/api/v1/ui-sessions").doesNotContain(server.token());
+    assertThat(http.get("/style.css", null).status()).isEqualTo(200);
+    assertThat(http.get("/index.html", null).status()).isEqualTo(200);
+  }
+
+  @Test
   void withoutTheTokenNoApiCallAnswers() {
     List<String[]> calls =
         List.of(
