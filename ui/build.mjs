@@ -12,13 +12,13 @@ const outdir = resolve(process.argv[2] ?? join(here, "dist"));
 await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });
 await build({
-  entryPoints: [join(here, "src/main.ts")],
+  entryPoints: { app: join(here, "src/main.ts"), "layout-worker": join(here, "src/layout-worker.ts") },
   bundle: true,
   minify: true,
   sourcemap: false,
   format: "esm",
   target: ["chrome110", "firefox110", "safari16"],
-  outfile: join(outdir, "app.js"),
+  outdir,
   legalComments: "linked",
   logLevel: "warning",
 });

@@ -4,7 +4,7 @@
 // once, and the run's state is fetched again (at most every 300 ms) for attempts and exit codes.
 
 import { ApiError, call, stream } from "./api";
-import { Dag } from "./dag";
+import { Dag, layoutSteps } from "./dag";
 import { badge, clear, connection, h } from "./dom";
 import { between, duration, durationMillis, reason, statusKey, statusLabel, time } from "./format";
 import type { Page } from "./main";
@@ -19,6 +19,7 @@ export function runPage(root: HTMLElement, _params: URLSearchParams, runId?: str
   let disposed = false;
   let run: Run | null = null;
   let dag: Dag | null = null;
+  let laidOut: Promise<void> | null = null;
   let events: ReturnType<typeof stream> | null = null;
   let refreshTimer: number | undefined;
   let refreshing = false;
@@ -48,7 +49,7 @@ export function runPage(root: HTMLElement, _params: URLSearchParams, runId?: str
   const outputNote = h("span", { class: "muted", id: "output-note", role: "status" });
   const output = new OutputView();
   const history = h("tbody");
-  const dagSlot = h("div");
+  const dagSlot = h("div", { class: "muted", role: "status" });
 
   root.append(
     h("p", {}, h("a", { href: "#/runs" }, "← Runs")),
@@ -125,10 +126,17 @@ export function runPage(root: HTMLElement, _params: URLSearchParams, runId?: str
       h("span", { id: "run-duration" }, `Duration ${duration(between(state.createTime, state.endTime))}`),
       ...(state.cancelReason ? [h("span", {}, `Cancel reason: ${state.cancelReason}`)] : []),
     );
-    if (!dag) {
-      dag = new Dag(state.spec?.steps ?? [], select);
-      dagSlot.replaceWith(dag.element);
-      for (const step of state.spec?.steps ?? []) {
+    if (!laidOut) {
+      const steps = state.spec?.steps ?? [];
+      dagSlot.textContent = "Laying out the graph…";
+      laidOut = layoutSteps(steps).then((layout) => {
+        if (disposed) return;
+        dag = new Dag(steps, layout, select);
+        for (const [stepId, status] of statuses) dag.setStatus(stepId, statusKey(status));
+        dag.select(selected);
+        dagSlot.replaceWith(dag.element);
+      });
+      for (const step of steps) {
         stepSelect.append(h("option", { value: step.id }, step.id));
       }
       stepSelect.value = "";

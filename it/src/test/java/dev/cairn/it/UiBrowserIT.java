@@ -116,6 +116,7 @@ class UiBrowserIT {
               SCRIPT_TIMEOUT_SECONDS, read(log))
           .isTrue();
       assertThat(script.exitValue()).as("the browser script's output:\n%s", read(log)).isZero();
+      System.out.print(read(log));
     } finally {
       // The browser is the script's child: end it too, whatever happened.
       script.descendants().forEach(ProcessHandle::destroyForcibly);
