@@ -176,6 +176,10 @@ try {
   await page.screenshot({ path: join(shots, "ui-runs.png") });
   await page.click(`#runs tr[data-run="${cancelRun}"] a`);
   await waitStatus(page, "long", "running");
+  // The graph works from the keyboard: a focused node opens its step's output with Enter.
+  await page.focus('#dag [data-step="long"]');
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.getElementById("output-step")?.value === "long", null, { timeout: WAIT });
   page.once("dialog", (dialog) => dialog.accept());
   await page.click("#cancel");
   await page.waitForSelector("#run-status .s-cancelled", { timeout: WAIT });
