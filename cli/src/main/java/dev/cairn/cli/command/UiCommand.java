@@ -3,6 +3,7 @@ package dev.cairn.cli.command;
 import dev.cairn.cli.CliException;
 import dev.cairn.cli.ClientCommand;
 import dev.cairn.cli.ExitCodes;
+import dev.cairn.cli.OutputOptions;
 import dev.cairn.cli.client.ServerAddress;
 import dev.cairn.cli.client.Token;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,6 +41,13 @@ public final class UiCommand extends ClientCommand {
       description = "Print the sign-in URL instead of opening a browser.")
   boolean printUrl;
 
+  @Mixin OutputOptions output;
+
+  @Override
+  public boolean jsonOutput() {
+    return output.json();
+  }
+
   @Override
   public Integer call() {
     ServerAddress address = globalOptions().address(context().environment());
@@ -53,13 +62,17 @@ public final class UiCommand extends ClientCommand {
                             + " (the token is in its data directory)"));
     String base = (globalOptions().tls() ? "https://" : "http://") + address;
     String url = base + "/#code=" + signInCode(base, token);
-    if (printUrl || !open(url)) {
+    boolean opened = !printUrl && open(url);
+    if (output.json()) {
+      // The URL is printed only when no browser took it: it signs in once, within 60 s.
+      out().println(opened ? "{\"opened\":true}" : "{\"opened\":false,\"url\":\"" + url + "\"}");
+    } else if (opened) {
+      err().println("cairn: opened the web UI at " + base + "/");
+    } else {
       out().println(url);
       if (!printUrl) {
         err().println("cairn: no browser could be opened; open the URL above within 60 seconds");
       }
-    } else {
-      err().println("cairn: opened the web UI at " + base + "/");
     }
     return ExitCodes.OK;
   }
@@ -80,12 +93,12 @@ public final class UiCommand extends ClientCommand {
     try {
       response = client.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
+      String reason =
+          refused(e)
+              ? "connection refused (is the server running?)"
+              : e.getMessage() == null ? "no answer" : e.getMessage();
       throw new CliException(
-          ExitCodes.UNREACHABLE,
-          "cannot reach the server at "
-              + base
-              + ": "
-              + (e.getMessage() == null ? e : e.getMessage()));
+          ExitCodes.UNREACHABLE, "cannot reach the server at " + base + ": " + reason);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCodes.OTHER, "interrupted");
@@ -104,6 +117,16 @@ public final class UiCommand extends ClientCommand {
               + response.body().lines().findFirst().orElse(""));
     }
     return code.group(1);
+  }
+
+  /** The HTTP client reports a refused connection as a ConnectException, sometimes wrapped. */
+  private static boolean refused(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Opens {@code url} with the desktop's opener; false when there is none or it failed. */
