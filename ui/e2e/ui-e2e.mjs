@@ -121,6 +121,14 @@ try {
     });
   });
 
+  // Drop the page's connections as a network failure would, while the run goes on: the stream
+  // comes back with Last-Event-ID and the history has every event once.
+  const resumedFrom = [];
+  page.on("request", (request) => {
+    const lastId = request.headers()["last-event-id"];
+    if (request.url().includes(`/runs/${liveRun}/events`) && lastId) resumedFrom.push(lastId);
+  });
+  await page.evaluate(() => window.cairnDropConnections());
   writeFileSync(join(work, "gate-1"), "");
   await waitStatus(page, "prepare", "succeeded");
   await waitStatus(page, "work", "running");
@@ -158,8 +166,12 @@ try {
     && order("work:succeeded") < order("publish:running")
     && order("publish:running") < order("publish:succeeded"),
     `the graph went step by step (saw ${transitions.join(", ")})`);
-  const history = await page.locator("#history tbody tr").count();
-  check(history >= 8, `the event history has the run's events (${history})`);
+  const history = await page.evaluate(
+    () => [...document.querySelectorAll("#history tbody tr")].map((row) => Number(row.dataset.seq)));
+  check(history.length === 8 && history.every((seq, index) => seq === index + 1),
+    `the event history has every event once, in order (${history.join(",")})`);
+  check(resumedFrom.length >= 1, "the event stream reconnected with Last-Event-ID after the drop");
+  log(`the event stream resumed after ${resumedFrom.join(", ")} with no gap or duplicate`);
   // The table is fetched again shortly after the events that changed it.
   await page.waitForFunction(() => {
     const cells = document.querySelectorAll('#steps tr[data-step="work"] td');

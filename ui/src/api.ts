@@ -93,7 +93,7 @@ const RETRIABLE = new Set(["ABORTED", "UNAVAILABLE", "RESOURCE_EXHAUSTED", "INTE
  * with Last-Event-ID set to the last id received, backing off up to 5 s between tries.
  */
 export function stream(path: string, handlers: StreamHandlers, lastId?: string): Stream {
-  const abort = new AbortController();
+  let abort = new AbortController();
   let last = lastId;
   let closed = false;
   let backoff = 250;
@@ -101,6 +101,9 @@ export function stream(path: string, handlers: StreamHandlers, lastId?: string):
   const run = async (): Promise<void> => {
     while (!closed) {
       let ended = false;
+      abort = new AbortController();
+      const connection = abort;
+      open.add(connection);
       try {
         const response = await fetch(path, {
           headers: headers(last === undefined ? {} : { "Last-Event-ID": last }),
@@ -155,6 +158,8 @@ export function stream(path: string, handlers: StreamHandlers, lastId?: string):
       } catch (error) {
         if (closed || ended) return;
         // Dropped, refused for now, or the server restarting: try again from the last id.
+      } finally {
+        open.delete(connection);
       }
       if (closed) return;
       handlers.onState?.("retrying");
@@ -169,6 +174,17 @@ export function stream(path: string, handlers: StreamHandlers, lastId?: string):
       abort.abort();
     },
   };
+}
+
+/** The connections of every open stream, so that a test can drop them all as a network would. */
+const open = new Set<AbortController>();
+
+/**
+ * Drops every stream's connection, as a network failure would; each stream then reconnects from
+ * the last id it saw. The browser test (ui/e2e) calls it to check that nothing is missed.
+ */
+export function dropConnections(): void {
+  for (const connection of open) connection.abort();
 }
 
 function parse(frame: string): { type: string; data: string; id?: string } | null {

@@ -1,7 +1,7 @@
 // The page's entry: signs in (a one-time code from `cairn ui`, else the token typed once and kept
 // for this tab in sessionStorage), then shows the page the URL's fragment names.
 
-import { ApiError, call, clearToken, setToken, token, whenUnauthorized } from "./api";
+import { ApiError, call, clearToken, dropConnections, setToken, token, whenUnauthorized } from "./api";
 import { clear, h } from "./dom";
 import { runPage } from "./run";
 import { runsPage } from "./runs";
@@ -104,5 +104,6 @@ signOut.addEventListener("click", () => {
   clearToken();
   signIn();
 });
+(window as unknown as { cairnDropConnections: () => void }).cairnDropConnections = dropConnections;
 window.addEventListener("hashchange", route);
 route();
