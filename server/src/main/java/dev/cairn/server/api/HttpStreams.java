@@ -1,5 +1,6 @@
 package dev.cairn.server.api;
 
+import dev.cairn.server.runtime.EngineStoppedException;
 import dev.cairn.server.runtime.EventFeed;
 import dev.cairn.server.runtime.OutputReader;
 import dev.cairn.server.runtime.RunQueries;
@@ -7,6 +8,7 @@ import dev.cairn.server.store.EventStore;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.StreamLogsResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -65,7 +67,7 @@ final class HttpStreams {
     }
     // The head is read from the store, so off the event loop; its frame gives the client the id
     // to resume from should the connection drop before the first event.
-    timers.execute(
+    Runnable startFromHead =
         () -> {
           long head;
           try {
@@ -76,7 +78,12 @@ final class HttpStreams {
           }
           sink.announce(frame(head, "head", "{}"));
           watch(sink, "", head, follow);
-        });
+        };
+    try {
+      timers.execute(startFromHead);
+    } catch (RejectedExecutionException stopping) {
+      sink.fail(new EngineStoppedException());
+    }
   }
 
   private void watch(SseSink<Event> sink, String runId, long after, boolean follow) {

@@ -2,6 +2,7 @@ package dev.cairn.server.api;
 
 import dev.cairn.server.runtime.StreamSink;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,12 +45,20 @@ final class SseSink<V> implements StreamSink<V> {
     response.drainHandler(ignored -> wake.run());
     // Sends the headers at once, so the client knows the stream is open before the first event.
     response.write(": cairn\n\n");
-    keepAlive =
-        timer.scheduleAtFixedRate(
-            () -> write(": keep-alive\n\n"),
-            KEEP_ALIVE_SECONDS,
-            KEEP_ALIVE_SECONDS,
-            TimeUnit.SECONDS);
+    keepAlive = keepAlive(timer);
+  }
+
+  /** Null when the server is stopping: the stream's feed then ends it at once. */
+  private ScheduledFuture<?> keepAlive(ScheduledExecutorService timer) {
+    try {
+      return timer.scheduleAtFixedRate(
+          () -> write(": keep-alive\n\n"),
+          KEEP_ALIVE_SECONDS,
+          KEEP_ALIVE_SECONDS,
+          TimeUnit.SECONDS);
+    } catch (RejectedExecutionException stopping) {
+      return null;
+    }
   }
 
   /** Routes the connection's signals to {@code feed} and runs its first pass. */
@@ -60,7 +69,9 @@ final class SseSink<V> implements StreamSink<V> {
 
   private void gone() {
     cancelled = true;
-    keepAlive.cancel(false);
+    if (keepAlive != null) {
+      keepAlive.cancel(false);
+    }
     wake.run();
   }
 
@@ -101,7 +112,9 @@ final class SseSink<V> implements StreamSink<V> {
   }
 
   private synchronized void end(String last) {
-    keepAlive.cancel(false);
+    if (keepAlive != null) {
+      keepAlive.cancel(false);
+    }
     if (!cancelled && !ended) {
       ended = true;
       response.end(last);
