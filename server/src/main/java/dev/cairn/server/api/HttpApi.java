@@ -77,6 +77,8 @@ public class HttpApi {
     router.post(PREFIX + "/runs").handler(this::submitRun);
     router.get(PREFIX + "/runs/:runId").handler(this::getRun);
     router.post(PREFIX + "/runs/:runId/cancel").handler(this::cancelRun);
+    // RERUN: once RunService has RerunRun (the runs-model issue), POST /runs/:runId/rerun goes
+    // here, through runs.rerunRun like the others, and ui/src/run.ts gets its button.
     router.get(PREFIX + "/runs/:runId/events").handler(streams::runEvents);
     router.get(PREFIX + "/events").handler(streams::allEvents);
     router.get(PREFIX + "/runs/:runId/steps/:stepId/output").handler(streams::output);
