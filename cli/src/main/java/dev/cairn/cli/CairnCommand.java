@@ -10,6 +10,7 @@ import dev.cairn.cli.command.RunCommand;
 import dev.cairn.cli.command.ServerCommand;
 import dev.cairn.cli.command.StatusCommand;
 import dev.cairn.cli.command.SubmitCommand;
+import dev.cairn.cli.command.UiCommand;
 import dev.cairn.cli.command.ValidateCommand;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -48,6 +49,7 @@ public final class CairnCommand implements Callable<Integer> {
     commands.put("events", EventsCommand.class);
     commands.put("logs", LogsCommand.class);
     commands.put("validate", ValidateCommand.class);
+    commands.put("ui", UiCommand.class);
     commands.put("server", ServerCommand.class);
     commands.put("completion", CompletionCommand.class);
     commands.put("help", CommandLine.HelpCommand.class);

@@ -40,6 +40,11 @@ public final class GlobalOptions {
     return TokenDiscovery.discover(token, environment);
   }
 
+  /** Whether to speak TLS to the server. */
+  public boolean tls() {
+    return tls;
+  }
+
   /** Opens a client as configured; the caller closes it. */
   public CairnClient connect(CliContext context) {
     ServerAddress address = address(context.environment());

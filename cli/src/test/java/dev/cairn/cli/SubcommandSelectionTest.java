@@ -32,6 +32,7 @@ class SubcommandSelectionTest {
               "events",
               "logs",
               "validate",
+              "ui",
               "server",
               "completion",
               "help");

@@ -35,18 +35,22 @@ public class ServerStatsService extends ServerServiceGrpc.ServerServiceImplBase 
   public void getServerStats(
       GetServerStatsRequest request, StreamObserver<GetServerStatsResponse> response) {
     try {
-      StoreStats stats = store.stats();
-      response.onNext(
-          GetServerStatsResponse.newBuilder()
-              .setCommits(stats.commits())
-              .setEventsAppended(stats.eventsAppended())
-              .setRunningAttempts(engine.runningAttempts())
-              .setLiveRuns(engine.liveRuns())
-              .setAttemptsStarted(engine.attemptsStarted())
-              .build());
+      response.onNext(stats());
       response.onCompleted();
     } catch (RuntimeException e) {
       response.onError(ErrorMapper.toStatus(e));
     }
+  }
+
+  /** The counters, for this service and for the HTTP API. */
+  GetServerStatsResponse stats() {
+    StoreStats stats = store.stats();
+    return GetServerStatsResponse.newBuilder()
+        .setCommits(stats.commits())
+        .setEventsAppended(stats.eventsAppended())
+        .setRunningAttempts(engine.runningAttempts())
+        .setLiveRuns(engine.liveRuns())
+        .setAttemptsStarted(engine.attemptsStarted())
+        .build();
   }
 }

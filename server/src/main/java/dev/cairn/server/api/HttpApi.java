@@ -1,0 +1,284 @@
+package dev.cairn.server.api;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import com.google.rpc.Code;
+import dev.cairn.v1.CancelRunRequest;
+import dev.cairn.v1.GetRunRequest;
+import dev.cairn.v1.ListRunsRequest;
+import dev.cairn.v1.RunStatus;
+import dev.cairn.v1.SubmitRunRequest;
+import io.quarkus.grpc.GrpcService;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The HTTP/JSON API under {@code /api/v1} that the web UI uses (docs/http-api.md), on the server's
+ * one port beside gRPC. It is a thin adapter like the gRPC one: each unary call goes through the
+ * gRPC service method itself ({@link RunService}, {@link ServerStatsService}), so threads, limits
+ * and errors are the same; the streams ({@link HttpStreams}) are the same feeds as WatchEvents and
+ * StreamLogs. Handlers run on the event loop and never block on it.
+ *
+ * <p>Every call needs {@code Authorization: Bearer <token>}, compared in constant time, except the
+ * exchange of a one-time code for the token ({@link UiCodes}). No cookie is read or set, so a
+ * cross-site request carries no credential.
+ */
+@Singleton
+public class HttpApi {
+  static final String PREFIX = "/api/v1";
+  private static final String SESSIONS = PREFIX + "/ui-sessions";
+
+  /**
+   * The page's headers: its scripts and styles come from this server only, and no other site may
+   * frame it.
+   */
+  private static final String PAGE_POLICY =
+      "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none';"
+          + " frame-ancestors 'none'; form-action 'none'";
+
+  private final RunService runs;
+  private final ServerStatsService stats;
+  private final HttpStreams streams;
+  private final byte[] token;
+  private final UiCodes codes = new UiCodes();
+  private final long maxBodyBytes;
+
+  @Inject
+  HttpApi(CairnServer server, @GrpcService RunService runs, @GrpcService ServerStatsService stats) {
+    this.runs = runs;
+    this.stats = stats;
+    this.streams = new HttpStreams(server);
+    this.token = server.token().getBytes(StandardCharsets.UTF_8);
+    // A workflow file as JSON-escaped text may be a few times its size; the service checks its
+    // own limit on what it parses.
+    this.maxBodyBytes = 4 * server.maxEventBytes();
+  }
+
+  void routes(@Observes Router router) {
+    router.route("/api/*").order(-1000).handler(this::authenticate);
+    router
+        .route(PREFIX + "/*")
+        .order(-999)
+        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+    router.getWithRegex("/(index\\.html)?").order(-998).handler(HttpApi::pageHeaders);
+
+    router.get(PREFIX + "/runs").handler(this::listRuns);
+    router.post(PREFIX + "/runs").handler(this::submitRun);
+    router.get(PREFIX + "/runs/:runId").handler(this::getRun);
+    router.post(PREFIX + "/runs/:runId/cancel").handler(this::cancelRun);
+    // RERUN: once RunService has RerunRun (the runs-model issue), POST /runs/:runId/rerun goes
+    // here, through runs.rerunRun like the others, and ui/src/run.ts gets its button.
+    router.get(PREFIX + "/runs/:runId/events").handler(streams::runEvents);
+    router.get(PREFIX + "/events").handler(streams::allEvents);
+    router.get(PREFIX + "/runs/:runId/steps/:stepId/output").handler(streams::output);
+    router.get(PREFIX + "/server/stats").handler(this::serverStats);
+    router.post(PREFIX + "/ui-codes").handler(this::issueCode);
+    router.post(SESSIONS).handler(this::redeemCode);
+    router
+        .route("/api/*")
+        .handler(
+            context ->
+                JsonReply.send(
+                    context.response(),
+                    HttpErrors.error(
+                        404, Code.NOT_FOUND, "NO_SUCH_ENDPOINT", "no such endpoint", "")));
+  }
+
+  private void authenticate(RoutingContext context) {
+    if (context.request().method() == HttpMethod.POST
+        && SESSIONS.equals(context.normalizedPath())) {
+      context.next();
+      return;
+    }
+    String header = context.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      unauthenticated(
+          context, "MISSING_TOKEN", "missing bearer token: send 'Authorization: Bearer <token>'");
+      return;
+    }
+    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(given, token)) {
+      unauthenticated(context, "INVALID_TOKEN", "invalid bearer token");
+      return;
+    }
+    context.next();
+  }
+
+  private static void unauthenticated(RoutingContext context, String reason, String message) {
+    context.response().putHeader("WWW-Authenticate", "Bearer");
+    JsonReply.send(
+        context.response(), HttpErrors.error(401, Code.UNAUTHENTICATED, reason, message, ""));
+  }
+
+  private static void pageHeaders(RoutingContext context) {
+    context
+        .response()
+        .putHeader("Content-Security-Policy", PAGE_POLICY)
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer");
+    context.next();
+  }
+
+  private void listRuns(RoutingContext context) {
+    ListRunsRequest.Builder request = ListRunsRequest.newBuilder();
+    try {
+      String size = context.queryParams().get("page_size");
+      if (size != null) {
+        request.setPageSize(HttpStreams.number(size, "page_size", 0, Integer.MAX_VALUE).intValue());
+      }
+      request.setPageToken(orEmpty(context.queryParams().get("page_token")));
+      request.setName(orEmpty(context.queryParams().get("name")));
+      for (String status : statuses(context.queryParams().getAll("status"))) {
+        request.addStatuses(runStatus(status));
+      }
+    } catch (IllegalArgumentException e) {
+      JsonReply.send(context.response(), HttpErrors.of(e));
+      return;
+    }
+    runs.listRuns(request.build(), new JsonReply<>(context.response()));
+  }
+
+  private void getRun(RoutingContext context) {
+    runs.getRun(
+        GetRunRequest.newBuilder().setRunId(context.pathParam("runId")).build(),
+        new JsonReply<>(context.response()));
+  }
+
+  private void submitRun(RoutingContext context) {
+    SubmitRunRequest.Builder request = SubmitRunRequest.newBuilder();
+    try {
+      JsonFormat.parser().merge(bodyText(context), request);
+    } catch (InvalidProtocolBufferException e) {
+      badBody(context, e.getMessage());
+      return;
+    }
+    runs.submitRun(request.build(), new JsonReply<>(context.response()));
+  }
+
+  private void cancelRun(RoutingContext context) {
+    String reason = "";
+    String body = bodyText(context);
+    if (!body.isBlank()) {
+      try {
+        reason = orEmpty(new JsonObject(body).getString("reason"));
+      } catch (DecodeException | ClassCastException e) {
+        badBody(context, "expected {\"reason\": \"...\"}");
+        return;
+      }
+    }
+    runs.cancelRun(
+        CancelRunRequest.newBuilder()
+            .setRunId(context.pathParam("runId"))
+            .setReason(reason)
+            .build(),
+        new JsonReply<>(context.response()));
+  }
+
+  // Every counter is in memory: answered on the event loop, as the gRPC call is.
+  private void serverStats(RoutingContext context) {
+    try {
+      JsonReply.send(context.response(), 200, JsonReply.json(stats.stats()));
+    } catch (RuntimeException e) {
+      JsonReply.send(context.response(), HttpErrors.of(e));
+    }
+  }
+
+  private void issueCode(RoutingContext context) {
+    codes
+        .issue()
+        .ifPresentOrElse(
+            code ->
+                JsonReply.send(
+                    context.response(),
+                    200,
+                    new JsonObject()
+                        .put("code", code)
+                        .put("expiresInSeconds", UiCodes.VALIDITY_SECONDS)
+                        .encode()),
+            () ->
+                JsonReply.send(
+                    context.response(),
+                    HttpErrors.error(
+                        429,
+                        Code.RESOURCE_EXHAUSTED,
+                        "TOO_MANY_CODES",
+                        "too many sign-in codes are outstanding; retry within a minute",
+                        "")));
+  }
+
+  private void redeemCode(RoutingContext context) {
+    String code;
+    try {
+      code = orEmpty(new JsonObject(bodyText(context)).getString("code"));
+    } catch (DecodeException | ClassCastException e) {
+      badBody(context, "expected {\"code\": \"...\"}");
+      return;
+    }
+    if (code.isEmpty() || !codes.redeem(code)) {
+      unauthenticated(
+          context,
+          "INVALID_CODE",
+          "the sign-in code is unknown, used or expired; run 'cairn ui' again or enter the token");
+      return;
+    }
+    JsonReply.send(
+        context.response(),
+        200,
+        new JsonObject().put("token", new String(token, StandardCharsets.UTF_8)).encode());
+  }
+
+  private static void badBody(RoutingContext context, String message) {
+    JsonReply.send(
+        context.response(),
+        HttpErrors.error(
+            400, Code.INVALID_ARGUMENT, "INVALID_REQUEST", "bad request body: " + message, ""));
+  }
+
+  private static String bodyText(RoutingContext context) {
+    return context.body() == null || context.body().buffer() == null
+        ? ""
+        : context.body().asString();
+  }
+
+  /** Statuses given as repeated parameters or comma-separated. */
+  private static List<String> statuses(List<String> values) {
+    return values.stream()
+        .flatMap(value -> java.util.Arrays.stream(value.split(",")))
+        .map(String::trim)
+        .filter(value -> !value.isEmpty())
+        .toList();
+  }
+
+  /** A run status by its enum name, with or without the {@code RUN_STATUS_} prefix. */
+  static RunStatus runStatus(String name) {
+    String upper = name.toUpperCase(Locale.ROOT);
+    String full = upper.startsWith("RUN_STATUS_") ? upper : "RUN_STATUS_" + upper;
+    try {
+      RunStatus status = RunStatus.valueOf(full);
+      if (status != RunStatus.UNRECOGNIZED && status != RunStatus.RUN_STATUS_UNSPECIFIED) {
+        return status;
+      }
+    } catch (IllegalArgumentException unknown) {
+      // Reported below, naming the accepted values.
+    }
+    throw new IllegalArgumentException(
+        "unknown status '"
+            + name
+            + "': expected RUNNING, CANCELLING, SUCCEEDED, FAILED or CANCELLED");
+  }
+
+  private static String orEmpty(String value) {
+    return value == null ? "" : value;
+  }
+}
