@@ -55,6 +55,7 @@ class HttpApiIT extends SharedServer {
             new String[] {"POST", "/api/v1/runs"},
             new String[] {"GET", "/api/v1/runs/RUN"},
             new String[] {"POST", "/api/v1/runs/RUN/cancel"},
+            new String[] {"POST", "/api/v1/runs/RUN/rerun"},
             new String[] {"GET", "/api/v1/runs/RUN/events"},
             new String[] {"GET", "/api/v1/events"},
             new String[] {"GET", "/api/v1/runs/RUN/steps/a/output"},
@@ -245,6 +246,48 @@ class HttpApiIT extends SharedServer {
         .isEqualTo(RunStatus.RUN_STATUS_CANCELLED);
     assertThat(runs.get(runId).getCancelReason()).isEqualTo("from http");
     assertThat(ProcScan.withEnvironment(ProcScan.runMarker(dataDir, runId))).isEmpty();
+  }
+
+  @Test
+  void aFailedRunIsRerunOverHttp() throws Exception {
+    String token = server.token();
+    Path gate = work.resolve("rerun-ok");
+    String runId =
+        runs.submit(
+            Specs.workflow(
+                "http-rerun",
+                Specs.shell("a", "echo first"),
+                Specs.shell("b", "test -f '" + gate + "'", "a")));
+    assertThat(runs.awaitStatus(runId, Runs::terminal, Duration.ofSeconds(30)).getStatus())
+        .isEqualTo(RunStatus.RUN_STATUS_FAILED);
+    Files.writeString(gate, "");
+
+    String body = "{\"request_id\": \"http-rerun-1\"}";
+    HttpApiClient.Answer rerun = http.post("/api/v1/runs/" + runId + "/rerun", body, token);
+    assertThat(rerun.status()).as(rerun.body()).isEqualTo(200);
+    String rerunId = field(rerun.body(), "runId");
+    assertThat(rerunId).isNotEqualTo(runId);
+    assertThat(rerun.body()).contains("\"rerunStepIds\":[\"b\"]").doesNotContain("existing");
+    // The same request id gives the same rerun, not a second one.
+    HttpApiClient.Answer again = http.post("/api/v1/runs/" + runId + "/rerun", body, token);
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(field(again.body(), "runId")).isEqualTo(rerunId);
+    assertThat(again.body()).contains("\"existing\":true");
+
+    assertThat(runs.awaitStatus(rerunId, Runs::terminal, Duration.ofSeconds(30)).getStatus())
+        .isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);
+    assertThat(http.get("/api/v1/runs/" + rerunId, token).body())
+        .contains("\"rerunOf\":\"" + runId + "\"");
+    assertThat(http.get("/api/v1/runs/" + runId, token).body())
+        .contains("\"rerunRunIds\":[\"" + rerunId + "\"]");
+
+    // The body is optional; errors are the service's, as over gRPC.
+    HttpApiClient.Answer missing = http.post("/api/v1/runs/no-such-run/rerun", null, token);
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.body()).contains("RUN_NOT_FOUND");
+    assertThat(http.post("/api/v1/runs/" + runId + "/rerun", "not json", token).status())
+        .isEqualTo(400);
+    assertThat(http.post("/api/v1/runs/" + rerunId + "/rerun", "{}", null).status()).isEqualTo(401);
   }
 
   /** The events of the next {@code limit} event frames, or up to the stream's end. */

@@ -6,6 +6,7 @@ import com.google.rpc.Code;
 import dev.cairn.v1.CancelRunRequest;
 import dev.cairn.v1.GetRunRequest;
 import dev.cairn.v1.ListRunsRequest;
+import dev.cairn.v1.RerunRunRequest;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.SubmitRunRequest;
 import io.quarkus.grpc.GrpcService;
@@ -77,8 +78,7 @@ public class HttpApi {
     router.post(PREFIX + "/runs").handler(this::submitRun);
     router.get(PREFIX + "/runs/:runId").handler(this::getRun);
     router.post(PREFIX + "/runs/:runId/cancel").handler(this::cancelRun);
-    // RERUN: once RunService has RerunRun (the runs-model issue), POST /runs/:runId/rerun goes
-    // here, through runs.rerunRun like the others, and ui/src/run.ts gets its button.
+    router.post(PREFIX + "/runs/:runId/rerun").handler(this::rerunRun);
     router.get(PREFIX + "/runs/:runId/events").handler(streams::runEvents);
     router.get(PREFIX + "/events").handler(streams::allEvents);
     router.get(PREFIX + "/runs/:runId/steps/:stepId/output").handler(streams::output);
@@ -183,6 +183,23 @@ public class HttpApi {
             .setReason(reason)
             .build(),
         new JsonReply<>(context.response()));
+  }
+
+  // The body is optional: without one, every step that did not succeed runs again. The run is
+  // the one in the path, whatever the body says.
+  private void rerunRun(RoutingContext context) {
+    RerunRunRequest.Builder request = RerunRunRequest.newBuilder();
+    String body = bodyText(context);
+    if (!body.isBlank()) {
+      try {
+        JsonFormat.parser().merge(body, request);
+      } catch (InvalidProtocolBufferException e) {
+        badBody(context, e.getMessage());
+        return;
+      }
+    }
+    request.setRunId(context.pathParam("runId"));
+    runs.rerunRun(request.build(), new JsonReply<>(context.response()));
   }
 
   // Every counter is in memory: answered on the event loop, as the gRPC call is.
