@@ -2,8 +2,9 @@
 // server that the caller started. Driven by it/UiBrowserIT, which passes:
 //   CAIRN_E2E_BASE     the server's URL (http://127.0.0.1:PORT)
 //   CAIRN_E2E_CLI      the CLI command as a JSON array (CAIRN_SERVER and CAIRN_DATA_DIR are set)
-//   CAIRN_E2E_WORK     a directory holding live.yaml and cancel.yaml; the steps of live.yaml wait
-//                      for the files gate-1 and gate-2 in it, which this script creates
+//   CAIRN_E2E_WORK     a directory holding live.yaml, cancel.yaml and rerun.yaml; the steps of
+//                      live.yaml wait for the files gate-1 and gate-2 in it, and rerun.yaml's
+//                      check fails until rerun-ok exists; this script creates them
 //   CAIRN_E2E_SHOTS    where to write the screenshots (the repository's docs/)
 //   CAIRN_E2E_RESULT   where to write the run ids as JSON, for the caller's checks
 //   CHROMIUM           the browser's executable
@@ -199,6 +200,31 @@ try {
   await waitStatus(page, "after", "cancelled");
   log("cancelled a run from its page");
 
+  // Rerun a failed run from its page: its check fails until the file rerun-ok exists; with the
+  // file in place, the Rerun button (pressed from the keyboard) opens a new run that succeeds.
+  const failedRun = runCli("submit", join(work, "rerun.yaml"));
+  log(`submitted ${failedRun}`);
+  await page.click('a[href="#/runs"]');
+  await page.click(`#runs tr[data-run="${failedRun}"] a`, { timeout: WAIT });
+  await page.waitForSelector("#run-status .s-failed", { timeout: WAIT });
+  await waitStatus(page, "check", "failed");
+  await page.waitForSelector("#rerun:not([hidden])", { timeout: WAIT });
+  writeFileSync(join(work, "rerun-ok"), "");
+  await page.focus("#rerun");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(
+    (old) => /^#\/runs\/[^/?]+$/.test(location.hash) && !location.hash.endsWith(old), failedRun, { timeout: WAIT });
+  const rerunRun = decodeURIComponent((await page.evaluate(() => location.hash)).replace("#/runs/", ""));
+  log(`the Rerun button opened ${rerunRun}`);
+  await page.waitForSelector("#run-status .s-succeeded", { timeout: WAIT });
+  await waitStatus(page, "check", "succeeded");
+  await waitStatus(page, "first", "succeeded");
+  await page.waitForSelector(`#rerun-of a[href="#/runs/${failedRun}"]`, { timeout: WAIT });
+  await page.click(`#rerun-of a[href="#/runs/${failedRun}"]`);
+  await page.waitForSelector(`#reruns a[href="#/runs/${rerunRun}"]`, { timeout: WAIT });
+  check((await stepStatus(page, "check")) === "failed", "the rerun left the failed run as it was");
+  log("reran a failed run from its page; the new run succeeded and both link to each other");
+
   // A run of 500 steps (20 layers of 25, two dependencies each) stays responsive: the graph is
   // laid out off the page's thread, and events are applied a frame at a time, so no task holds
   // the page for long while the run's 1,000 events arrive.
@@ -239,7 +265,7 @@ try {
   check(overflow <= 0, `the runs page fits a narrow window (overflow ${overflow}px)`);
   check(await page.evaluate(() => window.__cairnSameLoad === true), "no page reload happened");
 
-  writeFileSync(resultFile, JSON.stringify({ liveRun, cancelRun, bigRun }));
+  writeFileSync(resultFile, JSON.stringify({ liveRun, cancelRun, bigRun, failedRun, rerunRun }));
   log("all checks passed");
 } catch (error) {
   failed = true;

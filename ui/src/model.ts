@@ -41,6 +41,7 @@ export interface StepRun {
   attempts?: Attempt[];
   nextAttemptTime?: string;
   skipCauseStepId?: string;
+  carriedFromRunId?: string;
 }
 
 export interface Run {
@@ -53,6 +54,8 @@ export interface Run {
   steps?: StepRun[];
   lastSeq?: string;
   cancelReason?: string;
+  rerunOf?: string;
+  rerunRunIds?: string[];
 }
 
 export interface CairnEvent {

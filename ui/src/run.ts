@@ -37,9 +37,8 @@ export function runPage(root: HTMLElement, _params: URLSearchParams, runId?: str
   const title = h("h1", { id: "run-title" }, "Run");
   const runBadge = h("span", { id: "run-status" });
   const cancel = h("button", { type: "button", id: "cancel", class: "danger", disabled: true }, "Cancel run");
-  // RERUN: when proto/ has RunService.RerunRun (the runs-model issue), add POST
-  // /api/v1/runs/{id}/rerun to HttpApi and a "Rerun" button here, enabled once the run has ended,
-  // that opens the new run's page.
+  // Shown once the run has ended: runs again what did not succeed, as a new run, and opens it.
+  const rerun = h("button", { type: "button", id: "rerun", hidden: true }, "Rerun");
   const facts = h("div", { class: "facts" });
   const message = h("p", { class: "error", role: "alert", hidden: true });
   const stepBody = h("tbody");
@@ -53,7 +52,7 @@ export function runPage(root: HTMLElement, _params: URLSearchParams, runId?: str
 
   root.append(
     h("p", {}, h("a", { href: "#/runs" }, "← Runs")),
-    h("div", { class: "run-head" }, title, runBadge, cancel),
+    h("div", { class: "run-head" }, title, runBadge, cancel, rerun),
     facts,
     message,
     h("div", { class: "grid" },
@@ -99,7 +98,11 @@ export function runPage(root: HTMLElement, _params: URLSearchParams, runId?: str
     clear(runBadge);
     runBadge.append(badge(statusKey(status), statusLabel(status)));
     cancel.disabled = status !== "RUN_STATUS_RUNNING";
+    rerun.hidden = !terminal(status);
   };
+
+  const runLink = (runId: string): HTMLElement =>
+    h("a", { href: `#/runs/${encodeURIComponent(runId)}`, class: "mono" }, runId);
 
   const setStepStatus = (stepId: string, status: string): void => {
     statuses.set(stepId, status);
@@ -125,6 +128,11 @@ export function runPage(root: HTMLElement, _params: URLSearchParams, runId?: str
       ...(state.endTime ? [h("span", {}, `Ended ${time(state.endTime)}`)] : []),
       h("span", { id: "run-duration" }, `Duration ${duration(between(state.createTime, state.endTime))}`),
       ...(state.cancelReason ? [h("span", {}, `Cancel reason: ${state.cancelReason}`)] : []),
+      ...(state.rerunOf ? [h("span", { id: "rerun-of" }, "Rerun of ", runLink(state.rerunOf))] : []),
+      ...(state.rerunRunIds?.length
+        ? [h("span", { id: "reruns" }, "Rerun as ",
+          ...state.rerunRunIds.flatMap((other, index) => index ? [", ", runLink(other)] : [runLink(other)]))]
+        : []),
     );
     if (!laidOut) {
       const steps = state.spec?.steps ?? [];
@@ -224,6 +232,18 @@ export function runPage(root: HTMLElement, _params: URLSearchParams, runId?: str
     } catch (error) {
       showError(`Cancel failed: ${(error as Error).message}`);
       cancel.disabled = runStatus !== "RUN_STATUS_RUNNING";
+    }
+  });
+
+  rerun.addEventListener("click", async () => {
+    rerun.disabled = true;
+    try {
+      const answer = await call<{ runId: string }>("POST", `/api/v1/runs/${encodeURIComponent(id)}/rerun`, {});
+      location.hash = `#/runs/${encodeURIComponent(answer.runId)}`;
+    } catch (error) {
+      showError(`Rerun failed: ${(error as Error).message}`);
+    } finally {
+      rerun.disabled = false;
     }
   });
 

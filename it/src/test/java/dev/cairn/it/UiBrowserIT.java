@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The web UI in a real browser: ui/e2e/ui-e2e.mjs drives headless Chromium (Debian's, through
  * playwright-core) against the packaged server. It signs in with `cairn ui`'s one-time code, sees a
  * run submitted with the CLI turn green step by step without a reload and the output a step prints
- * while it runs, and cancels a second run from its page; this test then checks that no process of
- * that run is left. The script writes the README's screenshots to docs/.
+ * while it runs, cancels a second run from its page, and reruns a failed third one from its page;
+ * this test then checks that no process of the cancelled run is left and that the rerun succeeded.
+ * The script writes the README's screenshots to docs/.
  */
 class UiBrowserIT {
   private static final Path REPO = Path.of(System.getProperty("cairn.repo")).toAbsolutePath();
@@ -82,6 +83,19 @@ class UiBrowserIT {
             "    run: echo never",
             "    depends_on: [long]",
             ""));
+    Files.writeString(
+        work.resolve("rerun.yaml"),
+        String.join(
+            "\n",
+            "name: ui-rerun",
+            "env: { GATES: '" + work + "' }",
+            "steps:",
+            "  - id: first",
+            "    run: echo first",
+            "  - id: check",
+            "    run: test -f \"$GATES/rerun-ok\"",
+            "    depends_on: [first]",
+            ""));
     Path shots = REPO.resolve("docs");
     Path result = work.resolve("result.json");
     Path log = work.resolve("ui-e2e.log");
@@ -131,6 +145,11 @@ class UiBrowserIT {
     assertThat(runs.get(liveRun).getStatus()).isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);
     assertThat(runs.get(cancelRun).getStatus()).isEqualTo(RunStatus.RUN_STATUS_CANCELLED);
     // CANCELLED is recorded only once the attempt's processes are gone: none may be left.
+    String failedRun = field(ids, "failedRun");
+    String rerunRun = field(ids, "rerunRun");
+    assertThat(runs.get(failedRun).getStatus()).isEqualTo(RunStatus.RUN_STATUS_FAILED);
+    assertThat(runs.get(rerunRun).getStatus()).isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);
+    assertThat(runs.get(rerunRun).getRerunOf()).isEqualTo(failedRun);
     List<Long> left = ProcScan.withEnvironment(ProcScan.runMarker(dataDir, cancelRun));
     assertThat(left).as("processes of the cancelled run").isEmpty();
     assertThat(ProcScan.withArgument(sleepFor)).as("the cancelled step's sleeps").isEmpty();
