@@ -19,7 +19,8 @@ import org.jdbi.v3.core.JdbiException;
 final class SchemaMigrations {
 
   /** The steps in order; the position in this list (from 1) is the schema version. */
-  static final List<String> STEPS = List.of("V1__events.sql", "V2__runs.sql", "V3__checksums.sql");
+  static final List<String> STEPS =
+      List.of("V1__events.sql", "V2__runs.sql", "V3__checksums.sql", "V4__run_removal.sql");
 
   private static final String LOCATION = "/db/migration/";
 
@@ -42,6 +43,12 @@ final class SchemaMigrations {
               + ", newer than the "
               + latestVersion()
               + " this server knows; use a newer server");
+    }
+    if (current == 0) {
+      // Before the first table: a new file gives the pages of removed runs back to the file system
+      // bit by bit (PRAGMA incremental_vacuum), which SQLite allows to be chosen only now or with a
+      // full VACUUM later.
+      writer.execute("PRAGMA auto_vacuum = INCREMENTAL");
     }
     for (int version = current + 1; version <= latestVersion(); version++) {
       apply(writer, version, STEPS.get(version - 1));

@@ -3,7 +3,9 @@ package dev.cairn.server.store.sqlite;
 import dev.cairn.server.store.AppendRules;
 import dev.cairn.server.store.EncodedEvent;
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.LogHorizon;
 import dev.cairn.server.store.ReadChecks;
+import dev.cairn.server.store.RemovedRun;
 import dev.cairn.server.store.RunListCursor;
 import dev.cairn.server.store.RunPage;
 import dev.cairn.server.store.RunQuery;
@@ -15,6 +17,7 @@ import dev.cairn.server.store.StoreStats;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -135,6 +138,49 @@ public final class SqliteEventStore implements EventStore {
         });
   }
 
+  @Override
+  public synchronized Optional<RemovedRun> removeRun(
+      String runId, RemovedRun.Cause cause, Instant removedAt) {
+    requireWritable();
+    Optional<RemovedRun> removed =
+        inWriteTransaction(
+            "remove run " + runId, () -> SqliteRunRemoval.remove(writer, runId, cause, removedAt));
+    sequences.forgetRun(runId);
+    return removed;
+  }
+
+  /**
+   * Gives back up to {@link SqliteRunRemoval#VACUUM_PAGES} free pages. A store created before
+   * incremental vacuum was turned on keeps its free pages for reuse instead (incremental_vacuum
+   * does nothing there).
+   */
+  @Override
+  public synchronized void reclaimSpace() {
+    requireWritable();
+    try {
+      writer.execute("PRAGMA incremental_vacuum(" + SqliteRunRemoval.VACUUM_PAGES + ")");
+    } catch (JdbiException e) {
+      throw failWrites("reclaim free space", e);
+    }
+  }
+
+  @Override
+  public Optional<RemovedRun> findRemovedRun(String runId) {
+    return read("the tombstone of run " + runId, handle -> SqliteRunRemoval.find(handle, runId));
+  }
+
+  @Override
+  public List<String> runsEndedBefore(Instant endedBefore, int limit) {
+    return read(
+        "runs ended before " + endedBefore,
+        handle -> SqliteRunRemoval.endedBefore(handle, endedBefore, requireLimit(limit)));
+  }
+
+  @Override
+  public LogHorizon logHorizon() {
+    return read("the oldest kept event", SqliteRunRemoval::horizon);
+  }
+
   /**
    * Runs the work in one immediate transaction on the writer. A conflict rolls back and leaves the
    * store usable; any other failure rolls back and stops further writes, because after an I/O error
@@ -250,7 +296,8 @@ public final class SqliteEventStore implements EventStore {
                   .bind("limit", limit)
                   .map((row, ctx) -> StoredRows.event(row))
                   .list();
-          ReadChecks.requireLogContinues(afterGlobalSeq, events);
+          ReadChecks.requireLogContinues(
+              afterGlobalSeq, events, () -> SqliteRunRemoval.highestRemoved(handle));
           return events;
         });
   }

@@ -184,7 +184,7 @@ class PostgresEventStoreTest extends EventStoreContractTest {
   }
 
   private long migrationCount() {
-    return 2;
+    return 3;
   }
 
   private String queryRaw(String sql) throws SQLException {
