@@ -1,13 +1,24 @@
 -- Retention and delete remove whole finished runs, and only through one guarded path.
--- removed_runs keeps a tombstone per removed run: GetRun can say it was removed, and the highest
--- last_global_seq here keeps the log's numbers from being assigned again and tells the reads
--- which gaps in the log are removals rather than damage. cause: 1 retention, 2 delete.
+-- removed_runs keeps a tombstone per removed run, for a while (cairn.retention-tombstones), so
+-- that GetRun can say the run was removed. cause: 1 retention, 2 delete.
 CREATE TABLE removed_runs (
   run_id TEXT PRIMARY KEY,
   removed_at_us INTEGER NOT NULL,
   cause INTEGER NOT NULL CHECK (cause IN (1, 2)),
   last_global_seq INTEGER NOT NULL
 ) STRICT;
+
+CREATE INDEX removed_runs_by_time ON removed_runs (removed_at_us);
+
+-- The highest global_seq any removed run held, kept for ever in one row: it keeps the log's
+-- numbers from being assigned again when the newest runs are removed, and tells the reads which
+-- gaps in the log are removals rather than damage.
+CREATE TABLE removal_mark (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  highest_removed INTEGER NOT NULL
+) STRICT;
+
+INSERT INTO removal_mark (id, highest_removed) VALUES (1, 0);
 
 -- The guard of the removal path: the deleting transaction first names its run here, which is
 -- refused unless the run's projection row says it has ended (SUCCEEDED 3, FAILED 4,

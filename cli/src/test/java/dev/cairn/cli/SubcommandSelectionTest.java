@@ -28,6 +28,7 @@ class SubcommandSelectionTest {
               "status",
               "list",
               "cancel",
+              "delete",
               "events",
               "logs",
               "validate",

@@ -86,7 +86,13 @@ public interface EventStore extends AutoCloseable {
    */
   Optional<RemovedRun> removeRun(String runId, RemovedRun.Cause cause, Instant removedAt);
 
-  /** The tombstone of a removed run, if this run was removed. */
+  /**
+   * Drops the tombstones of runs removed before the time, oldest first, at most limit, and returns
+   * how many. The highest global_seq removed is kept regardless, so numbers are still never reused.
+   */
+  int forgetRemovedRuns(Instant removedBefore, int limit);
+
+  /** The tombstone of a removed run, if this run was removed and its tombstone is still kept. */
   Optional<RemovedRun> findRemovedRun(String runId);
 
   /**

@@ -208,6 +208,20 @@ public final class InMemoryEventStore implements EventStore {
   }
 
   @Override
+  public synchronized int forgetRemovedRuns(Instant removedBefore, int limit) {
+    requireOpen();
+    List<String> forgotten =
+        log.removed.values().stream()
+            .filter(removed -> removed.removedAt().isBefore(removedBefore))
+            .sorted((a, b) -> a.removedAt().compareTo(b.removedAt()))
+            .limit(limit)
+            .map(RemovedRun::runId)
+            .toList();
+    forgotten.forEach(log.removed::remove);
+    return forgotten.size();
+  }
+
+  @Override
   public synchronized Optional<RemovedRun> findRemovedRun(String runId) {
     requireOpen();
     return Optional.ofNullable(log.removed.get(runId));

@@ -122,6 +122,30 @@ public abstract class RunRemovalContract extends RunsProjectionContract {
   }
 
   @Test
+  void tombstonesAreForgottenLaterButTheirNumbersStayUsed() {
+    threeRuns();
+    store.removeRun("run-a", RemovedRun.Cause.RETENTION, REMOVED_AT);
+    store.removeRun("run-c", RemovedRun.Cause.DELETE, REMOVED_AT.plusSeconds(60));
+
+    assertThat(store.forgetRemovedRuns(REMOVED_AT.plusSeconds(1), 10)).isEqualTo(1);
+    assertThat(store.findRemovedRun("run-a")).isEmpty();
+    assertThat(store.findRemovedRun("run-c")).isPresent();
+    assertThat(store.forgetRemovedRuns(REMOVED_AT.plusSeconds(3600), 10)).isEqualTo(1);
+    assertThat(store.findRemovedRun("run-c")).isEmpty();
+
+    reopen();
+    // The newest run (7) was removed and its tombstone forgotten: 7 is still never reused, and the
+    // gaps stay known as removals.
+    assertThat(store.lastGlobalSeq()).isEqualTo(7);
+    assertThat(store.logHorizon()).isEqualTo(new LogHorizon(2, 7));
+    assertThat(store.readAll(0, ALL)).extracting(Event::getGlobalSeq).containsExactly(2L, 4L);
+    assertThat(store.append(List.of(events.submitted("run-d", "w"))))
+        .extracting(Event::getGlobalSeq)
+        .containsExactly(8L);
+    assertThat(store.readAll(0, ALL)).extracting(Event::getGlobalSeq).containsExactly(2L, 4L, 8L);
+  }
+
+  @Test
   void finishedRunsAreFoundByWhenTheyEnded() {
     threeRuns();
     Instant afterAll = Instant.ofEpochSecond(2_000_000_000L);

@@ -144,6 +144,14 @@ public final class PostgresEventStore implements EventStore {
   }
 
   @Override
+  public synchronized int forgetRemovedRuns(Instant removedBefore, int limit) {
+    requireWritable();
+    return inWriteTransaction(
+        "forget tombstones",
+        handle -> PostgresRunRemoval.forget(handle, removedBefore, requireLimit(limit)));
+  }
+
+  @Override
   public Optional<RemovedRun> findRemovedRun(String runId) {
     return read("the tombstone of run " + runId, handle -> PostgresRunRemoval.find(handle, runId));
   }

@@ -66,6 +66,11 @@ final class PostgresRunRemoval {
         .bind("cause", (short) (cause == RemovedRun.Cause.RETENTION ? RETENTION : DELETE))
         .bind("last", lastGlobalSeq)
         .execute();
+    writer
+        .createUpdate(
+            "UPDATE removal_mark SET highest_removed = GREATEST(highest_removed, :last) WHERE id = 1")
+        .bind("last", lastGlobalSeq)
+        .execute();
     return Optional.of(new RemovedRun(runId, removedAt, cause, lastGlobalSeq));
   }
 
@@ -98,9 +103,20 @@ final class PostgresRunRemoval {
         .list();
   }
 
+  /** Drops tombstones of runs removed before the time, oldest first, at most limit. */
+  static int forget(Handle writer, Instant removedBefore, int limit) {
+    return writer
+        .createUpdate(
+            "DELETE FROM removed_runs WHERE run_id IN (SELECT run_id FROM removed_runs"
+                + " WHERE removed_at_us < :before ORDER BY removed_at_us LIMIT :limit)")
+        .bind("before", micros(removedBefore))
+        .bind("limit", limit)
+        .execute();
+  }
+
   static long highestRemoved(Handle handle) {
     return handle
-        .createQuery("SELECT COALESCE(MAX(last_global_seq), 0) FROM removed_runs")
+        .createQuery("SELECT highest_removed FROM removal_mark WHERE id = 1")
         .mapTo(Long.class)
         .one();
   }
@@ -109,7 +125,7 @@ final class PostgresRunRemoval {
   static long highestRemovedIfKept(Handle handle) {
     boolean kept =
         handle
-            .createQuery("SELECT to_regclass('removed_runs') IS NOT NULL")
+            .createQuery("SELECT to_regclass('removal_mark') IS NOT NULL")
             .mapTo(Boolean.class)
             .one();
     return kept ? highestRemoved(handle) : 0;

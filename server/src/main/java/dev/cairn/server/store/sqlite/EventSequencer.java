@@ -70,7 +70,7 @@ final class EventSequencer {
     return handle
         .createQuery(
             "SELECT MAX((SELECT COALESCE(MAX(global_seq), 0) FROM events),"
-                + " (SELECT COALESCE(MAX(last_global_seq), 0) FROM removed_runs))")
+                + " (SELECT highest_removed FROM removal_mark WHERE id = 1))")
         .mapTo(Long.class)
         .one();
   }

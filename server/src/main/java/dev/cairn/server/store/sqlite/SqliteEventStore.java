@@ -165,6 +165,14 @@ public final class SqliteEventStore implements EventStore {
   }
 
   @Override
+  public synchronized int forgetRemovedRuns(Instant removedBefore, int limit) {
+    requireWritable();
+    return inWriteTransaction(
+        "forget tombstones",
+        () -> SqliteRunRemoval.forget(writer, removedBefore, requireLimit(limit)));
+  }
+
+  @Override
   public Optional<RemovedRun> findRemovedRun(String runId) {
     return read("the tombstone of run " + runId, handle -> SqliteRunRemoval.find(handle, runId));
   }

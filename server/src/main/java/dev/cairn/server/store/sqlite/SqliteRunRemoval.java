@@ -64,6 +64,11 @@ final class SqliteRunRemoval {
         .bind("cause", cause == RemovedRun.Cause.RETENTION ? RETENTION : DELETE)
         .bind("last", lastGlobalSeq)
         .execute();
+    writer
+        .createUpdate(
+            "UPDATE removal_mark SET highest_removed = MAX(highest_removed, :last) WHERE id = 1")
+        .bind("last", lastGlobalSeq)
+        .execute();
     return Optional.of(removed);
   }
 
@@ -96,9 +101,20 @@ final class SqliteRunRemoval {
         .list();
   }
 
+  /** Drops tombstones of runs removed before the time, oldest first, at most limit. */
+  static int forget(Handle writer, Instant removedBefore, int limit) {
+    return writer
+        .createUpdate(
+            "DELETE FROM removed_runs WHERE run_id IN (SELECT run_id FROM removed_runs"
+                + " WHERE removed_at_us < :before ORDER BY removed_at_us LIMIT :limit)")
+        .bind("before", micros(removedBefore))
+        .bind("limit", limit)
+        .execute();
+  }
+
   static long highestRemoved(Handle handle) {
     return handle
-        .createQuery("SELECT COALESCE(MAX(last_global_seq), 0) FROM removed_runs")
+        .createQuery("SELECT highest_removed FROM removal_mark WHERE id = 1")
         .mapTo(Long.class)
         .one();
   }
@@ -108,7 +124,7 @@ final class SqliteRunRemoval {
     boolean kept =
         handle
                 .createQuery(
-                    "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'removed_runs'")
+                    "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'removal_mark'")
                 .mapTo(Integer.class)
                 .one()
             > 0;
