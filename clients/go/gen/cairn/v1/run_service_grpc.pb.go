@@ -25,6 +25,7 @@ const (
 	RunService_CancelRun_FullMethodName   = "/cairn.v1.RunService/CancelRun"
 	RunService_WatchEvents_FullMethodName = "/cairn.v1.RunService/WatchEvents"
 	RunService_StreamLogs_FullMethodName  = "/cairn.v1.RunService/StreamLogs"
+	RunService_DeleteRun_FullMethodName   = "/cairn.v1.RunService/DeleteRun"
 )
 
 // RunServiceClient is the client API for RunService service.
@@ -48,6 +49,11 @@ type RunServiceClient interface {
 	WatchEvents(ctx context.Context, in *WatchEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchEventsResponse], error)
 	// Streams the output of one attempt from a byte offset.
 	StreamLogs(ctx context.Context, in *StreamLogsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamLogsResponse], error)
+	// Removes one finished run now: its events, its row and its output files, leaving
+	// a tombstone (GetRun then answers NOT_FOUND with reason RUN_REMOVED). A run that
+	// has not ended is refused with FAILED_PRECONDITION, reason RUN_NOT_FINISHED.
+	// Idempotent: a run removed before answers with its tombstone.
+	DeleteRun(ctx context.Context, in *DeleteRunRequest, opts ...grpc.CallOption) (*DeleteRunResponse, error)
 }
 
 type runServiceClient struct {
@@ -136,6 +142,16 @@ func (c *runServiceClient) StreamLogs(ctx context.Context, in *StreamLogsRequest
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type RunService_StreamLogsClient = grpc.ServerStreamingClient[StreamLogsResponse]
 
+func (c *runServiceClient) DeleteRun(ctx context.Context, in *DeleteRunRequest, opts ...grpc.CallOption) (*DeleteRunResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteRunResponse)
+	err := c.cc.Invoke(ctx, RunService_DeleteRun_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // RunServiceServer is the server API for RunService service.
 // All implementations must embed UnimplementedRunServiceServer
 // for forward compatibility.
@@ -157,6 +173,11 @@ type RunServiceServer interface {
 	WatchEvents(*WatchEventsRequest, grpc.ServerStreamingServer[WatchEventsResponse]) error
 	// Streams the output of one attempt from a byte offset.
 	StreamLogs(*StreamLogsRequest, grpc.ServerStreamingServer[StreamLogsResponse]) error
+	// Removes one finished run now: its events, its row and its output files, leaving
+	// a tombstone (GetRun then answers NOT_FOUND with reason RUN_REMOVED). A run that
+	// has not ended is refused with FAILED_PRECONDITION, reason RUN_NOT_FINISHED.
+	// Idempotent: a run removed before answers with its tombstone.
+	DeleteRun(context.Context, *DeleteRunRequest) (*DeleteRunResponse, error)
 	mustEmbedUnimplementedRunServiceServer()
 }
 
@@ -184,6 +205,9 @@ func (UnimplementedRunServiceServer) WatchEvents(*WatchEventsRequest, grpc.Serve
 }
 func (UnimplementedRunServiceServer) StreamLogs(*StreamLogsRequest, grpc.ServerStreamingServer[StreamLogsResponse]) error {
 	return status.Errorf(codes.Unimplemented, "method StreamLogs not implemented")
+}
+func (UnimplementedRunServiceServer) DeleteRun(context.Context, *DeleteRunRequest) (*DeleteRunResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method DeleteRun not implemented")
 }
 func (UnimplementedRunServiceServer) mustEmbedUnimplementedRunServiceServer() {}
 func (UnimplementedRunServiceServer) testEmbeddedByValue()                    {}
@@ -300,6 +324,24 @@ func _RunService_StreamLogs_Handler(srv interface{}, stream grpc.ServerStream) e
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type RunService_StreamLogsServer = grpc.ServerStreamingServer[StreamLogsResponse]
 
+func _RunService_DeleteRun_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteRunRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RunServiceServer).DeleteRun(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RunService_DeleteRun_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RunServiceServer).DeleteRun(ctx, req.(*DeleteRunRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // RunService_ServiceDesc is the grpc.ServiceDesc for RunService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -322,6 +364,10 @@ var RunService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CancelRun",
 			Handler:    _RunService_CancelRun_Handler,
+		},
+		{
+			MethodName: "DeleteRun",
+			Handler:    _RunService_DeleteRun_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
