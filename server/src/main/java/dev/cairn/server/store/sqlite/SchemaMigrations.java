@@ -46,9 +46,10 @@ final class SchemaMigrations {
     }
     if (current == 0) {
       // Before the first table: a new file gives the pages of removed runs back to the file system
-      // bit by bit (PRAGMA incremental_vacuum), which SQLite allows to be chosen only now or with a
-      // full VACUUM later.
+      // bit by bit (PRAGMA incremental_vacuum). The file is already in WAL mode, where the setting
+      // takes effect only through a VACUUM, which costs nothing while the file is empty.
       writer.execute("PRAGMA auto_vacuum = INCREMENTAL");
+      writer.execute("VACUUM");
     }
     for (int version = current + 1; version <= latestVersion(); version++) {
       apply(writer, version, STEPS.get(version - 1));

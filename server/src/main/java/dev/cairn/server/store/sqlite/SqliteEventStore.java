@@ -157,11 +157,29 @@ public final class SqliteEventStore implements EventStore {
   @Override
   public synchronized void reclaimSpace() {
     requireWritable();
+    int free;
     try {
-      writer.execute("PRAGMA incremental_vacuum(" + SqliteRunRemoval.VACUUM_PAGES + ")");
+      free = writer.createQuery("PRAGMA freelist_count").mapTo(Integer.class).one();
     } catch (JdbiException e) {
-      throw failWrites("reclaim free space", e);
+      throw new StoreException("could not read the free page count of " + databaseFile, e);
     }
+    if (free == 0) {
+      return;
+    }
+    // The pragma frees one page per step of its statement, and the driver takes one step per
+    // execution: it runs once per page, all in one transaction so that it costs one sync.
+    inWriteTransaction(
+        "reclaim free space",
+        () -> {
+          try (java.sql.Statement statement = writer.getConnection().createStatement()) {
+            for (int page = 0; page < Math.min(free, SqliteRunRemoval.VACUUM_PAGES); page++) {
+              statement.execute("PRAGMA incremental_vacuum(1)");
+            }
+          } catch (java.sql.SQLException e) {
+            throw new StoreException(e.getMessage(), e);
+          }
+          return null;
+        });
   }
 
   @Override
