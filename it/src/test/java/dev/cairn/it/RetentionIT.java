@@ -56,7 +56,7 @@ class RetentionIT {
       List<Event> firstEvents = runs.follow(first);
       Path firstLogs = dataDir.resolve("logs").resolve(first);
       assertThat(firstLogs).isDirectory();
-      String running = runs.submit(workflow("retention-live", shell("wait", "sleep 600")));
+      String running = runs.submit(workflow("retention-live", shell("wait", "sleep 100000")));
       runs.awaitStatus(
           running,
           run -> run.getSteps(0).getStatus() == StepStatus.STEP_STATUS_RUNNING,
