@@ -193,6 +193,18 @@ func (c *Client) Cancel(ctx context.Context, runID, reason string) (cairnv1.RunS
 	return response.GetStatus(), nil
 }
 
+// Delete removes a finished run now: its events, its row and its output files, and
+// returns the run's tombstone. A run that has not ended is refused with an *Error of
+// code FailedPrecondition (reason RUN_NOT_FINISHED); a run removed before answers with
+// its tombstone.
+func (c *Client) Delete(ctx context.Context, runID string) (*cairnv1.DeleteRunResponse, error) {
+	response, err := c.service.DeleteRun(ctx, &cairnv1.DeleteRunRequest{RunId: runID})
+	if err != nil {
+		return nil, wrapError(err)
+	}
+	return response, nil
+}
+
 // Logs yields chunks of an attempt's output (attempt 0 means the latest). With follow it
 // keeps streaming until the attempt has finished.
 func (c *Client) Logs(ctx context.Context, runID, stepID string, attempt uint32, follow bool) iter.Seq2[[]byte, error] {

@@ -219,6 +219,40 @@ func TestServerCancel(t *testing.T) {
 	}
 }
 
+func TestServerDelete(t *testing.T) {
+	requireServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	client := shared.client(t)
+	live, err := client.Submit(ctx, &cairnv1.WorkflowSpec{Name: "live", Steps: []*cairnv1.StepSpec{
+		shellStep("wait", "sleep 600"),
+	}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.Delete(ctx, live)
+	var refused *cairn.Error
+	if !errors.As(err, &refused) || refused.Code != codes.FailedPrecondition || refused.Reason != "RUN_NOT_FINISHED" {
+		t.Fatalf("deleting a live run: %v", err)
+	}
+	if _, err := client.Cancel(ctx, live, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Wait(ctx, live); err != nil {
+		t.Fatal(err)
+	}
+	tombstone, err := client.Delete(ctx, live)
+	if err != nil || tombstone.GetCause() != cairnv1.RunRemovalCause_RUN_REMOVAL_CAUSE_DELETE {
+		t.Fatalf("tombstone %v, err %v", tombstone, err)
+	}
+	_, err = client.Get(ctx, live)
+	var removed *cairn.Error
+	if !errors.As(err, &removed) || removed.Code != codes.NotFound || removed.Reason != "RUN_REMOVED" ||
+		removed.Metadata["removed_by"] != "delete" {
+		t.Fatalf("get of a removed run: %v", err)
+	}
+}
+
 func TestServerErrors(t *testing.T) {
 	requireServer(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

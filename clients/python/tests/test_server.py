@@ -9,7 +9,7 @@ from typing import List
 import grpc
 import pytest
 
-from cairn_client import AsyncClient, Client, FailureReason, InvalidArgument, RunStatus, Unauthenticated, Unavailable
+from cairn_client import AsyncClient, CairnError, Client, FailureReason, InvalidArgument, NotFound, RunStatus, Unauthenticated, Unavailable
 from cairn_client._gen.cairn.v1 import event_pb2, run_service_pb2, run_service_pb2_grpc
 
 pytestmark = pytest.mark.server
@@ -129,6 +129,28 @@ def test_cancel_stops_a_running_run(cairn_server):
     assert run.status == RunStatus.Value("RUN_STATUS_CANCELLED")
     assert "run_cancel_requested" in kinds
     assert kinds[-1] == "run_cancelled"
+
+
+def test_delete_removes_a_finished_run_and_refuses_a_live_one(cairn_server):
+    with cairn_server.client() as client:
+        live = client.submit({"name": "live", "steps": [{"id": "wait", "run": "sleep 600"}]})
+        with pytest.raises(CairnError) as refused:
+            client.delete(live)
+        assert refused.value.code == grpc.StatusCode.FAILED_PRECONDITION
+        assert refused.value.reason == "RUN_NOT_FINISHED"
+        client.cancel(live)
+        client.wait(live, timeout=30)
+
+        done = client.submit({"name": "done", "steps": [{"id": "say", "run": "echo bye"}]})
+        client.wait(done, timeout=30)
+        tombstone = client.delete(done)
+        assert tombstone.run_id == done
+        assert tombstone.cause == run_service_pb2.RUN_REMOVAL_CAUSE_DELETE
+        with pytest.raises(NotFound) as removed:
+            client.get(done)
+        assert removed.value.reason == "RUN_REMOVED"
+        assert removed.value.metadata["removed_by"] == "delete"
+        client.delete(live)
 
 
 def test_invalid_spec_and_wrong_token_are_typed_errors(cairn_server):

@@ -155,6 +155,11 @@ class AsyncClient:
         request = run_service_pb2.CancelRunRequest(run_id=run_id, reason=reason)
         return RunStatus((await self._call(self._stub.CancelRun, request)).status)
 
+    async def delete(self, run_id: str) -> run_service_pb2.DeleteRunResponse:
+        """Removes a finished run now; returns its tombstone (see Client.delete)."""
+        request = run_service_pb2.DeleteRunRequest(run_id=run_id)
+        return await self._call(self._stub.DeleteRun, request)
+
     async def watch(
         self, run_id: Optional[str] = None, after_seq: int = 0, follow: bool = True
     ) -> AsyncIterator[event_pb2.Event]:

@@ -154,6 +154,16 @@ class Client:
         request = run_service_pb2.CancelRunRequest(run_id=run_id, reason=reason)
         return RunStatus(self._call(self._stub.CancelRun, request).status)
 
+    def delete(self, run_id: str) -> run_service_pb2.DeleteRunResponse:
+        """Removes a finished run now: its events, its row and its output files.
+
+        Returns the run's tombstone (``remove_time``, ``cause``). A run that has not ended is
+        refused with a CairnError of code FAILED_PRECONDITION (reason ``RUN_NOT_FINISHED``);
+        a run removed before answers with its tombstone.
+        """
+        request = run_service_pb2.DeleteRunRequest(run_id=run_id)
+        return self._call(self._stub.DeleteRun, request)
+
     def watch(
         self, run_id: Optional[str] = None, after_seq: int = 0, follow: bool = True
     ) -> Iterator[event_pb2.Event]:

@@ -22,6 +22,59 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// RunRemovalCause says what removed a run.
+type RunRemovalCause int32
+
+const (
+	// Not set.
+	RunRemovalCause_RUN_REMOVAL_CAUSE_UNSPECIFIED RunRemovalCause = 0
+	// The server's retention setting: the run ended longer ago than the horizon.
+	RunRemovalCause_RUN_REMOVAL_CAUSE_RETENTION RunRemovalCause = 1
+	// A DeleteRun call.
+	RunRemovalCause_RUN_REMOVAL_CAUSE_DELETE RunRemovalCause = 2
+)
+
+// Enum value maps for RunRemovalCause.
+var (
+	RunRemovalCause_name = map[int32]string{
+		0: "RUN_REMOVAL_CAUSE_UNSPECIFIED",
+		1: "RUN_REMOVAL_CAUSE_RETENTION",
+		2: "RUN_REMOVAL_CAUSE_DELETE",
+	}
+	RunRemovalCause_value = map[string]int32{
+		"RUN_REMOVAL_CAUSE_UNSPECIFIED": 0,
+		"RUN_REMOVAL_CAUSE_RETENTION":   1,
+		"RUN_REMOVAL_CAUSE_DELETE":      2,
+	}
+)
+
+func (x RunRemovalCause) Enum() *RunRemovalCause {
+	p := new(RunRemovalCause)
+	*p = x
+	return p
+}
+
+func (x RunRemovalCause) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RunRemovalCause) Descriptor() protoreflect.EnumDescriptor {
+	return file_cairn_v1_run_service_proto_enumTypes[0].Descriptor()
+}
+
+func (RunRemovalCause) Type() protoreflect.EnumType {
+	return &file_cairn_v1_run_service_proto_enumTypes[0]
+}
+
+func (x RunRemovalCause) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RunRemovalCause.Descriptor instead.
+func (RunRemovalCause) EnumDescriptor() ([]byte, []int) {
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{0}
+}
+
 // RerunRunRequest names a finished run and what of it runs again.
 type RerunRunRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1047,6 +1100,116 @@ func (x *StreamLogsResponse) GetAttempt() uint32 {
 	return 0
 }
 
+// DeleteRunRequest names the finished run to remove.
+type DeleteRunRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The run id.
+	RunId         string `protobuf:"bytes,1,opt,name=run_id,json=runId,proto3" json:"run_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteRunRequest) Reset() {
+	*x = DeleteRunRequest{}
+	mi := &file_cairn_v1_run_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteRunRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteRunRequest) ProtoMessage() {}
+
+func (x *DeleteRunRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_cairn_v1_run_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteRunRequest.ProtoReflect.Descriptor instead.
+func (*DeleteRunRequest) Descriptor() ([]byte, []int) {
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *DeleteRunRequest) GetRunId() string {
+	if x != nil {
+		return x.RunId
+	}
+	return ""
+}
+
+// DeleteRunResponse is the removed run's tombstone.
+type DeleteRunResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The run id.
+	RunId string `protobuf:"bytes,1,opt,name=run_id,json=runId,proto3" json:"run_id,omitempty"`
+	// When the run was removed.
+	RemoveTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=remove_time,json=removeTime,proto3" json:"remove_time,omitempty"`
+	// What removed it: DELETE, or RETENTION when retention had removed it before.
+	Cause         RunRemovalCause `protobuf:"varint,3,opt,name=cause,proto3,enum=cairn.v1.RunRemovalCause" json:"cause,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DeleteRunResponse) Reset() {
+	*x = DeleteRunResponse{}
+	mi := &file_cairn_v1_run_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DeleteRunResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DeleteRunResponse) ProtoMessage() {}
+
+func (x *DeleteRunResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_cairn_v1_run_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DeleteRunResponse.ProtoReflect.Descriptor instead.
+func (*DeleteRunResponse) Descriptor() ([]byte, []int) {
+	return file_cairn_v1_run_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *DeleteRunResponse) GetRunId() string {
+	if x != nil {
+		return x.RunId
+	}
+	return ""
+}
+
+func (x *DeleteRunResponse) GetRemoveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RemoveTime
+	}
+	return nil
+}
+
+func (x *DeleteRunResponse) GetCause() RunRemovalCause {
+	if x != nil {
+		return x.Cause
+	}
+	return RunRemovalCause_RUN_REMOVAL_CAUSE_UNSPECIFIED
+}
+
 var File_cairn_v1_run_service_proto protoreflect.FileDescriptor
 
 const file_cairn_v1_run_service_proto_rawDesc = "" +
@@ -1136,7 +1299,18 @@ const file_cairn_v1_run_service_proto_rawDesc = "" +
 	"\x12StreamLogsResponse\x12\x12\n" +
 	"\x04data\x18\x01 \x01(\fR\x04data\x12\x16\n" +
 	"\x06offset\x18\x02 \x01(\x03R\x06offset\x12\x18\n" +
-	"\aattempt\x18\x03 \x01(\rR\aattempt2\xf4\x03\n" +
+	"\aattempt\x18\x03 \x01(\rR\aattempt\")\n" +
+	"\x10DeleteRunRequest\x12\x15\n" +
+	"\x06run_id\x18\x01 \x01(\tR\x05runId\"\x98\x01\n" +
+	"\x11DeleteRunResponse\x12\x15\n" +
+	"\x06run_id\x18\x01 \x01(\tR\x05runId\x12;\n" +
+	"\vremove_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"removeTime\x12/\n" +
+	"\x05cause\x18\x03 \x01(\x0e2\x19.cairn.v1.RunRemovalCauseR\x05cause*s\n" +
+	"\x0fRunRemovalCause\x12!\n" +
+	"\x1dRUN_REMOVAL_CAUSE_UNSPECIFIED\x10\x00\x12\x1f\n" +
+	"\x1bRUN_REMOVAL_CAUSE_RETENTION\x10\x01\x12\x1c\n" +
+	"\x18RUN_REMOVAL_CAUSE_DELETE\x10\x022\xba\x04\n" +
 	"\n" +
 	"RunService\x12D\n" +
 	"\tSubmitRun\x12\x1a.cairn.v1.SubmitRunRequest\x1a\x1b.cairn.v1.SubmitRunResponse\x12;\n" +
@@ -1146,7 +1320,8 @@ const file_cairn_v1_run_service_proto_rawDesc = "" +
 	"\vWatchEvents\x12\x1c.cairn.v1.WatchEventsRequest\x1a\x1d.cairn.v1.WatchEventsResponse0\x01\x12I\n" +
 	"\n" +
 	"StreamLogs\x12\x1b.cairn.v1.StreamLogsRequest\x1a\x1c.cairn.v1.StreamLogsResponse0\x01\x12A\n" +
-	"\bRerunRun\x12\x19.cairn.v1.RerunRunRequest\x1a\x1a.cairn.v1.RerunRunResponseB]\n" +
+	"\bRerunRun\x12\x19.cairn.v1.RerunRunRequest\x1a\x1a.cairn.v1.RerunRunResponse\x12D\n" +
+	"\tDeleteRun\x12\x1a.cairn.v1.DeleteRunRequest\x1a\x1b.cairn.v1.DeleteRunResponseB]\n" +
 	"\fdev.cairn.v1B\x0fRunServiceProtoP\x01Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1b\x06proto3"
 
 var (
@@ -1161,70 +1336,78 @@ func file_cairn_v1_run_service_proto_rawDescGZIP() []byte {
 	return file_cairn_v1_run_service_proto_rawDescData
 }
 
-var file_cairn_v1_run_service_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_cairn_v1_run_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_cairn_v1_run_service_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_cairn_v1_run_service_proto_goTypes = []any{
-	(*RerunRunRequest)(nil),       // 0: cairn.v1.RerunRunRequest
-	(*RerunRunResponse)(nil),      // 1: cairn.v1.RerunRunResponse
-	(*SubmitRunRequest)(nil),      // 2: cairn.v1.SubmitRunRequest
-	(*SubmitRunResponse)(nil),     // 3: cairn.v1.SubmitRunResponse
-	(*GetRunRequest)(nil),         // 4: cairn.v1.GetRunRequest
-	(*GetRunResponse)(nil),        // 5: cairn.v1.GetRunResponse
-	(*ListRunsRequest)(nil),       // 6: cairn.v1.ListRunsRequest
-	(*RunSummary)(nil),            // 7: cairn.v1.RunSummary
-	(*ListRunsResponse)(nil),      // 8: cairn.v1.ListRunsResponse
-	(*CancelRunRequest)(nil),      // 9: cairn.v1.CancelRunRequest
-	(*CancelRunResponse)(nil),     // 10: cairn.v1.CancelRunResponse
-	(*WatchEventsRequest)(nil),    // 11: cairn.v1.WatchEventsRequest
-	(*WatchEventsResponse)(nil),   // 12: cairn.v1.WatchEventsResponse
-	(*StreamLogsRequest)(nil),     // 13: cairn.v1.StreamLogsRequest
-	(*StreamLogsResponse)(nil),    // 14: cairn.v1.StreamLogsResponse
-	nil,                           // 15: cairn.v1.RerunRunRequest.ParamsEntry
-	nil,                           // 16: cairn.v1.SubmitRunRequest.ParamsEntry
-	nil,                           // 17: cairn.v1.SubmitRunRequest.LabelsEntry
-	nil,                           // 18: cairn.v1.ListRunsRequest.LabelsEntry
-	nil,                           // 19: cairn.v1.RunSummary.LabelsEntry
-	(*WorkflowSpec)(nil),          // 20: cairn.v1.WorkflowSpec
-	(*Run)(nil),                   // 21: cairn.v1.Run
-	(RunStatus)(0),                // 22: cairn.v1.RunStatus
-	(*timestamppb.Timestamp)(nil), // 23: google.protobuf.Timestamp
-	(*Event)(nil),                 // 24: cairn.v1.Event
+	(RunRemovalCause)(0),          // 0: cairn.v1.RunRemovalCause
+	(*RerunRunRequest)(nil),       // 1: cairn.v1.RerunRunRequest
+	(*RerunRunResponse)(nil),      // 2: cairn.v1.RerunRunResponse
+	(*SubmitRunRequest)(nil),      // 3: cairn.v1.SubmitRunRequest
+	(*SubmitRunResponse)(nil),     // 4: cairn.v1.SubmitRunResponse
+	(*GetRunRequest)(nil),         // 5: cairn.v1.GetRunRequest
+	(*GetRunResponse)(nil),        // 6: cairn.v1.GetRunResponse
+	(*ListRunsRequest)(nil),       // 7: cairn.v1.ListRunsRequest
+	(*RunSummary)(nil),            // 8: cairn.v1.RunSummary
+	(*ListRunsResponse)(nil),      // 9: cairn.v1.ListRunsResponse
+	(*CancelRunRequest)(nil),      // 10: cairn.v1.CancelRunRequest
+	(*CancelRunResponse)(nil),     // 11: cairn.v1.CancelRunResponse
+	(*WatchEventsRequest)(nil),    // 12: cairn.v1.WatchEventsRequest
+	(*WatchEventsResponse)(nil),   // 13: cairn.v1.WatchEventsResponse
+	(*StreamLogsRequest)(nil),     // 14: cairn.v1.StreamLogsRequest
+	(*StreamLogsResponse)(nil),    // 15: cairn.v1.StreamLogsResponse
+	(*DeleteRunRequest)(nil),      // 16: cairn.v1.DeleteRunRequest
+	(*DeleteRunResponse)(nil),     // 17: cairn.v1.DeleteRunResponse
+	nil,                           // 18: cairn.v1.RerunRunRequest.ParamsEntry
+	nil,                           // 19: cairn.v1.SubmitRunRequest.ParamsEntry
+	nil,                           // 20: cairn.v1.SubmitRunRequest.LabelsEntry
+	nil,                           // 21: cairn.v1.ListRunsRequest.LabelsEntry
+	nil,                           // 22: cairn.v1.RunSummary.LabelsEntry
+	(*WorkflowSpec)(nil),          // 23: cairn.v1.WorkflowSpec
+	(*Run)(nil),                   // 24: cairn.v1.Run
+	(RunStatus)(0),                // 25: cairn.v1.RunStatus
+	(*timestamppb.Timestamp)(nil), // 26: google.protobuf.Timestamp
+	(*Event)(nil),                 // 27: cairn.v1.Event
 }
 var file_cairn_v1_run_service_proto_depIdxs = []int32{
-	15, // 0: cairn.v1.RerunRunRequest.params:type_name -> cairn.v1.RerunRunRequest.ParamsEntry
-	20, // 1: cairn.v1.SubmitRunRequest.spec:type_name -> cairn.v1.WorkflowSpec
-	16, // 2: cairn.v1.SubmitRunRequest.params:type_name -> cairn.v1.SubmitRunRequest.ParamsEntry
-	17, // 3: cairn.v1.SubmitRunRequest.labels:type_name -> cairn.v1.SubmitRunRequest.LabelsEntry
-	20, // 4: cairn.v1.SubmitRunResponse.resolved_spec:type_name -> cairn.v1.WorkflowSpec
-	21, // 5: cairn.v1.GetRunResponse.run:type_name -> cairn.v1.Run
-	22, // 6: cairn.v1.ListRunsRequest.statuses:type_name -> cairn.v1.RunStatus
-	18, // 7: cairn.v1.ListRunsRequest.labels:type_name -> cairn.v1.ListRunsRequest.LabelsEntry
-	22, // 8: cairn.v1.RunSummary.status:type_name -> cairn.v1.RunStatus
-	23, // 9: cairn.v1.RunSummary.create_time:type_name -> google.protobuf.Timestamp
-	23, // 10: cairn.v1.RunSummary.end_time:type_name -> google.protobuf.Timestamp
-	19, // 11: cairn.v1.RunSummary.labels:type_name -> cairn.v1.RunSummary.LabelsEntry
-	7,  // 12: cairn.v1.ListRunsResponse.runs:type_name -> cairn.v1.RunSummary
-	22, // 13: cairn.v1.CancelRunResponse.status:type_name -> cairn.v1.RunStatus
-	24, // 14: cairn.v1.WatchEventsResponse.event:type_name -> cairn.v1.Event
-	24, // 15: cairn.v1.WatchEventsResponse.events:type_name -> cairn.v1.Event
-	2,  // 16: cairn.v1.RunService.SubmitRun:input_type -> cairn.v1.SubmitRunRequest
-	4,  // 17: cairn.v1.RunService.GetRun:input_type -> cairn.v1.GetRunRequest
-	6,  // 18: cairn.v1.RunService.ListRuns:input_type -> cairn.v1.ListRunsRequest
-	9,  // 19: cairn.v1.RunService.CancelRun:input_type -> cairn.v1.CancelRunRequest
-	11, // 20: cairn.v1.RunService.WatchEvents:input_type -> cairn.v1.WatchEventsRequest
-	13, // 21: cairn.v1.RunService.StreamLogs:input_type -> cairn.v1.StreamLogsRequest
-	0,  // 22: cairn.v1.RunService.RerunRun:input_type -> cairn.v1.RerunRunRequest
-	3,  // 23: cairn.v1.RunService.SubmitRun:output_type -> cairn.v1.SubmitRunResponse
-	5,  // 24: cairn.v1.RunService.GetRun:output_type -> cairn.v1.GetRunResponse
-	8,  // 25: cairn.v1.RunService.ListRuns:output_type -> cairn.v1.ListRunsResponse
-	10, // 26: cairn.v1.RunService.CancelRun:output_type -> cairn.v1.CancelRunResponse
-	12, // 27: cairn.v1.RunService.WatchEvents:output_type -> cairn.v1.WatchEventsResponse
-	14, // 28: cairn.v1.RunService.StreamLogs:output_type -> cairn.v1.StreamLogsResponse
-	1,  // 29: cairn.v1.RunService.RerunRun:output_type -> cairn.v1.RerunRunResponse
-	23, // [23:30] is the sub-list for method output_type
-	16, // [16:23] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	18, // 0: cairn.v1.RerunRunRequest.params:type_name -> cairn.v1.RerunRunRequest.ParamsEntry
+	23, // 1: cairn.v1.SubmitRunRequest.spec:type_name -> cairn.v1.WorkflowSpec
+	19, // 2: cairn.v1.SubmitRunRequest.params:type_name -> cairn.v1.SubmitRunRequest.ParamsEntry
+	20, // 3: cairn.v1.SubmitRunRequest.labels:type_name -> cairn.v1.SubmitRunRequest.LabelsEntry
+	23, // 4: cairn.v1.SubmitRunResponse.resolved_spec:type_name -> cairn.v1.WorkflowSpec
+	24, // 5: cairn.v1.GetRunResponse.run:type_name -> cairn.v1.Run
+	25, // 6: cairn.v1.ListRunsRequest.statuses:type_name -> cairn.v1.RunStatus
+	21, // 7: cairn.v1.ListRunsRequest.labels:type_name -> cairn.v1.ListRunsRequest.LabelsEntry
+	25, // 8: cairn.v1.RunSummary.status:type_name -> cairn.v1.RunStatus
+	26, // 9: cairn.v1.RunSummary.create_time:type_name -> google.protobuf.Timestamp
+	26, // 10: cairn.v1.RunSummary.end_time:type_name -> google.protobuf.Timestamp
+	22, // 11: cairn.v1.RunSummary.labels:type_name -> cairn.v1.RunSummary.LabelsEntry
+	8,  // 12: cairn.v1.ListRunsResponse.runs:type_name -> cairn.v1.RunSummary
+	25, // 13: cairn.v1.CancelRunResponse.status:type_name -> cairn.v1.RunStatus
+	27, // 14: cairn.v1.WatchEventsResponse.event:type_name -> cairn.v1.Event
+	27, // 15: cairn.v1.WatchEventsResponse.events:type_name -> cairn.v1.Event
+	26, // 16: cairn.v1.DeleteRunResponse.remove_time:type_name -> google.protobuf.Timestamp
+	0,  // 17: cairn.v1.DeleteRunResponse.cause:type_name -> cairn.v1.RunRemovalCause
+	3,  // 18: cairn.v1.RunService.SubmitRun:input_type -> cairn.v1.SubmitRunRequest
+	5,  // 19: cairn.v1.RunService.GetRun:input_type -> cairn.v1.GetRunRequest
+	7,  // 20: cairn.v1.RunService.ListRuns:input_type -> cairn.v1.ListRunsRequest
+	10, // 21: cairn.v1.RunService.CancelRun:input_type -> cairn.v1.CancelRunRequest
+	12, // 22: cairn.v1.RunService.WatchEvents:input_type -> cairn.v1.WatchEventsRequest
+	14, // 23: cairn.v1.RunService.StreamLogs:input_type -> cairn.v1.StreamLogsRequest
+	1,  // 24: cairn.v1.RunService.RerunRun:input_type -> cairn.v1.RerunRunRequest
+	16, // 25: cairn.v1.RunService.DeleteRun:input_type -> cairn.v1.DeleteRunRequest
+	4,  // 26: cairn.v1.RunService.SubmitRun:output_type -> cairn.v1.SubmitRunResponse
+	6,  // 27: cairn.v1.RunService.GetRun:output_type -> cairn.v1.GetRunResponse
+	9,  // 28: cairn.v1.RunService.ListRuns:output_type -> cairn.v1.ListRunsResponse
+	11, // 29: cairn.v1.RunService.CancelRun:output_type -> cairn.v1.CancelRunResponse
+	13, // 30: cairn.v1.RunService.WatchEvents:output_type -> cairn.v1.WatchEventsResponse
+	15, // 31: cairn.v1.RunService.StreamLogs:output_type -> cairn.v1.StreamLogsResponse
+	2,  // 32: cairn.v1.RunService.RerunRun:output_type -> cairn.v1.RerunRunResponse
+	17, // 33: cairn.v1.RunService.DeleteRun:output_type -> cairn.v1.DeleteRunResponse
+	26, // [26:34] is the sub-list for method output_type
+	18, // [18:26] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_cairn_v1_run_service_proto_init() }
@@ -1240,13 +1423,14 @@ func file_cairn_v1_run_service_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_cairn_v1_run_service_proto_rawDesc), len(file_cairn_v1_run_service_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   20,
+			NumEnums:      1,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_cairn_v1_run_service_proto_goTypes,
 		DependencyIndexes: file_cairn_v1_run_service_proto_depIdxs,
+		EnumInfos:         file_cairn_v1_run_service_proto_enumTypes,
 		MessageInfos:      file_cairn_v1_run_service_proto_msgTypes,
 	}.Build()
 	File_cairn_v1_run_service_proto = out.File

@@ -26,6 +26,7 @@ const (
 	RunService_WatchEvents_FullMethodName = "/cairn.v1.RunService/WatchEvents"
 	RunService_StreamLogs_FullMethodName  = "/cairn.v1.RunService/StreamLogs"
 	RunService_RerunRun_FullMethodName    = "/cairn.v1.RunService/RerunRun"
+	RunService_DeleteRun_FullMethodName   = "/cairn.v1.RunService/DeleteRun"
 )
 
 // RunServiceClient is the client API for RunService service.
@@ -52,6 +53,11 @@ type RunServiceClient interface {
 	// Takes a finished run up again as a new run linked to it (rerun_of). A repeated request_id
 	// returns the first rerun.
 	RerunRun(ctx context.Context, in *RerunRunRequest, opts ...grpc.CallOption) (*RerunRunResponse, error)
+	// Removes one finished run now: its events, its row and its output files, leaving
+	// a tombstone (GetRun then answers NOT_FOUND with reason RUN_REMOVED). A run that
+	// has not ended is refused with FAILED_PRECONDITION, reason RUN_NOT_FINISHED.
+	// Idempotent: a run removed before answers with its tombstone.
+	DeleteRun(ctx context.Context, in *DeleteRunRequest, opts ...grpc.CallOption) (*DeleteRunResponse, error)
 }
 
 type runServiceClient struct {
@@ -150,6 +156,16 @@ func (c *runServiceClient) RerunRun(ctx context.Context, in *RerunRunRequest, op
 	return out, nil
 }
 
+func (c *runServiceClient) DeleteRun(ctx context.Context, in *DeleteRunRequest, opts ...grpc.CallOption) (*DeleteRunResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(DeleteRunResponse)
+	err := c.cc.Invoke(ctx, RunService_DeleteRun_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // RunServiceServer is the server API for RunService service.
 // All implementations must embed UnimplementedRunServiceServer
 // for forward compatibility.
@@ -174,6 +190,11 @@ type RunServiceServer interface {
 	// Takes a finished run up again as a new run linked to it (rerun_of). A repeated request_id
 	// returns the first rerun.
 	RerunRun(context.Context, *RerunRunRequest) (*RerunRunResponse, error)
+	// Removes one finished run now: its events, its row and its output files, leaving
+	// a tombstone (GetRun then answers NOT_FOUND with reason RUN_REMOVED). A run that
+	// has not ended is refused with FAILED_PRECONDITION, reason RUN_NOT_FINISHED.
+	// Idempotent: a run removed before answers with its tombstone.
+	DeleteRun(context.Context, *DeleteRunRequest) (*DeleteRunResponse, error)
 	mustEmbedUnimplementedRunServiceServer()
 }
 
@@ -204,6 +225,9 @@ func (UnimplementedRunServiceServer) StreamLogs(*StreamLogsRequest, grpc.ServerS
 }
 func (UnimplementedRunServiceServer) RerunRun(context.Context, *RerunRunRequest) (*RerunRunResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method RerunRun not implemented")
+}
+func (UnimplementedRunServiceServer) DeleteRun(context.Context, *DeleteRunRequest) (*DeleteRunResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method DeleteRun not implemented")
 }
 func (UnimplementedRunServiceServer) mustEmbedUnimplementedRunServiceServer() {}
 func (UnimplementedRunServiceServer) testEmbeddedByValue()                    {}
@@ -338,6 +362,24 @@ func _RunService_RerunRun_Handler(srv interface{}, ctx context.Context, dec func
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RunService_DeleteRun_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(DeleteRunRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RunServiceServer).DeleteRun(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RunService_DeleteRun_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RunServiceServer).DeleteRun(ctx, req.(*DeleteRunRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // RunService_ServiceDesc is the grpc.ServiceDesc for RunService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -364,6 +406,10 @@ var RunService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RerunRun",
 			Handler:    _RunService_RerunRun_Handler,
+		},
+		{
+			MethodName: "DeleteRun",
+			Handler:    _RunService_DeleteRun_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.cli.command.CancelCommand;
 import dev.cairn.cli.command.CompletionCommand;
+import dev.cairn.cli.command.DeleteCommand;
 import dev.cairn.cli.command.EventsCommand;
 import dev.cairn.cli.command.ListCommand;
 import dev.cairn.cli.command.LogsCommand;
@@ -46,6 +47,7 @@ public final class CairnCommand implements Callable<Integer> {
     commands.put("status", StatusCommand.class);
     commands.put("list", ListCommand.class);
     commands.put("cancel", CancelCommand.class);
+    commands.put("delete", DeleteCommand.class);
     commands.put("events", EventsCommand.class);
     commands.put("logs", LogsCommand.class);
     commands.put("validate", ValidateCommand.class);

@@ -29,6 +29,7 @@ class SubcommandSelectionTest {
               "status",
               "list",
               "cancel",
+              "delete",
               "events",
               "logs",
               "validate",

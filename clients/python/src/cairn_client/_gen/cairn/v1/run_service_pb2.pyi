@@ -5,12 +5,22 @@ from cairn_client._gen.cairn.v1 import run_pb2 as _run_pb2
 from cairn_client._gen.cairn.v1 import workflow_pb2 as _workflow_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class RunRemovalCause(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    RUN_REMOVAL_CAUSE_UNSPECIFIED: _ClassVar[RunRemovalCause]
+    RUN_REMOVAL_CAUSE_RETENTION: _ClassVar[RunRemovalCause]
+    RUN_REMOVAL_CAUSE_DELETE: _ClassVar[RunRemovalCause]
+RUN_REMOVAL_CAUSE_UNSPECIFIED: RunRemovalCause
+RUN_REMOVAL_CAUSE_RETENTION: RunRemovalCause
+RUN_REMOVAL_CAUSE_DELETE: RunRemovalCause
 
 class RerunRunRequest(_message.Message):
     __slots__ = ("run_id", "steps", "request_id", "params")
@@ -206,3 +216,19 @@ class StreamLogsResponse(_message.Message):
     offset: int
     attempt: int
     def __init__(self, data: _Optional[bytes] = ..., offset: _Optional[int] = ..., attempt: _Optional[int] = ...) -> None: ...
+
+class DeleteRunRequest(_message.Message):
+    __slots__ = ("run_id",)
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    run_id: str
+    def __init__(self, run_id: _Optional[str] = ...) -> None: ...
+
+class DeleteRunResponse(_message.Message):
+    __slots__ = ("run_id", "remove_time", "cause")
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    REMOVE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CAUSE_FIELD_NUMBER: _ClassVar[int]
+    run_id: str
+    remove_time: _timestamp_pb2.Timestamp
+    cause: RunRemovalCause
+    def __init__(self, run_id: _Optional[str] = ..., remove_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cause: _Optional[_Union[RunRemovalCause, str]] = ...) -> None: ...

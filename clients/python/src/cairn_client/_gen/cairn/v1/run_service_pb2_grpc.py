@@ -71,6 +71,11 @@ class RunServiceStub(object):
                 request_serializer=cairn_dot_v1_dot_run__service__pb2.RerunRunRequest.SerializeToString,
                 response_deserializer=cairn_dot_v1_dot_run__service__pb2.RerunRunResponse.FromString,
                 _registered_method=True)
+        self.DeleteRun = channel.unary_unary(
+                '/cairn.v1.RunService/DeleteRun',
+                request_serializer=cairn_dot_v1_dot_run__service__pb2.DeleteRunRequest.SerializeToString,
+                response_deserializer=cairn_dot_v1_dot_run__service__pb2.DeleteRunResponse.FromString,
+                _registered_method=True)
 
 
 class RunServiceServicer(object):
@@ -130,6 +135,16 @@ class RunServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def DeleteRun(self, request, context):
+        """Removes one finished run now: its events, its row and its output files, leaving
+        a tombstone (GetRun then answers NOT_FOUND with reason RUN_REMOVED). A run that
+        has not ended is refused with FAILED_PRECONDITION, reason RUN_NOT_FINISHED.
+        Idempotent: a run removed before answers with its tombstone.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RunServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -167,6 +182,11 @@ def add_RunServiceServicer_to_server(servicer, server):
                     servicer.RerunRun,
                     request_deserializer=cairn_dot_v1_dot_run__service__pb2.RerunRunRequest.FromString,
                     response_serializer=cairn_dot_v1_dot_run__service__pb2.RerunRunResponse.SerializeToString,
+            ),
+            'DeleteRun': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteRun,
+                    request_deserializer=cairn_dot_v1_dot_run__service__pb2.DeleteRunRequest.FromString,
+                    response_serializer=cairn_dot_v1_dot_run__service__pb2.DeleteRunResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -360,6 +380,33 @@ class RunService(object):
             '/cairn.v1.RunService/RerunRun',
             cairn_dot_v1_dot_run__service__pb2.RerunRunRequest.SerializeToString,
             cairn_dot_v1_dot_run__service__pb2.RerunRunResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteRun(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cairn.v1.RunService/DeleteRun',
+            cairn_dot_v1_dot_run__service__pb2.DeleteRunRequest.SerializeToString,
+            cairn_dot_v1_dot_run__service__pb2.DeleteRunResponse.FromString,
             options,
             channel_credentials,
             insecure,

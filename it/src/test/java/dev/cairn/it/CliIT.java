@@ -73,6 +73,33 @@ class CliIT extends SharedServer {
   }
 
   @Test
+  void deleteRemovesAFinishedRunAndRefusesALiveOne() throws Exception {
+    String live = runs.submit(Specs.workflow("delete-live", Specs.shell("wait", "sleep 600")));
+    Result refused = cli("delete", live);
+    assertThat(refused.exitCode()).as(refused.err()).isEqualTo(2);
+    assertThat(refused.err()).contains("has not finished").doesNotContain("\tat ");
+    assertThat(runs.get(live).getStatus()).isEqualTo(RunStatus.RUN_STATUS_RUNNING);
+    assertThat(cli("cancel", live).exitCode()).isZero();
+    runs.awaitStatus(live, Runs::terminal, Duration.ofSeconds(30));
+
+    String done = runs.submit(Specs.workflow("delete-done", Specs.shell("say", "echo bye")));
+    runs.follow(done);
+    assertThat(dataDir.resolve("logs").resolve(done)).isDirectory();
+    Result deleted = cli("delete", done);
+    assertThat(deleted.exitCode()).as(deleted.err()).isZero();
+    assertThat(deleted.out()).startsWith("run " + done + ": removed at ");
+    assertThat(dataDir.resolve("logs").resolve(done)).doesNotExist();
+
+    Result status = cli("status", done);
+    assertThat(status.exitCode()).isEqualTo(4);
+    assertThat(status.err()).contains("was removed at").contains("by delete");
+    // Deleting again answers with the tombstone; the cancelled run can go too.
+    assertThat(cli("delete", done).exitCode()).isZero();
+    assertThat(cli("delete", live, "-o", "json").out()).contains("RUN_REMOVAL_CAUSE_DELETE");
+    assertThat(cli("delete", "no-such-run").exitCode()).isEqualTo(4);
+  }
+
+  @Test
   void theLauncherWorksThroughASymlinkOnPath() throws Exception {
     Path bin = Files.createDirectories(work.resolve("path-bin"));
     Files.createSymbolicLink(bin.resolve("cairn"), REPO.resolve("bin/cairn"));

@@ -77,6 +77,21 @@ public interface CairnConfig {
    */
   Optional<String> configFile();
 
+  /**
+   * How long a finished run is kept after it ended: then its events, its row and its output files
+   * are removed (see docs/guarantees.md). A number with a unit ({@code 500ms}, {@code 30s}, {@code
+   * 15m}, {@code 12h}, {@code 30d}) or an ISO-8601 duration; {@code forever} keeps every run.
+   */
+  @WithDefault("30d")
+  String retention();
+
+  /**
+   * How long a removed run's tombstone is kept, during which GetRun says the run was removed rather
+   * than unknown; the same forms as {@link #retention}.
+   */
+  @WithDefault("30d")
+  String retentionTombstones();
+
   /** Log lines as JSON objects, one per line, with a run's fields at the top level. */
   @WithDefault("false")
   boolean logJson();

@@ -9,6 +9,8 @@ import dev.cairn.server.runtime.Engine;
 import dev.cairn.server.runtime.EngineObserver;
 import dev.cairn.server.runtime.EngineSettings;
 import dev.cairn.server.runtime.EventBroadcaster;
+import dev.cairn.server.runtime.Retention;
+import dev.cairn.server.runtime.RunRemover;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.v1.Event;
@@ -34,6 +36,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -105,6 +108,8 @@ public class CairnServer {
   private final OpenStreams openStreams = new OpenStreams();
   private ExecutorService queryWorkers;
   private ScheduledExecutorService streamWorkers;
+  private RunRemover remover;
+  private Retention retention;
   private volatile boolean ready;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private static final AtomicBoolean warmUpStarted = new AtomicBoolean();
@@ -147,6 +152,9 @@ public class CairnServer {
             });
     refuseInsecureBind(config);
     refuseTakenPort(config);
+    Optional<Duration> horizon = retentionHorizon("cairn.retention", config.retention());
+    Optional<Duration> tombstones =
+        retentionHorizon("cairn.retention-tombstones", config.retentionTombstones());
     StoreOpening.Opened opened = StoreOpening.open(config.dataDir(), config.store());
     dataDirectory = opened.directory();
     store = opened.store();
@@ -176,6 +184,9 @@ public class CairnServer {
     // and takes no command until onStart, after the bind. Until recovery is done, health says not
     // ready; reads answer from the store as it is, and commands queue for the engine.
     engine.start();
+    remover = new RunRemover(store, settings, Clock.systemUTC());
+    retention = new Retention(store, remover, horizon, tombstones, Clock.systemUTC());
+    retention.start();
     // At most as many threads as the store serves reads at once.
     int reads = store.readConcurrency();
     queryWorkers = queryPool(Math.min(reads, Math.max(4, 2 * cores)));
@@ -263,6 +274,18 @@ public class CairnServer {
 
   EventStore store() {
     return store;
+  }
+
+  RunRemover remover() {
+    return remover;
+  }
+
+  private static Optional<Duration> retentionHorizon(String name, String value) {
+    try {
+      return RetentionSetting.parse(name, value);
+    } catch (IllegalArgumentException e) {
+      throw new StartRefused(e.getMessage());
+    }
   }
 
   EventBroadcaster broadcaster() {
@@ -511,6 +534,9 @@ public class CairnServer {
       return;
     }
     health.notServing();
+    if (retention != null) {
+      retention.close();
+    }
     // Commands are refused from here; the engine records running attempts as INTERRUPTED, then
     // followed streams end with UNAVAILABLE after the last events it published, so that watchers
     // see them and resume on the next start. Quarkus closes the port after this returns.

@@ -5,17 +5,21 @@ import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import dev.cairn.server.engine.InvalidSpecException;
 import dev.cairn.server.runtime.EngineStoppedException;
+import dev.cairn.server.runtime.EventsRemovedException;
 import dev.cairn.server.runtime.RequestIdReusedException;
 import dev.cairn.server.runtime.RunNotFinishedException;
 import dev.cairn.server.runtime.RunNotFoundException;
+import dev.cairn.server.runtime.RunRemovedException;
 import dev.cairn.server.runtime.StoreUnavailableException;
 import dev.cairn.server.runtime.WatcherTooSlowException;
+import dev.cairn.server.store.RunStillLiveException;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreFullException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.jboss.logging.Logger;
@@ -60,6 +64,30 @@ final class ErrorMapper {
     if (cause instanceof RequestIdReusedException reused) {
       return status(Code.ALREADY_EXISTS, "REQUEST_ID_REUSED", reused.getMessage(), "request_id");
     }
+    if (cause instanceof RunRemovedException removed) {
+      return status(
+          Code.NOT_FOUND,
+          "RUN_REMOVED",
+          removed.getMessage(),
+          Map.of(
+              "field", "run_id",
+              "removed_at", removed.removed().removedAt().toString(),
+              "removed_by", removed.removed().cause().word()));
+    }
+    if (cause instanceof EventsRemovedException removed) {
+      return status(
+          Code.OUT_OF_RANGE,
+          "EVENTS_REMOVED",
+          removed.getMessage(),
+          Map.of(
+              "field",
+              "after_seq",
+              "earliest_after_seq",
+              Long.toString(removed.earliestAfterSeq())));
+    }
+    if (cause instanceof RunStillLiveException live) {
+      return status(Code.FAILED_PRECONDITION, "RUN_NOT_FINISHED", live.getMessage(), "run_id");
+    }
     if (cause instanceof RunNotFoundException notFound) {
       return status(Code.NOT_FOUND, "RUN_NOT_FOUND", notFound.getMessage(), "run_id");
     }
@@ -103,10 +131,13 @@ final class ErrorMapper {
   }
 
   static StatusRuntimeException status(Code code, String reason, String message, String field) {
+    return status(code, reason, message, field.isEmpty() ? Map.of() : Map.of("field", field));
+  }
+
+  static StatusRuntimeException status(
+      Code code, String reason, String message, Map<String, String> metadata) {
     ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN);
-    if (!field.isEmpty()) {
-      info.putMetadata("field", shorten(field, MAX_METADATA_BYTES));
-    }
+    metadata.forEach((key, value) -> info.putMetadata(key, shorten(value, MAX_METADATA_BYTES)));
     com.google.rpc.Status status =
         com.google.rpc.Status.newBuilder()
             .setCode(code.getNumber())

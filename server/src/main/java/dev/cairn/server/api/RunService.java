@@ -1,6 +1,7 @@
 package dev.cairn.server.api;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import com.google.rpc.Code;
 import dev.cairn.server.engine.InvalidSpecException;
 import dev.cairn.server.runtime.Engine;
@@ -8,18 +9,23 @@ import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.runtime.EventFeed;
 import dev.cairn.server.runtime.OutputReader;
 import dev.cairn.server.runtime.RunQueries;
+import dev.cairn.server.runtime.RunRemover;
 import dev.cairn.server.store.EncodedEvent;
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.RemovedRun;
 import dev.cairn.server.store.RunPage;
 import dev.cairn.server.store.RunQuery;
 import dev.cairn.v1.CancelRunRequest;
 import dev.cairn.v1.CancelRunResponse;
+import dev.cairn.v1.DeleteRunRequest;
+import dev.cairn.v1.DeleteRunResponse;
 import dev.cairn.v1.GetRunRequest;
 import dev.cairn.v1.GetRunResponse;
 import dev.cairn.v1.ListRunsRequest;
 import dev.cairn.v1.ListRunsResponse;
 import dev.cairn.v1.RerunRunRequest;
 import dev.cairn.v1.RerunRunResponse;
+import dev.cairn.v1.RunRemovalCause;
 import dev.cairn.v1.RunServiceGrpc;
 import dev.cairn.v1.StreamLogsRequest;
 import dev.cairn.v1.StreamLogsResponse;
@@ -65,6 +71,7 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
   private final OutputReader output;
   private final Executor queries;
   private OpenStreams openStreams = new OpenStreams();
+  private final RunRemover remover;
 
   @Inject
   RunService(CairnServer server) {
@@ -74,7 +81,8 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
         server.broadcaster(),
         server.maxEventBytes(),
         server.queryWorkers(),
-        server.streamWorkers());
+        server.streamWorkers(),
+        server.remover());
     this.openStreams = server.openStreams();
   }
 
@@ -84,7 +92,9 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
       EventBroadcaster broadcaster,
       long maxEventBytes,
       Executor queries,
-      ScheduledExecutorService streams) {
+      ScheduledExecutorService streams,
+      RunRemover remover) {
+    this.remover = remover;
     this.engine = engine;
     this.runs = new RunQueries(store);
     this.feed = new EventFeed(store, broadcaster, maxEventBytes, streams);
@@ -202,6 +212,27 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
     } catch (RuntimeException e) {
       response.onError(ErrorMapper.toStatus(e));
     }
+  }
+
+  // On a query thread: the removal waits for the store's writer, one short transaction.
+  @Override
+  public void deleteRun(DeleteRunRequest request, StreamObserver<DeleteRunResponse> response) {
+    onWorker(
+        response,
+        () -> {
+          RemovedRun removed = remover.delete(request.getRunId());
+          return DeleteRunResponse.newBuilder()
+              .setRunId(removed.runId())
+              .setRemoveTime(
+                  Timestamp.newBuilder()
+                      .setSeconds(removed.removedAt().getEpochSecond())
+                      .setNanos(removed.removedAt().getNano()))
+              .setCause(
+                  removed.cause() == RemovedRun.Cause.RETENTION
+                      ? RunRemovalCause.RUN_REMOVAL_CAUSE_RETENTION
+                      : RunRemovalCause.RUN_REMOVAL_CAUSE_DELETE)
+              .build();
+        });
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.cairn.server.runtime;
 
 import dev.cairn.server.store.EncodedEvent;
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.LogHorizon;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunStatus;
 import java.util.List;
@@ -111,7 +112,13 @@ final class EventWatch {
 
   private void start() {
     if (oneRun && store.findRun(runId).isEmpty()) {
-      throw new RunNotFoundException(runId);
+      throw RunQueries.notFound(store, runId);
+    }
+    if (!oneRun) {
+      LogHorizon horizon = store.logHorizon();
+      if (horizon.refuses(last)) {
+        throw new EventsRemovedException(last, horizon.earliestResume());
+      }
     }
     if (follow) {
       live = broadcaster.subscribe(runId, this::wake);

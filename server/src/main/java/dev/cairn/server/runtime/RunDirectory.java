@@ -17,8 +17,9 @@ import java.util.Set;
 
 /**
  * The working directory of a run whose spec names none: {@code <work root>/<run id>}, made 0700 at
- * the run's first launch and kept after the run ends. It lies outside the data directory, so a step
- * started without a working directory does not start next to the server's token and database.
+ * the run's first launch and kept after the run ends, until the run is removed (retention or
+ * delete, see {@link RunRemover}). It lies outside the data directory, so a step started without a
+ * working directory does not start next to the server's token and database.
  *
  * <p>The work root defaults to a directory under the system's temporary directory, which other
  * users can write to: before a step starts in it, the work root must be a real directory of the

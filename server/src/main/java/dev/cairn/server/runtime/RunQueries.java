@@ -40,12 +40,20 @@ public final class RunQueries {
     return run.build();
   }
 
-  private static RunState fold(String runId, List<Event> events) {
+  private RunState fold(String runId, List<Event> events) {
     RunState state = Evolver.replay(events);
     if (state == null) {
-      throw new RunNotFoundException(runId);
+      throw notFound(store, runId);
     }
     return state;
+  }
+
+  /** What to say of a run the store does not hold: removed (with its tombstone), or unknown. */
+  static RuntimeException notFound(EventStore store, String runId) {
+    return store
+        .findRemovedRun(runId)
+        .<RuntimeException>map(RunRemovedException::new)
+        .orElseGet(() -> new RunNotFoundException(runId));
   }
 
   /** A page of runs with their labels and rerun links, filtered by labels when asked. */

@@ -2,6 +2,7 @@ package dev.cairn.server.store;
 
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -75,6 +76,42 @@ public interface EventStore extends AutoCloseable {
 
   /** Recomputes the runs projection from the events in one transaction. */
   void rebuildProjection();
+
+  /**
+   * Removes one finished run whole, in one transaction: its events, its projection row, and leaves
+   * a tombstone ({@link RemovedRun}) in their place. This is the only path by which a store ever
+   * deletes events; the store refuses every other UPDATE or DELETE of them. Global sequence numbers
+   * of the removed events are never assigned again. Removing a run already removed returns its
+   * tombstone unchanged.
+   *
+   * @return the tombstone, or empty when no run has this id
+   * @throws RunStillLiveException if the run has not ended
+   */
+  Optional<RemovedRun> removeRun(String runId, RemovedRun.Cause cause, Instant removedAt);
+
+  /**
+   * Drops the tombstones of runs removed before the time, oldest first, at most limit, and returns
+   * how many. The highest global_seq removed is kept regardless, so numbers are still never reused.
+   */
+  int forgetRemovedRuns(Instant removedBefore, int limit);
+
+  /** The tombstone of a removed run, if this run was removed and its tombstone is still kept. */
+  Optional<RemovedRun> findRemovedRun(String runId);
+
+  /**
+   * Ids of finished runs that ended before the time, those that ended first first, at most limit.
+   */
+  List<String> runsEndedBefore(Instant endedBefore, int limit);
+
+  /** Where the kept log begins, for telling a resuming watcher what it can still read. */
+  LogHorizon logHorizon();
+
+  /**
+   * Gives back to the file system some of the space removed runs left free, a bounded amount per
+   * call so that the writer is held only briefly. A store whose database reclaims space by itself
+   * does nothing.
+   */
+  default void reclaimSpace() {}
 
   /** Counters since open: commits (append transactions committed) and events appended. */
   StoreStats stats();

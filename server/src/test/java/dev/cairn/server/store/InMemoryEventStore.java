@@ -4,14 +4,17 @@ import dev.cairn.v1.Event;
 import dev.cairn.v1.Event.PayloadCase;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.RunSummary;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -24,9 +27,12 @@ public final class InMemoryEventStore implements EventStore {
 
   /** What survives a close and a reopen: the events, and the runs projection derived from them. */
   public static final class Log {
-    private final List<Event> events = new ArrayList<>();
+    private final NavigableMap<Long, Event> events = new TreeMap<>();
     private final Map<String, Long> lastRunSeqs = new HashMap<>();
     private final Map<String, Row> runs = new LinkedHashMap<>();
+    private final Map<String, RemovedRun> removed = new HashMap<>();
+    private long lastGlobalSeq;
+    private long highestRemoved;
   }
 
   private final Log log;
@@ -65,7 +71,8 @@ public final class InMemoryEventStore implements EventStore {
     }
     List<Event> stored = sequence(events);
     for (Event event : stored) {
-      log.events.add(event);
+      log.events.put(event.getGlobalSeq(), event);
+      log.lastGlobalSeq = event.getGlobalSeq();
       log.lastRunSeqs.put(event.getRunId(), event.getRunSeq());
       project(log.runs, event);
     }
@@ -77,7 +84,7 @@ public final class InMemoryEventStore implements EventStore {
   private List<Event> sequence(List<Event> events) {
     Map<String, Long> lastRunSeqs = new HashMap<>();
     Set<String> requestIdsInBatch = new HashSet<>();
-    long globalSeq = log.events.size();
+    long globalSeq = log.lastGlobalSeq;
     List<Event> sequenced = new ArrayList<>();
     for (Event event : events) {
       String runId = event.getRunId();
@@ -154,7 +161,7 @@ public final class InMemoryEventStore implements EventStore {
   @Override
   public synchronized List<Event> readRun(String runId, long afterRunSeq, int limit) {
     requireOpen();
-    return log.events.stream()
+    return log.events.values().stream()
         .filter(event -> event.getRunId().equals(runId) && event.getRunSeq() > afterRunSeq)
         .limit(limit)
         .toList();
@@ -163,15 +170,89 @@ public final class InMemoryEventStore implements EventStore {
   @Override
   public synchronized List<Event> readAll(long afterGlobalSeq, int limit) {
     requireOpen();
-    int from = (int) Math.min(Math.max(0, afterGlobalSeq), log.events.size());
-    int to = (int) Math.min(log.events.size(), (long) from + limit);
-    return List.copyOf(log.events.subList(from, to));
+    return log.events.tailMap(afterGlobalSeq, false).values().stream().limit(limit).toList();
   }
 
   @Override
   public synchronized long lastGlobalSeq() {
     requireOpen();
-    return log.events.size();
+    return log.lastGlobalSeq;
+  }
+
+  @Override
+  public synchronized Optional<RemovedRun> removeRun(
+      String runId, RemovedRun.Cause cause, Instant removedAt) {
+    requireOpen();
+    Row row = log.runs.get(runId);
+    if (row == null) {
+      return Optional.ofNullable(log.removed.get(runId));
+    }
+    if (row.status() == RunStatus.RUN_STATUS_RUNNING
+        || row.status() == RunStatus.RUN_STATUS_CANCELLING) {
+      throw new RunStillLiveException(runId);
+    }
+    long last = 0;
+    for (var entries = log.events.values().iterator(); entries.hasNext(); ) {
+      Event event = entries.next();
+      if (event.getRunId().equals(runId)) {
+        last = Math.max(last, event.getGlobalSeq());
+        entries.remove();
+      }
+    }
+    log.runs.remove(runId);
+    log.lastRunSeqs.remove(runId);
+    RemovedRun removed = new RemovedRun(runId, removedAt, cause, last);
+    log.removed.put(runId, removed);
+    log.highestRemoved = Math.max(log.highestRemoved, last);
+    return Optional.of(removed);
+  }
+
+  @Override
+  public synchronized int forgetRemovedRuns(Instant removedBefore, int limit) {
+    requireOpen();
+    List<String> forgotten =
+        log.removed.values().stream()
+            .filter(removed -> removed.removedAt().isBefore(removedBefore))
+            .sorted((a, b) -> a.removedAt().compareTo(b.removedAt()))
+            .limit(limit)
+            .map(RemovedRun::runId)
+            .toList();
+    forgotten.forEach(log.removed::remove);
+    return forgotten.size();
+  }
+
+  @Override
+  public synchronized Optional<RemovedRun> findRemovedRun(String runId) {
+    requireOpen();
+    return Optional.ofNullable(log.removed.get(runId));
+  }
+
+  @Override
+  public synchronized List<String> runsEndedBefore(Instant endedBefore, int limit) {
+    requireOpen();
+    long before = micros(endedBefore);
+    return log.runs.values().stream()
+        .filter(row -> row.summary().hasEndTime())
+        .filter(row -> EpochMicros.of(row.summary().getEndTime()) < before)
+        .sorted(
+            (a, b) ->
+                Long.compare(
+                    EpochMicros.of(a.summary().getEndTime()),
+                    EpochMicros.of(b.summary().getEndTime())))
+        .limit(limit)
+        .map(row -> row.summary().getRunId())
+        .toList();
+  }
+
+  private static long micros(Instant time) {
+    return time.getEpochSecond() * 1_000_000L + time.getNano() / 1000;
+  }
+
+  @Override
+  public synchronized LogHorizon logHorizon() {
+    requireOpen();
+    long oldest = log.events.isEmpty() ? log.lastGlobalSeq + 1 : log.events.firstKey();
+    return new LogHorizon(oldest, log.highestRemoved);
   }
 
   @Override
@@ -183,7 +264,7 @@ public final class InMemoryEventStore implements EventStore {
   @Override
   public synchronized List<String> rerunsOf(String runId) {
     requireOpen();
-    return log.events.stream()
+    return log.events.values().stream()
         .filter(event -> event.hasRunSubmitted())
         .filter(event -> event.getRunSubmitted().getRerunOf().equals(runId))
         .map(Event::getRunId)
@@ -234,7 +315,7 @@ public final class InMemoryEventStore implements EventStore {
   public synchronized void rebuildProjection() {
     requireOpen();
     log.runs.clear();
-    for (Event event : log.events) {
+    for (Event event : log.events.values()) {
       project(log.runs, event);
     }
   }

@@ -2,8 +2,10 @@ package dev.cairn.server.store.postgres;
 
 import dev.cairn.server.store.AppendRules;
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.LogHorizon;
 import dev.cairn.server.store.NodeIdentity;
 import dev.cairn.server.store.ReadChecks;
+import dev.cairn.server.store.RemovedRun;
 import dev.cairn.server.store.RunLease;
 import dev.cairn.server.store.RunListCursor;
 import dev.cairn.server.store.RunOwnership;
@@ -16,6 +18,7 @@ import dev.cairn.server.store.StoreStats;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -129,6 +132,40 @@ public final class PostgresEventStore implements EventStore {
           PostgresRuns.rebuild(handle);
           return null;
         });
+  }
+
+  @Override
+  public synchronized Optional<RemovedRun> removeRun(
+      String runId, RemovedRun.Cause cause, Instant removedAt) {
+    requireWritable();
+    return inWriteTransaction(
+        "remove run " + runId,
+        handle -> PostgresRunRemoval.remove(handle, runId, cause, removedAt));
+  }
+
+  @Override
+  public synchronized int forgetRemovedRuns(Instant removedBefore, int limit) {
+    requireWritable();
+    return inWriteTransaction(
+        "forget tombstones",
+        handle -> PostgresRunRemoval.forget(handle, removedBefore, requireLimit(limit)));
+  }
+
+  @Override
+  public Optional<RemovedRun> findRemovedRun(String runId) {
+    return read("the tombstone of run " + runId, handle -> PostgresRunRemoval.find(handle, runId));
+  }
+
+  @Override
+  public List<String> runsEndedBefore(Instant endedBefore, int limit) {
+    return read(
+        "runs ended before " + endedBefore,
+        handle -> PostgresRunRemoval.endedBefore(handle, endedBefore, requireLimit(limit)));
+  }
+
+  @Override
+  public LogHorizon logHorizon() {
+    return read("the oldest kept event", PostgresRunRemoval::horizon);
   }
 
   /**
@@ -273,7 +310,8 @@ public final class PostgresEventStore implements EventStore {
                   .bind("limit", limit)
                   .map((row, ctx) -> PostgresRows.event(row))
                   .list();
-          ReadChecks.requireLogContinues(afterGlobalSeq, events);
+          ReadChecks.requireLogContinues(
+              afterGlobalSeq, events, () -> PostgresRunRemoval.highestRemoved(handle));
           return events;
         });
   }

@@ -43,7 +43,8 @@ final class PostgresOfflineCheck {
                 .bind("limit", CHUNK)
                 .map((row, ctx) -> PostgresRows.event(row))
                 .list();
-        ReadChecks.requireLogContinues(after, chunk);
+        ReadChecks.requireLogContinues(
+            after, chunk, () -> PostgresRunRemoval.highestRemovedIfKept(handle));
         for (Event event : chunk) {
           long last = lastRunSeqs.getOrDefault(event.getRunId(), 0L);
           ReadChecks.requireRunContinues(event.getRunId(), last, List.of(event));

@@ -43,7 +43,8 @@ final class EncodedReads {
             .bind("limit", limit)
             .map((row, ctx) -> StoredRows.encodedEvent(row))
             .list();
-    ReadChecks.requireLogContinuesEncoded(afterGlobalSeq, events);
+    ReadChecks.requireLogContinuesEncoded(
+        afterGlobalSeq, events, () -> SqliteRunRemoval.highestRemoved(handle));
     return events;
   }
 }

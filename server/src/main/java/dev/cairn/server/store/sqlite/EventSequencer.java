@@ -62,9 +62,15 @@ final class EventSequencer {
     return sequenced;
   }
 
+  /**
+   * The last global_seq assigned: the highest stored, or the highest a removed run held when that
+   * is higher (the newest runs may have been deleted), so that no number is ever assigned twice.
+   */
   static long lastGlobalSeq(Handle handle) {
     return handle
-        .createQuery("SELECT COALESCE(MAX(global_seq), 0) FROM events")
+        .createQuery(
+            "SELECT MAX((SELECT COALESCE(MAX(global_seq), 0) FROM events),"
+                + " (SELECT highest_removed FROM removal_mark WHERE id = 1))")
         .mapTo(Long.class)
         .one();
   }

@@ -20,7 +20,12 @@ final class SchemaMigrations {
 
   /** The steps in order; the position in this list (from 1) is the schema version. */
   static final List<String> STEPS =
-      List.of("V1__events.sql", "V2__runs.sql", "V3__checksums.sql", "V4__reruns.sql");
+      List.of(
+          "V1__events.sql",
+          "V2__runs.sql",
+          "V3__checksums.sql",
+          "V4__reruns.sql",
+          "V5__run_removal.sql");
 
   private static final String LOCATION = "/db/migration/";
 
@@ -43,6 +48,13 @@ final class SchemaMigrations {
               + ", newer than the "
               + latestVersion()
               + " this server knows; use a newer server");
+    }
+    if (current == 0) {
+      // Before the first table: a new file gives the pages of removed runs back to the file system
+      // bit by bit (PRAGMA incremental_vacuum). The file is already in WAL mode, where the setting
+      // takes effect only through a VACUUM, which costs nothing while the file is empty.
+      writer.execute("PRAGMA auto_vacuum = INCREMENTAL");
+      writer.execute("VACUUM");
     }
     for (int version = current + 1; version <= latestVersion(); version++) {
       apply(writer, version, STEPS.get(version - 1));

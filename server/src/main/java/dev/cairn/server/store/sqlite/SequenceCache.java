@@ -41,6 +41,11 @@ final class SequenceCache {
     lastGlobalSeq = stored.get(stored.size() - 1).getGlobalSeq();
   }
 
+  /** Forgets one run, after its removal: an append for it must ask the database again. */
+  void forgetRun(String runId) {
+    lastRunSeqs.remove(runId);
+  }
+
   /** Forgets everything, after a transaction that did not commit. */
   void forget() {
     lastGlobalSeq = UNKNOWN;

@@ -3,7 +3,9 @@ package dev.cairn.server.store.sqlite;
 import dev.cairn.server.store.AppendRules;
 import dev.cairn.server.store.EncodedEvent;
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.LogHorizon;
 import dev.cairn.server.store.ReadChecks;
+import dev.cairn.server.store.RemovedRun;
 import dev.cairn.server.store.RunListCursor;
 import dev.cairn.server.store.RunPage;
 import dev.cairn.server.store.RunQuery;
@@ -15,6 +17,7 @@ import dev.cairn.server.store.StoreStats;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -135,6 +138,75 @@ public final class SqliteEventStore implements EventStore {
         });
   }
 
+  @Override
+  public synchronized Optional<RemovedRun> removeRun(
+      String runId, RemovedRun.Cause cause, Instant removedAt) {
+    requireWritable();
+    Optional<RemovedRun> removed =
+        inWriteTransaction(
+            "remove run " + runId, () -> SqliteRunRemoval.remove(writer, runId, cause, removedAt));
+    sequences.forgetRun(runId);
+    return removed;
+  }
+
+  /**
+   * Gives back up to {@link SqliteRunRemoval#VACUUM_PAGES} free pages. A store created before
+   * incremental vacuum was turned on keeps its free pages for reuse instead (incremental_vacuum
+   * does nothing there).
+   */
+  @Override
+  public synchronized void reclaimSpace() {
+    requireWritable();
+    int free;
+    try {
+      free = writer.createQuery("PRAGMA freelist_count").mapTo(Integer.class).one();
+    } catch (JdbiException e) {
+      throw new StoreException("could not read the free page count of " + databaseFile, e);
+    }
+    if (free == 0) {
+      return;
+    }
+    // The pragma frees one page per step of its statement, and the driver takes one step per
+    // execution: it runs once per page, all in one transaction so that it costs one sync.
+    inWriteTransaction(
+        "reclaim free space",
+        () -> {
+          try (java.sql.Statement statement = writer.getConnection().createStatement()) {
+            for (int page = 0; page < Math.min(free, SqliteRunRemoval.VACUUM_PAGES); page++) {
+              statement.execute("PRAGMA incremental_vacuum(1)");
+            }
+          } catch (java.sql.SQLException e) {
+            throw new StoreException(e.getMessage(), e);
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public synchronized int forgetRemovedRuns(Instant removedBefore, int limit) {
+    requireWritable();
+    return inWriteTransaction(
+        "forget tombstones",
+        () -> SqliteRunRemoval.forget(writer, removedBefore, requireLimit(limit)));
+  }
+
+  @Override
+  public Optional<RemovedRun> findRemovedRun(String runId) {
+    return read("the tombstone of run " + runId, handle -> SqliteRunRemoval.find(handle, runId));
+  }
+
+  @Override
+  public List<String> runsEndedBefore(Instant endedBefore, int limit) {
+    return read(
+        "runs ended before " + endedBefore,
+        handle -> SqliteRunRemoval.endedBefore(handle, endedBefore, requireLimit(limit)));
+  }
+
+  @Override
+  public LogHorizon logHorizon() {
+    return read("the oldest kept event", SqliteRunRemoval::horizon);
+  }
+
   /**
    * Runs the work in one immediate transaction on the writer. A conflict rolls back and leaves the
    * store usable; any other failure rolls back and stops further writes, because after an I/O error
@@ -250,7 +322,8 @@ public final class SqliteEventStore implements EventStore {
                   .bind("limit", limit)
                   .map((row, ctx) -> StoredRows.event(row))
                   .list();
-          ReadChecks.requireLogContinues(afterGlobalSeq, events);
+          ReadChecks.requireLogContinues(
+              afterGlobalSeq, events, () -> SqliteRunRemoval.highestRemoved(handle));
           return events;
         });
   }

@@ -183,9 +183,12 @@ class PostgresEventStoreTest extends EventStoreContractTest {
     assertThat(statusOf("run-a")).isEqualTo(dev.cairn.v1.RunStatus.RUN_STATUS_SUCCEEDED);
   }
 
-  /** The versioned scripts in db/postgresql: V1 events and runs, V2 nodes and leases, V3 reruns. */
+  /**
+   * The versioned scripts in db/postgresql: V1 events and runs, V2 nodes and leases, V3 reruns, V4
+   * run removal.
+   */
   private long migrationCount() {
-    return 3;
+    return 4;
   }
 
   private String queryRaw(String sql) throws SQLException {
