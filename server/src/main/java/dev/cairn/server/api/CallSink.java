@@ -33,6 +33,7 @@ final class CallSink<V, T> implements StreamSink<V> {
   }
 
   private final CallContext context = CallContext.current();
+  private final CallContext.Writes writes = context.writes();
   private OpenStreams.Registration registration;
 
   /** Counts this stream among those the server waits for at shutdown, until its call ends. */
@@ -52,35 +53,48 @@ final class CallSink<V, T> implements StreamSink<V> {
    */
   void start(Runnable feed) {
     wake = feed;
+    writes.onDrained(feed);
     context.afterCurrent(feed);
   }
 
   @Override
   public boolean ready() {
-    return !cancelled && observer.isReady();
+    return !cancelled && !writes.full() && observer.isReady();
   }
 
   @Override
   public void send(V value) {
     if (!cancelled) {
-      observer.onNext(message.apply(value));
+      T next = message.apply(value);
+      writes.submit(
+          () -> {
+            if (!cancelled) {
+              observer.onNext(next);
+            }
+          });
     }
   }
 
   @Override
   public void complete() {
-    if (!cancelled) {
-      observer.onCompleted();
-    }
-    ended();
+    writes.submit(
+        () -> {
+          if (!cancelled) {
+            observer.onCompleted();
+          }
+          ended();
+        });
   }
 
   @Override
   public void fail(Throwable error) {
-    if (!cancelled) {
-      observer.onError(ErrorMapper.toStatus(error));
-    }
-    ended();
+    writes.submit(
+        () -> {
+          if (!cancelled) {
+            observer.onError(ErrorMapper.toStatus(error));
+          }
+          ended();
+        });
   }
 
   @Override

@@ -48,6 +48,7 @@ final class EventBatchSink implements StreamSink<EncodedEvent> {
   }
 
   private final CallContext context = CallContext.current();
+  private final CallContext.Writes writes = context.writes();
   private OpenStreams.Registration registration;
 
   /** Counts this stream among those the server waits for at shutdown, until its call ends. */
@@ -67,12 +68,13 @@ final class EventBatchSink implements StreamSink<EncodedEvent> {
    */
   void start(Runnable feed) {
     wake = feed;
+    writes.onDrained(feed);
     context.afterCurrent(feed);
   }
 
   @Override
   public boolean ready() {
-    return !cancelled && observer.isReady();
+    return !cancelled && !writes.full() && observer.isReady();
   }
 
   @Override
@@ -103,7 +105,13 @@ final class EventBatchSink implements StreamSink<EncodedEvent> {
       return;
     }
     if (!cancelled) {
-      observer.onNext(new EncodedResponse(buffer, length));
+      EncodedResponse batch = new EncodedResponse(buffer, length);
+      writes.submit(
+          () -> {
+            if (!cancelled) {
+              observer.onNext(batch);
+            }
+          });
     }
     buffer = new byte[0];
     length = 0;
@@ -113,10 +121,13 @@ final class EventBatchSink implements StreamSink<EncodedEvent> {
   @Override
   public void complete() {
     flush();
-    if (!cancelled) {
-      observer.onCompleted();
-    }
-    ended();
+    writes.submit(
+        () -> {
+          if (!cancelled) {
+            observer.onCompleted();
+          }
+          ended();
+        });
   }
 
   @Override
@@ -124,10 +135,13 @@ final class EventBatchSink implements StreamSink<EncodedEvent> {
     // The events gathered before the failure are whole and in order: the client keeps them and
     // resumes after the last one.
     flush();
-    if (!cancelled) {
-      observer.onError(ErrorMapper.toStatus(error));
-    }
-    ended();
+    writes.submit(
+        () -> {
+          if (!cancelled) {
+            observer.onError(ErrorMapper.toStatus(error));
+          }
+          ended();
+        });
   }
 
   @Override
