@@ -169,7 +169,13 @@ final class ServerProcess implements AutoCloseable {
 
   private void launch() {
     launchProcess();
-    awaitServing();
+    try {
+      awaitServing();
+    } catch (RuntimeException | Error e) {
+      // A server that never became ready is the test's to stop: the caller gets no handle on it.
+      kill9();
+      throw e;
+    }
   }
 
   private void launchProcess() {
