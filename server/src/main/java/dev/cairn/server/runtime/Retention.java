@@ -89,24 +89,29 @@ public final class Retention implements AutoCloseable {
 
   private void runDue() {
     try {
-      Batch batch;
-      do {
-        batch = runBatch();
-        if (batch.removed() > 0 || batch.forgotten() > 0) {
-          LOG.infof(
-              "retention removed %d runs and forgot %d tombstones in %.1f ms (longest removal"
-                  + " %.1f ms)",
-              Integer.valueOf(batch.removed()),
-              Integer.valueOf(batch.forgotten()),
-              Double.valueOf(batch.nanos() / 1e6),
-              Double.valueOf(batch.longestRemovalNanos() / 1e6));
-        }
-      } while ((batch.removed() == BATCH_RUNS || batch.forgotten() == BATCH_RUNS)
-          && !thread.isShutdown());
+      // Servers sharing a database take turns: one removes while the others skip this period.
+      store.exclusively("retention", this::removeWhileDue);
     } catch (RuntimeException e) {
       // A failed store write stops the engine on its own path; here the next period tries again.
       LOG.warnf("retention could not remove runs: %s", e.getMessage());
     }
+  }
+
+  private void removeWhileDue() {
+    Batch batch;
+    do {
+      batch = runBatch();
+      if (batch.removed() > 0 || batch.forgotten() > 0) {
+        LOG.infof(
+            "retention removed %d runs and forgot %d tombstones in %.1f ms (longest removal"
+                + " %.1f ms)",
+            Integer.valueOf(batch.removed()),
+            Integer.valueOf(batch.forgotten()),
+            Double.valueOf(batch.nanos() / 1e6),
+            Double.valueOf(batch.longestRemovalNanos() / 1e6));
+      }
+    } while ((batch.removed() == BATCH_RUNS || batch.forgotten() == BATCH_RUNS)
+        && !thread.isShutdown());
   }
 
   /**

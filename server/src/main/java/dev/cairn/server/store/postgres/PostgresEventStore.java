@@ -17,6 +17,9 @@ import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreStats;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -37,6 +40,10 @@ import org.jdbi.v3.core.JdbiException;
  * committed state.
  */
 public final class PostgresEventStore implements EventStore {
+  // One lock per maintenance task across every server on the database; hashtext spreads the
+  // names over the lock space, which other applications on the same database rarely use.
+  private static final String TASK_LOCK_PREFIX = "cairn:";
+  private static final String TRY_TASK_LOCK = "SELECT pg_try_advisory_lock(hashtext(?))";
 
   private final PostgresAddress address;
   private final PostgresConnections connections;
@@ -161,6 +168,37 @@ public final class PostgresEventStore implements EventStore {
     return read(
         "runs ended before " + endedBefore,
         handle -> PostgresRunRemoval.endedBefore(handle, endedBefore, requireLimit(limit)));
+  }
+
+  /**
+   * Holds a session advisory lock named after the task on a connection of its own while the work
+   * runs; a server that cannot take it at once skips the work. Closing the connection releases the
+   * lock even when unlocking fails, and the database releases it when the session dies.
+   */
+  @Override
+  public boolean exclusively(String task, Runnable work) {
+    requireOpen();
+    try (Connection session = connections.openDedicated();
+        PreparedStatement lock = session.prepareStatement(TRY_TASK_LOCK)) {
+      lock.setString(1, TASK_LOCK_PREFIX + task);
+      try (ResultSet taken = lock.executeQuery()) {
+        if (!taken.next() || !taken.getBoolean(1)) {
+          return false;
+        }
+      }
+      work.run();
+      return true;
+    } catch (SQLException e) {
+      connections.dropIdle();
+      throw new StoreException(
+          "could not take the lock of "
+              + task
+              + " on "
+              + address
+              + ": "
+              + PostgresErrors.describe(e),
+          e);
+    }
   }
 
   @Override
