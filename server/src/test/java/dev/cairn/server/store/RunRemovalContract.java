@@ -64,6 +64,26 @@ public abstract class RunRemovalContract extends RunsProjectionContract {
   }
 
   @Test
+  void aRemovedRerunIsNoLongerListedAmongTheRerunsOfItsOriginal() {
+    store.append(List.of(events.submitted("run-a", "w"), events.succeeded("run-a")));
+    for (String rerun : List.of("run-b", "run-c")) {
+      Event submitted = events.submitted(rerun, "w");
+      store.append(
+          List.of(
+              submitted.toBuilder()
+                  .setRunSubmitted(submitted.getRunSubmitted().toBuilder().setRerunOf("run-a"))
+                  .build(),
+              events.succeeded(rerun)));
+    }
+
+    store.removeRun("run-b", RemovedRun.Cause.DELETE, REMOVED_AT);
+
+    assertThat(store.rerunsOf("run-a")).containsExactly("run-c");
+    reopen();
+    assertThat(store.rerunsOf("run-a")).containsExactly("run-c");
+  }
+
+  @Test
   void aLiveRunIsNeverRemoved() {
     threeRuns();
 

@@ -57,6 +57,8 @@ final class PostgresRunRemoval {
         .mapTo(String.class)
         .one();
     writer.createUpdate("DELETE FROM runs WHERE run_id = :run").bind("run", runId).execute();
+    // A removed rerun is no longer listed among the reruns of the run it took up again.
+    writer.createUpdate("DELETE FROM reruns WHERE run_id = :run").bind("run", runId).execute();
     writer
         .createUpdate(
             "INSERT INTO removed_runs (run_id, removed_at_us, cause, last_global_seq)"

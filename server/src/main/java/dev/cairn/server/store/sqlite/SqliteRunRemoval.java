@@ -53,6 +53,8 @@ final class SqliteRunRemoval {
         .execute();
     writer.createUpdate("DELETE FROM events WHERE run_id = :run").bind("run", runId).execute();
     writer.createUpdate("DELETE FROM runs WHERE run_id = :run").bind("run", runId).execute();
+    // A removed rerun is no longer listed among the reruns of the run it took up again.
+    writer.createUpdate("DELETE FROM reruns WHERE run_id = :run").bind("run", runId).execute();
     writer.createUpdate("DELETE FROM run_removal WHERE run_id = :run").bind("run", runId).execute();
     RemovedRun removed = new RemovedRun(runId, removedAt, cause, lastGlobalSeq);
     writer
