@@ -15,6 +15,7 @@ import dev.cairn.server.store.StoreConflictException;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreStats;
+import dev.cairn.server.store.Tombstones;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
 import java.sql.Connection;
@@ -155,19 +156,19 @@ public final class PostgresEventStore implements EventStore {
     requireWritable();
     return inWriteTransaction(
         "forget tombstones",
-        handle -> PostgresRunRemoval.forget(handle, removedBefore, requireLimit(limit)));
+        handle -> Tombstones.forget(handle, removedBefore, requireLimit(limit)));
   }
 
   @Override
   public Optional<RemovedRun> findRemovedRun(String runId) {
-    return read("the tombstone of run " + runId, handle -> PostgresRunRemoval.find(handle, runId));
+    return read("the tombstone of run " + runId, handle -> Tombstones.find(handle, runId));
   }
 
   @Override
   public List<String> runsEndedBefore(Instant endedBefore, int limit) {
     return read(
         "runs ended before " + endedBefore,
-        handle -> PostgresRunRemoval.endedBefore(handle, endedBefore, requireLimit(limit)));
+        handle -> Tombstones.endedBefore(handle, endedBefore, requireLimit(limit)));
   }
 
   /**
@@ -349,7 +350,7 @@ public final class PostgresEventStore implements EventStore {
                   .map((row, ctx) -> PostgresRows.event(row))
                   .list();
           ReadChecks.requireLogContinues(
-              afterGlobalSeq, events, () -> PostgresRunRemoval.highestRemoved(handle));
+              afterGlobalSeq, events, () -> Tombstones.highestRemoved(handle));
           return events;
         });
   }

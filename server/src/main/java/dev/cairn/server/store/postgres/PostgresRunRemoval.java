@@ -3,9 +3,8 @@ package dev.cairn.server.store.postgres;
 import dev.cairn.server.store.LogHorizon;
 import dev.cairn.server.store.RemovedRun;
 import dev.cairn.server.store.RunStillLiveException;
-import dev.cairn.v1.RunStatus;
+import dev.cairn.server.store.Tombstones;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -19,9 +18,6 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * row has ended. Space comes back through PostgreSQL's autovacuum, which needs nothing from here.
  */
 final class PostgresRunRemoval {
-  private static final int RETENTION = 1;
-  private static final int DELETE = 2;
-
   private PostgresRunRemoval() {}
 
   /** Removes the run inside the caller's write transaction; empty when no run has this id. */
@@ -35,9 +31,9 @@ final class PostgresRunRemoval {
             .mapTo(Integer.class)
             .findOne();
     if (status.isEmpty()) {
-      return find(writer, runId);
+      return Tombstones.find(writer, runId);
     }
-    if (!ended(status.get())) {
+    if (!Tombstones.ended(status.get())) {
       throw new RunStillLiveException(runId);
     }
     long lastGlobalSeq =
@@ -64,8 +60,8 @@ final class PostgresRunRemoval {
             "INSERT INTO removed_runs (run_id, removed_at_us, cause, last_global_seq)"
                 + " VALUES (:run, :at, :cause, :last)")
         .bind("run", runId)
-        .bind("at", micros(removedAt))
-        .bind("cause", (short) (cause == RemovedRun.Cause.RETENTION ? RETENTION : DELETE))
+        .bind("at", Tombstones.micros(removedAt))
+        .bind("cause", (short) Tombstones.code(cause))
         .bind("last", lastGlobalSeq)
         .execute();
     writer
@@ -76,53 +72,6 @@ final class PostgresRunRemoval {
     return Optional.of(new RemovedRun(runId, removedAt, cause, lastGlobalSeq));
   }
 
-  static Optional<RemovedRun> find(Handle handle, String runId) {
-    return handle
-        .createQuery(
-            "SELECT run_id, removed_at_us, cause, last_global_seq FROM removed_runs"
-                + " WHERE run_id = :run")
-        .bind("run", runId)
-        .map(
-            (row, ctx) ->
-                new RemovedRun(
-                    row.getString(1),
-                    instant(row.getLong(2)),
-                    row.getInt(3) == RETENTION
-                        ? RemovedRun.Cause.RETENTION
-                        : RemovedRun.Cause.DELETE,
-                    row.getLong(4)))
-        .findOne();
-  }
-
-  static List<String> endedBefore(Handle handle, Instant endedBefore, int limit) {
-    return handle
-        .createQuery(
-            "SELECT run_id FROM runs WHERE end_time_us IS NOT NULL AND end_time_us < :before"
-                + " AND status IN (3, 4, 5) ORDER BY end_time_us LIMIT :limit")
-        .bind("before", micros(endedBefore))
-        .bind("limit", limit)
-        .mapTo(String.class)
-        .list();
-  }
-
-  /** Drops tombstones of runs removed before the time, oldest first, at most limit. */
-  static int forget(Handle writer, Instant removedBefore, int limit) {
-    return writer
-        .createUpdate(
-            "DELETE FROM removed_runs WHERE run_id IN (SELECT run_id FROM removed_runs"
-                + " WHERE removed_at_us < :before ORDER BY removed_at_us LIMIT :limit)")
-        .bind("before", micros(removedBefore))
-        .bind("limit", limit)
-        .execute();
-  }
-
-  static long highestRemoved(Handle handle) {
-    return handle
-        .createQuery("SELECT highest_removed FROM removal_mark WHERE id = 1")
-        .mapTo(Long.class)
-        .one();
-  }
-
   /** {@link #highestRemoved}, or 0 for a database whose schema predates the removal of runs. */
   static long highestRemovedIfKept(Handle handle) {
     boolean kept =
@@ -130,7 +79,7 @@ final class PostgresRunRemoval {
             .createQuery("SELECT to_regclass('removal_mark') IS NOT NULL")
             .mapTo(Boolean.class)
             .one();
-    return kept ? highestRemoved(handle) : 0;
+    return kept ? Tombstones.highestRemoved(handle) : 0;
   }
 
   /** The horizon, read in one snapshot so the oldest event and the last number agree. */
@@ -138,7 +87,7 @@ final class PostgresRunRemoval {
     return handle.inTransaction(
         TransactionIsolationLevel.REPEATABLE_READ,
         snapshot -> {
-          long highestRemoved = highestRemoved(snapshot);
+          long highestRemoved = Tombstones.highestRemoved(snapshot);
           Long oldest =
               snapshot.createQuery("SELECT MIN(global_seq) FROM events").mapTo(Long.class).one();
           long last =
@@ -148,21 +97,5 @@ final class PostgresRunRemoval {
                   .one();
           return new LogHorizon(oldest == null ? last + 1 : oldest, highestRemoved);
         });
-  }
-
-  private static boolean ended(int status) {
-    return status == RunStatus.RUN_STATUS_SUCCEEDED_VALUE
-        || status == RunStatus.RUN_STATUS_FAILED_VALUE
-        || status == RunStatus.RUN_STATUS_CANCELLED_VALUE;
-  }
-
-  private static long micros(Instant time) {
-    return Math.addExact(
-        Math.multiplyExact(time.getEpochSecond(), 1_000_000L), time.getNano() / 1000);
-  }
-
-  private static Instant instant(long micros) {
-    return Instant.ofEpochSecond(
-        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000);
   }
 }

@@ -2,6 +2,7 @@ package dev.cairn.server.store.sqlite;
 
 import dev.cairn.server.store.EncodedEvent;
 import dev.cairn.server.store.ReadChecks;
+import dev.cairn.server.store.Tombstones;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
@@ -44,7 +45,7 @@ final class EncodedReads {
             .map((row, ctx) -> StoredRows.encodedEvent(row))
             .list();
     ReadChecks.requireLogContinuesEncoded(
-        afterGlobalSeq, events, () -> SqliteRunRemoval.highestRemoved(handle));
+        afterGlobalSeq, events, () -> Tombstones.highestRemoved(handle));
     return events;
   }
 }

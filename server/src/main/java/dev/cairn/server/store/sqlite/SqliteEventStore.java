@@ -14,6 +14,7 @@ import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreFullException;
 import dev.cairn.server.store.StoreStats;
+import dev.cairn.server.store.Tombstones;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
 import java.nio.file.Path;
@@ -186,20 +187,19 @@ public final class SqliteEventStore implements EventStore {
   public synchronized int forgetRemovedRuns(Instant removedBefore, int limit) {
     requireWritable();
     return inWriteTransaction(
-        "forget tombstones",
-        () -> SqliteRunRemoval.forget(writer, removedBefore, requireLimit(limit)));
+        "forget tombstones", () -> Tombstones.forget(writer, removedBefore, requireLimit(limit)));
   }
 
   @Override
   public Optional<RemovedRun> findRemovedRun(String runId) {
-    return read("the tombstone of run " + runId, handle -> SqliteRunRemoval.find(handle, runId));
+    return read("the tombstone of run " + runId, handle -> Tombstones.find(handle, runId));
   }
 
   @Override
   public List<String> runsEndedBefore(Instant endedBefore, int limit) {
     return read(
         "runs ended before " + endedBefore,
-        handle -> SqliteRunRemoval.endedBefore(handle, endedBefore, requireLimit(limit)));
+        handle -> Tombstones.endedBefore(handle, endedBefore, requireLimit(limit)));
   }
 
   @Override
@@ -323,7 +323,7 @@ public final class SqliteEventStore implements EventStore {
                   .map((row, ctx) -> StoredRows.event(row))
                   .list();
           ReadChecks.requireLogContinues(
-              afterGlobalSeq, events, () -> SqliteRunRemoval.highestRemoved(handle));
+              afterGlobalSeq, events, () -> Tombstones.highestRemoved(handle));
           return events;
         });
   }
