@@ -2,6 +2,7 @@ package dev.cairn.server.api;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Vert.x context a gRPC call arrived on, so that what other threads (the engine, the query and
@@ -39,8 +40,7 @@ final class CallContext {
    */
   final class Writes {
     static final int MAX_PENDING = 8;
-    private final java.util.concurrent.atomic.AtomicInteger pending =
-        new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger pending = new AtomicInteger();
     private volatile Runnable wake = () -> {};
 
     void onDrained(Runnable wake) {

@@ -1,6 +1,7 @@
 package dev.cairn.server.engine;
 
 import dev.cairn.v1.Event;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,7 +26,7 @@ public record Decision(List<Event> events, RunState state, List<Effect> effects)
 
   /** The same decision with one more effect. */
   Decision with(Effect effect) {
-    List<Effect> more = new java.util.ArrayList<>(effects);
+    List<Effect> more = new ArrayList<>(effects);
     more.add(effect);
     return new Decision(events, state, more);
   }

@@ -4,6 +4,7 @@ import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.StepStatus;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -196,7 +197,7 @@ public final class RunState {
   /** The steps in spec order. */
   public List<StepState> steps() {
     // A view, not a copy: the array of a state handed out is never written again.
-    return java.util.Collections.unmodifiableList(Arrays.asList(steps));
+    return Collections.unmodifiableList(Arrays.asList(steps));
   }
 
   RunState withStep(int position, StepState next) {

@@ -4,6 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -125,8 +129,8 @@ public final class StepOutputs {
    */
   public static Map<String, Map<String, String>> upstreamOf(RunState state, String stepId) {
     RunPlan plan = state.plan();
-    java.util.BitSet seen = new java.util.BitSet(plan.size());
-    java.util.Deque<Integer> queue = new java.util.ArrayDeque<>();
+    BitSet seen = new BitSet(plan.size());
+    Deque<Integer> queue = new ArrayDeque<>();
     queue.add(plan.indexOf(stepId));
     while (!queue.isEmpty()) {
       for (int up : plan.upstream(queue.poll())) {
@@ -136,7 +140,7 @@ public final class StepOutputs {
         }
       }
     }
-    Map<String, Map<String, String>> outputs = new java.util.LinkedHashMap<>();
+    Map<String, Map<String, String>> outputs = new LinkedHashMap<>();
     seen.stream()
         .forEach(
             position -> {

@@ -3,6 +3,7 @@ package dev.cairn.server.store;
 import dev.cairn.v1.RunStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 /**
@@ -76,7 +77,7 @@ public record RunListCursor(long beforeSubmitSeq, String filterFingerprint) {
     canonical.append('|').append(query.name());
     // Only when set, so that tokens of queries without labels stay what they were.
     if (!query.labels().isEmpty()) {
-      new java.util.TreeMap<>(query.labels())
+      new TreeMap<>(query.labels())
           .forEach((key, value) -> canonical.append('|').append(key).append('=').append(value));
     }
     CRC32 crc = new CRC32();
