@@ -380,14 +380,11 @@ public final class Decider {
   /** When every step is terminal, the run's terminal event closes it: the last event of the run. */
   private static void completeIfDone(Emitter out) {
     RunState state = out.state();
-    if (state.isTerminal() || state.runningCount() > 0) {
+    if (state.isTerminal() || state.runningCount() > 0 || !state.allStepsTerminal()) {
       return;
     }
     List<String> failed = new ArrayList<>();
     for (StepState step : state.steps()) {
-      if (!step.isTerminal()) {
-        return;
-      }
       if (step.status() == StepStatus.STEP_STATUS_FAILED) {
         failed.add(step.id());
       }

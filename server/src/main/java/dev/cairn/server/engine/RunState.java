@@ -23,6 +23,9 @@ public final class RunState {
   private final StepState[] steps;
   private final int running;
   private final int failed;
+  // Steps in a terminal status, so that the completion check after each exit is not a walk over
+  // every step (quadratic over a long chain).
+  private final int terminal;
   private final RunInfo info;
   private final boolean timedOut;
   // True only for the private intermediate states of a replay, which nobody else can see: their
@@ -55,9 +58,20 @@ public final class RunState {
         steps,
         running,
         failed,
+        countTerminal(steps),
         info,
         false,
         false);
+  }
+
+  private static int countTerminal(StepState[] steps) {
+    int count = 0;
+    for (StepState step : steps) {
+      if (step.isTerminal()) {
+        count++;
+      }
+    }
+    return count;
   }
 
   private RunState(
@@ -72,6 +86,7 @@ public final class RunState {
       StepState[] steps,
       int running,
       int failed,
+      int terminal,
       RunInfo info,
       boolean timedOut,
       boolean scratch) {
@@ -89,6 +104,7 @@ public final class RunState {
     this.steps = steps;
     this.running = running;
     this.failed = failed;
+    this.terminal = terminal;
   }
 
   public String runId() {
@@ -128,6 +144,11 @@ public final class RunState {
   /** Number of steps with a running attempt (each holds a slot). */
   public int runningCount() {
     return running;
+  }
+
+  /** Whether every step has reached a terminal status. */
+  public boolean allStepsTerminal() {
+    return terminal == steps.length;
   }
 
   /** Number of steps that failed for good. */
@@ -208,6 +229,7 @@ public final class RunState {
     int failedDelta =
         (next.status() == StepStatus.STEP_STATUS_FAILED ? 1 : 0)
             - (previous.status() == StepStatus.STEP_STATUS_FAILED ? 1 : 0);
+    int terminalDelta = (next.isTerminal() ? 1 : 0) - (previous.isTerminal() ? 1 : 0);
     return new RunState(
         runId,
         plan,
@@ -220,6 +242,7 @@ public final class RunState {
         copy,
         running + runningDelta,
         failed + failedDelta,
+        terminal + terminalDelta,
         info,
         timedOut,
         scratch);
@@ -239,6 +262,7 @@ public final class RunState {
         Arrays.copyOf(steps, steps.length),
         running,
         failed,
+        terminal,
         info,
         timedOut,
         true);
@@ -259,6 +283,7 @@ public final class RunState {
             steps,
             running,
             failed,
+            terminal,
             info,
             timedOut,
             false)
@@ -278,6 +303,7 @@ public final class RunState {
         steps,
         running,
         failed,
+        terminal,
         info,
         timedOut,
         scratch);
@@ -296,6 +322,7 @@ public final class RunState {
         steps,
         running,
         failed,
+        terminal,
         info,
         true,
         scratch);
@@ -314,6 +341,7 @@ public final class RunState {
         steps,
         running,
         failed,
+        terminal,
         info,
         timedOut,
         scratch);
