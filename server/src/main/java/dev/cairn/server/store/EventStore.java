@@ -109,7 +109,7 @@ public interface EventStore extends AutoCloseable {
   /**
    * Runs {@code work} unless another server sharing this store is running the same task now, and
    * says whether it ran: for maintenance that must run on one server at a time, such as retention.
-   * A store only one server opens (SQLite) always runs it. The exclusion is as strong as the
+   * A store only one server opens at a time always runs it. The exclusion is as strong as the
    * database's session lock: if this server's connection to the database is lost while the work
    * runs, another server may start the task before this one notices, so the work must stay safe to
    * run twice (each of its writes is a transaction that checks what it changes).

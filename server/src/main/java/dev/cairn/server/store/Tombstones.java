@@ -7,10 +7,10 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The statements about removed runs that read the same on SQLite and PostgreSQL: the tombstones a
- * removal leaves, the finished runs retention looks for, and the highest removed sequence number.
- * Each store keeps only what its database does differently (the guarded delete itself, the check
- * for an older schema, the snapshot of the horizon).
+ * The statements about removed runs that read the same on every SQL store: the tombstones a removal
+ * leaves, the finished runs retention looks for, and the highest removed sequence number. Each
+ * store keeps only what its database does differently (the guarded delete itself, the check for an
+ * older schema, the snapshot of the horizon).
  */
 public final class Tombstones {
   /** How the {@code removed_runs.cause} column stores each cause. */
