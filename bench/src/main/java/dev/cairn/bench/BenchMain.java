@@ -87,7 +87,7 @@ public final class BenchMain {
       }
       System.out.println(report);
       if (results != null) {
-        Files.writeString(results, report + "\n");
+        Files.writeString(results, report + "\n" + retentionSoak(root));
       }
     } catch (IOException | RuntimeException e) {
       System.err.println("bench: failed: " + e.getMessage());
@@ -228,6 +228,15 @@ public final class BenchMain {
       }
     }
     return dag.name() + ": " + runs + " runs, median " + Report.millis(DagBench.median(walls));
+  }
+
+  /**
+   * The last retention soak's section (bench/soak-retention writes it; it takes ten minutes, so a
+   * full run carries the latest one over rather than running it again), or nothing.
+   */
+  private static String retentionSoak(Path root) throws IOException {
+    Path soak = root.resolve("bench").resolve("retention-soak.md");
+    return Files.isRegularFile(soak) ? "\n" + Files.readString(soak) : "";
   }
 
   private static String asMillis(List<Long> nanos) {

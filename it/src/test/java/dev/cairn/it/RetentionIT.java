@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -91,21 +92,18 @@ class RetentionIT {
           keptRuns.add(countRuns(server));
           databaseBytes.add(size(dataDir.resolve("cairn.db")));
           sizes.add(
-              "t+"
-                  + (SOAK_SECONDS - Duration.between(Instant.now(), soakEnd).toSeconds())
-                  + "s db "
-                  + size(dataDir.resolve("cairn.db"))
-                  + " wal "
-                  + size(dataDir.resolve("cairn.db-wal"))
-                  + " logs "
-                  + countEntries(dataDir.resolve("logs"))
-                  + " runs "
-                  + keptRuns.get(keptRuns.size() - 1));
+              String.format(
+                  Locale.ROOT,
+                  "| %d s | %,d | %,d | %d | %d |",
+                  SOAK_SECONDS - Duration.between(Instant.now(), soakEnd).toSeconds(),
+                  size(dataDir.resolve("cairn.db")),
+                  size(dataDir.resolve("cairn.db-wal")),
+                  countEntries(dataDir.resolve("logs")),
+                  keptRuns.get(keptRuns.size() - 1)));
         }
         ServerProcess.pause(20);
       }
-      System.out.println("retention soak, " + submitted + " runs submitted:");
-      sizes.forEach(line -> System.out.println("  " + line));
+      SoakReport.write(SOAK_SECONDS, submitted, sizes);
 
       // Its tombstone was forgotten 8 s after the removal: the id is unknown now.
       StatusRuntimeException unknown =
