@@ -11,12 +11,15 @@ import dev.cairn.server.store.RunListCursor;
 import dev.cairn.server.store.RunOwnership;
 import dev.cairn.server.store.RunPage;
 import dev.cairn.server.store.RunQuery;
+import dev.cairn.server.store.ScheduleLog;
+import dev.cairn.server.store.ScheduleRows;
 import dev.cairn.server.store.StoreConflictException;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreStats;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
+import dev.cairn.v1.ScheduleEvent;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -120,6 +123,51 @@ public final class PostgresEventStore implements EventStore {
     stats = new StoreStats(before.commits() + 1, before.eventsAppended() + stored.size());
     return stored;
   }
+
+  @Override
+  public ScheduleLog scheduleLog() {
+    return scheduleLog;
+  }
+
+  /**
+   * Appends on the writer. Two servers on one database may both append to a schedule: the primary
+   * key on (schedule_id, schedule_seq) lets only one of them have each number, and the other is
+   * told of the conflict.
+   */
+  private synchronized void appendSchedule(List<ScheduleEvent> events) {
+    requireWritable();
+    ScheduleRows.requireWellFormed(events);
+    if (events.isEmpty()) {
+      return;
+    }
+    inWriteTransaction(
+        "append schedule events",
+        handle -> {
+          // A unique violation (another server took the number) is classified as a conflict.
+          ScheduleRows.append(handle, events);
+          return null;
+        });
+  }
+
+  private final ScheduleLog scheduleLog =
+      new ScheduleLog() {
+        @Override
+        public void appendSchedule(List<ScheduleEvent> events) {
+          PostgresEventStore.this.appendSchedule(events);
+        }
+
+        @Override
+        public List<String> scheduleIds() {
+          return read("schedule ids", ScheduleRows::ids);
+        }
+
+        @Override
+        public List<ScheduleEvent> readSchedule(String scheduleId, long afterSeq, int limit) {
+          return read(
+              "events of schedule " + scheduleId,
+              handle -> ScheduleRows.read(handle, scheduleId, afterSeq, limit));
+        }
+      };
 
   @Override
   public synchronized void rebuildProjection() {
