@@ -61,8 +61,17 @@ final class ScheduleBook {
 
   /** Reads one schedule's stream again: after another writer appended to it. */
   void reload(String id) {
-    ScheduleState state = null;
-    long after = 0;
+    states.remove(id);
+    catchUp(id);
+  }
+
+  /**
+   * Folds in the events of the schedule that another server sharing the store appended since this
+   * one last looked (none on a store of its own): one indexed read when there are none.
+   */
+  void catchUp(String id) {
+    ScheduleState state = states.get(id);
+    long after = state == null ? 0 : state.lastSeq();
     while (true) {
       List<ScheduleEvent> page = log.readSchedule(id, after, PAGE);
       for (ScheduleEvent event : page) {
@@ -73,10 +82,17 @@ final class ScheduleBook {
       }
       after = page.get(page.size() - 1).getScheduleSeq();
     }
-    if (state == null) {
-      states.remove(id);
-    } else {
+    if (state != null) {
       states.put(id, state);
+    }
+  }
+
+  /** Finds schedules another server created since this one loaded. */
+  void discover() {
+    for (String id : log.scheduleIds()) {
+      if (!states.containsKey(id)) {
+        catchUp(id);
+      }
     }
   }
 

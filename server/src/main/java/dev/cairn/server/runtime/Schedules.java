@@ -32,6 +32,9 @@ public final class Schedules {
   /** How far ahead the timer looks when no schedule is due sooner, so clock changes are seen. */
   static final Duration LONGEST_SLEEP = Duration.ofMinutes(1);
 
+  /** How often the timer looks for schedules another server sharing the store created. */
+  static final Duration DISCOVERY = Duration.ofSeconds(10);
+
   /** How often schedules with a buffered firing look at whether the previous run has ended. */
   static final Duration BUFFER_POLL = Duration.ofSeconds(1);
 
@@ -40,6 +43,7 @@ public final class Schedules {
   private final ScheduleRuns runs;
   private final EngineClock clock;
   private volatile Runnable onChange = () -> {};
+  private Instant discovered = Instant.MIN;
 
   public Schedules(ScheduleLog log, ScheduleRuns runs, EngineClock clock) {
     this.book = new ScheduleBook(log, clock);
@@ -69,6 +73,7 @@ public final class Schedules {
     runs.check(definition);
     synchronized (this) {
       String id = definition.getScheduleId();
+      book.catchUp(id);
       Optional<ScheduleState> current = book.find(id);
       if (current.isPresent() && !current.get().deleted()) {
         throw new ScheduleExistsException(id);
@@ -90,6 +95,7 @@ public final class Schedules {
   /** Stops the schedule firing; nothing is recorded when it is paused already. */
   public GetScheduleResponse pause(String id, String note, String principal) {
     synchronized (this) {
+      book.catchUp(id);
       ScheduleState state = book.existing(id);
       if (!state.paused()) {
         book.append(
@@ -107,6 +113,7 @@ public final class Schedules {
   /** Fires again from now on; nothing is recorded when it is not paused. */
   public GetScheduleResponse resume(String id, String principal) {
     synchronized (this) {
+      book.catchUp(id);
       ScheduleState state = book.existing(id);
       if (state.paused()) {
         book.append(
@@ -123,6 +130,7 @@ public final class Schedules {
   /** Deletes the schedule; its runs are kept. A deleted one answers as deleted again. */
   public void delete(String id, String principal) {
     synchronized (this) {
+      book.catchUp(id);
       ScheduleState state = book.find(id).orElseThrow(() -> new ScheduleNotFoundException(id));
       if (!state.deleted()) {
         book.append(
@@ -143,6 +151,7 @@ public final class Schedules {
    * With a request id, a repeat returns the first trigger's run.
    */
   public synchronized Triggered trigger(String id, String requestId) {
+    book.catchUp(id);
     ScheduleState state = book.existing(id);
     Instant now = clock.now().truncatedTo(ChronoUnit.MILLIS);
     String key =
@@ -167,12 +176,15 @@ public final class Schedules {
 
   /** The schedule's state, next times, recent runs and recent times that started no run. */
   public synchronized GetScheduleResponse describe(String id, int nextCount, int recentCount) {
+    book.catchUp(id);
     return ScheduleViews.describe(
         book.existing(id), clock.now(), nextCount, recentCount, book.open(id), runs);
   }
 
   /** One page of schedules by id, deleted ones left out. */
   public synchronized ListSchedulesResponse list(int pageSize, String pageToken) {
+    book.discover();
+    book.all().forEach(state -> book.catchUp(state.id()));
     return ScheduleViews.list(book.all(), pageSize, pageToken, clock.now());
   }
 
@@ -183,12 +195,18 @@ public final class Schedules {
    */
   public synchronized Instant tick() {
     Instant now = clock.now();
+    if (!now.isBefore(discovered.plus(DISCOVERY))) {
+      book.discover();
+      discovered = now;
+    }
     RuntimeException failed = null;
-    for (ScheduleState state : book.all()) {
-      if (!state.active()) {
-        continue;
-      }
+    for (ScheduleState known : book.all()) {
       try {
+        book.catchUp(known.id());
+        ScheduleState state = book.find(known.id()).orElseThrow();
+        if (!state.active()) {
+          continue;
+        }
         firings.fireDue(state, now);
       } catch (RuntimeException e) {
         if (failed == null) {

@@ -199,6 +199,21 @@ class SchedulesTest {
   }
 
   @Test
+  void aServerSharingTheStoreSeesSchedulesAndChangesTheOtherRecorded() {
+    ScheduleShell other = new ScheduleShell(log, T0);
+    shell.create(
+        ScheduleShell.definition(
+            "s", EVERY_SECOND, OverlapPolicy.OVERLAP_POLICY_ALLOW_ALL, Duration.ofMinutes(1)));
+
+    assertThat(other.schedules.list(0, "").getSchedulesList()).hasSize(1);
+    other.schedules.pause("s", "", "other server");
+    shell.tickAt(at(3));
+
+    assertThat(shell.runTimes("s")).isEmpty();
+    assertThat(shell.schedules.describe("s", 0, 0).getSchedule().getPaused()).isTrue();
+  }
+
+  @Test
   void aTriggerStartsARunNowAndARepeatedRequestIdReturnsIt() {
     shell.create(
         ScheduleShell.definition(
