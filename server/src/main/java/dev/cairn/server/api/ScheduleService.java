@@ -94,8 +94,8 @@ public class ScheduleService extends ScheduleServiceGrpc.ScheduleServiceImplBase
         () ->
             schedules.describe(
                 request.getScheduleId(),
-                Math.min(request.getNextCount(), 1000),
-                Math.min(request.getRecentCount(), 1000)));
+                atMostHundred(request.getNextCount()),
+                atMostHundred(request.getRecentCount())));
   }
 
   @Override
@@ -159,6 +159,11 @@ public class ScheduleService extends ScheduleServiceGrpc.ScheduleServiceImplBase
               .setNominalTime(Times.timestamp(triggered.nominal()))
               .build();
         });
+  }
+
+  /** A uint32 count as the views take it: values past 100 (or past 2^31, read negative) are 100. */
+  private static int atMostHundred(int unsigned) {
+    return (int) Math.min(Integer.toUnsignedLong(unsigned), 100);
   }
 
   /** The request's spec, or the one the shared parser makes of its workflow file, as SubmitRun. */
