@@ -36,12 +36,12 @@ class ScheduleIT {
 
   @TempDir Path dataDir;
 
-  private static ScheduleServiceGrpc.ScheduleServiceBlockingStub schedules(ServerProcess server) {
+  static ScheduleServiceGrpc.ScheduleServiceBlockingStub schedules(ServerProcess server) {
     return ScheduleServiceGrpc.newBlockingStub(server.channel())
         .withCallCredentials(ServerProcess.bearer(server.token()));
   }
 
-  private static void createEverySecond(ServerProcess server, String id) {
+  static void createEverySecond(ServerProcess server, String id) {
     schedules(server)
         .createSchedule(
             CreateScheduleRequest.newBuilder()
@@ -55,7 +55,7 @@ class ScheduleIT {
   }
 
   /** The nominal times of the schedule's runs, each with how many runs it has, from the log. */
-  private static Map<Instant, Integer> runsByNominalTime(Runs runs, String id) {
+  static Map<Instant, Integer> runsByNominalTime(Runs runs, String id) {
     Map<Instant, Integer> counts = new TreeMap<>();
     for (Event event : runs.all()) {
       if (event.hasRunSubmitted() && event.getRunSubmitted().getScheduleId().equals(id)) {
@@ -85,8 +85,7 @@ class ScheduleIT {
         .getSchedule(GetScheduleRequest.newBuilder().setScheduleId(id).setRecentCount(100).build());
   }
 
-  private static void await(
-      String what, Duration timeout, java.util.function.BooleanSupplier done) {
+  static void await(String what, Duration timeout, java.util.function.BooleanSupplier done) {
     Instant deadline = Instant.now().plus(timeout);
     while (!done.getAsBoolean()) {
       if (Instant.now().isAfter(deadline)) {
@@ -96,7 +95,7 @@ class ScheduleIT {
     }
   }
 
-  private static int runCount(Runs runs, String id) {
+  static int runCount(Runs runs, String id) {
     return runsByNominalTime(runs, id).values().stream().mapToInt(Integer::intValue).sum();
   }
 
