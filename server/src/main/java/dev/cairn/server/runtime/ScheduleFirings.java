@@ -33,6 +33,13 @@ final class ScheduleFirings {
   /** How long a firing waits for the engine to make a submit or a cancel durable. */
   static final Duration ENGINE_WAIT = Duration.ofSeconds(30);
 
+  /**
+   * How late a firing still counts as on time whatever the catch-up window: the timer wakes a
+   * moment after the nominal time, and with a window of zero every firing would be "missed" by that
+   * moment.
+   */
+  static final Duration ON_TIME = Duration.ofSeconds(1);
+
   /** At most this many plans per schedule per pass, so that one schedule cannot hold the rest. */
   private static final int MAX_ROUNDS = 20;
 
@@ -61,7 +68,7 @@ final class ScheduleFirings {
                   id,
                   state.cron(),
                   state.overlap(),
-                  state.catchUpWindow(),
+                  state.catchUpWindow().plus(ON_TIME),
                   state.after(),
                   !open.isEmpty(),
                   state.buffered().isPresent()),

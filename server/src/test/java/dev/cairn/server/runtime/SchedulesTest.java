@@ -70,14 +70,28 @@ class SchedulesTest {
     ScheduleShell restarted = new ScheduleShell(log, at(12));
     restarted.schedules.tick();
 
-    // 2..6 fell due more than 5 s before 12 s: missed. 7..12 run, once each.
+    // 2..5 fell due more than 5 s (and the second a firing may be late) before 12 s: missed.
+    // 6..12 run, once each.
     assertThat(restarted.runTimes("s"))
-        .containsExactly(at(1), at(7), at(8), at(9), at(10), at(11), at(12));
+        .containsExactly(at(1), at(6), at(7), at(8), at(9), at(10), at(11), at(12));
     ScheduleFiringsNotRun missed = restarted.schedules.describe("s", 0, 0).getRecentNotRun(0);
     assertThat(missed.getReason()).isEqualTo(NotRunReason.NOT_RUN_REASON_MISSED);
-    assertThat(missed.getCount()).isEqualTo(5);
+    assertThat(missed.getCount()).isEqualTo(4);
     assertThat(Times.instant(missed.getFirstNominalTime())).isEqualTo(at(2));
-    assertThat(Times.instant(missed.getLastNominalTime())).isEqualTo(at(6));
+    assertThat(Times.instant(missed.getLastNominalTime())).isEqualTo(at(5));
+  }
+
+  @Test
+  void withNoCatchUpWindowATimeFiredAMomentLateStillRunsAndOneLaterIsMissed() {
+    shell.create(
+        ScheduleShell.definition(
+            "s", EVERY_SECOND, OverlapPolicy.OVERLAP_POLICY_ALLOW_ALL, Duration.ZERO));
+    shell.tickAt(at(1).plusMillis(5));
+    shell.tickAt(at(5).plusMillis(5));
+
+    // 1 s and 5 s were fired within a moment; 2 s to 4 s were more than ON_TIME late.
+    assertThat(shell.runTimes("s")).containsExactly(at(1), at(5));
+    assertThat(shell.schedules.describe("s", 0, 0).getRecentNotRun(0).getCount()).isEqualTo(3);
   }
 
   @Test
