@@ -50,3 +50,25 @@ def test_create_fire_pause_trigger_and_delete(cairn_server):
         client.delete_schedule("beat")
         with pytest.raises(NotFound):
             client.get_schedule("beat")
+
+
+def test_the_async_client_creates_lists_and_deletes(cairn_server):
+    import asyncio
+
+    from cairn_client import AsyncClient
+
+    async def scenario() -> None:
+        async with AsyncClient(cairn_server.target, token=cairn_server.token) as client:
+            created = await client.create_schedule(
+                "aio", WORKFLOW, "0 3 * * *", time_zone="Europe/Berlin", paused=True
+            )
+            assert created.paused
+            assert [s.definition.schedule_id async for s in client.list_schedules()] == ["aio"]
+            run_id = await client.trigger_schedule("aio")
+            described = await client.get_schedule("aio")
+            assert described.recent_runs[0].run_id == run_id
+            await client.delete_schedule("aio")
+            with pytest.raises(NotFound):
+                await client.get_schedule("aio")
+
+    asyncio.run(scenario())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping, Optional
+from typing import Any, AsyncIterator, Iterator, Mapping, Optional
 
 from cairn_client._gen.cairn.v1 import (
     schedule_pb2,
@@ -143,4 +143,91 @@ class ScheduleMethods:
             schedule_id=schedule_id, request_id=request_id or ""
         )
         response = self._call(self._schedules.TriggerSchedule, request)
+        return Submitted(response.run_id, response.existing)
+
+
+class AsyncScheduleMethods:
+    """The schedule calls of :class:`AsyncClient`; as :class:`ScheduleMethods`, awaited."""
+
+    _channel: Any
+
+    async def _call(self, method, request):  # type: ignore[no-untyped-def]
+        raise NotImplementedError
+
+    @property
+    def _schedules(self) -> schedule_service_pb2_grpc.ScheduleServiceStub:
+        return schedule_service_pb2_grpc.ScheduleServiceStub(self._channel)
+
+    async def create_schedule(
+        self,
+        schedule_id: str,
+        workflow: WorkflowSource,
+        cron: str,
+        *,
+        time_zone: str = "",
+        params: Optional[Mapping[str, str]] = None,
+        labels: Optional[Mapping[str, str]] = None,
+        overlap: str = "skip",
+        catch_up_window: Optional[float] = None,
+        paused: bool = False,
+    ) -> schedule_service_pb2.Schedule:
+        """Creates a schedule and returns it; see :meth:`ScheduleMethods.create_schedule`."""
+        request = create_schedule_request(
+            schedule_id,
+            workflow,
+            cron,
+            time_zone=time_zone,
+            params=params,
+            labels=labels,
+            overlap=overlap,
+            catch_up_window=catch_up_window,
+            paused=paused,
+        )
+        return (await self._call(self._schedules.CreateSchedule, request)).schedule
+
+    async def list_schedules(self) -> AsyncIterator[schedule_service_pb2.Schedule]:
+        """Yields every schedule by id, fetching pages as needed."""
+        request = schedule_service_pb2.ListSchedulesRequest()
+        while True:
+            response = await self._call(self._schedules.ListSchedules, request)
+            for schedule in response.schedules:
+                yield schedule
+            if not response.next_page_token:
+                return
+            request.page_token = response.next_page_token
+
+    async def get_schedule(
+        self, schedule_id: str, next_count: int = 0, recent_count: int = 0
+    ) -> schedule_service_pb2.GetScheduleResponse:
+        """Describes a schedule: its next firings, recent runs and recent times not run."""
+        request = schedule_service_pb2.GetScheduleRequest(
+            schedule_id=schedule_id, next_count=next_count, recent_count=recent_count
+        )
+        return await self._call(self._schedules.GetSchedule, request)
+
+    async def pause_schedule(
+        self, schedule_id: str, note: str = ""
+    ) -> schedule_service_pb2.Schedule:
+        """Stops the schedule firing until resumed."""
+        request = schedule_service_pb2.PauseScheduleRequest(schedule_id=schedule_id, note=note)
+        return (await self._call(self._schedules.PauseSchedule, request)).schedule
+
+    async def resume_schedule(self, schedule_id: str) -> schedule_service_pb2.Schedule:
+        """Fires again from now on; the times that fell while paused are not run."""
+        request = schedule_service_pb2.ResumeScheduleRequest(schedule_id=schedule_id)
+        return (await self._call(self._schedules.ResumeSchedule, request)).schedule
+
+    async def delete_schedule(self, schedule_id: str) -> None:
+        """Deletes the schedule; the runs it started are kept."""
+        request = schedule_service_pb2.DeleteScheduleRequest(schedule_id=schedule_id)
+        await self._call(self._schedules.DeleteSchedule, request)
+
+    async def trigger_schedule(
+        self, schedule_id: str, request_id: Optional[str] = None
+    ) -> Submitted:
+        """Starts a run of the schedule now and returns its id; a repeated key returns it."""
+        request = schedule_service_pb2.TriggerScheduleRequest(
+            schedule_id=schedule_id, request_id=request_id or ""
+        )
+        response = await self._call(self._schedules.TriggerSchedule, request)
         return Submitted(response.run_id, response.existing)
