@@ -6,6 +6,7 @@ import dev.cairn.server.schedule.ScheduleEvolver;
 import dev.cairn.server.schedule.ScheduleState;
 import dev.cairn.server.store.ScheduleLog;
 import dev.cairn.server.store.StoreConflictException;
+import dev.cairn.server.store.StoreException;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.ScheduleEvent;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * Every schedule's state, folded from the schedule log, and the one way to change it: {@link
@@ -29,6 +31,7 @@ import java.util.function.Consumer;
  * runs projection.
  */
 final class ScheduleBook {
+  private static final Logger LOG = Logger.getLogger(ScheduleBook.class);
   private static final int PAGE = 1000;
 
   private final ScheduleLog log;
@@ -46,7 +49,18 @@ final class ScheduleBook {
     states.clear();
     openRuns.clear();
     for (String id : log.scheduleIds()) {
-      reload(id);
+      try {
+        reload(id);
+      } catch (StoreException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // A stream this server cannot fold (written by a newer one, say) must not keep the server
+        // from starting: the schedule is left out, said once, and its events are kept as they are.
+        states.remove(id);
+        LOG.errorf(
+            "schedule %s is left out: its events cannot be read back: %s", id, e.getMessage());
+        continue;
+      }
       ScheduleState state = states.get(id);
       if (state == null || state.deleted()) {
         continue;
@@ -91,7 +105,14 @@ final class ScheduleBook {
   void discover() {
     for (String id : log.scheduleIds()) {
       if (!states.containsKey(id)) {
-        catchUp(id);
+        try {
+          catchUp(id);
+        } catch (StoreException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          // Left out, as at load (which said why).
+          states.remove(id);
+        }
       }
     }
   }

@@ -228,6 +228,34 @@ class SchedulesTest {
   }
 
   @Test
+  void aStreamThisServerCannotFoldIsLeftOutAndTheOthersGoOn() {
+    shell.create(
+        ScheduleShell.definition(
+            "good", EVERY_SECOND, OverlapPolicy.OVERLAP_POLICY_ALLOW_ALL, Duration.ofMinutes(1)));
+    // A stream without its ScheduleCreated, as a newer server's unknown first event would read.
+    shell
+        .shell
+        .store
+        .scheduleLog()
+        .appendSchedule(
+            List.of(
+                ScheduleEvent.newBuilder()
+                    .setScheduleId("odd")
+                    .setScheduleSeq(1)
+                    .setTime(Times.timestamp(T0))
+                    .setSchedulePaused(dev.cairn.v1.SchedulePaused.getDefaultInstance())
+                    .build()));
+
+    ScheduleShell restarted = new ScheduleShell(log, at(2));
+    restarted.schedules.tick();
+
+    assertThat(restarted.runTimes("good")).containsExactly(at(1), at(2));
+    assertThatThrownBy(() -> restarted.schedules.describe("odd", 0, 0))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(restarted.schedules.list(0, "").getSchedulesList()).hasSize(1);
+  }
+
+  @Test
   void aTriggerStartsARunNowAndARepeatedRequestIdReturnsIt() {
     shell.create(
         ScheduleShell.definition(
