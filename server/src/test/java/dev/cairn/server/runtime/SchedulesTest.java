@@ -51,6 +51,10 @@ class SchedulesTest {
             ScheduleEvent.PayloadCase.SCHEDULE_FIRED,
             ScheduleEvent.PayloadCase.SCHEDULE_FIRED,
             ScheduleEvent.PayloadCase.SCHEDULE_FIRED);
+    var run = new RunQueries(shell.shell.store).get(shell.runOf(at(2)));
+    assertThat(run.getScheduleId()).isEqualTo("s");
+    assertThat(Times.instant(run.getNominalTime())).isEqualTo(at(2));
+    assertThat(run.getPrincipal()).isEqualTo("schedule:s");
     var described = shell.schedules.describe("s", 2, 2);
     assertThat(described.getRecentRunsList()).hasSize(2);
     assertThat(Times.instant(described.getRecentRuns(0).getNominalTime())).isEqualTo(at(3));
