@@ -41,6 +41,7 @@ public final class Schedules {
   private final ScheduleBook book;
   private final ScheduleFirings firings;
   private final ScheduleRuns runs;
+  private final ScheduleLog log;
   private final EngineClock clock;
   private volatile Runnable onChange = () -> {};
   private Instant discovered = Instant.MIN;
@@ -49,6 +50,7 @@ public final class Schedules {
     this.book = new ScheduleBook(log, clock);
     this.firings = new ScheduleFirings(book, runs);
     this.runs = runs;
+    this.log = log;
     this.clock = clock;
   }
 
@@ -195,6 +197,11 @@ public final class Schedules {
    */
   public synchronized Instant tick() {
     Instant now = clock.now();
+    if (!log.leadsFiring()) {
+      // Another server sharing the store fires them; this one asks again in a while, and takes
+      // over (catching up within the window) once that server is gone.
+      return now.plus(DISCOVERY);
+    }
     if (!now.isBefore(discovered.plus(DISCOVERY))) {
       book.discover();
       discovered = now;

@@ -31,4 +31,14 @@ public interface ScheduleLog {
 
   /** Events of one schedule with schedule_seq > afterSeq, ascending, at most limit. */
   List<ScheduleEvent> readSchedule(String scheduleId, long afterSeq, int limit);
+
+  /**
+   * Whether this server is the one that fires the schedules, among the servers sharing the store.
+   * Only one may: two submitting the same firing at once would race for its request id. A store of
+   * one server always leads; a shared one lets the first server that asks lead until its connection
+   * ends, and then the next one that asks.
+   */
+  default boolean leadsFiring() {
+    return true;
+  }
 }

@@ -149,11 +149,49 @@ public final class PostgresEventStore implements EventStore {
         });
   }
 
+  /** Whether this store's writer session holds the schedule-firing lock; guarded by this. */
+  private boolean leadsFiring;
+
+  /**
+   * Takes the session-level advisory lock that elects the one server firing schedules, on the
+   * writer's connection, so that it is held exactly as long as this server can write: it goes with
+   * the connection when the server dies or loses the database.
+   */
+  private synchronized boolean leadFiring() {
+    requireWritable();
+    if (!leadsFiring) {
+      try {
+        leadsFiring =
+            writer
+                .createQuery("SELECT pg_try_advisory_lock(:key)")
+                .bind("key", SCHEDULE_LEAD_LOCK)
+                .mapTo(Boolean.class)
+                .one();
+      } catch (JdbiException e) {
+        throw new StoreException(
+            "could not ask "
+                + address
+                + " which server fires schedules: "
+                + PostgresErrors.describe(e),
+            e);
+      }
+    }
+    return leadsFiring;
+  }
+
+  /** The advisory lock key of schedule firing: "cairnSCH" in ASCII, clear of other users. */
+  private static final long SCHEDULE_LEAD_LOCK = 0x636169726e534348L;
+
   private final ScheduleLog scheduleLog =
       new ScheduleLog() {
         @Override
         public void appendSchedule(List<ScheduleEvent> events) {
           PostgresEventStore.this.appendSchedule(events);
+        }
+
+        @Override
+        public boolean leadsFiring() {
+          return leadFiring();
         }
 
         @Override
