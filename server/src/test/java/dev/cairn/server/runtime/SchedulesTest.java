@@ -232,6 +232,25 @@ class SchedulesTest {
   }
 
   @Test
+  void onlyTheServerThatLeadsFiresAndAnotherTakesOverWhereItStopped() {
+    ScheduleShell other = new ScheduleShell(log, T0);
+    other.shell.store.leadFiring(false);
+    shell.create(
+        ScheduleShell.definition(
+            "s", EVERY_SECOND, OverlapPolicy.OVERLAP_POLICY_ALLOW_ALL, Duration.ofMinutes(1)));
+
+    other.tickAt(at(2));
+    assertThat(shell.runTimes("s")).isEmpty();
+    shell.tickAt(at(2));
+    assertThat(shell.runTimes("s")).containsExactly(at(1), at(2));
+
+    // The leader is gone; the other server takes over from the last time it recorded.
+    other.shell.store.leadFiring(true);
+    other.tickAt(at(4));
+    assertThat(other.runTimes("s")).containsExactly(at(1), at(2), at(3), at(4));
+  }
+
+  @Test
   void aStreamThisServerCannotFoldIsLeftOutAndTheOthersGoOn() {
     shell.create(
         ScheduleShell.definition(

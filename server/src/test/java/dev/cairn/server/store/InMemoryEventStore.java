@@ -36,10 +36,22 @@ public final class InMemoryEventStore implements EventStore {
     private final Map<String, List<dev.cairn.v1.ScheduleEvent>> schedules = new TreeMap<>();
   }
 
+  private volatile boolean leadsFiring = true;
+
+  /** Makes this store say whether its server fires schedules, as a shared store's lock would. */
+  public void leadFiring(boolean leads) {
+    this.leadsFiring = leads;
+  }
+
   @Override
   public ScheduleLog scheduleLog() {
     InMemoryEventStore store = this;
     return new ScheduleLog() {
+      @Override
+      public boolean leadsFiring() {
+        return leadsFiring;
+      }
+
       @Override
       public void appendSchedule(List<dev.cairn.v1.ScheduleEvent> events) {
         synchronized (store) {
