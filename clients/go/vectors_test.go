@@ -33,6 +33,10 @@ func vectors(t *testing.T) map[string]func() proto.Message {
 	for i := 0; i < payload.Fields().Len(); i++ {
 		result["event_"+string(payload.Fields().Get(i).Name())] = func() proto.Message { return &cairnv1.Event{} }
 	}
+	schedulePayload := (&cairnv1.ScheduleEvent{}).ProtoReflect().Descriptor().Oneofs().ByName("payload")
+	for i := 0; i < schedulePayload.Fields().Len(); i++ {
+		result["schedule_event_"+string(schedulePayload.Fields().Get(i).Name())] = func() proto.Message { return &cairnv1.ScheduleEvent{} }
+	}
 	return result
 }
 
@@ -94,6 +98,12 @@ func TestVectorsRoundTrip(t *testing.T) {
 			redecoded := newMessage()
 			if err := proto.Unmarshal(encoded, redecoded); err != nil || !proto.Equal(redecoded, decoded) {
 				t.Errorf("Go encoding does not round-trip: %v", err)
+			}
+			if event, ok := decoded.(*cairnv1.ScheduleEvent); ok {
+				set := event.ProtoReflect().WhichOneof(event.ProtoReflect().Descriptor().Oneofs().ByName("payload"))
+				if set == nil || "schedule_event_"+string(set.Name()) != name {
+					t.Errorf("payload case %v, want %s", fieldName(set), name)
+				}
 			}
 			if event, ok := decoded.(*cairnv1.Event); ok {
 				set := event.ProtoReflect().WhichOneof(event.ProtoReflect().Descriptor().Oneofs().ByName("payload"))

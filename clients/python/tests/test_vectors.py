@@ -5,13 +5,18 @@ from pathlib import Path
 import pytest
 from google.protobuf import json_format
 
-from cairn_client._gen.cairn.v1 import event_pb2, workflow_pb2
+from cairn_client._gen.cairn.v1 import event_pb2, schedule_pb2, workflow_pb2
 
 TESTDATA = Path(__file__).resolve().parents[3] / "proto" / "testdata"
 PAYLOAD_CASES = [field.name for field in event_pb2.Event.DESCRIPTOR.oneofs_by_name["payload"].fields]
-VECTORS = [(f"event_{case}", event_pb2.Event) for case in PAYLOAD_CASES] + [
-    ("workflow_spec", workflow_pb2.WorkflowSpec)
+SCHEDULE_CASES = [
+    field.name for field in schedule_pb2.ScheduleEvent.DESCRIPTOR.oneofs_by_name["payload"].fields
 ]
+VECTORS = (
+    [(f"event_{case}", event_pb2.Event) for case in PAYLOAD_CASES]
+    + [(f"schedule_event_{case}", schedule_pb2.ScheduleEvent) for case in SCHEDULE_CASES]
+    + [("workflow_spec", workflow_pb2.WorkflowSpec)]
+)
 
 
 def test_vectors_cover_every_payload_case_and_nothing_else():
@@ -32,3 +37,5 @@ def test_vector_round_trips(name, message_type):
     assert decoded.SerializeToString(deterministic=True) == binary
     if message_type is event_pb2.Event:
         assert decoded.WhichOneof("payload") == name[len("event_"):]
+    if message_type is schedule_pb2.ScheduleEvent:
+        assert decoded.WhichOneof("payload") == name[len("schedule_event_"):]

@@ -31,12 +31,13 @@ from cairn_client._gen.cairn.v1 import (
     run_service_pb2_grpc,
     workflow_pb2,
 )
+from cairn_client._schedules import AsyncScheduleMethods
 from cairn_client._spec import WorkflowSource, submit_request
 from cairn_client._status import RunStatus
 from cairn_client._submitted import Submitted
 
 
-class AsyncClient:
+class AsyncClient(AsyncScheduleMethods):
     """An asyncio connection to a Cairn server; see :class:`cairn_client.Client`.
 
     Create it inside a running event loop and close it with ``await client.close()`` or

@@ -29,12 +29,13 @@ from cairn_client._gen.cairn.v1 import (
     run_service_pb2_grpc,
     workflow_pb2,
 )
+from cairn_client._schedules import ScheduleMethods
 from cairn_client._spec import WorkflowSource, submit_request
 from cairn_client._status import RunStatus
 from cairn_client._submitted import Submitted
 
 
-class Client:
+class Client(ScheduleMethods):
     """A connection to a Cairn server.
 
     ``target`` defaults to $CAIRN_SERVER, else ``127.0.0.1:7420``. ``token`` defaults to

@@ -352,7 +352,11 @@ type RunSubmitted struct {
 	// For a rerun: the steps that are not run again and keep their results from rerun_of.
 	CarriedSteps []*CarriedStep `protobuf:"bytes,7,rep,name=carried_steps,json=carriedSteps,proto3" json:"carried_steps,omitempty"`
 	// When the run times out (its submit time plus the spec's timeout); unset when it has none.
-	Deadline      *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	Deadline *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	// For a run a schedule started: the schedule's id. Empty otherwise.
+	ScheduleId string `protobuf:"bytes,9,opt,name=schedule_id,json=scheduleId,proto3" json:"schedule_id,omitempty"`
+	// For a run a schedule started: the nominal time of its firing.
+	NominalTime   *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=nominal_time,json=nominalTime,proto3" json:"nominal_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -439,6 +443,20 @@ func (x *RunSubmitted) GetCarriedSteps() []*CarriedStep {
 func (x *RunSubmitted) GetDeadline() *timestamppb.Timestamp {
 	if x != nil {
 		return x.Deadline
+	}
+	return nil
+}
+
+func (x *RunSubmitted) GetScheduleId() string {
+	if x != nil {
+		return x.ScheduleId
+	}
+	return ""
+}
+
+func (x *RunSubmitted) GetNominalTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NominalTime
 	}
 	return nil
 }
@@ -1402,7 +1420,7 @@ const file_cairn_v1_event_proto_rawDesc = "" +
 	"\rrun_cancelled\x18\x14 \x01(\v2\x16.cairn.v1.RunCancelledH\x00R\frunCancelled\x12>\n" +
 	"\x0estep_timed_out\x18\x15 \x01(\v2\x16.cairn.v1.StepTimedOutH\x00R\fstepTimedOut\x12;\n" +
 	"\rrun_timed_out\x18\x16 \x01(\v2\x15.cairn.v1.RunTimedOutH\x00R\vrunTimedOutB\t\n" +
-	"\apayload\"\xf4\x03\n" +
+	"\apayload\"\xd4\x04\n" +
 	"\fRunSubmitted\x12*\n" +
 	"\x04spec\x18\x01 \x01(\v2\x16.cairn.v1.WorkflowSpecR\x04spec\x12\x1d\n" +
 	"\n" +
@@ -1412,7 +1430,11 @@ const file_cairn_v1_event_proto_rawDesc = "" +
 	"\x06labels\x18\x05 \x03(\v2\".cairn.v1.RunSubmitted.LabelsEntryR\x06labels\x12\x19\n" +
 	"\brerun_of\x18\x06 \x01(\tR\arerunOf\x12:\n" +
 	"\rcarried_steps\x18\a \x03(\v2\x15.cairn.v1.CarriedStepR\fcarriedSteps\x126\n" +
-	"\bdeadline\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\x1a9\n" +
+	"\bdeadline\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\x12\x1f\n" +
+	"\vschedule_id\x18\t \x01(\tR\n" +
+	"scheduleId\x12=\n" +
+	"\fnominal_time\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\vnominalTime\x1a9\n" +
 	"\vParamsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a9\n" +
@@ -1555,27 +1577,28 @@ var file_cairn_v1_event_proto_depIdxs = []int32{
 	16, // 16: cairn.v1.RunSubmitted.labels:type_name -> cairn.v1.RunSubmitted.LabelsEntry
 	2,  // 17: cairn.v1.RunSubmitted.carried_steps:type_name -> cairn.v1.CarriedStep
 	19, // 18: cairn.v1.RunSubmitted.deadline:type_name -> google.protobuf.Timestamp
-	21, // 19: cairn.v1.CarriedStep.status:type_name -> cairn.v1.StepStatus
-	22, // 20: cairn.v1.CarriedStep.attempts:type_name -> cairn.v1.Attempt
-	17, // 21: cairn.v1.CarriedStep.outputs:type_name -> cairn.v1.CarriedStep.OutputsEntry
-	23, // 22: cairn.v1.CarriedStep.skip_reason:type_name -> cairn.v1.SkipReason
-	19, // 23: cairn.v1.StepStarted.deadline:type_name -> google.protobuf.Timestamp
-	24, // 24: cairn.v1.StepSucceeded.duration:type_name -> google.protobuf.Duration
-	18, // 25: cairn.v1.StepSucceeded.outputs:type_name -> cairn.v1.StepSucceeded.OutputsEntry
-	25, // 26: cairn.v1.StepFailed.reason:type_name -> cairn.v1.FailureReason
-	24, // 27: cairn.v1.StepFailed.duration:type_name -> google.protobuf.Duration
-	19, // 28: cairn.v1.StepRetryScheduled.due_time:type_name -> google.protobuf.Timestamp
-	24, // 29: cairn.v1.StepRetryScheduled.backoff:type_name -> google.protobuf.Duration
-	23, // 30: cairn.v1.StepSkipped.reason:type_name -> cairn.v1.SkipReason
-	24, // 31: cairn.v1.StepCancelled.duration:type_name -> google.protobuf.Duration
-	24, // 32: cairn.v1.StepTimedOut.timeout:type_name -> google.protobuf.Duration
-	24, // 33: cairn.v1.RunTimedOut.timeout:type_name -> google.protobuf.Duration
-	25, // 34: cairn.v1.RunFailed.reason:type_name -> cairn.v1.FailureReason
-	35, // [35:35] is the sub-list for method output_type
-	35, // [35:35] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	19, // 19: cairn.v1.RunSubmitted.nominal_time:type_name -> google.protobuf.Timestamp
+	21, // 20: cairn.v1.CarriedStep.status:type_name -> cairn.v1.StepStatus
+	22, // 21: cairn.v1.CarriedStep.attempts:type_name -> cairn.v1.Attempt
+	17, // 22: cairn.v1.CarriedStep.outputs:type_name -> cairn.v1.CarriedStep.OutputsEntry
+	23, // 23: cairn.v1.CarriedStep.skip_reason:type_name -> cairn.v1.SkipReason
+	19, // 24: cairn.v1.StepStarted.deadline:type_name -> google.protobuf.Timestamp
+	24, // 25: cairn.v1.StepSucceeded.duration:type_name -> google.protobuf.Duration
+	18, // 26: cairn.v1.StepSucceeded.outputs:type_name -> cairn.v1.StepSucceeded.OutputsEntry
+	25, // 27: cairn.v1.StepFailed.reason:type_name -> cairn.v1.FailureReason
+	24, // 28: cairn.v1.StepFailed.duration:type_name -> google.protobuf.Duration
+	19, // 29: cairn.v1.StepRetryScheduled.due_time:type_name -> google.protobuf.Timestamp
+	24, // 30: cairn.v1.StepRetryScheduled.backoff:type_name -> google.protobuf.Duration
+	23, // 31: cairn.v1.StepSkipped.reason:type_name -> cairn.v1.SkipReason
+	24, // 32: cairn.v1.StepCancelled.duration:type_name -> google.protobuf.Duration
+	24, // 33: cairn.v1.StepTimedOut.timeout:type_name -> google.protobuf.Duration
+	24, // 34: cairn.v1.RunTimedOut.timeout:type_name -> google.protobuf.Duration
+	25, // 35: cairn.v1.RunFailed.reason:type_name -> cairn.v1.FailureReason
+	36, // [36:36] is the sub-list for method output_type
+	36, // [36:36] is the sub-list for method input_type
+	36, // [36:36] is the sub-list for extension type_name
+	36, // [36:36] is the sub-list for extension extendee
+	0,  // [0:36] is the sub-list for field type_name
 }
 
 func init() { file_cairn_v1_event_proto_init() }

@@ -331,6 +331,10 @@ type Run struct {
 	Deadline *timestamppb.Timestamp `protobuf:"bytes,17,opt,name=deadline,proto3" json:"deadline,omitempty"`
 	// Why a failed run failed: TIMEOUT when its run timeout passed; else unspecified.
 	FailureReason FailureReason `protobuf:"varint,18,opt,name=failure_reason,json=failureReason,proto3,enum=cairn.v1.FailureReason" json:"failure_reason,omitempty"`
+	// For a run a schedule started: the schedule's id. Empty otherwise.
+	ScheduleId string `protobuf:"bytes,19,opt,name=schedule_id,json=scheduleId,proto3" json:"schedule_id,omitempty"`
+	// For a run a schedule started: the nominal time of its firing.
+	NominalTime   *timestamppb.Timestamp `protobuf:"bytes,20,opt,name=nominal_time,json=nominalTime,proto3" json:"nominal_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -489,6 +493,20 @@ func (x *Run) GetFailureReason() FailureReason {
 		return x.FailureReason
 	}
 	return FailureReason_FAILURE_REASON_UNSPECIFIED
+}
+
+func (x *Run) GetScheduleId() string {
+	if x != nil {
+		return x.ScheduleId
+	}
+	return ""
+}
+
+func (x *Run) GetNominalTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.NominalTime
+	}
+	return nil
 }
 
 // StepRun is the state of one step within a run.
@@ -750,7 +768,7 @@ var File_cairn_v1_run_proto protoreflect.FileDescriptor
 
 const file_cairn_v1_run_proto_rawDesc = "" +
 	"\n" +
-	"\x12cairn/v1/run.proto\x12\bcairn.v1\x1a\x17cairn/v1/workflow.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe1\x06\n" +
+	"\x12cairn/v1/run.proto\x12\bcairn.v1\x1a\x17cairn/v1/workflow.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc1\a\n" +
 	"\x03Run\x12\x15\n" +
 	"\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12+\n" +
@@ -772,7 +790,10 @@ const file_cairn_v1_run_proto_rawDesc = "" +
 	"\brerun_of\x18\x0f \x01(\tR\arerunOf\x12\"\n" +
 	"\rrerun_run_ids\x18\x10 \x03(\tR\vrerunRunIds\x126\n" +
 	"\bdeadline\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\x12>\n" +
-	"\x0efailure_reason\x18\x12 \x01(\x0e2\x17.cairn.v1.FailureReasonR\rfailureReason\x1a9\n" +
+	"\x0efailure_reason\x18\x12 \x01(\x0e2\x17.cairn.v1.FailureReasonR\rfailureReason\x12\x1f\n" +
+	"\vschedule_id\x18\x13 \x01(\tR\n" +
+	"scheduleId\x12=\n" +
+	"\fnominal_time\x18\x14 \x01(\v2\x1a.google.protobuf.TimestampR\vnominalTime\x1a9\n" +
 	"\vParamsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a9\n" +
@@ -881,21 +902,22 @@ var file_cairn_v1_run_proto_depIdxs = []int32{
 	8,  // 6: cairn.v1.Run.labels:type_name -> cairn.v1.Run.LabelsEntry
 	11, // 7: cairn.v1.Run.deadline:type_name -> google.protobuf.Timestamp
 	2,  // 8: cairn.v1.Run.failure_reason:type_name -> cairn.v1.FailureReason
-	1,  // 9: cairn.v1.StepRun.status:type_name -> cairn.v1.StepStatus
-	6,  // 10: cairn.v1.StepRun.attempts:type_name -> cairn.v1.Attempt
-	11, // 11: cairn.v1.StepRun.next_attempt_time:type_name -> google.protobuf.Timestamp
-	12, // 12: cairn.v1.StepRun.effective_retry:type_name -> cairn.v1.RetryPolicy
-	9,  // 13: cairn.v1.StepRun.outputs:type_name -> cairn.v1.StepRun.OutputsEntry
-	3,  // 14: cairn.v1.StepRun.skip_reason:type_name -> cairn.v1.SkipReason
-	11, // 15: cairn.v1.Attempt.start_time:type_name -> google.protobuf.Timestamp
-	11, // 16: cairn.v1.Attempt.end_time:type_name -> google.protobuf.Timestamp
-	2,  // 17: cairn.v1.Attempt.failure_reason:type_name -> cairn.v1.FailureReason
-	13, // 18: cairn.v1.Attempt.duration:type_name -> google.protobuf.Duration
-	19, // [19:19] is the sub-list for method output_type
-	19, // [19:19] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	11, // 9: cairn.v1.Run.nominal_time:type_name -> google.protobuf.Timestamp
+	1,  // 10: cairn.v1.StepRun.status:type_name -> cairn.v1.StepStatus
+	6,  // 11: cairn.v1.StepRun.attempts:type_name -> cairn.v1.Attempt
+	11, // 12: cairn.v1.StepRun.next_attempt_time:type_name -> google.protobuf.Timestamp
+	12, // 13: cairn.v1.StepRun.effective_retry:type_name -> cairn.v1.RetryPolicy
+	9,  // 14: cairn.v1.StepRun.outputs:type_name -> cairn.v1.StepRun.OutputsEntry
+	3,  // 15: cairn.v1.StepRun.skip_reason:type_name -> cairn.v1.SkipReason
+	11, // 16: cairn.v1.Attempt.start_time:type_name -> google.protobuf.Timestamp
+	11, // 17: cairn.v1.Attempt.end_time:type_name -> google.protobuf.Timestamp
+	2,  // 18: cairn.v1.Attempt.failure_reason:type_name -> cairn.v1.FailureReason
+	13, // 19: cairn.v1.Attempt.duration:type_name -> google.protobuf.Duration
+	20, // [20:20] is the sub-list for method output_type
+	20, // [20:20] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_cairn_v1_run_proto_init() }

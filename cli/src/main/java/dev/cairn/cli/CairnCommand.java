@@ -8,6 +8,7 @@ import dev.cairn.cli.command.ListCommand;
 import dev.cairn.cli.command.LogsCommand;
 import dev.cairn.cli.command.RerunCommand;
 import dev.cairn.cli.command.RunCommand;
+import dev.cairn.cli.command.ScheduleCommand;
 import dev.cairn.cli.command.ServerCommand;
 import dev.cairn.cli.command.StatusCommand;
 import dev.cairn.cli.command.SubmitCommand;
@@ -48,6 +49,7 @@ public final class CairnCommand implements Callable<Integer> {
     commands.put("list", ListCommand.class);
     commands.put("cancel", CancelCommand.class);
     commands.put("delete", DeleteCommand.class);
+    commands.put("schedule", ScheduleCommand.class);
     commands.put("events", EventsCommand.class);
     commands.put("logs", LogsCommand.class);
     commands.put("validate", ValidateCommand.class);

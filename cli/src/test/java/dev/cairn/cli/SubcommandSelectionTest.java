@@ -30,6 +30,7 @@ class SubcommandSelectionTest {
               "list",
               "cancel",
               "delete",
+              "schedule",
               "events",
               "logs",
               "validate",

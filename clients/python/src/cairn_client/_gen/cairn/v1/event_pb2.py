@@ -28,7 +28,7 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x63\x61irn/v1/event.proto\x12\x08\x63\x61irn.v1\x1a\x12\x63\x61irn/v1/run.proto\x1a\x17\x63\x61irn/v1/workflow.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfe\x05\n\x05\x45vent\x12\x12\n\nglobal_seq\x18\x01 \x01(\x04\x12\x0e\n\x06run_id\x18\x02 \x01(\t\x12\x0f\n\x07run_seq\x18\x03 \x01(\x04\x12(\n\x04time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\rrun_submitted\x18\n \x01(\x0b\x32\x16.cairn.v1.RunSubmittedH\x00\x12-\n\x0cstep_started\x18\x0b \x01(\x0b\x32\x15.cairn.v1.StepStartedH\x00\x12\x31\n\x0estep_succeeded\x18\x0c \x01(\x0b\x32\x17.cairn.v1.StepSucceededH\x00\x12+\n\x0bstep_failed\x18\r \x01(\x0b\x32\x14.cairn.v1.StepFailedH\x00\x12<\n\x14step_retry_scheduled\x18\x0e \x01(\x0b\x32\x1c.cairn.v1.StepRetryScheduledH\x00\x12-\n\x0cstep_skipped\x18\x0f \x01(\x0b\x32\x15.cairn.v1.StepSkippedH\x00\x12\x31\n\x0estep_cancelled\x18\x10 \x01(\x0b\x32\x17.cairn.v1.StepCancelledH\x00\x12<\n\x14run_cancel_requested\x18\x11 \x01(\x0b\x32\x1c.cairn.v1.RunCancelRequestedH\x00\x12/\n\rrun_succeeded\x18\x12 \x01(\x0b\x32\x16.cairn.v1.RunSucceededH\x00\x12)\n\nrun_failed\x18\x13 \x01(\x0b\x32\x13.cairn.v1.RunFailedH\x00\x12/\n\rrun_cancelled\x18\x14 \x01(\x0b\x32\x16.cairn.v1.RunCancelledH\x00\x12\x30\n\x0estep_timed_out\x18\x15 \x01(\x0b\x32\x16.cairn.v1.StepTimedOutH\x00\x12.\n\rrun_timed_out\x18\x16 \x01(\x0b\x32\x15.cairn.v1.RunTimedOutH\x00\x42\t\n\x07payload\"\x8f\x03\n\x0cRunSubmitted\x12$\n\x04spec\x18\x01 \x01(\x0b\x32\x16.cairn.v1.WorkflowSpec\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x11\n\tprincipal\x18\x03 \x01(\t\x12\x32\n\x06params\x18\x04 \x03(\x0b\x32\".cairn.v1.RunSubmitted.ParamsEntry\x12\x32\n\x06labels\x18\x05 \x03(\x0b\x32\".cairn.v1.RunSubmitted.LabelsEntry\x12\x10\n\x08rerun_of\x18\x06 \x01(\t\x12,\n\rcarried_steps\x18\x07 \x03(\x0b\x32\x15.cairn.v1.CarriedStep\x12,\n\x08\x64\x65\x61\x64line\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a-\n\x0bParamsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xaa\x02\n\x0b\x43\x61rriedStep\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12$\n\x06status\x18\x02 \x01(\x0e\x32\x14.cairn.v1.StepStatus\x12#\n\x08\x61ttempts\x18\x03 \x03(\x0b\x32\x11.cairn.v1.Attempt\x12\x33\n\x07outputs\x18\x04 \x03(\x0b\x32\".cairn.v1.CarriedStep.OutputsEntry\x12\x1a\n\x12skip_cause_step_id\x18\x05 \x01(\t\x12)\n\x0bskip_reason\x18\x06 \x01(\x0e\x32\x14.cairn.v1.SkipReason\x12\x13\n\x0b\x66rom_run_id\x18\x07 \x01(\t\x1a.\n\x0cOutputsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xba\x01\n\x0bStepStarted\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x02 \x01(\r\x12\x0b\n\x03pid\x18\x03 \x01(\x03\x12\x0c\n\x04pgid\x18\x04 \x01(\x03\x12\x1b\n\x13process_start_ticks\x18\x05 \x01(\x04\x12\x0e\n\x06marker\x18\x06 \x01(\t\x12\x13\n\x0boutput_path\x18\x07 \x01(\t\x12,\n\x08\x64\x65\x61\x64line\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xdb\x01\n\rStepSucceeded\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x02 \x01(\r\x12+\n\x08\x64uration\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x14\n\x0coutput_bytes\x18\x04 \x01(\x03\x12\x35\n\x07outputs\x18\x05 \x03(\x0b\x32$.cairn.v1.StepSucceeded.OutputsEntry\x1a.\n\x0cOutputsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xce\x01\n\nStepFailed\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x02 \x01(\r\x12\'\n\x06reason\x18\x03 \x01(\x0e\x32\x17.cairn.v1.FailureReason\x12\x11\n\texit_code\x18\x04 \x01(\x05\x12\x0e\n\x06signal\x18\x05 \x01(\x05\x12\x0f\n\x07message\x18\x06 \x01(\t\x12+\n\x08\x64uration\x18\x07 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x14\n\x0coutput_bytes\x18\x08 \x01(\x03\"\x95\x01\n\x12StepRetryScheduled\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x14\n\x0cnext_attempt\x18\x02 \x01(\r\x12,\n\x08\x64ue_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x07\x62\x61\x63koff\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\"[\n\x0bStepSkipped\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x15\n\rcause_step_id\x18\x02 \x01(\t\x12$\n\x06reason\x18\x03 \x01(\x0e\x32\x14.cairn.v1.SkipReason\"\x97\x01\n\rStepCancelled\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x02 \x01(\r\x12\x11\n\texit_code\x18\x03 \x01(\x05\x12\x0e\n\x06signal\x18\x04 \x01(\x05\x12\x14\n\x0coutput_bytes\x18\x05 \x01(\x03\x12+\n\x08\x64uration\x18\x06 \x01(\x0b\x32\x19.google.protobuf.Duration\"\\\n\x0cStepTimedOut\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x02 \x01(\r\x12*\n\x07timeout\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\"9\n\x0bRunTimedOut\x12*\n\x07timeout\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\"7\n\x12RunCancelRequested\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x11\n\tprincipal\x18\x02 \x01(\t\"\x0e\n\x0cRunSucceeded\"^\n\tRunFailed\x12\x17\n\x0f\x66\x61iled_step_ids\x18\x01 \x03(\t\x12\'\n\x06reason\x18\x02 \x01(\x0e\x32\x17.cairn.v1.FailureReason\x12\x0f\n\x07message\x18\x03 \x01(\t\"\x0e\n\x0cRunCancelledBX\n\x0c\x64\x65v.cairn.v1B\nEventProtoP\x01Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x63\x61irn/v1/event.proto\x12\x08\x63\x61irn.v1\x1a\x12\x63\x61irn/v1/run.proto\x1a\x17\x63\x61irn/v1/workflow.proto\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfe\x05\n\x05\x45vent\x12\x12\n\nglobal_seq\x18\x01 \x01(\x04\x12\x0e\n\x06run_id\x18\x02 \x01(\t\x12\x0f\n\x07run_seq\x18\x03 \x01(\x04\x12(\n\x04time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\rrun_submitted\x18\n \x01(\x0b\x32\x16.cairn.v1.RunSubmittedH\x00\x12-\n\x0cstep_started\x18\x0b \x01(\x0b\x32\x15.cairn.v1.StepStartedH\x00\x12\x31\n\x0estep_succeeded\x18\x0c \x01(\x0b\x32\x17.cairn.v1.StepSucceededH\x00\x12+\n\x0bstep_failed\x18\r \x01(\x0b\x32\x14.cairn.v1.StepFailedH\x00\x12<\n\x14step_retry_scheduled\x18\x0e \x01(\x0b\x32\x1c.cairn.v1.StepRetryScheduledH\x00\x12-\n\x0cstep_skipped\x18\x0f \x01(\x0b\x32\x15.cairn.v1.StepSkippedH\x00\x12\x31\n\x0estep_cancelled\x18\x10 \x01(\x0b\x32\x17.cairn.v1.StepCancelledH\x00\x12<\n\x14run_cancel_requested\x18\x11 \x01(\x0b\x32\x1c.cairn.v1.RunCancelRequestedH\x00\x12/\n\rrun_succeeded\x18\x12 \x01(\x0b\x32\x16.cairn.v1.RunSucceededH\x00\x12)\n\nrun_failed\x18\x13 \x01(\x0b\x32\x13.cairn.v1.RunFailedH\x00\x12/\n\rrun_cancelled\x18\x14 \x01(\x0b\x32\x16.cairn.v1.RunCancelledH\x00\x12\x30\n\x0estep_timed_out\x18\x15 \x01(\x0b\x32\x16.cairn.v1.StepTimedOutH\x00\x12.\n\rrun_timed_out\x18\x16 \x01(\x0b\x32\x15.cairn.v1.RunTimedOutH\x00\x42\t\n\x07payload\"\xd6\x03\n\x0cRunSubmitted\x12$\n\x04spec\x18\x01 \x01(\x0b\x32\x16.cairn.v1.WorkflowSpec\x12\x12\n\nrequest_id\x18\x02 \x01(\t\x12\x11\n\tprincipal\x18\x03 \x01(\t\x12\x32\n\x06params\x18\x04 \x03(\x0b\x32\".cairn.v1.RunSubmitted.ParamsEntry\x12\x32\n\x06labels\x18\x05 \x03(\x0b\x32\".cairn.v1.RunSubmitted.LabelsEntry\x12\x10\n\x08rerun_of\x18\x06 \x01(\t\x12,\n\rcarried_steps\x18\x07 \x03(\x0b\x32\x15.cairn.v1.CarriedStep\x12,\n\x08\x64\x65\x61\x64line\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0bschedule_id\x18\t \x01(\t\x12\x30\n\x0cnominal_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x1a-\n\x0bParamsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a-\n\x0bLabelsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xaa\x02\n\x0b\x43\x61rriedStep\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12$\n\x06status\x18\x02 \x01(\x0e\x32\x14.cairn.v1.StepStatus\x12#\n\x08\x61ttempts\x18\x03 \x03(\x0b\x32\x11.cairn.v1.Attempt\x12\x33\n\x07outputs\x18\x04 \x03(\x0b\x32\".cairn.v1.CarriedStep.OutputsEntry\x12\x1a\n\x12skip_cause_step_id\x18\x05 \x01(\t\x12)\n\x0bskip_reason\x18\x06 \x01(\x0e\x32\x14.cairn.v1.SkipReason\x12\x13\n\x0b\x66rom_run_id\x18\x07 \x01(\t\x1a.\n\x0cOutputsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xba\x01\n\x0bStepStarted\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x02 \x01(\r\x12\x0b\n\x03pid\x18\x03 \x01(\x03\x12\x0c\n\x04pgid\x18\x04 \x01(\x03\x12\x1b\n\x13process_start_ticks\x18\x05 \x01(\x04\x12\x0e\n\x06marker\x18\x06 \x01(\t\x12\x13\n\x0boutput_path\x18\x07 \x01(\t\x12,\n\x08\x64\x65\x61\x64line\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xdb\x01\n\rStepSucceeded\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x02 \x01(\r\x12+\n\x08\x64uration\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x14\n\x0coutput_bytes\x18\x04 \x01(\x03\x12\x35\n\x07outputs\x18\x05 \x03(\x0b\x32$.cairn.v1.StepSucceeded.OutputsEntry\x1a.\n\x0cOutputsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xce\x01\n\nStepFailed\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x02 \x01(\r\x12\'\n\x06reason\x18\x03 \x01(\x0e\x32\x17.cairn.v1.FailureReason\x12\x11\n\texit_code\x18\x04 \x01(\x05\x12\x0e\n\x06signal\x18\x05 \x01(\x05\x12\x0f\n\x07message\x18\x06 \x01(\t\x12+\n\x08\x64uration\x18\x07 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x14\n\x0coutput_bytes\x18\x08 \x01(\x03\"\x95\x01\n\x12StepRetryScheduled\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x14\n\x0cnext_attempt\x18\x02 \x01(\r\x12,\n\x08\x64ue_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12*\n\x07\x62\x61\x63koff\x18\x04 \x01(\x0b\x32\x19.google.protobuf.Duration\"[\n\x0bStepSkipped\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x15\n\rcause_step_id\x18\x02 \x01(\t\x12$\n\x06reason\x18\x03 \x01(\x0e\x32\x14.cairn.v1.SkipReason\"\x97\x01\n\rStepCancelled\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x02 \x01(\r\x12\x11\n\texit_code\x18\x03 \x01(\x05\x12\x0e\n\x06signal\x18\x04 \x01(\x05\x12\x14\n\x0coutput_bytes\x18\x05 \x01(\x03\x12+\n\x08\x64uration\x18\x06 \x01(\x0b\x32\x19.google.protobuf.Duration\"\\\n\x0cStepTimedOut\x12\x0f\n\x07step_id\x18\x01 \x01(\t\x12\x0f\n\x07\x61ttempt\x18\x02 \x01(\r\x12*\n\x07timeout\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\"9\n\x0bRunTimedOut\x12*\n\x07timeout\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\"7\n\x12RunCancelRequested\x12\x0e\n\x06reason\x18\x01 \x01(\t\x12\x11\n\tprincipal\x18\x02 \x01(\t\"\x0e\n\x0cRunSucceeded\"^\n\tRunFailed\x12\x17\n\x0f\x66\x61iled_step_ids\x18\x01 \x03(\t\x12\'\n\x06reason\x18\x02 \x01(\x0e\x32\x17.cairn.v1.FailureReason\x12\x0f\n\x07message\x18\x03 \x01(\t\"\x0e\n\x0cRunCancelledBX\n\x0c\x64\x65v.cairn.v1B\nEventProtoP\x01Z:github.com/cairn-run/cairn/clients/go/gen/cairn/v1;cairnv1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -47,39 +47,39 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_EVENT']._serialized_start=145
   _globals['_EVENT']._serialized_end=911
   _globals['_RUNSUBMITTED']._serialized_start=914
-  _globals['_RUNSUBMITTED']._serialized_end=1313
-  _globals['_RUNSUBMITTED_PARAMSENTRY']._serialized_start=1221
-  _globals['_RUNSUBMITTED_PARAMSENTRY']._serialized_end=1266
-  _globals['_RUNSUBMITTED_LABELSENTRY']._serialized_start=1268
-  _globals['_RUNSUBMITTED_LABELSENTRY']._serialized_end=1313
-  _globals['_CARRIEDSTEP']._serialized_start=1316
-  _globals['_CARRIEDSTEP']._serialized_end=1614
-  _globals['_CARRIEDSTEP_OUTPUTSENTRY']._serialized_start=1568
-  _globals['_CARRIEDSTEP_OUTPUTSENTRY']._serialized_end=1614
-  _globals['_STEPSTARTED']._serialized_start=1617
-  _globals['_STEPSTARTED']._serialized_end=1803
-  _globals['_STEPSUCCEEDED']._serialized_start=1806
-  _globals['_STEPSUCCEEDED']._serialized_end=2025
-  _globals['_STEPSUCCEEDED_OUTPUTSENTRY']._serialized_start=1568
-  _globals['_STEPSUCCEEDED_OUTPUTSENTRY']._serialized_end=1614
-  _globals['_STEPFAILED']._serialized_start=2028
-  _globals['_STEPFAILED']._serialized_end=2234
-  _globals['_STEPRETRYSCHEDULED']._serialized_start=2237
-  _globals['_STEPRETRYSCHEDULED']._serialized_end=2386
-  _globals['_STEPSKIPPED']._serialized_start=2388
-  _globals['_STEPSKIPPED']._serialized_end=2479
-  _globals['_STEPCANCELLED']._serialized_start=2482
-  _globals['_STEPCANCELLED']._serialized_end=2633
-  _globals['_STEPTIMEDOUT']._serialized_start=2635
-  _globals['_STEPTIMEDOUT']._serialized_end=2727
-  _globals['_RUNTIMEDOUT']._serialized_start=2729
-  _globals['_RUNTIMEDOUT']._serialized_end=2786
-  _globals['_RUNCANCELREQUESTED']._serialized_start=2788
-  _globals['_RUNCANCELREQUESTED']._serialized_end=2843
-  _globals['_RUNSUCCEEDED']._serialized_start=2845
-  _globals['_RUNSUCCEEDED']._serialized_end=2859
-  _globals['_RUNFAILED']._serialized_start=2861
-  _globals['_RUNFAILED']._serialized_end=2955
-  _globals['_RUNCANCELLED']._serialized_start=2957
-  _globals['_RUNCANCELLED']._serialized_end=2971
+  _globals['_RUNSUBMITTED']._serialized_end=1384
+  _globals['_RUNSUBMITTED_PARAMSENTRY']._serialized_start=1292
+  _globals['_RUNSUBMITTED_PARAMSENTRY']._serialized_end=1337
+  _globals['_RUNSUBMITTED_LABELSENTRY']._serialized_start=1339
+  _globals['_RUNSUBMITTED_LABELSENTRY']._serialized_end=1384
+  _globals['_CARRIEDSTEP']._serialized_start=1387
+  _globals['_CARRIEDSTEP']._serialized_end=1685
+  _globals['_CARRIEDSTEP_OUTPUTSENTRY']._serialized_start=1639
+  _globals['_CARRIEDSTEP_OUTPUTSENTRY']._serialized_end=1685
+  _globals['_STEPSTARTED']._serialized_start=1688
+  _globals['_STEPSTARTED']._serialized_end=1874
+  _globals['_STEPSUCCEEDED']._serialized_start=1877
+  _globals['_STEPSUCCEEDED']._serialized_end=2096
+  _globals['_STEPSUCCEEDED_OUTPUTSENTRY']._serialized_start=1639
+  _globals['_STEPSUCCEEDED_OUTPUTSENTRY']._serialized_end=1685
+  _globals['_STEPFAILED']._serialized_start=2099
+  _globals['_STEPFAILED']._serialized_end=2305
+  _globals['_STEPRETRYSCHEDULED']._serialized_start=2308
+  _globals['_STEPRETRYSCHEDULED']._serialized_end=2457
+  _globals['_STEPSKIPPED']._serialized_start=2459
+  _globals['_STEPSKIPPED']._serialized_end=2550
+  _globals['_STEPCANCELLED']._serialized_start=2553
+  _globals['_STEPCANCELLED']._serialized_end=2704
+  _globals['_STEPTIMEDOUT']._serialized_start=2706
+  _globals['_STEPTIMEDOUT']._serialized_end=2798
+  _globals['_RUNTIMEDOUT']._serialized_start=2800
+  _globals['_RUNTIMEDOUT']._serialized_end=2857
+  _globals['_RUNCANCELREQUESTED']._serialized_start=2859
+  _globals['_RUNCANCELREQUESTED']._serialized_end=2914
+  _globals['_RUNSUCCEEDED']._serialized_start=2916
+  _globals['_RUNSUCCEEDED']._serialized_end=2930
+  _globals['_RUNFAILED']._serialized_start=2932
+  _globals['_RUNFAILED']._serialized_end=3026
+  _globals['_RUNCANCELLED']._serialized_start=3028
+  _globals['_RUNCANCELLED']._serialized_end=3042
 # @@protoc_insertion_point(module_scope)

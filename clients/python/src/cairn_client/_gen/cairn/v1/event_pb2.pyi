@@ -51,7 +51,7 @@ class Event(_message.Message):
     def __init__(self, global_seq: _Optional[int] = ..., run_id: _Optional[str] = ..., run_seq: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., run_submitted: _Optional[_Union[RunSubmitted, _Mapping]] = ..., step_started: _Optional[_Union[StepStarted, _Mapping]] = ..., step_succeeded: _Optional[_Union[StepSucceeded, _Mapping]] = ..., step_failed: _Optional[_Union[StepFailed, _Mapping]] = ..., step_retry_scheduled: _Optional[_Union[StepRetryScheduled, _Mapping]] = ..., step_skipped: _Optional[_Union[StepSkipped, _Mapping]] = ..., step_cancelled: _Optional[_Union[StepCancelled, _Mapping]] = ..., run_cancel_requested: _Optional[_Union[RunCancelRequested, _Mapping]] = ..., run_succeeded: _Optional[_Union[RunSucceeded, _Mapping]] = ..., run_failed: _Optional[_Union[RunFailed, _Mapping]] = ..., run_cancelled: _Optional[_Union[RunCancelled, _Mapping]] = ..., step_timed_out: _Optional[_Union[StepTimedOut, _Mapping]] = ..., run_timed_out: _Optional[_Union[RunTimedOut, _Mapping]] = ...) -> None: ...
 
 class RunSubmitted(_message.Message):
-    __slots__ = ("spec", "request_id", "principal", "params", "labels", "rerun_of", "carried_steps", "deadline")
+    __slots__ = ("spec", "request_id", "principal", "params", "labels", "rerun_of", "carried_steps", "deadline", "schedule_id", "nominal_time")
     class ParamsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -74,6 +74,8 @@ class RunSubmitted(_message.Message):
     RERUN_OF_FIELD_NUMBER: _ClassVar[int]
     CARRIED_STEPS_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_ID_FIELD_NUMBER: _ClassVar[int]
+    NOMINAL_TIME_FIELD_NUMBER: _ClassVar[int]
     spec: _workflow_pb2.WorkflowSpec
     request_id: str
     principal: str
@@ -82,7 +84,9 @@ class RunSubmitted(_message.Message):
     rerun_of: str
     carried_steps: _containers.RepeatedCompositeFieldContainer[CarriedStep]
     deadline: _timestamp_pb2.Timestamp
-    def __init__(self, spec: _Optional[_Union[_workflow_pb2.WorkflowSpec, _Mapping]] = ..., request_id: _Optional[str] = ..., principal: _Optional[str] = ..., params: _Optional[_Mapping[str, str]] = ..., labels: _Optional[_Mapping[str, str]] = ..., rerun_of: _Optional[str] = ..., carried_steps: _Optional[_Iterable[_Union[CarriedStep, _Mapping]]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    schedule_id: str
+    nominal_time: _timestamp_pb2.Timestamp
+    def __init__(self, spec: _Optional[_Union[_workflow_pb2.WorkflowSpec, _Mapping]] = ..., request_id: _Optional[str] = ..., principal: _Optional[str] = ..., params: _Optional[_Mapping[str, str]] = ..., labels: _Optional[_Mapping[str, str]] = ..., rerun_of: _Optional[str] = ..., carried_steps: _Optional[_Iterable[_Union[CarriedStep, _Mapping]]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., schedule_id: _Optional[str] = ..., nominal_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CarriedStep(_message.Message):
     __slots__ = ("step_id", "status", "attempts", "outputs", "skip_cause_step_id", "skip_reason", "from_run_id")

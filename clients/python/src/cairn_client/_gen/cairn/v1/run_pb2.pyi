@@ -77,7 +77,7 @@ SKIP_REASON_UPSTREAM_NOT_SUCCEEDED: SkipReason
 SKIP_REASON_NO_UPSTREAM_FAILED: SkipReason
 
 class Run(_message.Message):
-    __slots__ = ("run_id", "name", "status", "spec", "request_id", "create_time", "end_time", "steps", "last_seq", "principal", "cancel_reason", "cancel_principal", "params", "labels", "rerun_of", "rerun_run_ids", "deadline", "failure_reason")
+    __slots__ = ("run_id", "name", "status", "spec", "request_id", "create_time", "end_time", "steps", "last_seq", "principal", "cancel_reason", "cancel_principal", "params", "labels", "rerun_of", "rerun_run_ids", "deadline", "failure_reason", "schedule_id", "nominal_time")
     class ParamsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -110,6 +110,8 @@ class Run(_message.Message):
     RERUN_RUN_IDS_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_FIELD_NUMBER: _ClassVar[int]
     FAILURE_REASON_FIELD_NUMBER: _ClassVar[int]
+    SCHEDULE_ID_FIELD_NUMBER: _ClassVar[int]
+    NOMINAL_TIME_FIELD_NUMBER: _ClassVar[int]
     run_id: str
     name: str
     status: RunStatus
@@ -128,7 +130,9 @@ class Run(_message.Message):
     rerun_run_ids: _containers.RepeatedScalarFieldContainer[str]
     deadline: _timestamp_pb2.Timestamp
     failure_reason: FailureReason
-    def __init__(self, run_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[RunStatus, str]] = ..., spec: _Optional[_Union[_workflow_pb2.WorkflowSpec, _Mapping]] = ..., request_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., steps: _Optional[_Iterable[_Union[StepRun, _Mapping]]] = ..., last_seq: _Optional[int] = ..., principal: _Optional[str] = ..., cancel_reason: _Optional[str] = ..., cancel_principal: _Optional[str] = ..., params: _Optional[_Mapping[str, str]] = ..., labels: _Optional[_Mapping[str, str]] = ..., rerun_of: _Optional[str] = ..., rerun_run_ids: _Optional[_Iterable[str]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., failure_reason: _Optional[_Union[FailureReason, str]] = ...) -> None: ...
+    schedule_id: str
+    nominal_time: _timestamp_pb2.Timestamp
+    def __init__(self, run_id: _Optional[str] = ..., name: _Optional[str] = ..., status: _Optional[_Union[RunStatus, str]] = ..., spec: _Optional[_Union[_workflow_pb2.WorkflowSpec, _Mapping]] = ..., request_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., end_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., steps: _Optional[_Iterable[_Union[StepRun, _Mapping]]] = ..., last_seq: _Optional[int] = ..., principal: _Optional[str] = ..., cancel_reason: _Optional[str] = ..., cancel_principal: _Optional[str] = ..., params: _Optional[_Mapping[str, str]] = ..., labels: _Optional[_Mapping[str, str]] = ..., rerun_of: _Optional[str] = ..., rerun_run_ids: _Optional[_Iterable[str]] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., failure_reason: _Optional[_Union[FailureReason, str]] = ..., schedule_id: _Optional[str] = ..., nominal_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class StepRun(_message.Message):
     __slots__ = ("step_id", "status", "attempts", "next_attempt_time", "skip_cause_step_id", "effective_retry", "outputs", "skip_reason", "carried_from_run_id")

@@ -100,6 +100,64 @@ class CliIT extends SharedServer {
   }
 
   @Test
+  void scheduleCommandsFromCreateToDelete() throws Exception {
+    Path file = work.resolve("scheduled.yaml");
+    Files.writeString(file, "name: scheduled\nsteps:\n  - id: a\n    run: 'true'\n");
+    Result badZone =
+        cli(
+            "schedule",
+            "create",
+            "cli-s",
+            file.toString(),
+            "--cron",
+            "0 3 * * *",
+            "--zone",
+            "Mars/X");
+    assertThat(badZone.exitCode()).isEqualTo(2);
+    assertThat(badZone.err().strip())
+        .startsWith("cairn: unknown time zone 'Mars/X'")
+        .doesNotContain("\n");
+
+    Result created =
+        cli(
+            "schedule",
+            "create",
+            "cli-s",
+            file.toString(),
+            "--cron",
+            "0 3 * * *",
+            "--zone",
+            "Europe/Berlin",
+            "--overlap",
+            "buffer-one",
+            "--catch-up",
+            "5m",
+            "--paused");
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    assertThat(created.out()).contains("schedule cli-s created", "buffer-one", "5m00s", "paused");
+    assertThat(cli("schedule", "list").out())
+        .containsPattern("(?m)^cli-s +0 3 \\* \\* \\* +Europe/Berlin +paused");
+    Result triggered = cli("schedule", "trigger", "cli-s");
+    assertThat(triggered.exitCode()).as(triggered.err()).isZero();
+    String runId = triggered.out().strip();
+    runs.awaitStatus(runId, Runs::terminal, Duration.ofSeconds(30));
+    Result described = cli("schedule", "describe", "cli-s");
+    assertThat(described.out()).contains(runId, "triggered", "succeeded", "none while paused");
+    assertThat(cli("schedule", "describe", "cli-s", "-o", "json").out())
+        .startsWith("{\"schedule\":")
+        .contains("\"time_zone\":\"Europe/Berlin\"");
+    assertThat(cli("schedule", "resume", "cli-s").out()).isEqualTo("schedule cli-s: active\n");
+    assertThat(cli("schedule", "describe", "cli-s", "--next", "2").out())
+        .containsPattern("(?m)^  \\d{4}-\\d\\d-\\d\\d 0[12]:00:00$");
+    assertThat(cli("schedule", "pause", "cli-s").out()).isEqualTo("schedule cli-s: paused\n");
+    assertThat(cli("schedule", "delete", "cli-s").exitCode()).isZero();
+    Result gone = cli("schedule", "describe", "cli-s");
+    assertThat(gone.exitCode()).isEqualTo(4);
+    assertThat(gone.err()).isEqualTo("cairn: schedule cli-s not found\n");
+    assertThat(cli("schedule", "create", "--help").out()).contains("Examples:", "--catch-up");
+  }
+
+  @Test
   void theLauncherWorksThroughASymlinkOnPath() throws Exception {
     Path bin = Files.createDirectories(work.resolve("path-bin"));
     Files.createSymbolicLink(bin.resolve("cairn"), REPO.resolve("bin/cairn"));

@@ -48,6 +48,42 @@ class HttpApiIT extends SharedServer {
   }
 
   @Test
+  void schedulesAnswerAsTheGrpcServiceDoes() {
+    String token = server.token();
+    assertThat(http.get("/api/v1/schedules", null).status()).isEqualTo(401);
+    String workflow = "name: h\\nsteps:\\n  - id: a\\n    run: 'true'\\n";
+    HttpApiClient.Answer badCron =
+        http.post(
+            "/api/v1/schedules",
+            "{\"schedule_id\":\"http\",\"workflow_yaml\":\""
+                + workflow
+                + "\",\"cron\":\"0 3 * *\"}",
+            token);
+    assertThat(badCron.status()).isEqualTo(400);
+    assertThat(badCron.body()).contains("INVALID_CRON");
+
+    HttpApiClient.Answer created =
+        http.post(
+            "/api/v1/schedules",
+            "{\"schedule_id\":\"http\",\"workflow_yaml\":\""
+                + workflow
+                + "\",\"cron\":\"0 3 * * *\",\"time_zone\":\"Europe/Berlin\",\"paused\":true}",
+            token);
+    assertThat(created.status()).as(created.body()).isEqualTo(200);
+    assertThat(http.get("/api/v1/schedules", token).body()).contains("\"scheduleId\":\"http\"");
+    assertThat(http.get("/api/v1/schedules/http?next_count=2", token).body())
+        .contains("Europe/Berlin");
+    assertThat(http.post("/api/v1/schedules/http/resume", "", token).body())
+        .doesNotContain("\"paused\":true");
+    assertThat(http.post("/api/v1/schedules/http/pause", "{\"note\":\"n\"}", token).body())
+        .contains("\"paused\":true");
+    assertThat(http.send("DELETE", "/api/v1/schedules/http", null, token).status()).isEqualTo(200);
+    HttpApiClient.Answer gone = http.get("/api/v1/schedules/http", token);
+    assertThat(gone.status()).isEqualTo(404);
+    assertThat(gone.body()).contains("SCHEDULE_NOT_FOUND");
+  }
+
+  @Test
   void withoutTheTokenNoApiCallAnswers() {
     List<String[]> calls =
         List.of(

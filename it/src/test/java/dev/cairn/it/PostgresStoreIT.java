@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -97,6 +98,26 @@ class PostgresStoreIT {
       assertThat(runs.get(runId)).isEqualTo(finished);
       assertThat(runs.follow(runId)).containsExactlyElementsOf(history);
     }
+  }
+
+  @Test
+  void aScheduleFiresOnceATimeAndARestartedServerGoesOnWithIt() throws Exception {
+    try (ServerProcess server = ServerProcess.start(dataDir, "-Dcairn.store=" + storeUrl)) {
+      Runs runs = new Runs(server);
+      ScheduleIT.createEverySecond(server, "pg-beat");
+      ScheduleIT.await(
+          "two runs", Duration.ofSeconds(10), () -> ScheduleIT.runCount(runs, "pg-beat") >= 2);
+      server.kill9();
+      server.relaunch();
+      int before = ScheduleIT.runCount(runs, "pg-beat");
+      ScheduleIT.await(
+          "a run after the restart",
+          Duration.ofSeconds(15),
+          () -> ScheduleIT.runCount(runs, "pg-beat") > before);
+      assertThat(ScheduleIT.runsByNominalTime(runs, "pg-beat").values()).containsOnly(1);
+    }
+    assertThat(queryLong("SELECT count(*) FROM schedule_events WHERE schedule_id = 'pg-beat'"))
+        .isGreaterThan(2);
   }
 
   private long queryLong(String sql) throws SQLException {

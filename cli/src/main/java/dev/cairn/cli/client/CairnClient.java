@@ -1,6 +1,7 @@
 package dev.cairn.cli.client;
 
 import dev.cairn.v1.RunServiceGrpc;
+import dev.cairn.v1.ScheduleServiceGrpc;
 import io.grpc.ManagedChannel;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,16 @@ public final class CairnClient implements AutoCloseable {
   /** A stub for one unary call, with a deadline. */
   public RunServiceGrpc.RunServiceBlockingStub unary() {
     return stub.withDeadlineAfter(UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** A stub of the schedule service for one unary call, with a deadline. */
+  public ScheduleServiceGrpc.ScheduleServiceBlockingStub schedules() {
+    ScheduleServiceGrpc.ScheduleServiceBlockingStub base =
+        ScheduleServiceGrpc.newBlockingStub(channel);
+    return token
+        .map(value -> base.withCallCredentials(new BearerCredentials(value.value())))
+        .orElse(base)
+        .withDeadlineAfter(UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 
   /** A stub for server streams, which may last as long as a run and so have no deadline. */

@@ -49,6 +49,13 @@ public final class RunText {
     } else if (run.hasDeadline()) {
       lines.add("deadline " + time(run.getDeadline(), zone));
     }
+    if (!run.getScheduleId().isEmpty()) {
+      lines.add(
+          "started by schedule "
+              + run.getScheduleId()
+              + " for "
+              + time(run.getNominalTime(), zone));
+    }
     if (!run.getRerunOf().isEmpty()) {
       lines.add("rerun of " + run.getRerunOf());
     }

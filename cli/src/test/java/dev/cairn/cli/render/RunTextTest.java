@@ -42,6 +42,18 @@ class RunTextTest {
   }
 
   @Test
+  void aScheduledRunNamesItsScheduleAndNominalTime() {
+    Run scheduled =
+        run(RunStatus.RUN_STATUS_RUNNING)
+            .setScheduleId("nightly")
+            .setNominalTime(at(NOW.minusSeconds(600)))
+            .build();
+    assertThat(lines(scheduled)).contains("started by schedule nightly for 2026-01-02 03:00:00");
+    assertThat(lines(run(RunStatus.RUN_STATUS_RUNNING).build()))
+        .noneMatch(line -> line.contains("schedule"));
+  }
+
+  @Test
   void aRunningAttemptShowsItsElapsedTimeNotZero() {
     StepRun.Builder step =
         StepRun.newBuilder()

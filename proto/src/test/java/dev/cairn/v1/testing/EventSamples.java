@@ -56,6 +56,25 @@ public final class EventSamples {
     return samples;
   }
 
+  /**
+   * Returns one fully populated {@link dev.cairn.v1.ScheduleEvent} per case of its {@code payload}
+   * oneof, keyed by {@code schedule_event_<case field name>}, in field-number order.
+   */
+  public static Map<String, dev.cairn.v1.ScheduleEvent> scheduleEventsByPayloadCase() {
+    Descriptor descriptor = dev.cairn.v1.ScheduleEvent.getDescriptor();
+    OneofDescriptor payload = descriptor.findFieldByName("schedule_created").getContainingOneof();
+    Map<String, dev.cairn.v1.ScheduleEvent> samples = new LinkedHashMap<>();
+    for (FieldDescriptor payloadCase : payload.getFields()) {
+      dev.cairn.v1.ScheduleEvent.Builder builder = dev.cairn.v1.ScheduleEvent.newBuilder();
+      fill(builder, 0, 0);
+      Message.Builder payloadBuilder = builder.newBuilderForField(payloadCase);
+      fill(payloadBuilder, 1, 0);
+      builder.setField(payloadCase, payloadBuilder.build());
+      samples.put("schedule_event_" + payloadCase.getName(), builder.build());
+    }
+    return samples;
+  }
+
   /** Returns a {@link WorkflowSpec} with every field set, steps covering each command case. */
   public static WorkflowSpec workflowSpec() {
     WorkflowSpec.Builder builder = WorkflowSpec.newBuilder();

@@ -48,6 +48,9 @@ class VectorsTest {
     for (Event event : EventSamples.eventsByPayloadCase().values()) {
       assertEveryFieldSet(event, event.getPayloadCase().name());
     }
+    for (var event : EventSamples.scheduleEventsByPayloadCase().values()) {
+      assertEveryFieldSet(event, event.getPayloadCase().name());
+    }
     assertEveryFieldSet(EventSamples.workflowSpec(), "WorkflowSpec");
   }
 
@@ -93,6 +96,8 @@ class VectorsTest {
   static Map<String, ByteString> expectedFiles() {
     Map<String, ByteString> files = new TreeMap<>();
     EventSamples.eventsByPayloadCase().forEach((name, event) -> addVector(files, name, event));
+    EventSamples.scheduleEventsByPayloadCase()
+        .forEach((name, event) -> addVector(files, name, event));
     addVector(files, "workflow_spec", EventSamples.workflowSpec());
     return files;
   }

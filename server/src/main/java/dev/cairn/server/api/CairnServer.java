@@ -11,6 +11,9 @@ import dev.cairn.server.runtime.EngineSettings;
 import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.runtime.Retention;
 import dev.cairn.server.runtime.RunRemover;
+import dev.cairn.server.runtime.ScheduleRuns;
+import dev.cairn.server.runtime.ScheduleTimer;
+import dev.cairn.server.runtime.Schedules;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.v1.Event;
@@ -110,6 +113,8 @@ public class CairnServer {
   private ScheduledExecutorService streamWorkers;
   private RunRemover remover;
   private Retention retention;
+  private Schedules schedules;
+  private ScheduleTimer scheduleTimer;
   private volatile boolean ready;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private static final AtomicBoolean warmUpStarted = new AtomicBoolean();
@@ -185,6 +190,7 @@ public class CairnServer {
     // ready; reads answer from the store as it is, and commands queue for the engine.
     engine.start();
     remover = new RunRemover(store, settings, Clock.systemUTC());
+    startSchedules();
     retention = new Retention(store, remover, horizon, tombstones, Clock.systemUTC());
     retention.start();
     // At most as many threads as the store serves reads at once.
@@ -274,6 +280,22 @@ public class CairnServer {
 
   EventStore store() {
     return store;
+  }
+
+  /**
+   * Rebuilds the schedules from their log now, so that the API answers with them at once, and fires
+   * them from their own thread once recovery is done.
+   */
+  private void startSchedules() {
+    schedules =
+        new Schedules(store.scheduleLog(), ScheduleRuns.of(engine, store), EngineClock.system());
+    schedules.load();
+    scheduleTimer = new ScheduleTimer(schedules, EngineClock.system());
+    scheduleTimer.start(() -> engine.awaitReady(Duration.ofDays(1)));
+  }
+
+  Schedules schedules() {
+    return schedules;
   }
 
   RunRemover remover() {
@@ -536,6 +558,9 @@ public class CairnServer {
     health.notServing();
     if (retention != null) {
       retention.close();
+    }
+    if (scheduleTimer != null) {
+      scheduleTimer.close();
     }
     // Commands are refused from here; the engine records running attempts as INTERRUPTED, then
     // followed streams end with UNAVAILABLE after the last events it published, so that watchers

@@ -4,12 +4,15 @@ import com.google.protobuf.Any;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import dev.cairn.server.engine.InvalidSpecException;
+import dev.cairn.server.runtime.EngineBusyException;
 import dev.cairn.server.runtime.EngineStoppedException;
 import dev.cairn.server.runtime.EventsRemovedException;
 import dev.cairn.server.runtime.RequestIdReusedException;
 import dev.cairn.server.runtime.RunNotFinishedException;
 import dev.cairn.server.runtime.RunNotFoundException;
 import dev.cairn.server.runtime.RunRemovedException;
+import dev.cairn.server.runtime.ScheduleExistsException;
+import dev.cairn.server.runtime.ScheduleNotFoundException;
 import dev.cairn.server.runtime.StoreUnavailableException;
 import dev.cairn.server.runtime.WatcherTooSlowException;
 import dev.cairn.server.store.RunStillLiveException;
@@ -94,6 +97,15 @@ final class ErrorMapper {
     if (cause instanceof RunNotFinishedException unfinished) {
       return status(
           Code.FAILED_PRECONDITION, "RUN_NOT_FINISHED", unfinished.getMessage(), "run_id");
+    }
+    if (cause instanceof ScheduleNotFoundException notFound) {
+      return status(Code.NOT_FOUND, "SCHEDULE_NOT_FOUND", notFound.getMessage(), "schedule_id");
+    }
+    if (cause instanceof ScheduleExistsException exists) {
+      return status(Code.ALREADY_EXISTS, "SCHEDULE_EXISTS", exists.getMessage(), "schedule_id");
+    }
+    if (cause instanceof EngineBusyException busy) {
+      return status(Code.UNAVAILABLE, "ENGINE_BUSY", busy.getMessage(), "");
     }
     if (cause instanceof IllegalArgumentException invalid) {
       return status(Code.INVALID_ARGUMENT, "INVALID_REQUEST", invalid.getMessage(), "");

@@ -107,6 +107,10 @@ public final class Decider {
                 .putAllLabels(submit.labels())
                 .setRerunOf(submit.rerunOf())
                 .addAllCarriedSteps(submit.carried());
+        if (!submit.scheduleId().isEmpty()) {
+          submitted.setScheduleId(submit.scheduleId());
+          submitted.setNominalTime(Times.timestamp(submit.nominalTime()));
+        }
         if (submit.spec().hasTimeout()) {
           submitted.setDeadline(
               Times.timestamp(now.plus(Times.duration(submit.spec().getTimeout()))));

@@ -25,6 +25,10 @@ public final class RunView {
     if (state.info().deadline() != null) {
       run.setDeadline(Times.timestamp(state.info().deadline()));
     }
+    if (!state.info().scheduleId().isEmpty()) {
+      run.setScheduleId(state.info().scheduleId());
+      run.setNominalTime(Times.timestamp(state.info().nominalTime()));
+    }
     if (state.timedOut() && state.status() == dev.cairn.v1.RunStatus.RUN_STATUS_FAILED) {
       run.setFailureReason(dev.cairn.v1.FailureReason.FAILURE_REASON_TIMEOUT);
     }

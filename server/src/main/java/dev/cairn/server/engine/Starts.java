@@ -40,7 +40,9 @@ final class Starts {
             submitted.getParamsMap(),
             submitted.getLabelsMap(),
             submitted.getRerunOf(),
-            submitted.hasDeadline() ? Times.instant(submitted.getDeadline()) : null);
+            submitted.hasDeadline() ? Times.instant(submitted.getDeadline()) : null,
+            submitted.getScheduleId(),
+            submitted.hasNominalTime() ? Times.instant(submitted.getNominalTime()) : null);
     // Failures carried over count for the run's outcome (completeIfDone reads the steps), not as
     // failures of this run: a fail-fast rerun must not stop at once for an old failure.
     return new RunState(

@@ -16,6 +16,8 @@ public sealed interface Trigger {
    * @param labels the run's labels, the workflow's merged with the submit's
    * @param rerunOf the run a rerun takes up again, or empty
    * @param carried for a rerun, the steps that keep their results from earlier runs
+   * @param scheduleId for a run a schedule's firing starts, the schedule; else empty
+   * @param nominalTime for a run a schedule's firing starts, its nominal time; else null
    */
   record Submit(
       WorkflowSpec spec,
@@ -24,12 +26,26 @@ public sealed interface Trigger {
       Map<String, String> params,
       Map<String, String> labels,
       String rerunOf,
-      List<CarriedStep> carried)
+      List<CarriedStep> carried,
+      String scheduleId,
+      java.time.Instant nominalTime)
       implements Trigger {
     public Submit {
       params = Map.copyOf(params);
       labels = Map.copyOf(labels);
       carried = List.copyOf(carried);
+    }
+
+    /** A submit or a rerun that no schedule made. */
+    public Submit(
+        WorkflowSpec spec,
+        String requestId,
+        String principal,
+        Map<String, String> params,
+        Map<String, String> labels,
+        String rerunOf,
+        List<CarriedStep> carried) {
+      this(spec, requestId, principal, params, labels, rerunOf, carried, "", null);
     }
 
     /** A plain submit: no parameters, the workflow's labels, not a rerun. */

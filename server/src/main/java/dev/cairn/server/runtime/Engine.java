@@ -198,6 +198,39 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
+   * Submits the run of a schedule's firing, as {@link #submit(WorkflowSpec, String, String, Map,
+   * Map)} does, with the schedule and the nominal time recorded in its RunSubmitted.
+   */
+  public CompletableFuture<Submitted> submitScheduled(
+      WorkflowSpec spec,
+      String requestId,
+      Map<String, String> params,
+      Map<String, String> labels,
+      String scheduleId,
+      java.time.Instant nominalTime) {
+    validate(spec);
+    Map<String, String> resolved = Params.resolve(spec, params);
+    RunFeatures.checkSubmitLabels(labels);
+    Map<String, String> merged = new TreeMap<>(spec.getLabelsMap());
+    merged.putAll(labels);
+    CompletableFuture<Submitted> future = new CompletableFuture<>();
+    inbox.enqueue(
+        new Input.Submit(
+            new Trigger.Submit(
+                spec,
+                requestId,
+                "schedule:" + scheduleId,
+                resolved,
+                merged,
+                "",
+                List.of(),
+                scheduleId,
+                nominalTime),
+            future));
+    return future;
+  }
+
+  /**
    * Reruns a finished run as a new run linked to it: the future completes once the new run's
    * RunSubmitted is durable. Fails with {@link RunNotFoundException}, {@link
    * RunNotFinishedException}, or an {@code InvalidSpecException} naming an unknown step or

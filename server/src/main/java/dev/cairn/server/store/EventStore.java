@@ -152,6 +152,14 @@ public interface EventStore extends AutoCloseable {
     return "";
   }
 
+  /**
+   * The schedules' log in the same database. A store that keeps no schedules throws {@link
+   * UnsupportedOperationException}.
+   */
+  default ScheduleLog scheduleLog() {
+    throw new UnsupportedOperationException("this store keeps no schedules");
+  }
+
   /** Closes the store; later calls throw {@link StoreException}. Idempotent. */
   @Override
   void close();

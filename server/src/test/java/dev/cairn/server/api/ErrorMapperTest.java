@@ -46,6 +46,26 @@ class ErrorMapperTest {
   }
 
   @Test
+  void scheduleErrorsHaveTheirCodesAndReasons() {
+    StatusRuntimeException missing =
+        ErrorMapper.toStatus(
+            new java.util.concurrent.CompletionException(
+                new dev.cairn.server.runtime.ScheduleNotFoundException("nightly")));
+    assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(errorInfo(missing).getReason()).isEqualTo("SCHEDULE_NOT_FOUND");
+    assertThat(errorInfo(missing).getMetadataOrThrow("field")).isEqualTo("schedule_id");
+
+    StatusRuntimeException exists =
+        ErrorMapper.toStatus(new dev.cairn.server.runtime.ScheduleExistsException("nightly"));
+    assertThat(exists.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+    assertThat(errorInfo(exists).getReason()).isEqualTo("SCHEDULE_EXISTS");
+
+    StatusRuntimeException busy =
+        ErrorMapper.toStatus(new dev.cairn.server.runtime.EngineBusyException("later"));
+    assertThat(busy.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+  }
+
+  @Test
   void shortenNeverSplitsACharacter() {
     String text = "😀".repeat(100);
     String shortened = ErrorMapper.shorten(text, 64);

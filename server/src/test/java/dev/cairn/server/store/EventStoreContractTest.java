@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * and says how to open the store, and a plain JDBC connection to it, in a directory; it inherits
  * the log tests here and the projection tests of {@link RunsProjectionContract}.
  */
-public abstract class EventStoreContractTest extends RunRemovalContract {
+public abstract class EventStoreContractTest extends ScheduleLogContract {
 
   @Test
   void everyEventTypeWithEveryFieldSetRoundTrips() {

@@ -33,6 +33,68 @@ public final class InMemoryEventStore implements EventStore {
     private final Map<String, RemovedRun> removed = new HashMap<>();
     private long lastGlobalSeq;
     private long highestRemoved;
+    private final Map<String, List<dev.cairn.v1.ScheduleEvent>> schedules = new TreeMap<>();
+  }
+
+  private volatile boolean leadsFiring = true;
+
+  /** Makes this store say whether its server fires schedules, as a shared store's lock would. */
+  public void leadFiring(boolean leads) {
+    this.leadsFiring = leads;
+  }
+
+  @Override
+  public ScheduleLog scheduleLog() {
+    InMemoryEventStore store = this;
+    return new ScheduleLog() {
+      @Override
+      public boolean leadsFiring() {
+        return leadsFiring;
+      }
+
+      @Override
+      public void appendSchedule(List<dev.cairn.v1.ScheduleEvent> events) {
+        synchronized (store) {
+          requireOpen();
+          ScheduleRows.requireWellFormed(events);
+          if (events.isEmpty()) {
+            return;
+          }
+          if (appendFailure != null) {
+            throw appendFailure.get();
+          }
+          String id = events.get(0).getScheduleId();
+          long last = log.schedules.getOrDefault(id, List.of()).size();
+          for (dev.cairn.v1.ScheduleEvent event : events) {
+            if (event.getScheduleSeq() != ++last) {
+              throw new StoreConflictException(
+                  "schedule_seq " + event.getScheduleSeq() + " does not continue the schedule");
+            }
+          }
+          log.schedules.computeIfAbsent(id, ignored -> new java.util.ArrayList<>()).addAll(events);
+        }
+      }
+
+      @Override
+      public List<String> scheduleIds() {
+        synchronized (store) {
+          requireOpen();
+          return List.copyOf(log.schedules.keySet());
+        }
+      }
+
+      @Override
+      public List<dev.cairn.v1.ScheduleEvent> readSchedule(
+          String scheduleId, long afterSeq, int limit) {
+        synchronized (store) {
+          requireOpen();
+          return log.schedules.getOrDefault(scheduleId, List.of()).stream()
+              .filter(event -> event.getScheduleSeq() > afterSeq)
+              .limit(limit)
+              .toList();
+        }
+      }
+    };
   }
 
   private final Log log;

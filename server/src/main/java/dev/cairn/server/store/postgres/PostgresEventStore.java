@@ -11,6 +11,8 @@ import dev.cairn.server.store.RunListCursor;
 import dev.cairn.server.store.RunOwnership;
 import dev.cairn.server.store.RunPage;
 import dev.cairn.server.store.RunQuery;
+import dev.cairn.server.store.ScheduleLog;
+import dev.cairn.server.store.ScheduleRows;
 import dev.cairn.server.store.StoreConflictException;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.server.store.StoreException;
@@ -18,6 +20,7 @@ import dev.cairn.server.store.StoreStats;
 import dev.cairn.server.store.Tombstones;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
+import dev.cairn.v1.ScheduleEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -128,6 +131,89 @@ public final class PostgresEventStore implements EventStore {
     stats = new StoreStats(before.commits() + 1, before.eventsAppended() + stored.size());
     return stored;
   }
+
+  @Override
+  public ScheduleLog scheduleLog() {
+    return scheduleLog;
+  }
+
+  /**
+   * Appends on the writer. Two servers on one database may both append to a schedule: the primary
+   * key on (schedule_id, schedule_seq) lets only one of them have each number, and the other is
+   * told of the conflict.
+   */
+  private synchronized void appendSchedule(List<ScheduleEvent> events) {
+    requireWritable();
+    ScheduleRows.requireWellFormed(events);
+    if (events.isEmpty()) {
+      return;
+    }
+    inWriteTransaction(
+        "append schedule events",
+        handle -> {
+          // A unique violation (another server took the number) is classified as a conflict.
+          ScheduleRows.append(handle, events);
+          return null;
+        });
+  }
+
+  /** Whether this store's writer session holds the schedule-firing lock; guarded by this. */
+  private boolean leadsFiring;
+
+  /**
+   * Takes the session-level advisory lock that elects the one server firing schedules, on the
+   * writer's connection, so that it is held exactly as long as this server can write: it goes with
+   * the connection when the server dies or loses the database.
+   */
+  private synchronized boolean leadFiring() {
+    requireWritable();
+    if (!leadsFiring) {
+      try {
+        leadsFiring =
+            writer
+                .createQuery("SELECT pg_try_advisory_lock(:key)")
+                .bind("key", SCHEDULE_LEAD_LOCK)
+                .mapTo(Boolean.class)
+                .one();
+      } catch (JdbiException e) {
+        throw new StoreException(
+            "could not ask "
+                + address
+                + " which server fires schedules: "
+                + PostgresErrors.describe(e),
+            e);
+      }
+    }
+    return leadsFiring;
+  }
+
+  /** The advisory lock key of schedule firing: "cairnSCH" in ASCII, clear of other users. */
+  private static final long SCHEDULE_LEAD_LOCK = 0x636169726e534348L;
+
+  private final ScheduleLog scheduleLog =
+      new ScheduleLog() {
+        @Override
+        public void appendSchedule(List<ScheduleEvent> events) {
+          PostgresEventStore.this.appendSchedule(events);
+        }
+
+        @Override
+        public boolean leadsFiring() {
+          return leadFiring();
+        }
+
+        @Override
+        public List<String> scheduleIds() {
+          return read("schedule ids", ScheduleRows::ids);
+        }
+
+        @Override
+        public List<ScheduleEvent> readSchedule(String scheduleId, long afterSeq, int limit) {
+          return read(
+              "events of schedule " + scheduleId,
+              handle -> ScheduleRows.read(handle, scheduleId, afterSeq, limit));
+        }
+      };
 
   @Override
   public synchronized void rebuildProjection() {

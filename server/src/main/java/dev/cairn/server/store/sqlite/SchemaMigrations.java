@@ -25,7 +25,8 @@ final class SchemaMigrations {
           "V2__runs.sql",
           "V3__checksums.sql",
           "V4__reruns.sql",
-          "V5__run_removal.sql");
+          "V5__run_removal.sql",
+          "V6__schedules.sql");
 
   private static final String LOCATION = "/db/migration/";
 

@@ -9,6 +9,8 @@ import dev.cairn.server.store.RemovedRun;
 import dev.cairn.server.store.RunListCursor;
 import dev.cairn.server.store.RunPage;
 import dev.cairn.server.store.RunQuery;
+import dev.cairn.server.store.ScheduleLog;
+import dev.cairn.server.store.ScheduleRows;
 import dev.cairn.server.store.StoreConflictException;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.server.store.StoreException;
@@ -17,6 +19,7 @@ import dev.cairn.server.store.StoreStats;
 import dev.cairn.server.store.Tombstones;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
+import dev.cairn.v1.ScheduleEvent;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -127,6 +130,49 @@ public final class SqliteEventStore implements EventStore {
     stats = new StoreStats(before.commits() + 1, before.eventsAppended() + stored.size());
     return stored;
   }
+
+  @Override
+  public ScheduleLog scheduleLog() {
+    return scheduleLog;
+  }
+
+  /**
+   * Appends on the writer, under the same lock as the runs' events: one SQLite file has one writer
+   * at a time, and waiting here is shorter than a busy timeout would be.
+   */
+  private synchronized void appendSchedule(List<ScheduleEvent> events) {
+    requireWritable();
+    ScheduleRows.requireWellFormed(events);
+    if (events.isEmpty()) {
+      return;
+    }
+    inWriteTransaction(
+        "append schedule events",
+        () -> {
+          ScheduleRows.append(writer, events);
+          return null;
+        });
+  }
+
+  private final ScheduleLog scheduleLog =
+      new ScheduleLog() {
+        @Override
+        public void appendSchedule(List<ScheduleEvent> events) {
+          SqliteEventStore.this.appendSchedule(events);
+        }
+
+        @Override
+        public List<String> scheduleIds() {
+          return read("schedule ids", ScheduleRows::ids);
+        }
+
+        @Override
+        public List<ScheduleEvent> readSchedule(String scheduleId, long afterSeq, int limit) {
+          return read(
+              "events of schedule " + scheduleId,
+              handle -> ScheduleRows.read(handle, scheduleId, afterSeq, requireLimit(limit)));
+        }
+      };
 
   @Override
   public synchronized void rebuildProjection() {

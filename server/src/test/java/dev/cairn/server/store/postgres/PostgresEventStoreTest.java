@@ -188,7 +188,7 @@ class PostgresEventStoreTest extends EventStoreContractTest {
    * run removal.
    */
   private long migrationCount() {
-    return 4;
+    return 5;
   }
 
   private String queryRaw(String sql) throws SQLException {

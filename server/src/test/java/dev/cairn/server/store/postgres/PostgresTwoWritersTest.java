@@ -69,6 +69,8 @@ class PostgresTwoWritersTest {
     assertThat(threads.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
     if (first != null) {
       first.close();
+    }
+    if (second != null) {
       second.close();
     }
   }
@@ -140,6 +142,22 @@ class PostgresTwoWritersTest {
     // Every batch was one commit of its own, whichever store wrote it.
     assertThat(first.stats().commits() + second.stats().commits())
         .isEqualTo(4L * runsPerWriter * 3);
+  }
+
+  @Test
+  void oneServerFiresSchedulesUntilItsConnectionEnds() throws InterruptedException {
+    assertThat(first.scheduleLog().leadsFiring()).isTrue();
+    assertThat(second.scheduleLog().leadsFiring()).isFalse();
+    assertThat(first.scheduleLog().leadsFiring()).isTrue();
+
+    first.close();
+    first = null;
+    // The server ends the closed session, and drops its lock, a moment after the client left.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!second.scheduleLog().leadsFiring()) {
+      assertThat(System.nanoTime() - deadline).as("the lock passed on in time").isNegative();
+      Thread.sleep(20);
+    }
   }
 
   @Test
