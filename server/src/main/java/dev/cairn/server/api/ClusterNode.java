@@ -1,0 +1,199 @@
+package dev.cairn.server.api;
+
+import dev.cairn.server.runtime.AttemptHosts;
+import dev.cairn.server.runtime.ClusterCommands;
+import dev.cairn.server.runtime.Engine;
+import dev.cairn.server.runtime.EventBroadcaster;
+import dev.cairn.server.runtime.OutputReader;
+import dev.cairn.server.runtime.RunQueries;
+import dev.cairn.server.runtime.StoreTail;
+import dev.cairn.server.runtime.StreamSink;
+import dev.cairn.server.store.ClusterAccess;
+import dev.cairn.server.store.ClusterAccess.NodeService;
+import dev.cairn.server.store.EventStore;
+import dev.cairn.v1.StreamLogsRequest;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
+import org.jboss.logging.Logger;
+
+/**
+ * This server as one node of several on one PostgreSQL database, serving any client whatever node
+ * owns the run: watchers are fed from the shared log ({@link StoreTail}), cancels reach the owner
+ * through the database ({@link ClusterCommands}), and StreamLogs is relayed to the node that ran
+ * the attempt ({@link RemoteLogs}). Absent on SQLite, where the server is alone.
+ */
+final class ClusterNode implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(ClusterNode.class);
+
+  /** How often the listener looks at the database whatever it heard: the polling fallback. */
+  static final Duration TICK = Duration.ofMillis(250);
+
+  /** How often the node says what it serves. */
+  static final Duration PUBLISH_EVERY = Duration.ofSeconds(1);
+
+  /** A node not heard of for this long counts as down for StreamLogs. */
+  static final Duration STALE_AFTER = Duration.ofSeconds(10);
+
+  /** How long a cancel waits for the owner's answer. */
+  static final Duration ANSWER_TIME = Duration.ofSeconds(10);
+
+  private final ClusterAccess access;
+  private final StoreTail tail;
+  private final ClusterCommands commands;
+  private final AttemptHosts hosts;
+  private final RemoteLogs remote;
+  private final String markerPrefix;
+  private final ScheduledExecutorService publisher;
+  private AutoCloseable listening;
+
+  ClusterNode(
+      ClusterAccess access,
+      EventStore store,
+      EventBroadcaster feed,
+      Engine engine,
+      String markerPrefix,
+      Vertx vertx,
+      String token,
+      Optional<Path> trust,
+      Executor streams) {
+    this.access = access;
+    this.markerPrefix = markerPrefix;
+    this.tail = new StoreTail(store, feed);
+    this.commands = new ClusterCommands(access, engine, ANSWER_TIME);
+    this.hosts = new AttemptHosts(new RunQueries(store), access, markerPrefix, STALE_AFTER);
+    this.remote = new RemoteLogs(vertx, token, trust, streams);
+    this.publisher =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "cairn-node-publisher");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /** Starts listening for commits and commands. */
+  void listen() {
+    listening =
+        access.listen(
+            new ClusterAccess.Signals() {
+              @Override
+              public void eventsCommitted() {
+                tail.eventsCommitted();
+              }
+
+              @Override
+              public void commandsWaiting() {
+                commands.commandsWaiting();
+              }
+
+              @Override
+              public void commandAnswered(long commandId) {
+                commands.commandAnswered(commandId);
+              }
+
+              @Override
+              public void tick() {
+                tail.tick();
+                commands.tick();
+              }
+            },
+            TICK);
+  }
+
+  /** The port is bound: says where this node serves, and how loaded it is, every second. */
+  void serving(String address, IntSupplier liveRuns) {
+    publisher.scheduleWithFixedDelay(
+        () -> {
+          try {
+            access.publish(
+                new NodeService(
+                    access.node().nodeId(),
+                    access.node().bootId(),
+                    address,
+                    markerPrefix,
+                    liveRuns.getAsInt(),
+                    0,
+                    0));
+          } catch (RuntimeException e) {
+            LOG.warnf("could not say what this node serves: %s", e.getMessage());
+          }
+        },
+        0,
+        PUBLISH_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  ClusterCommands commands() {
+    return commands;
+  }
+
+  /**
+   * StreamLogs from wherever the attempt ran: its node is looked up on the first pass (on {@code
+   * streams}, which may read the store), then the stream is served here or relayed there.
+   */
+  Runnable streamLogs(
+      StreamLogsRequest request,
+      StreamSink<OutputReader.Chunk> sink,
+      OutputReader output,
+      Executor streams) {
+    AtomicReference<Runnable> routed = new AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean routing =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      Runnable stream = routed.get();
+      if (stream != null) {
+        stream.run();
+        return;
+      }
+      if (!routing.compareAndSet(false, true)) {
+        return;
+      }
+      streams.execute(
+          () -> {
+            Runnable chosen;
+            try {
+              Optional<NodeService> host =
+                  hosts.remoteHost(request.getRunId(), request.getStepId(), request.getAttempt());
+              chosen =
+                  host.isPresent()
+                      ? remote.stream(host.get().nodeId(), host.get().address(), request, sink)
+                      : output.stream(
+                          request.getRunId(),
+                          request.getStepId(),
+                          request.getAttempt(),
+                          request.getOffset(),
+                          request.getFollow(),
+                          sink);
+            } catch (RuntimeException e) {
+              sink.fail(e);
+              chosen = () -> {};
+            }
+            routed.set(chosen);
+            chosen.run();
+          });
+    };
+  }
+
+  @Override
+  public void close() {
+    publisher.shutdownNow();
+    if (listening != null) {
+      try {
+        listening.close();
+      } catch (Exception e) {
+        LOG.debugf("closing the cluster listener: %s", e);
+      }
+    }
+    commands.close();
+    tail.close();
+    remote.close();
+  }
+}
