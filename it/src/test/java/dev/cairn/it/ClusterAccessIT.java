@@ -1,0 +1,346 @@
+package dev.cairn.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.cairn.v1.CancelRunRequest;
+import dev.cairn.v1.Event;
+import dev.cairn.v1.ListRunsRequest;
+import dev.cairn.v1.RunStatus;
+import dev.cairn.v1.StreamLogsRequest;
+import dev.cairn.v1.StreamLogsResponse;
+import dev.cairn.v1.SubmitRunRequest;
+import dev.cairn.v1.SubmitRunResponse;
+import dev.cairn.v1.WatchEventsRequest;
+import dev.cairn.v1.WatchEventsResponse;
+import dev.cairn.v1.WorkflowSpec;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three packaged servers on one PostgreSQL database, each owning the runs submitted to it: any of
+ * them serves any client. A watcher on node A sees the events of runs submitted to B and C in
+ * global order and resumes on C from its last sequence with no gap and no duplicate; a cancel sent
+ * to a node that does not own the run cancels it; StreamLogs through a node that did not run the
+ * attempt relays it from the node that did, and names that node once it is down. Needs the server
+ * bin/test starts (CAIRN_TEST_POSTGRES_URL); skipped, saying so, without one.
+ */
+class ClusterAccessIT {
+  @TempDir Path root;
+  private String adminUrl;
+  private String database;
+  private String storeUrl;
+  private final List<ServerProcess> servers = new ArrayList<>();
+
+  @BeforeEach
+  void createADatabase() throws SQLException {
+    adminUrl = System.getenv("CAIRN_TEST_POSTGRES_URL");
+    assumeTrue(
+        adminUrl != null && !adminUrl.isBlank(),
+        "no PostgreSQL server for the tests: set CAIRN_TEST_POSTGRES_URL to"
+            + " postgresql://USER:PASSWORD@HOST:PORT/DATABASE (bin/test starts one)");
+    database = "cairn_it_" + UUID.randomUUID().toString().replace("-", "");
+    execute(adminUrl, "CREATE DATABASE " + database);
+    URI admin = URI.create(adminUrl);
+    storeUrl =
+        "postgresql://"
+            + admin.getRawUserInfo()
+            + "@"
+            + admin.getRawAuthority().split("@")[1]
+            + "/"
+            + database;
+  }
+
+  @AfterEach
+  void stopTheNodesAndDropTheDatabase() throws SQLException {
+    servers.forEach(ServerProcess::close);
+    if (database != null) {
+      execute(adminUrl, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
+  }
+
+  /** Starts the three nodes, one after the other, sharing one token as a cluster's nodes do. */
+  private List<ServerProcess> threeNodes() throws Exception {
+    String token = UUID.randomUUID().toString().replace("-", "");
+    for (String name : List.of("a", "b", "c")) {
+      Path dataDir = root.resolve(name);
+      Files.createDirectories(dataDir);
+      Path tokenFile = dataDir.resolve("token");
+      Files.writeString(tokenFile, token, StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+      servers.add(ServerProcess.start(dataDir, "-Dcairn.store=" + storeUrl));
+    }
+    return List.copyOf(servers);
+  }
+
+  private static String nodeId(ServerProcess server) throws Exception {
+    return Files.readString(server.dataDir().resolve("store-id"), StandardCharsets.UTF_8).trim();
+  }
+
+  @Test
+  void aWatcherOnOneNodeSeesEveryRunInGlobalOrderAndResumesOnAnotherWithNoGapOrDuplicate()
+      throws Exception {
+    List<ServerProcess> nodes = threeNodes();
+    ServerProcess a = nodes.get(0);
+    ServerProcess b = nodes.get(1);
+    ServerProcess c = nodes.get(2);
+    Watcher onA = Watcher.start(a, 0);
+
+    Set<String> first = new HashSet<>();
+    for (int i = 0; i < 6; i++) {
+      first.add(submit(i % 2 == 0 ? b : c, quick("first-" + i)));
+    }
+    awaitTrue(() -> onA.ended(first), Duration.ofSeconds(60));
+    long resumeAfter = onA.lastSeq();
+    onA.cancel();
+
+    Set<String> second = new HashSet<>();
+    for (int i = 0; i < 6; i++) {
+      second.add(submit(i % 2 == 0 ? a : b, quick("second-" + i)));
+    }
+    Watcher onC = Watcher.start(c, resumeAfter);
+    awaitTrue(() -> onC.ended(second), Duration.ofSeconds(60));
+    onC.cancel();
+
+    // Every event, once, in global order, across the two watchers on two nodes.
+    long head = onC.lastSeq();
+    assertThat(onA.seqs()).containsExactlyElementsOf(range(1, resumeAfter));
+    assertThat(onC.seqs()).containsExactlyElementsOf(range(resumeAfter + 1, head));
+    List<Event> joined = new ArrayList<>(onA.events());
+    joined.addAll(onC.events());
+    List<Event> stored = new Runs(b).all().subList(0, (int) head);
+    assertThat(joined).containsExactlyElementsOf(stored);
+    History.assertTerminalLast(stored);
+
+    // Every node answers GetRun and ListRuns for runs another node owns, from the shared tables.
+    for (String runId : second) {
+      assertThat(new Runs(c).get(runId).getStatus()).isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);
+    }
+    assertThat(
+            c.stub().listRuns(ListRunsRequest.newBuilder().setPageSize(100).build()).getRunsList())
+        .hasSize(12)
+        .allMatch(run -> run.getStatus() == RunStatus.RUN_STATUS_SUCCEEDED);
+  }
+
+  @Test
+  void aCancelSentToANodeThatDoesNotOwnTheRunCancelsItAndARepeatedRequestIdIsOneRun()
+      throws Exception {
+    List<ServerProcess> nodes = threeNodes();
+    ServerProcess a = nodes.get(0);
+    ServerProcess b = nodes.get(1);
+    ServerProcess c = nodes.get(2);
+    String runId = submit(b, Specs.workflow("long", Specs.shell("wait", "sleep 300")));
+    new Runs(a)
+        .awaitStatus(
+            runId,
+            run -> run.getSteps(0).getStatus() == dev.cairn.v1.StepStatus.STEP_STATUS_RUNNING,
+            Duration.ofSeconds(30));
+
+    Instant asked = Instant.now();
+    RunStatus answered =
+        a.stub()
+            .cancelRun(CancelRunRequest.newBuilder().setRunId(runId).setReason("from a").build())
+            .getStatus();
+    Duration took = Duration.between(asked, Instant.now());
+    assertThat(answered).isIn(RunStatus.RUN_STATUS_CANCELLING, RunStatus.RUN_STATUS_CANCELLED);
+    // Acknowledged once durable: the owner recorded RunCancelRequested before the answer came.
+    List<Event> history = new Runs(c).follow(runId);
+    assertThat(history).anyMatch(Event::hasRunCancelRequested);
+    assertThat(history.get(history.size() - 1).hasRunCancelled()).isTrue();
+    assertThat(
+            history.stream()
+                .filter(Event::hasRunCancelRequested)
+                .findFirst()
+                .orElseThrow()
+                .getRunCancelRequested()
+                .getReason())
+        .isEqualTo("from a");
+    assertThat(took).isLessThan(Duration.ofSeconds(5));
+    // A cancel of the finished run, on yet another node, answers its status as one server does.
+    assertThat(
+            c.stub().cancelRun(CancelRunRequest.newBuilder().setRunId(runId).build()).getStatus())
+        .isEqualTo(RunStatus.RUN_STATUS_CANCELLED);
+
+    SubmitRunRequest once =
+        SubmitRunRequest.newBuilder().setSpec(quick("once")).setRequestId("req-1").build();
+    SubmitRunResponse onA = a.stub().submitRun(once);
+    SubmitRunResponse onB = b.stub().submitRun(once);
+    assertThat(onB.getRunId()).isEqualTo(onA.getRunId());
+    assertThat(onA.getExisting()).isFalse();
+    assertThat(onB.getExisting()).isTrue();
+  }
+
+  @Test
+  void streamLogsThroughANodeThatDidNotRunTheAttemptAndWhatItSaysOnceThatNodeIsDown()
+      throws Exception {
+    List<ServerProcess> nodes = threeNodes();
+    ServerProcess a = nodes.get(0);
+    ServerProcess b = nodes.get(1);
+    String runId =
+        submit(
+            b,
+            Specs.workflow(
+                "talk", Specs.shell("say", "for i in 1 2 3; do echo line-$i; done; echo done")));
+    new Runs(a).awaitStatus(runId, Runs::terminal, Duration.ofSeconds(60));
+
+    String expected = "line-1\nline-2\nline-3\ndone\n";
+    assertThat(logs(a, runId, false)).isEqualTo(expected);
+    assertThat(logs(b, runId, false)).isEqualTo(expected);
+    // Followed, it ends at the end of a finished attempt, as on one server.
+    assertThat(logs(a, runId, true)).isEqualTo(expected);
+    // The file is on b only: a's data directory holds no output of the run.
+    assertThat(Files.exists(a.dataDir().resolve("logs").resolve(runId))).isFalse();
+
+    String bId = nodeId(b);
+    b.kill9();
+    assertThatThrownBy(() -> logs(a, runId, false))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription()).contains("node " + bId);
+            });
+  }
+
+  private static String logs(ServerProcess server, String runId, boolean follow) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    server
+        .stub()
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
+        .streamLogs(
+            StreamLogsRequest.newBuilder()
+                .setRunId(runId)
+                .setStepId("say")
+                .setFollow(follow)
+                .build())
+        .forEachRemaining((StreamLogsResponse chunk) -> chunk.getData().writeTo(out));
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static WorkflowSpec quick(String name) {
+    return Specs.workflow(name, Specs.shell("one", "true"), Specs.shell("two", "true", "one"));
+  }
+
+  private static String submit(ServerProcess server, WorkflowSpec spec) {
+    return new Runs(server).submit(spec);
+  }
+
+  private static List<Long> range(long first, long last) {
+    return LongStream.rangeClosed(first, last).boxed().toList();
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (!condition.getAsBoolean()) {
+      assertThat(Instant.now()).as("waited " + timeout).isBefore(deadline);
+      ServerProcess.pause(20);
+    }
+  }
+
+  /** A WatchEvents of every run, followed, collecting what it is sent. */
+  private static final class Watcher
+      implements ClientResponseObserver<WatchEventsRequest, WatchEventsResponse> {
+    private final List<Event> events = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Throwable> done = new CompletableFuture<>();
+    private volatile ClientCallStreamObserver<WatchEventsRequest> call;
+
+    static Watcher start(ServerProcess server, long afterSeq) {
+      Watcher watcher = new Watcher();
+      server
+          .asyncStub()
+          .watchEvents(
+              WatchEventsRequest.newBuilder().setAfterSeq(afterSeq).setFollow(true).build(),
+              watcher);
+      return watcher;
+    }
+
+    @Override
+    public void beforeStart(ClientCallStreamObserver<WatchEventsRequest> requestStream) {
+      call = requestStream;
+    }
+
+    @Override
+    public void onNext(WatchEventsResponse value) {
+      events.add(value.getEvent());
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      done.complete(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      done.complete(null);
+    }
+
+    boolean ended(Set<String> runs) {
+      assertThat(done).as("the watch is still open").isNotDone();
+      Set<String> ended = new HashSet<>();
+      for (Event event : events) {
+        if (event.hasRunSucceeded() || event.hasRunFailed() || event.hasRunCancelled()) {
+          ended.add(event.getRunId());
+        }
+      }
+      return ended.containsAll(runs);
+    }
+
+    long lastSeq() {
+      return events.get(events.size() - 1).getGlobalSeq();
+    }
+
+    List<Event> events() {
+      return List.copyOf(events);
+    }
+
+    List<Long> seqs() {
+      return events.stream().map(Event::getGlobalSeq).toList();
+    }
+
+    void cancel() {
+      call.cancel("done watching", null);
+    }
+  }
+
+  private static void execute(String url, String sql) throws SQLException {
+    URI uri = URI.create(url);
+    String[] userInfo = uri.getRawUserInfo().split(":", 2);
+    try (Connection connection =
+            DriverManager.getConnection(
+                "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath(),
+                userInfo[0],
+                userInfo[1]);
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+}
