@@ -242,7 +242,8 @@ class ClusterAccessIT {
                 .setStepId("say")
                 .setFollow(follow)
                 .build())
-        .forEachRemaining((StreamLogsResponse chunk) -> chunk.getData().writeTo(out));
+        .forEachRemaining(
+            (StreamLogsResponse chunk) -> out.writeBytes(chunk.getData().toByteArray()));
     return out.toString(StandardCharsets.UTF_8);
   }
 
