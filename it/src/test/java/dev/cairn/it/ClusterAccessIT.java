@@ -41,9 +41,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,15 +57,23 @@ import org.junit.jupiter.api.io.TempDir;
  * attempt relays it from the node that did, and names that node once it is down. Needs the server
  * bin/test starts (CAIRN_TEST_POSTGRES_URL); skipped, saying so, without one.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterAccessIT {
-  @TempDir Path root;
-  private String adminUrl;
-  private String database;
-  private String storeUrl;
-  private final List<ServerProcess> servers = new ArrayList<>();
+  @TempDir static Path root;
+  private static String adminUrl;
+  private static String database;
+  private static String storeUrl;
+  private static final List<ServerProcess> servers = new ArrayList<>();
+  private static ServerProcess a;
+  private static ServerProcess b;
+  private static ServerProcess c;
 
-  @BeforeEach
-  void createADatabase() throws SQLException {
+  /**
+   * One database and three nodes for the whole class, the first with a live-run limit of one; the
+   * tests run in order, the one that kills a node last.
+   */
+  @BeforeAll
+  static void startThreeNodes() throws Exception {
     adminUrl = System.getenv("CAIRN_TEST_POSTGRES_URL");
     assumeTrue(
         adminUrl != null && !adminUrl.isBlank(),
@@ -78,18 +89,7 @@ class ClusterAccessIT {
             + admin.getRawAuthority().split("@")[1]
             + "/"
             + database;
-  }
-
-  @AfterEach
-  void stopTheNodesAndDropTheDatabase() throws SQLException {
-    servers.forEach(ServerProcess::close);
-    if (database != null) {
-      execute(adminUrl, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-    }
-  }
-
-  /** Starts the three nodes, one after the other, sharing one token as a cluster's nodes do. */
-  private List<ServerProcess> threeNodes() throws Exception {
+    // The nodes of one cluster share a token.
     String token = UUID.randomUUID().toString().replace("-", "");
     for (String name : List.of("a", "b", "c")) {
       Path dataDir = root.resolve(name);
@@ -97,9 +97,24 @@ class ClusterAccessIT {
       Path tokenFile = dataDir.resolve("token");
       Files.writeString(tokenFile, token, StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
-      servers.add(ServerProcess.start(dataDir, "-Dcairn.store=" + storeUrl));
+      List<String> settings = new ArrayList<>();
+      settings.add("-Dcairn.store=" + storeUrl);
+      if (servers.isEmpty()) {
+        settings.add("-Dcairn.cluster-max-live-runs=1");
+      }
+      servers.add(ServerProcess.start(dataDir, settings.toArray(String[]::new)));
     }
-    return List.copyOf(servers);
+    a = servers.get(0);
+    b = servers.get(1);
+    c = servers.get(2);
+  }
+
+  @AfterAll
+  static void stopTheNodesAndDropTheDatabase() throws SQLException {
+    servers.forEach(ServerProcess::close);
+    if (database != null) {
+      execute(adminUrl, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
   }
 
   private static String nodeId(ServerProcess server) throws Exception {
@@ -107,12 +122,9 @@ class ClusterAccessIT {
   }
 
   @Test
+  @Order(1)
   void aWatcherOnOneNodeSeesEveryRunInGlobalOrderAndResumesOnAnotherWithNoGapOrDuplicate()
       throws Exception {
-    List<ServerProcess> nodes = threeNodes();
-    ServerProcess a = nodes.get(0);
-    ServerProcess b = nodes.get(1);
-    ServerProcess c = nodes.get(2);
     Watcher onA = Watcher.start(a, 0);
 
     Set<String> first = new HashSet<>();
@@ -145,25 +157,41 @@ class ClusterAccessIT {
     for (String runId : second) {
       assertThat(new Runs(c).get(runId).getStatus()).isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);
     }
+    Set<String> all = new HashSet<>(first);
+    all.addAll(second);
     assertThat(
             c.stub().listRuns(ListRunsRequest.newBuilder().setPageSize(100).build()).getRunsList())
+        .filteredOn(run -> all.contains(run.getRunId()))
         .hasSize(12)
         .allMatch(run -> run.getStatus() == RunStatus.RUN_STATUS_SUCCEEDED);
   }
 
   @Test
+  @Order(2)
   void aCancelSentToANodeThatDoesNotOwnTheRunCancelsItAndARepeatedRequestIdIsOneRun()
       throws Exception {
-    List<ServerProcess> nodes = threeNodes();
-    ServerProcess a = nodes.get(0);
-    ServerProcess b = nodes.get(1);
-    ServerProcess c = nodes.get(2);
     String runId = submit(b, Specs.workflow("long", Specs.shell("wait", "sleep 300")));
     new Runs(a)
         .awaitStatus(
             runId,
             run -> run.getSteps(0).getStatus() == dev.cairn.v1.StepStatus.STEP_STATUS_RUNNING,
             Duration.ofSeconds(30));
+
+    // Rerun and delete need a finished run: any node says this one is not, from the shared tables.
+    assertThatThrownBy(
+            () ->
+                a.stub()
+                    .rerunRun(dev.cairn.v1.RerunRunRequest.newBuilder().setRunId(runId).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
+    assertThatThrownBy(
+            () ->
+                c.stub()
+                    .deleteRun(dev.cairn.v1.DeleteRunRequest.newBuilder().setRunId(runId).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
 
     Instant asked = Instant.now();
     RunStatus answered =
@@ -197,14 +225,27 @@ class ClusterAccessIT {
     assertThat(onB.getRunId()).isEqualTo(onA.getRunId());
     assertThat(onA.getExisting()).isFalse();
     assertThat(onB.getExisting()).isTrue();
+
+    // Once it ended, a rerun on another node is a new run there, and a delete on a third removes
+    // it for all.
+    new Runs(c).awaitStatus(onA.getRunId(), Runs::terminal, Duration.ofSeconds(60));
+    String rerun =
+        c.stub()
+            .rerunRun(dev.cairn.v1.RerunRunRequest.newBuilder().setRunId(onA.getRunId()).build())
+            .getRunId();
+    assertThat(new Runs(a).awaitStatus(rerun, Runs::terminal, Duration.ofSeconds(60)).getStatus())
+        .isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);
+    b.stub().deleteRun(dev.cairn.v1.DeleteRunRequest.newBuilder().setRunId(runId).build());
+    assertThatThrownBy(() -> new Runs(a).get(runId))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
   }
 
   @Test
+  @Order(4)
   void streamLogsThroughANodeThatDidNotRunTheAttemptAndWhatItSaysOnceThatNodeIsDown()
       throws Exception {
-    List<ServerProcess> nodes = threeNodes();
-    ServerProcess a = nodes.get(0);
-    ServerProcess b = nodes.get(1);
     String runId =
         submit(
             b,
@@ -229,6 +270,76 @@ class ClusterAccessIT {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
               assertThat(e.getStatus().getDescription()).contains("node " + bId);
             });
+  }
+
+  @Test
+  @Order(3)
+  void aNodeAtItsLiveRunLimitPlacesASubmitOnTheLeastLoadedNode() throws Exception {
+    String first = submit(a, Specs.workflow("long", Specs.shell("wait", "sleep 300")));
+    new Runs(a)
+        .awaitStatus(
+            first,
+            run -> run.getSteps(0).getStatus() == dev.cairn.v1.StepStatus.STEP_STATUS_RUNNING,
+            Duration.ofSeconds(30));
+    assertThat(owner(first)).isEqualTo(nodeId(a));
+
+    // a has read what b and c serve within a second of their start; b and c own nothing.
+    Set<String> others = Set.of(nodeId(b), nodeId(c));
+    String placed = submit(a, quick("placed"));
+    String placedOwner = owner(placed);
+    if (placedOwner == null) {
+      // The quick run may have ended already and dropped its lease: its steps say where it ran.
+      placedOwner = markerNode(a, placed);
+    }
+    assertThat(placedOwner).isIn(others);
+    assertThat(new Runs(a).awaitStatus(placed, Runs::terminal, Duration.ofSeconds(60)).getStatus())
+        .isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);
+    // Sent to b itself, which is under no limit, a submit stays there.
+    String kept = submit(b, quick("kept"));
+    assertThat(markerNode(a, awaitEnded(a, kept))).isEqualTo(nodeId(b));
+    // A submit another node placed on a is kept there, at its limit or not: it moves at most once.
+    io.grpc.Metadata placedBy = new io.grpc.Metadata();
+    placedBy.put(
+        io.grpc.Metadata.Key.of("cairn-placed-by-node", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+        "1");
+    String landed =
+        a.stub()
+            .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(placedBy))
+            .submitRun(SubmitRunRequest.newBuilder().setSpec(quick("landed")).build())
+            .getRunId();
+    assertThat(markerNode(a, awaitEnded(a, landed))).isEqualTo(nodeId(a));
+    a.stub().cancelRun(CancelRunRequest.newBuilder().setRunId(first).build());
+    new Runs(a).awaitStatus(first, Runs::terminal, Duration.ofSeconds(30));
+  }
+
+  private static String awaitEnded(ServerProcess server, String runId) {
+    new Runs(server).awaitStatus(runId, Runs::terminal, Duration.ofSeconds(60));
+    return runId;
+  }
+
+  /** The node whose marker prefix the run's first attempt carries: the node that ran it. */
+  private static String markerNode(ServerProcess server, String runId) {
+    new Runs(server).awaitStatus(runId, Runs::terminal, Duration.ofSeconds(60));
+    String marker =
+        new Runs(server)
+            .follow(runId).stream()
+                .filter(Event::hasStepStarted)
+                .findFirst()
+                .orElseThrow()
+                .getStepStarted()
+                .getMarker();
+    return marker.split("/")[1];
+  }
+
+  /** The node holding the run's lease, or null when it has none (it ended). */
+  private static String owner(String runId) throws SQLException {
+    try (Connection connection = connect(storeUrl);
+        Statement statement = connection.createStatement();
+        java.sql.ResultSet row =
+            statement.executeQuery(
+                "SELECT node_id FROM run_leases WHERE run_id = '" + runId + "'")) {
+      return row.next() ? row.getString(1) : null;
+    }
   }
 
   private static String logs(ServerProcess server, String runId, boolean follow) {
@@ -333,15 +444,18 @@ class ClusterAccessIT {
   }
 
   private static void execute(String url, String sql) throws SQLException {
-    URI uri = URI.create(url);
-    String[] userInfo = uri.getRawUserInfo().split(":", 2);
-    try (Connection connection =
-            DriverManager.getConnection(
-                "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath(),
-                userInfo[0],
-                userInfo[1]);
+    try (Connection connection = connect(url);
         Statement statement = connection.createStatement()) {
       statement.execute(sql);
     }
+  }
+
+  private static Connection connect(String url) throws SQLException {
+    URI uri = URI.create(url);
+    String[] userInfo = uri.getRawUserInfo().split(":", 2);
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath(),
+        userInfo[0],
+        userInfo[1]);
   }
 }

@@ -117,4 +117,12 @@ public interface CairnConfig {
   /** Largest number of steps in one workflow. */
   @WithDefault("10000")
   int maxSteps();
+
+  /**
+   * On PostgreSQL with several servers: how many live runs this node owns before it places new
+   * submits on the least-loaded other node (see docs/cluster.md); 0 keeps every submit on the node
+   * it is sent to.
+   */
+  @WithDefault("0")
+  int clusterMaxLiveRuns();
 }

@@ -212,7 +212,8 @@ public class CairnServer {
               io.quarkus.arc.Arc.container().instance(io.vertx.core.Vertx.class).get(),
               dataDirectory.token(),
               config.tls().certificate(),
-              streamWorkers);
+              streamWorkers,
+              config.clusterMaxLiveRuns());
       cluster.listen();
     }
     LOG.debugf(
@@ -570,10 +571,13 @@ public class CairnServer {
     // followed streams end with UNAVAILABLE after the last events it published, so that watchers
     // see them and resume on the next start. Quarkus closes the port after this returns.
     if (cluster != null) {
-      cluster.close();
+      cluster.stopCommands();
     }
     if (engine != null) {
       engine.close();
+    }
+    if (cluster != null) {
+      cluster.close();
     }
     if (broadcaster != null) {
       broadcaster.close();

@@ -12,10 +12,14 @@ import dev.cairn.server.store.ClusterAccess;
 import dev.cairn.server.store.ClusterAccess.NodeService;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.v1.StreamLogsRequest;
+import dev.cairn.v1.SubmitRunRequest;
+import dev.cairn.v1.SubmitRunResponse;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,7 +53,9 @@ final class ClusterNode implements AutoCloseable {
   private final StoreTail tail;
   private final ClusterCommands commands;
   private final AttemptHosts hosts;
-  private final RemoteLogs remote;
+  private final NodeClient remote;
+  private final int maxLiveRuns;
+  private volatile List<NodeService> nodes = List.of();
   private final String markerPrefix;
   private final ScheduledExecutorService publisher;
   private AutoCloseable listening;
@@ -63,13 +69,15 @@ final class ClusterNode implements AutoCloseable {
       Vertx vertx,
       String token,
       Optional<Path> trust,
-      Executor streams) {
+      Executor streams,
+      int maxLiveRuns) {
+    this.maxLiveRuns = maxLiveRuns;
     this.access = access;
     this.markerPrefix = markerPrefix;
     this.tail = new StoreTail(store, feed);
     this.commands = new ClusterCommands(access, engine, ANSWER_TIME);
     this.hosts = new AttemptHosts(new RunQueries(store), access, markerPrefix, STALE_AFTER);
-    this.remote = new RemoteLogs(vertx, token, trust, streams);
+    this.remote = new NodeClient(vertx, token, trust, streams);
     this.publisher =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -108,7 +116,10 @@ final class ClusterNode implements AutoCloseable {
             TICK);
   }
 
-  /** The port is bound: says where this node serves, and how loaded it is, every second. */
+  /**
+   * The port is bound: says where this node serves, and how loaded it is, every second, and reads
+   * what the others said, for placing submits.
+   */
   void serving(String address, IntSupplier liveRuns) {
     publisher.scheduleWithFixedDelay(
         () -> {
@@ -120,8 +131,9 @@ final class ClusterNode implements AutoCloseable {
                     address,
                     markerPrefix,
                     liveRuns.getAsInt(),
-                    0,
+                    maxLiveRuns,
                     0));
+            nodes = access.services();
           } catch (RuntimeException e) {
             LOG.warnf("could not say what this node serves: %s", e.getMessage());
           }
@@ -129,6 +141,16 @@ final class ClusterNode implements AutoCloseable {
         0,
         PUBLISH_EVERY.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Places a submit on another node when this one is at its live-run limit (see {@link
+   * PlacedSubmits}): the other node's answer, or empty to keep it here. Never blocks.
+   */
+  Optional<CompletableFuture<SubmitRunResponse>> place(SubmitRunRequest request, int liveRuns) {
+    return PlacedSubmits.elsewhere(
+            maxLiveRuns, liveRuns, access.node().nodeId(), nodes, STALE_AFTER)
+        .map(node -> remote.submit(node.nodeId(), node.address(), request));
   }
 
   ClusterCommands commands() {
@@ -182,9 +204,22 @@ final class ClusterNode implements AutoCloseable {
     };
   }
 
+  /**
+   * Stops taking commands for this node's runs, before the engine closes; calls waiting for another
+   * node's answer end with UNAVAILABLE.
+   */
+  void stopCommands() {
+    publisher.shutdownNow();
+    commands.close();
+  }
+
+  /**
+   * Stops listening, after the engine closed: the tail publishes the engine's last events to this
+   * node's watchers first.
+   */
   @Override
   public void close() {
-    publisher.shutdownNow();
+    stopCommands();
     if (listening != null) {
       try {
         listening.close();
@@ -192,7 +227,6 @@ final class ClusterNode implements AutoCloseable {
         LOG.debugf("closing the cluster listener: %s", e);
       }
     }
-    commands.close();
     tail.close();
     remote.close();
   }

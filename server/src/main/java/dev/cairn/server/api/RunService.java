@@ -121,6 +121,14 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
         reply(response, SubmitRunResponse.newBuilder().setResolvedSpec(spec).build());
         return;
       }
+      if (cluster.isPresent() && !PlacedSubmits.placedHere()) {
+        Optional<CompletableFuture<SubmitRunResponse>> placed =
+            cluster.get().place(request, engine.liveRuns());
+        if (placed.isPresent()) {
+          replyWhenDone(placed.get(), response, answer -> answer);
+          return;
+        }
+      }
       replyWhenDone(
           engine.submit(
               spec,

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -122,9 +123,21 @@ public final class StoreTail implements AutoCloseable {
     }
   }
 
-  /** Stops tailing; the broadcaster is closed by its owner. */
+  /**
+   * Publishes what was committed until now (the engine's last events, when it closed first), then
+   * stops tailing; the broadcaster is closed by its owner.
+   */
   @Override
   public void close() {
-    thread.shutdownNow();
+    tick();
+    thread.shutdown();
+    try {
+      if (!thread.awaitTermination(2, TimeUnit.SECONDS)) {
+        thread.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      thread.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -6,6 +6,8 @@ import dev.cairn.server.runtime.StreamSink;
 import dev.cairn.v1.RunServiceGrpc;
 import dev.cairn.v1.StreamLogsRequest;
 import dev.cairn.v1.StreamLogsResponse;
+import dev.cairn.v1.SubmitRunRequest;
+import dev.cairn.v1.SubmitRunResponse;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -16,6 +18,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
@@ -26,17 +29,24 @@ import io.vertx.grpc.client.GrpcClientChannel;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * StreamLogs served from another node: the node that ran the attempt holds its output file, so a
- * node asked for it relays the same call to that node over gRPC, with the cluster's token (the
- * nodes of one cluster share it, so it is the caller's own), and passes the chunks on as they come.
- * The relay holds at most a few chunks: it asks the other node for the next one only once the
- * client took the last.
+ * Calls from this node to another of the cluster over gRPC, with the cluster's token (the nodes of
+ * one cluster share it, so it is the caller's own).
+ *
+ * <p>StreamLogs served from another node: the node that ran the attempt holds its output file, so a
+ * node asked for it relays the same call to that node and passes the chunks on as they come. The
+ * relay holds at most a few chunks: it asks the other node for the next one only once the client
+ * took the last.
+ *
+ * <p>SubmitRun placed on another node: sent with {@link PlacedSubmits#HEADER}, so that the node it
+ * lands on keeps it rather than placing it again.
  */
-final class RemoteLogs implements AutoCloseable {
+final class NodeClient implements AutoCloseable {
   /** Chunks held for a slow client before the relay stops asking for more. */
   private static final int HELD = 4;
 
@@ -51,7 +61,7 @@ final class RemoteLogs implements AutoCloseable {
    * @param trust the certificate other nodes present, when the cluster speaks TLS (the nodes share
    *     one certificate, or one CA)
    */
-  RemoteLogs(Vertx vertx, String token, Optional<Path> trust, Executor executor) {
+  NodeClient(Vertx vertx, String token, Optional<Path> trust, Executor executor) {
     HttpClientOptions options =
         new HttpClientOptions()
             .setProtocolVersion(HttpVersion.HTTP_2)
@@ -73,17 +83,59 @@ final class RemoteLogs implements AutoCloseable {
       String address,
       StreamLogsRequest request,
       StreamSink<OutputReader.Chunk> sink) {
+    return new Relay(nodeId, channel(address, false), request, sink)::wake;
+  }
+
+  /** Submits on the node at {@code address}, which keeps the run. */
+  CompletableFuture<SubmitRunResponse> submit(
+      String nodeId, String address, SubmitRunRequest request) {
+    CompletableFuture<SubmitRunResponse> answer = new CompletableFuture<>();
+    ClientCalls.asyncUnaryCall(
+        channel(address, true)
+            .newCall(
+                RunServiceGrpc.getSubmitRunMethod(),
+                CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)),
+        request,
+        new StreamObserver<SubmitRunResponse>() {
+          @Override
+          public void onNext(SubmitRunResponse value) {
+            answer.complete(value);
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            Status status = Status.fromThrowable(error);
+            answer.completeExceptionally(
+                status.getCode() == Status.Code.UNAVAILABLE
+                        || status.getCode() == Status.Code.DEADLINE_EXCEEDED
+                    ? new NodeUnavailableException(
+                        "node "
+                            + nodeId
+                            + ", on which this submit was placed, did not answer: "
+                            + status.getDescription()
+                            + "; the submit may have been recorded there: retry with the same"
+                            + " request_id")
+                    : error);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+    return answer;
+  }
+
+  private Channel channel(String address, boolean placed) {
     int colon = address.lastIndexOf(':');
     SocketAddress server =
         SocketAddress.inetSocketAddress(
             Integer.parseInt(address.substring(colon + 1)), address.substring(0, colon));
     Metadata headers = new Metadata();
     headers.put(AUTHORIZATION, "Bearer " + token);
-    Channel channel =
-        ClientInterceptors.intercept(
-            new GrpcClientChannel(client, server),
-            MetadataUtils.newAttachHeadersInterceptor(headers));
-    return new Relay(nodeId, channel, request, sink)::wake;
+    if (placed) {
+      headers.put(PlacedSubmits.HEADER, "1");
+    }
+    return ClientInterceptors.intercept(
+        new GrpcClientChannel(client, server), MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   private final class Relay
