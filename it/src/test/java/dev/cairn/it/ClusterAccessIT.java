@@ -243,7 +243,7 @@ class ClusterAccessIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void streamLogsThroughANodeThatDidNotRunTheAttemptAndWhatItSaysOnceThatNodeIsDown()
       throws Exception {
     String runId =
@@ -274,6 +274,44 @@ class ClusterAccessIT {
 
   @Test
   @Order(3)
+  void theSameRequestIdSentToEveryNodeAtOnceIsOneRun() throws Exception {
+    java.util.concurrent.ExecutorService clients =
+        java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      for (int i = 0; i < 10; i++) {
+        SubmitRunRequest request =
+            SubmitRunRequest.newBuilder()
+                .setSpec(quick("raced"))
+                .setRequestId("raced-" + i)
+                .build();
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(3);
+        List<java.util.concurrent.Future<SubmitRunResponse>> answers = new ArrayList<>();
+        for (ServerProcess node : servers) {
+          answers.add(
+              clients.submit(
+                  () -> {
+                    together.await();
+                    return node.stub().submitRun(request);
+                  }));
+        }
+        Set<String> runIds = new HashSet<>();
+        int created = 0;
+        for (var answer : answers) {
+          SubmitRunResponse response = answer.get(60, TimeUnit.SECONDS);
+          runIds.add(response.getRunId());
+          created += response.getExisting() ? 0 : 1;
+        }
+        assertThat(runIds).as("request raced-" + i).hasSize(1);
+        assertThat(created).as("request raced-" + i).isEqualTo(1);
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+    assertThat(servers).allMatch(ServerProcess::alive);
+  }
+
+  @Test
+  @Order(4)
   void aNodeAtItsLiveRunLimitPlacesASubmitOnTheLeastLoadedNode() throws Exception {
     String first = submit(a, Specs.workflow("long", Specs.shell("wait", "sleep 300")));
     new Runs(a)
@@ -283,8 +321,8 @@ class ClusterAccessIT {
             Duration.ofSeconds(30));
     assertThat(owner(first)).isEqualTo(nodeId(a));
 
-    // a has read what b and c serve within a second of their start; b and c own nothing.
     Set<String> others = Set.of(nodeId(b), nodeId(c));
+    awaitSeenIdle(others);
     String placed = submit(a, quick("placed"));
     String placedOwner = owner(placed);
     if (placedOwner == null) {
@@ -310,6 +348,45 @@ class ClusterAccessIT {
     assertThat(markerNode(a, awaitEnded(a, landed))).isEqualTo(nodeId(a));
     a.stub().cancelRun(CancelRunRequest.newBuilder().setRunId(first).build());
     new Runs(a).awaitStatus(first, Runs::terminal, Duration.ofSeconds(30));
+  }
+
+  /**
+   * Waits until the nodes said they own no live run and a has read that: a reads what the nodes
+   * serve right after it says what it serves, so two of its reports after theirs mean one read.
+   */
+  private static void awaitSeenIdle(Set<String> nodes) throws Exception {
+    String ids = "'" + String.join("','", nodes) + "'";
+    java.sql.Timestamp idleSince =
+        awaitTimestamp(
+            "SELECT max(seen_at) FROM node_services WHERE node_id IN ("
+                + ids
+                + ")"
+                + " HAVING count(*) = "
+                + nodes.size()
+                + " AND max(live_runs) = 0",
+            null);
+    String own = "SELECT seen_at FROM node_services WHERE node_id = '" + nodeId(a) + "'";
+    awaitTimestamp(own, awaitTimestamp(own, idleSince));
+  }
+
+  /** Polls the query until it gives a time after {@code after} (any time when null). */
+  private static java.sql.Timestamp awaitTimestamp(String query, java.sql.Timestamp after)
+      throws SQLException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    while (true) {
+      try (Connection connection = connect(storeUrl);
+          Statement statement = connection.createStatement();
+          java.sql.ResultSet row = statement.executeQuery(query)) {
+        if (row.next()) {
+          java.sql.Timestamp time = row.getTimestamp(1);
+          if (time != null && (after == null || time.after(after))) {
+            return time;
+          }
+        }
+      }
+      assertThat(Instant.now()).as("waited for " + query).isBefore(deadline);
+      ServerProcess.pause(50);
+    }
   }
 
   private static String awaitEnded(ServerProcess server, String runId) {

@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -151,6 +152,61 @@ final class ClusterNode implements AutoCloseable {
     return PlacedSubmits.elsewhere(
             maxLiveRuns, liveRuns, access.node().nodeId(), nodes, STALE_AFTER)
         .map(node -> remote.submit(node.nodeId(), node.address(), request));
+  }
+
+  /**
+   * Runs a submit or rerun carrying a request_id under that request_id's lock across the nodes,
+   * held until the engine's answer (its RunSubmitted durable), so that the same request_id sent to
+   * two nodes at once is one run. The lock is taken and released on {@code queries}, never on the
+   * transport's or the engine's thread.
+   */
+  <T> CompletableFuture<T> oneRunPerRequest(
+      String requestId, Supplier<CompletableFuture<T>> submit, Executor queries) {
+    if (requestId.isEmpty()) {
+      return submit.get();
+    }
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    try {
+      queries.execute(
+          () -> {
+            AutoCloseable lock;
+            try {
+              lock = access.lockRequest(requestId);
+            } catch (RuntimeException e) {
+              answer.completeExceptionally(e);
+              return;
+            }
+            CompletableFuture<T> submitted;
+            try {
+              submitted = submit.get();
+            } catch (RuntimeException e) {
+              release(lock);
+              answer.completeExceptionally(e);
+              return;
+            }
+            submitted.whenCompleteAsync(
+                (value, error) -> {
+                  release(lock);
+                  if (error != null) {
+                    answer.completeExceptionally(error);
+                  } else {
+                    answer.complete(value);
+                  }
+                },
+                queries);
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      answer.completeExceptionally(new dev.cairn.server.runtime.EngineStoppedException());
+    }
+    return answer;
+  }
+
+  private static void release(AutoCloseable lock) {
+    try {
+      lock.close();
+    } catch (Exception e) {
+      LOG.warnf("could not release a request_id lock (its session ends with it): %s", e);
+    }
   }
 
   ClusterCommands commands() {

@@ -129,13 +129,18 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
           return;
         }
       }
+      Supplier<CompletableFuture<Engine.Submitted>> submit =
+          () ->
+              engine.submit(
+                  spec,
+                  request.getRequestId(),
+                  PRINCIPAL,
+                  request.getParamsMap(),
+                  request.getLabelsMap());
       replyWhenDone(
-          engine.submit(
-              spec,
-              request.getRequestId(),
-              PRINCIPAL,
-              request.getParamsMap(),
-              request.getLabelsMap()),
+          cluster.isPresent()
+              ? cluster.get().oneRunPerRequest(request.getRequestId(), submit, queries)
+              : submit.get(),
           response,
           submitted ->
               SubmitRunResponse.newBuilder()
@@ -151,13 +156,18 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
   @Override
   public void rerunRun(RerunRunRequest request, StreamObserver<RerunRunResponse> response) {
     try {
+      Supplier<CompletableFuture<Engine.Rerunning>> start =
+          () ->
+              engine.rerun(
+                  request.getRunId(),
+                  request.getStepsList(),
+                  request.getRequestId(),
+                  PRINCIPAL,
+                  request.getParamsMap());
       replyWhenDone(
-          engine.rerun(
-              request.getRunId(),
-              request.getStepsList(),
-              request.getRequestId(),
-              PRINCIPAL,
-              request.getParamsMap()),
+          cluster.isPresent()
+              ? cluster.get().oneRunPerRequest(request.getRequestId(), start, queries)
+              : start.get(),
           response,
           rerun ->
               RerunRunResponse.newBuilder()

@@ -61,6 +61,14 @@ public interface ClusterAccess {
   /** Deletes commands answered longer ago than the age; returns how many. */
   int forgetAnswered(Duration olderThan);
 
+  /**
+   * Takes a lock on a request_id that every node's submits take, blocking until it is free, and
+   * holds it until the handle is closed (or the connection is lost): a submit holds it until its
+   * RunSubmitted is committed, so that the same request_id sent to two nodes at once makes one run
+   * and the other submit finds it.
+   */
+  AutoCloseable lockRequest(String requestId);
+
   /** Records what this node serves now, with the database's time. */
   void publish(NodeService service);
 

@@ -136,6 +136,61 @@ final class PostgresClusterAccess implements ClusterAccess {
                 .execute());
   }
 
+  /** The first key of the advisory locks on request_ids, so that they are told from others. */
+  private static final int REQUEST_LOCKS = 0x43524951;
+
+  @Override
+  public AutoCloseable lockRequest(String requestId) {
+    org.jdbi.v3.core.Handle handle;
+    try {
+      handle = jdbi.open();
+    } catch (JdbiException e) {
+      connections.dropIdle();
+      throw new StoreException(
+          "could not lock request_id "
+              + requestId
+              + " in "
+              + address
+              + ": "
+              + PostgresErrors.describe(e),
+          e);
+    }
+    try {
+      handle
+          .createQuery("SELECT 1 FROM (SELECT pg_advisory_lock(:space, hashtext(:id))) AS locked")
+          .bind("space", REQUEST_LOCKS)
+          .bind("id", requestId)
+          .mapTo(Integer.class)
+          .one();
+    } catch (JdbiException e) {
+      handle.close();
+      connections.dropIdle();
+      throw new StoreException(
+          "could not lock request_id "
+              + requestId
+              + " in "
+              + address
+              + ": "
+              + PostgresErrors.describe(e),
+          e);
+    }
+    return () -> {
+      try {
+        handle
+            .createQuery("SELECT pg_advisory_unlock(:space, hashtext(:id))")
+            .bind("space", REQUEST_LOCKS)
+            .bind("id", requestId)
+            .mapTo(Boolean.class)
+            .one();
+      } catch (JdbiException e) {
+        // The session ends below, and its locks with it.
+        handle.getConnection().close();
+      } finally {
+        handle.close();
+      }
+    };
+  }
+
   @Override
   public void publish(NodeService service) {
     use(

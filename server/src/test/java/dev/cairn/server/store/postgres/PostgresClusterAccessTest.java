@@ -70,8 +70,9 @@ class PostgresClusterAccessTest {
   }
 
   /** What a node's listener heard, in order: "events", "commands", "answered N". */
-  private BlockingQueue<String> heard(PostgresEventStore store) {
+  private BlockingQueue<String> heard(PostgresEventStore store) throws InterruptedException {
     BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+    java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
     opened.add(
         store
             .cluster()
@@ -93,10 +94,15 @@ class PostgresClusterAccessTest {
                     heard.add("answered " + commandId);
                   }
 
+                  // Called once the listener's connection listens: what is committed from then on
+                  // is notified.
                   @Override
-                  public void tick() {}
+                  public void tick() {
+                    listening.countDown();
+                  }
                 },
                 NO_TICK));
+    assertThat(listening.await(20, TimeUnit.SECONDS)).as("listening within 20 s").isTrue();
     return heard;
   }
 
@@ -147,6 +153,28 @@ class PostgresClusterAccessTest {
     assertThat(a.cluster().orElseThrow().waitingCommands(10)).isEmpty();
     assertThat(b.cluster().orElseThrow().leaseOf("run-1")).isEmpty();
     assertThat(b.cluster().orElseThrow().answer(id, new CommandAnswer("node-b", 0, ""))).isTrue();
+  }
+
+  @Test
+  void aRequestIdIsLockedByOneNodeAtATime() throws Exception {
+    ClusterAccess a = node("node-a").cluster().orElseThrow();
+    ClusterAccess b = node("node-b").cluster().orElseThrow();
+    java.util.concurrent.ExecutorService thread =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      AutoCloseable held = a.lockRequest("req-1");
+      java.util.concurrent.CompletableFuture<AutoCloseable> waiting =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> b.lockRequest("req-1"), thread);
+      // Another request_id is not held up.
+      b.lockRequest("req-2").close();
+      assertThat(waiting).isNotDone();
+      held.close();
+      waiting.get(20, TimeUnit.SECONDS).close();
+      // Released, it can be taken again at once.
+      a.lockRequest("req-1").close();
+    } finally {
+      thread.shutdownNow();
+    }
   }
 
   @Test
