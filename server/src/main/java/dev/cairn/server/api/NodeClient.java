@@ -112,7 +112,7 @@ final class NodeClient implements AutoCloseable {
                         "node "
                             + nodeId
                             + ", on which this submit was placed, did not answer: "
-                            + status.getDescription()
+                            + why(status)
                             + "; the submit may have been recorded there: retry with the same"
                             + " request_id")
                     : error);
@@ -241,10 +241,7 @@ final class NodeClient implements AutoCloseable {
         failure =
             status.getCode() == Status.Code.UNAVAILABLE
                 ? new NodeUnavailableException(
-                    "node "
-                        + nodeId
-                        + " holds this output and stopped answering: "
-                        + status.getDescription())
+                    "node " + nodeId + " holds this output and stopped answering: " + why(status))
                 : error;
       }
       wake();
@@ -257,6 +254,17 @@ final class NodeClient implements AutoCloseable {
       }
       wake();
     }
+  }
+
+  /** What a failed call says, in one line: its description, else its cause's. */
+  private static String why(Status status) {
+    String description = status.getDescription();
+    if (description == null && status.getCause() != null) {
+      description = status.getCause().getMessage();
+    }
+    return description == null
+        ? status.getCode().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+        : description.lines().findFirst().orElse("").strip();
   }
 
   @Override
