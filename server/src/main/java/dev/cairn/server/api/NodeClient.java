@@ -83,7 +83,7 @@ final class NodeClient implements AutoCloseable {
       String address,
       StreamLogsRequest request,
       StreamSink<OutputReader.Chunk> sink) {
-    return new Relay(nodeId, channel(address, false), request, sink)::wake;
+    return new Relay(nodeId, address, channel(address, false), request, sink)::wake;
   }
 
   /** Submits on the node at {@code address}, which keeps the run. */
@@ -141,6 +141,7 @@ final class NodeClient implements AutoCloseable {
   private final class Relay
       implements ClientResponseObserver<StreamLogsRequest, StreamLogsResponse> {
     private final String nodeId;
+    private final String address;
     private final Channel channel;
     private final StreamLogsRequest request;
     private final StreamSink<OutputReader.Chunk> sink;
@@ -154,10 +155,12 @@ final class NodeClient implements AutoCloseable {
 
     Relay(
         String nodeId,
+        String address,
         Channel channel,
         StreamLogsRequest request,
         StreamSink<OutputReader.Chunk> sink) {
       this.nodeId = nodeId;
+      this.address = address;
       this.channel = channel;
       this.request = request;
       this.sink = sink;
@@ -241,7 +244,13 @@ final class NodeClient implements AutoCloseable {
         failure =
             status.getCode() == Status.Code.UNAVAILABLE
                 ? new NodeUnavailableException(
-                    "node " + nodeId + " holds this output and stopped answering: " + why(status))
+                    "node "
+                        + nodeId
+                        + " ("
+                        + address
+                        + ") holds this output and did not answer ("
+                        + why(status)
+                        + "); the output is readable again once that node is back")
                 : error;
       }
       wake();
