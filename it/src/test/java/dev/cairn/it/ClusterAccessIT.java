@@ -258,6 +258,20 @@ class ClusterAccessIT {
     assertThat(logs(b, runId, false)).isEqualTo(expected);
     // Followed, it ends at the end of a finished attempt, as on one server.
     assertThat(logs(a, runId, true)).isEqualTo(expected);
+    // The HTTP API's output stream is relayed the same way.
+    StringBuilder overHttp = new StringBuilder();
+    try (HttpApiClient.Sse sse =
+        new HttpApiClient(a)
+            .stream("/api/v1/runs/" + runId + "/steps/say/output?follow=false", a.token(), null)) {
+      for (HttpApiClient.Frame frame = sse.next(); frame != null; frame = sse.next()) {
+        if (frame.event().equals("output")) {
+          StreamLogsResponse.Builder chunk = StreamLogsResponse.newBuilder();
+          com.google.protobuf.util.JsonFormat.parser().merge(frame.data(), chunk);
+          overHttp.append(chunk.getData().toString(StandardCharsets.UTF_8));
+        }
+      }
+    }
+    assertThat(overHttp.toString()).isEqualTo(expected);
     // The file is on b only: a's data directory holds no output of the run.
     assertThat(Files.exists(a.dataDir().resolve("logs").resolve(runId))).isFalse();
 

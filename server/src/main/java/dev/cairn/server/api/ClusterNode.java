@@ -3,6 +3,7 @@ package dev.cairn.server.api;
 import dev.cairn.server.runtime.AttemptHosts;
 import dev.cairn.server.runtime.ClusterCommands;
 import dev.cairn.server.runtime.Engine;
+import dev.cairn.server.runtime.EngineStoppedException;
 import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.runtime.OutputReader;
 import dev.cairn.server.runtime.RunQueries;
@@ -22,8 +23,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -195,8 +198,8 @@ final class ClusterNode implements AutoCloseable {
                 },
                 queries);
           });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      answer.completeExceptionally(new dev.cairn.server.runtime.EngineStoppedException());
+    } catch (RejectedExecutionException e) {
+      answer.completeExceptionally(new EngineStoppedException());
     }
     return answer;
   }
@@ -223,8 +226,7 @@ final class ClusterNode implements AutoCloseable {
       OutputReader output,
       Executor streams) {
     AtomicReference<Runnable> routed = new AtomicReference<>();
-    java.util.concurrent.atomic.AtomicBoolean routing =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean routing = new AtomicBoolean();
     return () -> {
       Runnable stream = routed.get();
       if (stream != null) {
@@ -234,29 +236,33 @@ final class ClusterNode implements AutoCloseable {
       if (!routing.compareAndSet(false, true)) {
         return;
       }
-      streams.execute(
-          () -> {
-            Runnable chosen;
-            try {
-              Optional<NodeService> host =
-                  hosts.remoteHost(request.getRunId(), request.getStepId(), request.getAttempt());
-              chosen =
-                  host.isPresent()
-                      ? remote.stream(host.get().nodeId(), host.get().address(), request, sink)
-                      : output.stream(
-                          request.getRunId(),
-                          request.getStepId(),
-                          request.getAttempt(),
-                          request.getOffset(),
-                          request.getFollow(),
-                          sink);
-            } catch (RuntimeException e) {
-              sink.fail(e);
-              chosen = () -> {};
-            }
-            routed.set(chosen);
-            chosen.run();
-          });
+      try {
+        streams.execute(
+            () -> {
+              Runnable chosen;
+              try {
+                Optional<NodeService> host =
+                    hosts.remoteHost(request.getRunId(), request.getStepId(), request.getAttempt());
+                chosen =
+                    host.isPresent()
+                        ? remote.stream(host.get().nodeId(), host.get().address(), request, sink)
+                        : output.stream(
+                            request.getRunId(),
+                            request.getStepId(),
+                            request.getAttempt(),
+                            request.getOffset(),
+                            request.getFollow(),
+                            sink);
+              } catch (RuntimeException e) {
+                sink.fail(e);
+                chosen = () -> {};
+              }
+              routed.set(chosen);
+              chosen.run();
+            });
+      } catch (RejectedExecutionException stopping) {
+        sink.fail(new EngineStoppedException());
+      }
     };
   }
 

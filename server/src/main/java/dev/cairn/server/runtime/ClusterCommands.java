@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -255,8 +256,7 @@ public final class ClusterCommands implements AutoCloseable {
 
   private static String oneLine(Throwable error) {
     Throwable cause = error;
-    while (cause.getCause() != null
-        && (cause instanceof java.util.concurrent.CompletionException)) {
+    while (cause.getCause() != null && (cause instanceof CompletionException)) {
       cause = cause.getCause();
     }
     return String.valueOf(cause.getMessage()).replaceAll("\\s*\\R\\s*", " ").strip();
