@@ -125,4 +125,11 @@ public interface CairnConfig {
    */
   @WithDefault("0")
   int clusterMaxLiveRuns();
+
+  /**
+   * On PostgreSQL with several servers: host:port at which the other nodes reach this one (for
+   * StreamLogs and placed submits). Default: {@code cairn.host} and the port bound, which other
+   * machines cannot reach when the host is a wildcard or loopback address.
+   */
+  Optional<String> clusterAddress();
 }

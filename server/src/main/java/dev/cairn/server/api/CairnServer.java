@@ -158,7 +158,9 @@ public class CairnServer {
         retentionHorizon("cairn.retention-tombstones", config.retentionTombstones());
     StoreOpening.Opened opened =
         StoreOpening.open(
-            config.dataDir(), config.store(), Optional.of(config.host() + ":" + config.port()));
+            config.dataDir(),
+            config.store(),
+            Optional.of(config.clusterAddress().orElse(config.host() + ":" + config.port())));
     dataDirectory = opened.directory();
     store = opened.store();
     store.onCorruption(this::stopOnDamage);
@@ -246,7 +248,8 @@ public class CairnServer {
   private void onListening(int boundPort) {
     engine.open();
     if (cluster != null) {
-      cluster.serving(config.host() + ":" + boundPort, engine::liveRuns);
+      cluster.serving(
+          config.clusterAddress().orElse(config.host() + ":" + boundPort), engine::liveRuns);
     }
     Thread waiter =
         new Thread(
@@ -313,7 +316,7 @@ public class CairnServer {
     }
   }
 
-  /** This server as a node of several on one database; empty when it is alone (SQLite). */
+  /** This server as a node of several on one database; empty on a store it owns alone. */
   Optional<ClusterNode> cluster() {
     return Optional.ofNullable(cluster);
   }

@@ -36,7 +36,7 @@ import org.jboss.logging.Logger;
  * This server as one node of several on one PostgreSQL database, serving any client whatever node
  * owns the run: watchers are fed from the shared log ({@link StoreTail}), cancels reach the owner
  * through the database ({@link ClusterCommands}), and StreamLogs is relayed to the node that ran
- * the attempt ({@link RemoteLogs}). Absent on SQLite, where the server is alone.
+ * the attempt ({@link NodeClient}). Absent on a store one server owns alone.
  */
 final class ClusterNode implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ClusterNode.class);
