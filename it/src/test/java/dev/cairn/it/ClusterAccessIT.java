@@ -2,7 +2,6 @@ package dev.cairn.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.v1.CancelRunRequest;
 import dev.cairn.v1.Event;
@@ -12,23 +11,15 @@ import dev.cairn.v1.StreamLogsRequest;
 import dev.cairn.v1.StreamLogsResponse;
 import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.SubmitRunResponse;
-import dev.cairn.v1.WatchEventsRequest;
-import dev.cairn.v1.WatchEventsResponse;
 import dev.cairn.v1.WorkflowSpec;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,8 +27,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
@@ -60,9 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterAccessIT {
   @TempDir static Path root;
-  private static String adminUrl;
-  private static String database;
-  private static String storeUrl;
+  private static TestDatabase database;
   private static final List<ServerProcess> servers = new ArrayList<>();
   private static ServerProcess a;
   private static ServerProcess b;
@@ -74,21 +61,7 @@ class ClusterAccessIT {
    */
   @BeforeAll
   static void startThreeNodes() throws Exception {
-    adminUrl = System.getenv("CAIRN_TEST_POSTGRES_URL");
-    assumeTrue(
-        adminUrl != null && !adminUrl.isBlank(),
-        "no PostgreSQL server for the tests: set CAIRN_TEST_POSTGRES_URL to"
-            + " postgresql://USER:PASSWORD@HOST:PORT/DATABASE (bin/test starts one)");
-    database = "cairn_it_" + UUID.randomUUID().toString().replace("-", "");
-    execute(adminUrl, "CREATE DATABASE " + database);
-    URI admin = URI.create(adminUrl);
-    storeUrl =
-        "postgresql://"
-            + admin.getRawUserInfo()
-            + "@"
-            + admin.getRawAuthority().split("@")[1]
-            + "/"
-            + database;
+    database = TestDatabase.createOrSkip();
     // The nodes of one cluster share a token.
     String token = UUID.randomUUID().toString().replace("-", "");
     for (String name : List.of("a", "b", "c")) {
@@ -98,7 +71,7 @@ class ClusterAccessIT {
       Files.writeString(tokenFile, token, StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
       List<String> settings = new ArrayList<>();
-      settings.add("-Dcairn.store=" + storeUrl);
+      settings.add("-Dcairn.store=" + database.storeUrl());
       if (servers.isEmpty()) {
         settings.add("-Dcairn.cluster-max-live-runs=1");
       }
@@ -113,7 +86,7 @@ class ClusterAccessIT {
   static void stopTheNodesAndDropTheDatabase() throws SQLException {
     servers.forEach(ServerProcess::close);
     if (database != null) {
-      execute(adminUrl, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      database.close();
     }
   }
 
@@ -125,7 +98,7 @@ class ClusterAccessIT {
   @Order(1)
   void aWatcherOnOneNodeSeesEveryRunInGlobalOrderAndResumesOnAnotherWithNoGapOrDuplicate()
       throws Exception {
-    Watcher onA = Watcher.start(a, 0);
+    AllEventsWatcher onA = AllEventsWatcher.start(a, 0);
 
     Set<String> first = new HashSet<>();
     for (int i = 0; i < 6; i++) {
@@ -139,7 +112,7 @@ class ClusterAccessIT {
     for (int i = 0; i < 6; i++) {
       second.add(submit(i % 2 == 0 ? a : b, quick("second-" + i)));
     }
-    Watcher onC = Watcher.start(c, resumeAfter);
+    AllEventsWatcher onC = AllEventsWatcher.start(c, resumeAfter);
     awaitTrue(() -> onC.ended(second), Duration.ofSeconds(60));
     onC.cancel();
 
@@ -371,7 +344,7 @@ class ClusterAccessIT {
   private static void awaitSeenIdle(Set<String> nodes) throws Exception {
     String ids = "'" + String.join("','", nodes) + "'";
     java.sql.Timestamp idleSince =
-        awaitTimestamp(
+        database.awaitTimestamp(
             "SELECT max(seen_at) FROM node_services WHERE node_id IN ("
                 + ids
                 + ")"
@@ -380,27 +353,7 @@ class ClusterAccessIT {
                 + " AND max(live_runs) = 0",
             null);
     String own = "SELECT seen_at FROM node_services WHERE node_id = '" + nodeId(a) + "'";
-    awaitTimestamp(own, awaitTimestamp(own, idleSince));
-  }
-
-  /** Polls the query until it gives a time after {@code after} (any time when null). */
-  private static java.sql.Timestamp awaitTimestamp(String query, java.sql.Timestamp after)
-      throws SQLException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-    while (true) {
-      try (Connection connection = connect(storeUrl);
-          Statement statement = connection.createStatement();
-          java.sql.ResultSet row = statement.executeQuery(query)) {
-        if (row.next()) {
-          java.sql.Timestamp time = row.getTimestamp(1);
-          if (time != null && (after == null || time.after(after))) {
-            return time;
-          }
-        }
-      }
-      assertThat(Instant.now()).as("waited for " + query).isBefore(deadline);
-      ServerProcess.pause(50);
-    }
+    database.awaitTimestamp(own, database.awaitTimestamp(own, idleSince));
   }
 
   private static String awaitEnded(ServerProcess server, String runId) {
@@ -424,13 +377,7 @@ class ClusterAccessIT {
 
   /** The node holding the run's lease, or null when it has none (it ended). */
   private static String owner(String runId) throws SQLException {
-    try (Connection connection = connect(storeUrl);
-        Statement statement = connection.createStatement();
-        java.sql.ResultSet row =
-            statement.executeQuery(
-                "SELECT node_id FROM run_leases WHERE run_id = '" + runId + "'")) {
-      return row.next() ? row.getString(1) : null;
-    }
+    return database.string("SELECT node_id FROM run_leases WHERE run_id = '" + runId + "'");
   }
 
   private static String logs(ServerProcess server, String runId, boolean follow) {
@@ -467,86 +414,5 @@ class ClusterAccessIT {
       assertThat(Instant.now()).as("waited " + timeout).isBefore(deadline);
       ServerProcess.pause(20);
     }
-  }
-
-  /** A WatchEvents of every run, followed, collecting what it is sent. */
-  private static final class Watcher
-      implements ClientResponseObserver<WatchEventsRequest, WatchEventsResponse> {
-    private final List<Event> events = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<Throwable> done = new CompletableFuture<>();
-    private volatile ClientCallStreamObserver<WatchEventsRequest> call;
-
-    static Watcher start(ServerProcess server, long afterSeq) {
-      Watcher watcher = new Watcher();
-      server
-          .asyncStub()
-          .watchEvents(
-              WatchEventsRequest.newBuilder().setAfterSeq(afterSeq).setFollow(true).build(),
-              watcher);
-      return watcher;
-    }
-
-    @Override
-    public void beforeStart(ClientCallStreamObserver<WatchEventsRequest> requestStream) {
-      call = requestStream;
-    }
-
-    @Override
-    public void onNext(WatchEventsResponse value) {
-      events.add(value.getEvent());
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      done.complete(t);
-    }
-
-    @Override
-    public void onCompleted() {
-      done.complete(null);
-    }
-
-    boolean ended(Set<String> runs) {
-      assertThat(done).as("the watch is still open").isNotDone();
-      Set<String> ended = new HashSet<>();
-      for (Event event : events) {
-        if (event.hasRunSucceeded() || event.hasRunFailed() || event.hasRunCancelled()) {
-          ended.add(event.getRunId());
-        }
-      }
-      return ended.containsAll(runs);
-    }
-
-    long lastSeq() {
-      return events.get(events.size() - 1).getGlobalSeq();
-    }
-
-    List<Event> events() {
-      return List.copyOf(events);
-    }
-
-    List<Long> seqs() {
-      return events.stream().map(Event::getGlobalSeq).toList();
-    }
-
-    void cancel() {
-      call.cancel("done watching", null);
-    }
-  }
-
-  private static void execute(String url, String sql) throws SQLException {
-    try (Connection connection = connect(url);
-        Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    }
-  }
-
-  private static Connection connect(String url) throws SQLException {
-    URI uri = URI.create(url);
-    String[] userInfo = uri.getRawUserInfo().split(":", 2);
-    return DriverManager.getConnection(
-        "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath(),
-        userInfo[0],
-        userInfo[1]);
   }
 }
