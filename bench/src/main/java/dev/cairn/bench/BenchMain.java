@@ -36,6 +36,7 @@ public final class BenchMain {
     boolean startsOnly = false;
     boolean catchUpOnly = false;
     boolean cliOnly = false;
+    boolean clusterOnly = false;
     int samples = 5;
     String loop = null;
     Path results = null;
@@ -46,13 +47,14 @@ public final class BenchMain {
         case "--starts-only" -> startsOnly = true;
         case "--catchup-only" -> catchUpOnly = true;
         case "--cli-only" -> cliOnly = true;
+        case "--cluster-only" -> clusterOnly = true;
         case "--samples" -> samples = positive(args, ++i);
         case "--loop" -> loop = ++i < args.length ? args[i] : "";
         case "--results" -> results = Path.of(args[++i]);
         default -> {
           System.err.println(
               "usage: bench/run [--quick] [--dags-only] [--starts-only [--samples N]]"
-                  + " [--catchup-only] [--cli-only] [--loop"
+                  + " [--catchup-only] [--cli-only] [--cluster-only] [--loop"
                   + " chain|fan-out|layers --samples N] [--results FILE]");
           System.exit(2);
         }
@@ -69,6 +71,8 @@ public final class BenchMain {
         report = loop(root, workDir, sizes, loop, samples);
       } else if (dagsOnly) {
         report = Report.dagTable(measureDags(root, workDir, sizes));
+      } else if (clusterOnly) {
+        report = ClusterBench.markdown(ClusterBench.run(root, workDir, sizes, postgresUrl()));
       } else if (cliOnly) {
         report = Report.cliStart(CliStartBench.run(root, workDir, sizes.cliSamples()));
       } else if (catchUpOnly) {
@@ -136,17 +140,28 @@ public final class BenchMain {
     }
     recoveries.sort(Comparator.comparingLong(RecoveryBench.Result::toFirstStepNanos));
     RecoveryBench.Result recovery = recoveries.get(recoveries.size() / 2);
+    progress("cluster");
+    ClusterBench.Result cluster =
+        ClusterBench.run(root, workDir.resolve("cluster"), sizes, postgresUrl());
     return new Report(
-            LocalDate.now(ZoneOffset.UTC),
-            quick,
-            machine,
-            fsync,
-            dagResults,
-            submit,
-            replay,
-            recovery,
-            cli)
-        .markdown();
+                LocalDate.now(ZoneOffset.UTC),
+                quick,
+                machine,
+                fsync,
+                dagResults,
+                submit,
+                replay,
+                recovery,
+                cli)
+            .markdown()
+        + "\n"
+        + ClusterBench.markdown(cluster);
+  }
+
+  /** The PostgreSQL server the cluster rows create their databases on, if one is given. */
+  private static String postgresUrl() {
+    String url = System.getenv("CAIRN_BENCH_POSTGRES_URL");
+    return url != null && !url.isBlank() ? url : System.getenv("CAIRN_TEST_POSTGRES_URL");
   }
 
   // Only the start figures, each a median of several samples: the quick loop for work on start

@@ -66,11 +66,17 @@ final class CairnServerProcess implements AutoCloseable {
 
   /** Starts a server on {@code dataDir} and returns once it is ready (health SERVING). */
   static CairnServerProcess start(Path root, Path dataDir, int maxParallel) throws IOException {
+    return start(root, dataDir, maxParallel, List.of());
+  }
+
+  /** As {@link #start(Path, Path, int)}, with more arguments of {@code cairn server}. */
+  static CairnServerProcess start(Path root, Path dataDir, int maxParallel, List<String> more)
+      throws IOException {
     Files.createDirectories(dataDir);
     int port = freePort();
     Path log = dataDir.resolve("server.log");
-    ProcessBuilder builder =
-        new ProcessBuilder(
+    List<String> command =
+        new java.util.ArrayList<>(
             List.of(
                 root.resolve("bin/cairn").toString(),
                 "server",
@@ -80,6 +86,8 @@ final class CairnServerProcess implements AutoCloseable {
                 Integer.toString(port),
                 "--max-parallel",
                 Integer.toString(maxParallel)));
+    command.addAll(more);
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Instant launchedAt = Instant.now();

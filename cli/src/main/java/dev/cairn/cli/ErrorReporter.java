@@ -109,7 +109,11 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
     String address = addressOf(options, environment);
     String message =
         switch (status.getCode()) {
-          case UNAVAILABLE -> "cannot reach the server at " + address + ": " + description;
+          // The server answered: another node of its cluster, named in the description, did not.
+          case UNAVAILABLE ->
+              reason(ex).filter("NODE_UNAVAILABLE"::equals).isPresent()
+                  ? description
+                  : "cannot reach the server at " + address + ": " + description;
           case DEADLINE_EXCEEDED -> "the server at " + address + " did not answer in time";
           case UNAUTHENTICATED -> description + "; " + tokenHint(options, environment);
           default -> description;

@@ -117,4 +117,19 @@ public interface CairnConfig {
   /** Largest number of steps in one workflow. */
   @WithDefault("10000")
   int maxSteps();
+
+  /**
+   * On PostgreSQL with several servers: how many live runs this node owns before it places new
+   * submits on the least-loaded other node (see docs/cluster.md); 0 keeps every submit on the node
+   * it is sent to.
+   */
+  @WithDefault("0")
+  int clusterMaxLiveRuns();
+
+  /**
+   * On PostgreSQL with several servers: host:port at which the other nodes reach this one (for
+   * StreamLogs and placed submits). Default: {@code cairn.host} and the port bound, which other
+   * machines cannot reach when the host is a wildcard or loopback address.
+   */
+  Optional<String> clusterAddress();
 }

@@ -112,6 +112,7 @@ public class CairnServer {
   private ExecutorService queryWorkers;
   private ScheduledExecutorService streamWorkers;
   private RunRemover remover;
+  private ClusterNode cluster;
   private Retention retention;
   private Schedules schedules;
   private ScheduleTimer scheduleTimer;
@@ -160,7 +161,11 @@ public class CairnServer {
     Optional<Duration> horizon = retentionHorizon("cairn.retention", config.retention());
     Optional<Duration> tombstones =
         retentionHorizon("cairn.retention-tombstones", config.retentionTombstones());
-    StoreOpening.Opened opened = StoreOpening.open(config.dataDir(), config.store());
+    StoreOpening.Opened opened =
+        StoreOpening.open(
+            config.dataDir(),
+            config.store(),
+            Optional.of(config.clusterAddress().orElse(config.host() + ":" + config.port())));
     dataDirectory = opened.directory();
     store = opened.store();
     store.onCorruption(this::stopOnDamage);
@@ -181,8 +186,12 @@ public class CairnServer {
             baseEnvironment(runAs),
             config.commitWindow(),
             runAs);
+    // On a store several servers share, watchers are fed from the log, where every node's events
+    // are, rather than from this engine's commits (ClusterNode).
+    EventBroadcaster engineEvents =
+        store.cluster().isPresent() ? new EventBroadcaster() : broadcaster;
     engine =
-        new Engine(store, supervisor, EngineClock.system(), settings, broadcaster, this::fatal);
+        new Engine(store, supervisor, EngineClock.system(), settings, engineEvents, this::fatal);
     engine.observe(EngineObserver.all(metrics, new RunLog(store)));
     metrics.bind(engine, store, broadcaster);
     // Recovery runs on the engine thread while Quarkus binds the port; the engine starts no step
@@ -200,6 +209,21 @@ public class CairnServer {
     streamWorkers =
         Executors.newScheduledThreadPool(
             Math.min(reads, Math.max(2, cores)), daemon("cairn-stream"));
+    if (store.cluster().isPresent()) {
+      cluster =
+          new ClusterNode(
+              store.cluster().get(),
+              store,
+              broadcaster,
+              engine,
+              settings.markerPrefix(),
+              io.quarkus.arc.Arc.container().instance(io.vertx.core.Vertx.class).get(),
+              dataDirectory.token(),
+              config.tls().certificate(),
+              streamWorkers,
+              config.clusterMaxLiveRuns());
+      cluster.listen();
+    }
     LOG.debugf(
         "start: data directory and store %d ms, engine set up %d ms",
         Long.valueOf(millis(storeOpened - began)),
@@ -229,6 +253,10 @@ public class CairnServer {
    */
   private void onListening(int boundPort) {
     engine.open();
+    if (cluster != null) {
+      cluster.serving(
+          config.clusterAddress().orElse(config.host() + ":" + boundPort), engine::liveRuns);
+    }
     Thread waiter =
         new Thread(
             () -> {
@@ -308,6 +336,11 @@ public class CairnServer {
     } catch (IllegalArgumentException e) {
       throw new StartRefused(e.getMessage());
     }
+  }
+
+  /** This server as a node of several on one database; empty on a store it owns alone. */
+  Optional<ClusterNode> cluster() {
+    return Optional.ofNullable(cluster);
   }
 
   EventBroadcaster broadcaster() {
@@ -565,8 +598,14 @@ public class CairnServer {
     // Commands are refused from here; the engine records running attempts as INTERRUPTED, then
     // followed streams end with UNAVAILABLE after the last events it published, so that watchers
     // see them and resume on the next start. Quarkus closes the port after this returns.
+    if (cluster != null) {
+      cluster.stopCommands();
+    }
     if (engine != null) {
       engine.close();
+    }
+    if (cluster != null) {
+      cluster.close();
     }
     if (broadcaster != null) {
       broadcaster.close();

@@ -7,6 +7,7 @@ import dev.cairn.server.engine.InvalidSpecException;
 import dev.cairn.server.runtime.EngineBusyException;
 import dev.cairn.server.runtime.EngineStoppedException;
 import dev.cairn.server.runtime.EventsRemovedException;
+import dev.cairn.server.runtime.NodeUnavailableException;
 import dev.cairn.server.runtime.RequestIdReusedException;
 import dev.cairn.server.runtime.RunNotFinishedException;
 import dev.cairn.server.runtime.RunNotFoundException;
@@ -129,6 +130,9 @@ final class ErrorMapper {
     }
     if (cause instanceof WatcherTooSlowException) {
       return status(Code.ABORTED, WATCHER_TOO_SLOW, cause.getMessage(), "");
+    }
+    if (cause instanceof NodeUnavailableException) {
+      return status(Code.UNAVAILABLE, "NODE_UNAVAILABLE", cause.getMessage(), "");
     }
     if (cause instanceof EngineStoppedException) {
       return status(Code.UNAVAILABLE, "ENGINE_STOPPED", cause.getMessage(), "");

@@ -7,6 +7,7 @@ import dev.cairn.server.runtime.RunQueries;
 import dev.cairn.server.store.EncodedEvent;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.v1.Event;
+import dev.cairn.v1.StreamLogsRequest;
 import dev.cairn.v1.StreamLogsResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,8 +24,10 @@ final class HttpStreams {
   private final EventFeed feed;
   private final OutputReader output;
   private final ScheduledExecutorService timers;
+  private final java.util.Optional<ClusterNode> cluster;
 
   HttpStreams(CairnServer server) {
+    this.cluster = server.cluster();
     this.timers = server.streamWorkers();
     this.store = server.store();
     this.feed = new EventFeed(server.store(), server.broadcaster(), server.maxEventBytes(), timers);
@@ -134,6 +137,24 @@ final class HttpStreams {
                             .setOffset(chunk.offset())
                             .setAttempt(chunk.attempt()))),
             timers);
+    if (cluster.isPresent()) {
+      // From the node that ran the attempt, as StreamLogs (ClusterNode).
+      sink.start(
+          cluster
+              .get()
+              .streamLogs(
+                  StreamLogsRequest.newBuilder()
+                      .setRunId(context.pathParam("runId"))
+                      .setStepId(context.pathParam("stepId"))
+                      .setAttempt(attempt)
+                      .setOffset(offset)
+                      .setFollow(follow)
+                      .build(),
+                  sink,
+                  output,
+                  timers));
+      return;
+    }
     Runnable stream;
     try {
       stream =

@@ -42,6 +42,7 @@ import io.quarkus.grpc.GrpcService;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -73,6 +74,11 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
   private OpenStreams openStreams = new OpenStreams();
   private final RunRemover remover;
 
+  /** This server as a node of several, or empty when it is alone. */
+  private Optional<ClusterNode> cluster = Optional.empty();
+
+  private Executor streams;
+
   @Inject
   RunService(CairnServer server) {
     this(
@@ -84,6 +90,8 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
         server.streamWorkers(),
         server.remover());
     this.openStreams = server.openStreams();
+    this.cluster = server.cluster();
+    this.streams = server.streamWorkers();
   }
 
   RunService(
@@ -113,13 +121,26 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
         reply(response, SubmitRunResponse.newBuilder().setResolvedSpec(spec).build());
         return;
       }
+      if (cluster.isPresent() && !PlacedSubmits.placedHere()) {
+        Optional<CompletableFuture<SubmitRunResponse>> placed =
+            cluster.get().place(request, engine.liveRuns());
+        if (placed.isPresent()) {
+          replyWhenDone(placed.get(), response, answer -> answer);
+          return;
+        }
+      }
+      Supplier<CompletableFuture<Engine.Submitted>> submit =
+          () ->
+              engine.submit(
+                  spec,
+                  request.getRequestId(),
+                  PRINCIPAL,
+                  request.getParamsMap(),
+                  request.getLabelsMap());
       replyWhenDone(
-          engine.submit(
-              spec,
-              request.getRequestId(),
-              PRINCIPAL,
-              request.getParamsMap(),
-              request.getLabelsMap()),
+          cluster.isPresent()
+              ? cluster.get().oneRunPerRequest(request.getRequestId(), submit, queries)
+              : submit.get(),
           response,
           submitted ->
               SubmitRunResponse.newBuilder()
@@ -135,13 +156,18 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
   @Override
   public void rerunRun(RerunRunRequest request, StreamObserver<RerunRunResponse> response) {
     try {
+      Supplier<CompletableFuture<Engine.Rerunning>> start =
+          () ->
+              engine.rerun(
+                  request.getRunId(),
+                  request.getStepsList(),
+                  request.getRequestId(),
+                  PRINCIPAL,
+                  request.getParamsMap());
       replyWhenDone(
-          engine.rerun(
-              request.getRunId(),
-              request.getStepsList(),
-              request.getRequestId(),
-              PRINCIPAL,
-              request.getParamsMap()),
+          cluster.isPresent()
+              ? cluster.get().oneRunPerRequest(request.getRequestId(), start, queries)
+              : start.get(),
           response,
           rerun ->
               RerunRunResponse.newBuilder()
@@ -206,7 +232,9 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
   public void cancelRun(CancelRunRequest request, StreamObserver<CancelRunResponse> response) {
     try {
       replyWhenDone(
-          engine.cancel(request.getRunId(), request.getReason(), PRINCIPAL),
+          cluster.isPresent()
+              ? cluster.get().commands().cancel(request.getRunId(), request.getReason(), PRINCIPAL)
+              : engine.cancel(request.getRunId(), request.getReason(), PRINCIPAL),
           response,
           status -> CancelRunResponse.newBuilder().setStatus(status).build());
     } catch (RuntimeException e) {
@@ -287,6 +315,10 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
                     .setAttempt(chunk.attempt())
                     .build());
     Runnable stream;
+    if (cluster.isPresent()) {
+      sink.start(cluster.get().streamLogs(request, sink, output, streams));
+      return;
+    }
     try {
       stream =
           output.stream(

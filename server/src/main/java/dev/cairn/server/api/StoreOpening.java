@@ -27,6 +27,15 @@ final class StoreOpening {
    * needs in the directory); the directory is released again if the store cannot be opened.
    */
   static Opened open(Optional<String> configured, Optional<String> store) {
+    return open(configured, store, Optional.empty());
+  }
+
+  /**
+   * As {@link #open(Optional, Optional)}; on PostgreSQL with {@code nodeAddress} given, the store
+   * is opened as one node of several (see {@link ClusterOpening}).
+   */
+  static Opened open(
+      Optional<String> configured, Optional<String> store, Optional<String> nodeAddress) {
     DataDirectory directory = DataDirectory.open(configured);
     try {
       // The token and the store id are created on the first start: a directory they cannot be
@@ -34,7 +43,11 @@ final class StoreOpening {
       directory.token();
       directory.storeId();
       StoreUrl url = StoreSetting.resolve(store, directory.root());
-      return new Opened(directory, url, StoreReport.open(url, directory.root()));
+      EventStore opened =
+          nodeAddress.isPresent() && ClusterOpening.shared(url)
+              ? StoreReport.opened(ClusterOpening.open(url, directory, nodeAddress.get()), url)
+              : StoreReport.open(url, directory.root());
+      return new Opened(directory, url, opened);
     } catch (StoreCorruptException e) {
       directory.close();
       throw new StartRefused(

@@ -16,7 +16,11 @@ final class StoreReport {
   private StoreReport() {}
 
   static EventStore open(StoreUrl url, Path localFiles) {
-    EventStore store = EventStores.open(url, localFiles);
+    return opened(EventStores.open(url, localFiles), url);
+  }
+
+  /** Says what a store opened elsewhere holds; closes it when even that cannot be read. */
+  static EventStore opened(EventStore store, StoreUrl url) {
     long lastSeq;
     int unfinished;
     try {

@@ -160,6 +160,14 @@ public interface EventStore extends AutoCloseable {
     throw new UnsupportedOperationException("this store keeps no schedules");
   }
 
+  /**
+   * The side channel of the nodes sharing this store (commands, what each serves, notifications),
+   * when the store was opened for one node of several; empty for a store one server owns alone.
+   */
+  default Optional<ClusterAccess> cluster() {
+    return Optional.empty();
+  }
+
   /** Closes the store; later calls throw {@link StoreException}. Idempotent. */
   @Override
   void close();

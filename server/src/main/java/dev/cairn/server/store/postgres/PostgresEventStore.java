@@ -1,6 +1,7 @@
 package dev.cairn.server.store.postgres;
 
 import dev.cairn.server.store.AppendRules;
+import dev.cairn.server.store.ClusterAccess;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.LogHorizon;
 import dev.cairn.server.store.NodeIdentity;
@@ -333,6 +334,13 @@ public final class PostgresEventStore implements EventStore {
     } catch (RuntimeException ignored) {
       // The connection may be gone; the transaction is then rolled back by the server.
     }
+  }
+
+  @Override
+  public Optional<ClusterAccess> cluster() {
+    return node == null
+        ? Optional.empty()
+        : Optional.of(new PostgresClusterAccess(address, connections, readers, node));
   }
 
   /** The ownership of runs among nodes, when the store was opened for a node. */
