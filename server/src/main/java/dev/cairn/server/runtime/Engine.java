@@ -10,8 +10,12 @@ import dev.cairn.server.store.EventStore;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.WorkflowSpec;
 import java.time.Duration;
+import dev.cairn.server.store.RunOwnership;
+import dev.cairn.v1.Event;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -41,6 +45,8 @@ public final class Engine implements AutoCloseable {
   private final GroupCommit commit;
   private final EngineLoop loop;
   private final StartPass starts;
+  private final AttemptRunner runner;
+  private final NodeFence fence = new NodeFence();
 
   /** The outcome of a submit: the run id and whether an earlier submit had created it. */
   public record Submitted(String runId, boolean existing) {}
@@ -60,6 +66,21 @@ public final class Engine implements AutoCloseable {
       EngineSettings settings,
       EventBroadcaster broadcaster,
       Consumer<Throwable> onFatal) {
+    this(store, supervisor, clock, settings, broadcaster, onFatal, Optional.empty());
+  }
+
+  /**
+   * An engine that is a node of a cluster when {@code ownership} is given: it recovers only the
+   * runs it can lease, takes over runs from {@link #adopt}, and drops runs it lost.
+   */
+  public Engine(
+      EventStore store,
+      ProcessSupervisor supervisor,
+      EngineClock clock,
+      EngineSettings settings,
+      EventBroadcaster broadcaster,
+      Consumer<Throwable> onFatal,
+      Optional<RunOwnership> ownership) {
     this(
         store,
         new AttemptLauncher(settings, supervisor),
@@ -67,7 +88,8 @@ public final class Engine implements AutoCloseable {
         clock,
         settings,
         broadcaster,
-        onFatal);
+        onFatal,
+        ownership);
   }
 
   /** The shell over any runner and timers: the server's, or a test's scripted ones. */
@@ -79,7 +101,20 @@ public final class Engine implements AutoCloseable {
       EngineSettings settings,
       EventBroadcaster broadcaster,
       Consumer<Throwable> onFatal) {
+    this(store, runner, timers, clock, settings, broadcaster, onFatal, Optional.empty());
+  }
+
+  private Engine(
+      EventStore store,
+      AttemptRunner runner,
+      Timers timers,
+      EngineClock clock,
+      EngineSettings settings,
+      EventBroadcaster broadcaster,
+      Consumer<Throwable> onFatal,
+      Optional<RunOwnership> ownership) {
     this.settings = settings;
+    this.runner = runner;
     this.timers = timers;
     StraySweeper sweeper = new StraySweeper(runner, settings.markerPrefix(), this::liveMarkers);
     if (timers instanceof ScheduledTimers scheduled) {
@@ -88,6 +123,7 @@ public final class Engine implements AutoCloseable {
     this.attempts = new AttemptTable(settings, runner, sweeper::markDirty);
     RunIsolation isolation = new RunIsolation(live, attempts);
     Effects effects = new Effects(live, attempts, timers, inbox);
+    DroppedRuns dropped = new DroppedRuns(live, attempts);
     this.commit =
         new GroupCommit(
             store,
@@ -100,12 +136,17 @@ public final class Engine implements AutoCloseable {
             isolation,
             timers,
             inbox,
-            onFatal);
+            onFatal,
+            dropped);
     InputHandler handler =
-        new InputHandler(store, clock, live, attempts, commit, effects, isolation, inbox);
+        new InputHandler(store, clock, live, attempts, commit, effects, isolation, inbox, fence);
     this.starts =
         new StartPass(settings, clock, live, attempts, isolation, new QueuedEvents(inbox));
-    Recovery recovery = new Recovery(store, runner, settings, clock);
+    Recovery recovery = new Recovery(store, runner, settings, clock, ownership);
+    if (ownership.isPresent()) {
+      handler.handleOwnership(
+          new OwnershipInputs(live, recovery, commit, effects, dropped, fence, inbox));
+    }
     this.loop =
         new EngineLoop(
             inbox,
@@ -115,7 +156,9 @@ public final class Engine implements AutoCloseable {
             attempts,
             isolation,
             () -> recover(recovery, effects),
-            onFatal);
+            onFatal,
+            fence,
+            dropped);
   }
 
   private java.util.Set<String> liveMarkers() {
@@ -274,6 +317,59 @@ public final class Engine implements AutoCloseable {
   /** Attempts started since the engine started. */
   public long attemptsStarted() {
     return attempts.started();
+  }
+
+  /** The runs this engine works on now; any thread may read them. */
+  public Set<String> liveRunIds() {
+    return live.ids();
+  }
+
+  /**
+   * A node took over a run (its lease, at a higher epoch) and then read its log: the engine
+   * recovers it as a start does, unless it still works on the run itself.
+   */
+  public void adopt(String runId, List<Event> log) {
+    inbox.add(new Input.Adopt(runId, log));
+  }
+
+  /** These runs are no longer this node's: their processes are killed and they are forgotten. */
+  public void drop(Set<String> runIds, String reason) {
+    inbox.add(new Input.Drop(runIds, reason));
+  }
+
+  /**
+   * The node could not renew its leases in time: refuses new launches and submits, stops every
+   * process of every run (SIGTERM, the stop grace, SIGKILL) and waits until they are gone, on the
+   * calling thread, never waiting for the engine thread; the engine thread then forgets every run
+   * before it decides anything else.
+   *
+   * @return whether every process was gone within {@code timeout}
+   */
+  public boolean fence(Duration timeout) {
+    fence.raise();
+    inbox.add(new Input.Wakeup());
+    return runner.suspendAndStopAll(timeout);
+  }
+
+  /** Whether the engine thread forgot its runs after the last {@link #fence}. */
+  public boolean fenceSettled() {
+    return fence.settled();
+  }
+
+  /** The node joined again: launches and submits are taken again. */
+  public void unfence() {
+    runner.resume();
+    fence.lower();
+  }
+
+  /** Whether the node is fenced now. */
+  public boolean fenced() {
+    return fence.fenced();
+  }
+
+  /** Whether the database could not be reached at the last commit. */
+  public boolean storeUnreachable() {
+    return commit.unreachable();
   }
 
   /** For tests that drive the shell on their own thread: the loop, never started. */

@@ -15,11 +15,16 @@ import dev.cairn.server.store.StoreConflictException;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreStats;
+import dev.cairn.server.store.StoreUnreachableException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -41,7 +46,18 @@ public final class PostgresEventStore implements EventStore {
   private final PostgresAddress address;
   private final PostgresConnections connections;
   private final Jdbi readers;
-  private final Handle writer;
+  /** The writer's connection; replaced after it broke. Guarded by this. */
+  private Handle writer;
+
+  /** Whether the writer's connection broke, so the next write connects again; guarded by this. */
+  private boolean writerBroken;
+
+  /**
+   * The events of the last append whose connection broke before its outcome was known, or null:
+   * the next append must begin with them, and learns from the database which of them landed.
+   * Guarded by this.
+   */
+  private List<Event> unknownBatch;
 
   /** The node this store writes for, or null when the store is not shared by nodes. */
   private final PostgresNode node;
@@ -111,14 +127,110 @@ public final class PostgresEventStore implements EventStore {
     if (events.isEmpty()) {
       return List.of();
     }
-    List<Event> stored =
-        inWriteTransaction("append events", h -> PostgresAppend.append(h, events, node));
-    if (node != null) {
-      node.committed(stored);
+    try {
+      List<Event> landed = settleUnknownBatch(events);
+      List<Event> rest = events.subList(landed.size(), events.size());
+      List<Event> stored =
+          rest.isEmpty()
+              ? List.of()
+              : inWriteTransaction("append events", h -> PostgresAppend.append(h, rest, node));
+      if (node != null) {
+        node.committed(stored);
+      }
+      StoreStats before = stats;
+      stats = new StoreStats(before.commits() + 1, before.eventsAppended() + stored.size());
+      if (landed.isEmpty()) {
+        return stored;
+      }
+      List<Event> all = new ArrayList<>(landed);
+      all.addAll(stored);
+      return all;
+    } catch (StoreUnreachableException e) {
+      // Whatever of this batch landed, the caller learns it on its next append, which begins with
+      // the same events.
+      unknownBatch = List.copyOf(events);
+      throw e;
     }
-    StoreStats before = stats;
-    stats = new StoreStats(before.commits() + 1, before.eventsAppended() + stored.size());
-    return stored;
+  }
+
+  /**
+   * After an append whose outcome was unknown: which of its events landed, as stored. They are a
+   * prefix of the batch (each transaction lands whole, and a later one only after an earlier one).
+   * The caller must retry with the same events first; a store that cannot tell which of its
+   * writes landed fails closed.
+   */
+  private List<Event> settleUnknownBatch(List<Event> events) {
+    List<Event> unknown = unknownBatch;
+    if (unknown == null) {
+      return List.of();
+    }
+    if (events.size() < unknown.size() || !events.subList(0, unknown.size()).equals(unknown)) {
+      writeFailure =
+          new StoreException(
+              "an append whose outcome was unknown after a lost connection was not tried again");
+      throw writeFailure;
+    }
+    List<Event> landed;
+    try {
+      landed = read("the events of an append in doubt", h -> landedPrefix(h, unknown));
+    } catch (StoreCorruptException | StoreConflictException e) {
+      throw e;
+    } catch (StoreException e) {
+      throw new StoreUnreachableException(
+          "could not learn whether an append landed in " + address + ": " + e.getMessage(),
+          e,
+          true);
+    }
+    if (node != null) {
+      node.committed(landed);
+    }
+    unknownBatch = null;
+    return landed;
+  }
+
+  /** The events of {@code batch} found stored, in batch order; they must be a prefix of it. */
+  private static List<Event> landedPrefix(Handle handle, List<Event> batch) {
+    Map<String, long[]> ranges = new LinkedHashMap<>();
+    for (Event event : batch) {
+      long[] range =
+          ranges.computeIfAbsent(event.getRunId(), id -> new long[] {Long.MAX_VALUE, 0});
+      range[0] = Math.min(range[0], event.getRunSeq());
+      range[1] = Math.max(range[1], event.getRunSeq());
+    }
+    Map<String, Event> found = new HashMap<>();
+    for (Map.Entry<String, long[]> run : ranges.entrySet()) {
+      handle
+          .createQuery(
+              "SELECT "
+                  + PostgresRows.EVENT_COLUMNS
+                  + " FROM events WHERE run_id = :run AND run_seq BETWEEN :low AND :high")
+          .bind("run", run.getKey())
+          .bind("low", run.getValue()[0])
+          .bind("high", run.getValue()[1])
+          .map((row, ctx) -> PostgresRows.event(row))
+          .forEach(event -> found.put(event.getRunId() + "/" + event.getRunSeq(), event));
+    }
+    List<Event> landed = new ArrayList<>();
+    for (Event event : batch) {
+      Event stored = found.get(event.getRunId() + "/" + event.getRunSeq());
+      if (stored == null) {
+        break;
+      }
+      if (!stored.toBuilder().clearGlobalSeq().build().equals(event.toBuilder().clearGlobalSeq().build())) {
+        throw new StoreConflictException(
+            "run "
+                + event.getRunId()
+                + " has another event at run_seq "
+                + event.getRunSeq()
+                + " than the append in doubt wrote");
+      }
+      landed.add(stored);
+    }
+    if (landed.size() < found.size()) {
+      throw new StoreConflictException(
+          "the append in doubt landed in part, or another writer continued its runs");
+    }
+    return landed;
   }
 
   @Override
@@ -175,6 +287,7 @@ public final class PostgresEventStore implements EventStore {
    * happened, and only a fresh start that reads the log back can.
    */
   private <T> T inWriteTransaction(String what, Function<Handle, T> work) {
+    reconnectIfBroken(what);
     try {
       writer.begin();
       T result = work.apply(writer);
@@ -186,10 +299,38 @@ public final class PostgresEventStore implements EventStore {
     } catch (RuntimeException e) {
       StoreException failure = PostgresErrors.classify(what + " in " + address, e);
       rollbackQuietly();
+      if (PostgresErrors.connectionLost(e)) {
+        // The database restarted or the connection broke: connect again on the next write.
+        writerBroken = true;
+        throw new StoreUnreachableException(failure.getMessage(), e, true);
+      }
       if (!PostgresErrors.leavesTheStoreUsable(failure)) {
         writeFailure = failure;
       }
       throw failure;
+    }
+  }
+
+  /** Opens a new writer connection in place of one that broke. */
+  private void reconnectIfBroken(String what) {
+    if (!writerBroken) {
+      return;
+    }
+    try {
+      Handle fresh = Jdbi.open(connections.openDedicated());
+      try {
+        writer.close();
+      } catch (RuntimeException ignored) {
+        // The broken connection has nothing left to release.
+      }
+      writer = fresh;
+      writerBroken = false;
+    } catch (SQLException | JdbiException e) {
+      throw new StoreUnreachableException(
+          "could not " + what + ": the database " + address + " cannot be reached: "
+              + PostgresErrors.describe(e),
+          e,
+          false);
     }
   }
 
@@ -244,6 +385,25 @@ public final class PostgresEventStore implements EventStore {
         requireWritable();
         return inWriteTransaction(
             "renew the leases of node " + node.identity().nodeId(), node::renew);
+      }
+    }
+
+    @Override
+    public List<String> orphanedRuns(int limit) {
+      return read("runs no node holds", h -> PostgresNode.orphanedRuns(h, requireLimit(limit)));
+    }
+
+    @Override
+    public void rejoin() {
+      synchronized (PostgresEventStore.this) {
+        requireWritable();
+        inWriteTransaction(
+            "rejoin as node " + node.identity().nodeId(),
+            handle -> {
+              node.rejoin(handle);
+              return null;
+            });
+        node.forgetHeld();
       }
     }
 
