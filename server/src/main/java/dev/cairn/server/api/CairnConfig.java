@@ -110,6 +110,42 @@ public interface CairnConfig {
    */
   Optional<String> runAsUser();
 
+  /**
+   * How this server takes part in a cluster, when its store is shared by several servers (a
+   * PostgreSQL store): see docs/cluster.md. A store of one server's own ignores these.
+   */
+  Cluster cluster();
+
+  /** The node settings of a server whose store several servers share. */
+  interface Cluster {
+    /**
+     * This node's id, stable across restarts: letters, digits, '.', '_' and '-', at most 64.
+     * Default: one generated on the first start into the file node-id of the data directory.
+     */
+    Optional<String> nodeId();
+
+    /**
+     * Where other nodes and clients reach this node, host:port. Default: cairn.host and the bound
+     * port.
+     */
+    Optional<String> advertisedAddress();
+
+    /**
+     * How long a node's lease of a run lasts without renewal, on the database's clock; another node
+     * takes the run over once it ran out. Renewed every third of it.
+     */
+    @WithDefault("15s")
+    Duration leaseTime();
+
+    /**
+     * How long before its lease could run out a node that cannot renew must have stopped every
+     * process of its runs. More than cairn.stop-grace (a stop is SIGTERM, the grace, SIGKILL) and
+     * less than the lease time.
+     */
+    @WithDefault("7s")
+    Duration leaseMargin();
+  }
+
   /** Largest serialized workflow spec accepted, in bytes. */
   @WithDefault("1048576")
   int maxSpecBytes();

@@ -5,6 +5,7 @@ import dev.cairn.server.engine.SpecLimits;
 import dev.cairn.server.process.LauncherKind;
 import dev.cairn.server.process.ProcessSupervisor;
 import dev.cairn.server.process.RunAsUser;
+import dev.cairn.server.runtime.ClusterNode;
 import dev.cairn.server.runtime.Engine;
 import dev.cairn.server.runtime.EngineObserver;
 import dev.cairn.server.runtime.EngineSettings;
@@ -12,6 +13,7 @@ import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.runtime.Retention;
 import dev.cairn.server.runtime.RunRemover;
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.RunOwnership;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunServiceGrpc;
@@ -103,6 +105,7 @@ public class CairnServer {
   private EventStore store;
   private ProcessSupervisor supervisor;
   private Engine engine;
+  private ClusterNode clusterNode;
   private EventBroadcaster broadcaster;
   private EngineSettings settings;
   private final OpenStreams openStreams = new OpenStreams();
@@ -155,7 +158,11 @@ public class CairnServer {
     Optional<Duration> horizon = retentionHorizon("cairn.retention", config.retention());
     Optional<Duration> tombstones =
         retentionHorizon("cairn.retention-tombstones", config.retentionTombstones());
-    StoreOpening.Opened opened = StoreOpening.open(config.dataDir(), config.store());
+    StoreOpening.Opened opened =
+        StoreOpening.open(
+            config.dataDir(),
+            config.store(),
+            Optional.of(() -> NodeSetting.of(config, config.port())));
     dataDirectory = opened.directory();
     store = opened.store();
     store.onCorruption(this::stopOnDamage);
@@ -176,8 +183,20 @@ public class CairnServer {
             baseEnvironment(runAs),
             config.commitWindow(),
             runAs);
+    Optional<RunOwnership> ownership = store.ownership();
+    if (ownership.isPresent()) {
+      settings = settings.asNode(ownership.get().node().nodeId(), ownership.get().node().bootId());
+    }
     engine =
-        new Engine(store, supervisor, EngineClock.system(), settings, broadcaster, this::fatal);
+        new Engine(
+            store, supervisor, EngineClock.system(), settings, broadcaster, this::fatal, ownership);
+    if (ownership.isPresent()) {
+      NodeSetting node = opened.node().orElseThrow();
+      clusterNode =
+          new ClusterNode(engine, store, ownership.get(), node.leaseTime(), node.margin());
+      // Renewing from before recovery, which takes the leases of this node's earlier boot.
+      clusterNode.keepLeases();
+    }
     engine.observe(EngineObserver.all(metrics, new RunLog(store)));
     metrics.bind(engine, store, broadcaster);
     // Recovery runs on the engine thread while Quarkus binds the port; the engine starts no step
@@ -241,6 +260,9 @@ public class CairnServer {
               }
               ready = true;
               health.serving();
+              if (clusterNode != null) {
+                clusterNode.startTakeovers();
+              }
               LOG.infof(
                   "Cairn ready: gRPC on %s:%d%s (and HTTP: /q/health, /q/metrics), data directory"
                       + " %s, max %d parallel attempts, steps started by the %s",
@@ -263,9 +285,18 @@ public class CairnServer {
 
   /** Why the store takes no writes now (a full disk), if it does not. */
   Optional<String> storeUnwritable() {
-    return engine.storeFull()
-        ? Optional.of("the disk holding the event store is full; free space to go on")
-        : Optional.empty();
+    if (engine.storeFull()) {
+      return Optional.of("the disk holding the event store is full; free space to go on");
+    }
+    if (engine.storeUnreachable()) {
+      return Optional.of("the database cannot be reached; this server connects again by itself");
+    }
+    if (engine.fenced()) {
+      return Optional.of(
+          "this node could not renew its run leases and stopped its steps; it joins again once it"
+              + " reaches the database");
+    }
+    return Optional.empty();
   }
 
   Engine engine() {
@@ -542,6 +573,10 @@ public class CairnServer {
     // see them and resume on the next start. Quarkus closes the port after this returns.
     if (engine != null) {
       engine.close();
+    }
+    // After the engine recorded its attempts as interrupted, which needs the leases.
+    if (clusterNode != null) {
+      clusterNode.close();
     }
     if (broadcaster != null) {
       broadcaster.close();

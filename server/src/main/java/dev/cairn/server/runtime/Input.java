@@ -88,8 +88,8 @@ sealed interface Input {
   }
 
   /**
-   * These runs are no longer this node's (their leases expired or were taken): kill their
-   * processes and forget them, appending nothing for them.
+   * These runs are no longer this node's (their leases expired or were taken): kill their processes
+   * and forget them, appending nothing for them.
    */
   record Drop(java.util.Set<String> runIds, String reason) implements Input {
     public Drop {

@@ -47,7 +47,11 @@ final class OwnershipInputs {
     }
     int lost =
         recovery.recoverRun(
-            adopt.runId(), adopt.log(), live.forRecovery(), commit::addRecovered, effects::schedule);
+            adopt.runId(),
+            adopt.log(),
+            live.forRecovery(),
+            commit::addRecovered,
+            effects::schedule);
     if (lost >= 0) {
       LOG.infof(
           "took over run %s: %d attempts that were running are recorded as LOST",

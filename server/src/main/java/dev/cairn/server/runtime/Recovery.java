@@ -100,7 +100,9 @@ final class Recovery {
         millis(System.nanoTime() - began),
         lost,
         swept,
-        ownership.isPresent() ? ", " + leasedElsewhere + " runs left to the nodes that hold them" : "");
+        ownership.isPresent()
+            ? ", " + leasedElsewhere + " runs left to the nodes that hold them"
+            : "");
     // Where the recovery time went, for work on start time.
     LOG.debugf(
         "recovery: read %d events in %d ms, replayed and settled them in %d ms, swept /proc in %d"

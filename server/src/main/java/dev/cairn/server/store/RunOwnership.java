@@ -50,8 +50,8 @@ public interface RunOwnership {
   /**
    * Joins again after this node stopped its runs because it could not renew: records a heartbeat,
    * lets every lease this boot still holds expire at once, and forgets them, so that any node (this
-   * one too) may take those runs over with a higher epoch. Nothing this node appends for them passes
-   * the fence until it takes them again.
+   * one too) may take those runs over with a higher epoch. Nothing this node appends for them
+   * passes the fence until it takes them again.
    */
   void rejoin();
 

@@ -15,7 +15,9 @@ public final class StoreFencedException extends StoreConflictException {
     this(message, Set.of());
   }
 
-  /** Creates a refusal of an append that continued {@code runIds}, none of which this node holds. */
+  /**
+   * Creates a refusal of an append that continued {@code runIds}, none of which this node holds.
+   */
   public StoreFencedException(String message, Set<String> runIds) {
     super(message);
     this.runIds = Set.copyOf(runIds);

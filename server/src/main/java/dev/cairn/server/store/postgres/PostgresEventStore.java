@@ -46,6 +46,7 @@ public final class PostgresEventStore implements EventStore {
   private final PostgresAddress address;
   private final PostgresConnections connections;
   private final Jdbi readers;
+
   /** The writer's connection; replaced after it broke. Guarded by this. */
   private Handle writer;
 
@@ -53,9 +54,9 @@ public final class PostgresEventStore implements EventStore {
   private boolean writerBroken;
 
   /**
-   * The events of the last append whose connection broke before its outcome was known, or null:
-   * the next append must begin with them, and learns from the database which of them landed.
-   * Guarded by this.
+   * The events of the last append whose connection broke before its outcome was known, or null: the
+   * next append must begin with them, and learns from the database which of them landed. Guarded by
+   * this.
    */
   private List<Event> unknownBatch;
 
@@ -156,8 +157,8 @@ public final class PostgresEventStore implements EventStore {
   /**
    * After an append whose outcome was unknown: which of its events landed, as stored. They are a
    * prefix of the batch (each transaction lands whole, and a later one only after an earlier one).
-   * The caller must retry with the same events first; a store that cannot tell which of its
-   * writes landed fails closed.
+   * The caller must retry with the same events first; a store that cannot tell which of its writes
+   * landed fails closed.
    */
   private List<Event> settleUnknownBatch(List<Event> events) {
     List<Event> unknown = unknownBatch;
@@ -170,14 +171,18 @@ public final class PostgresEventStore implements EventStore {
               "an append whose outcome was unknown after a lost connection was not tried again");
       throw writeFailure;
     }
+    // On the writer's own new connection: the pooled ones may be as broken as the old writer.
+    reconnectIfBroken("learn whether an append landed");
     List<Event> landed;
     try {
-      landed = read("the events of an append in doubt", h -> landedPrefix(h, unknown));
-    } catch (StoreCorruptException | StoreConflictException e) {
-      throw e;
-    } catch (StoreException e) {
+      landed = landedPrefix(writer, unknown);
+    } catch (JdbiException e) {
+      writerBroken = true;
       throw new StoreUnreachableException(
-          "could not learn whether an append landed in " + address + ": " + e.getMessage(),
+          "could not learn whether an append landed in "
+              + address
+              + ": "
+              + PostgresErrors.describe(e),
           e,
           true);
     }
@@ -192,8 +197,7 @@ public final class PostgresEventStore implements EventStore {
   private static List<Event> landedPrefix(Handle handle, List<Event> batch) {
     Map<String, long[]> ranges = new LinkedHashMap<>();
     for (Event event : batch) {
-      long[] range =
-          ranges.computeIfAbsent(event.getRunId(), id -> new long[] {Long.MAX_VALUE, 0});
+      long[] range = ranges.computeIfAbsent(event.getRunId(), id -> new long[] {Long.MAX_VALUE, 0});
       range[0] = Math.min(range[0], event.getRunSeq());
       range[1] = Math.max(range[1], event.getRunSeq());
     }
@@ -216,7 +220,10 @@ public final class PostgresEventStore implements EventStore {
       if (stored == null) {
         break;
       }
-      if (!stored.toBuilder().clearGlobalSeq().build().equals(event.toBuilder().clearGlobalSeq().build())) {
+      if (!stored.toBuilder()
+          .clearGlobalSeq()
+          .build()
+          .equals(event.toBuilder().clearGlobalSeq().build())) {
         throw new StoreConflictException(
             "run "
                 + event.getRunId()
@@ -327,7 +334,11 @@ public final class PostgresEventStore implements EventStore {
       writerBroken = false;
     } catch (SQLException | JdbiException e) {
       throw new StoreUnreachableException(
-          "could not " + what + ": the database " + address + " cannot be reached: "
+          "could not "
+              + what
+              + ": the database "
+              + address
+              + " cannot be reached: "
               + PostgresErrors.describe(e),
           e,
           false);
@@ -352,6 +363,7 @@ public final class PostgresEventStore implements EventStore {
   }
 
   /** The ownership of runs among nodes, when the store was opened for a node. */
+  @Override
   public Optional<RunOwnership> ownership() {
     return node == null ? Optional.empty() : Optional.of(new Ownership());
   }
