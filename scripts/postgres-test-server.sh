@@ -7,6 +7,7 @@
 #                                               exist or be empty) and prints its URL, the form
 #                                               cairn.store takes: postgresql://USER:PASSWORD@HOST:PORT/DB
 #   scripts/postgres-test-server.sh stop DIR    stops that server and removes DIR
+#   scripts/postgres-test-server.sh restart DIR restarts that server on the same port
 #
 # PostgreSQL refuses to run as root, so as root the server runs as the postgres user (created by
 # the package), which then owns DIR. fsync is off: the data is thrown away at the end, and the
@@ -14,7 +15,7 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|stop|restart DIR" >&2
   exit 2
 }
 
@@ -114,8 +115,17 @@ stop() {
   rm -rf "$dir"
 }
 
+# Restarts the server in place (fast shutdown: sessions end at once), on the same port: what the
+# cluster tests do to show that nodes connect again.
+restart() {
+  local bin
+  bin="$(bindir)"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 restart >/dev/null
+}
+
 case "$command" in
   start) start ;;
   stop) stop ;;
+  restart) restart ;;
   *) usage ;;
 esac

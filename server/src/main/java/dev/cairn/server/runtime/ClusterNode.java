@@ -43,6 +43,7 @@ public final class ClusterNode implements AutoCloseable {
   private volatile boolean takingOver;
   private volatile boolean closed;
   private String lastTakeoverFailure;
+  private String lastRejoinFailure;
 
   /**
    * @param leaseTime the lease time the store was opened with
@@ -150,15 +151,21 @@ public final class ClusterNode implements AutoCloseable {
     try {
       if (!engine.fenceSettled()) {
         // The engine thread has not forgotten its runs yet (it may wait for the database too).
+        LOG.debug("waiting for the engine to forget its runs before joining again");
         retryRejoin();
         return;
       }
       ownership.rejoin();
     } catch (RuntimeException e) {
-      LOG.debugf("cannot join again yet: %s", e.getMessage());
+      String failure = String.valueOf(e.getMessage());
+      if (!failure.equals(lastRejoinFailure)) {
+        LOG.warnf("cannot join again yet; trying again shortly: %s", failure);
+        lastRejoinFailure = failure;
+      }
       retryRejoin();
       return;
     }
+    lastRejoinFailure = null;
     synchronized (keeperLock) {
       if (keeper != null) {
         keeper.close();

@@ -557,6 +557,16 @@ public final class PostgresEventStore implements EventStore {
       return readers.withHandle(query);
     } catch (JdbiException e) {
       connections.dropIdle();
+      if (PostgresErrors.connectionLost(e)) {
+        // The idle connection died with a restart of the database; a new one may well work, and a
+        // read is safe to run again.
+        try {
+          return readers.withHandle(query);
+        } catch (JdbiException again) {
+          connections.dropIdle();
+          e = again;
+        }
+      }
       throw new StoreException(
           "could not read " + what + " from " + address + ": " + PostgresErrors.describe(e), e);
     }
