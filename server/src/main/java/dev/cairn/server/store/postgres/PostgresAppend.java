@@ -51,6 +51,11 @@ final class PostgresAppend {
             .createQuery("SELECT last_global_seq FROM log_head WHERE id = 1 FOR UPDATE")
             .mapTo(Long.class)
             .one();
+    // The fence first: a run another node took over has moved on, and its sequence would refuse
+    // this append as a plain conflict, which says nothing of why.
+    if (node != null) {
+      node.fence(handle, events);
+    }
     readRuns(events);
     List<Event> sequenced = new ArrayList<>(events.size());
     for (Event event : events) {
@@ -62,9 +67,6 @@ final class PostgresAppend {
       lastRunSeqs.put(runId, event.getRunSeq());
       globalSeq++;
       sequenced.add(event.toBuilder().setGlobalSeq(globalSeq).build());
-    }
-    if (node != null) {
-      node.fence(handle, sequenced);
     }
     insert(sequenced);
     sequenced.forEach(event -> PostgresRuns.apply(handle, event));
