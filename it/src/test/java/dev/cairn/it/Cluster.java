@@ -77,7 +77,8 @@ final class Cluster implements AutoCloseable {
   /** Starts node {@code index} again, with the same data directory and node id. */
   void launch(int index) {
     List<String> all = new ArrayList<>(properties);
-    all.add("-Dcairn.store=" + storeUrl);
+    // Each node's sessions are told apart in pg_stat_activity, so a test can cut one node off.
+    all.add("-Dcairn.store=" + storeUrl + "?ApplicationName=cairn-" + NODE_IDS.get(index));
     all.add("-Dcairn.cluster.node-id=" + NODE_IDS.get(index));
     nodes[index] =
         ServerProcess.start(root.resolve(NODE_IDS.get(index)), all.toArray(String[]::new));
@@ -135,6 +136,23 @@ final class Cluster implements AutoCloseable {
       }
     }
     return events;
+  }
+
+  /** The process ids of the database sessions of node {@code index}. */
+  List<Long> sessionsOf(int index) throws SQLException {
+    List<Long> pids = new ArrayList<>();
+    try (Connection connection = connect(adminUrl);
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = ?")) {
+      statement.setString(1, "cairn-" + NODE_IDS.get(index));
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          pids.add(rows.getLong(1));
+        }
+      }
+    }
+    return pids;
   }
 
   /** One number from the database. */

@@ -207,6 +207,61 @@ class ClusterIT {
         .allMatch(e -> e.getStepStarted().getNodeId().equals("node-b"));
   }
 
+  @Test
+  @Order(4)
+  void aNodeCutOffFromTheDatabaseStopsItsStepsBeforeTheOthersTakeOverAndRejoins() throws Exception {
+    int victim = 2;
+    List<String> runIds = new ArrayList<>();
+    for (int index = 0; index < 2; index++) {
+      runIds.add(submit(victim, longFirstAttempt("cut-off-" + index), ""));
+    }
+    List<StepStarted> firsts = awaitFirstAttempts(runIds);
+    assertThat(firsts).allMatch(started -> started.getNodeId().equals("node-c"));
+
+    // The node's database sessions stop answering, as behind a partition that drops packets:
+    // its renewals hang, nothing tells it the connection is gone.
+    List<Long> sessions = cluster.sessionsOf(victim);
+    assertThat(sessions).isNotEmpty();
+    Instant gone;
+    try {
+      for (long session : sessions) {
+        signal("STOP", session);
+      }
+      // It stops its steps by itself, before its leases can run out on the database.
+      Cluster.await(
+          "the cut-off node's steps to be stopped", Duration.ofSeconds(8), () -> gone(firsts));
+      gone = Instant.now();
+      Cluster.await(
+          "the cut-off node to say it is not ready",
+          Duration.ofSeconds(5),
+          () -> !ready(cluster.node(victim)));
+      Cluster.await(
+          "a takeover of the cut-off node's runs",
+          LEASE.plusSeconds(8),
+          () -> runIds.stream().allMatch(this::hasLostAttempt));
+    } finally {
+      for (long session : sessions) {
+        signal("CONT", session);
+      }
+    }
+    List<Run> runs = cluster.awaitFinished(0, runIds, Duration.ofSeconds(30));
+    assertThat(runs).allMatch(Cluster::succeeded);
+    for (String runId : runIds) {
+      List<Event> events = cluster.events(runId);
+      History.assertNoOverlappingAttempts(events);
+      Event second = only(events, e -> e.hasStepStarted() && e.getStepStarted().getAttempt() == 2);
+      assertThat(second.getStepStarted().getNodeId()).isIn("node-a", "node-b");
+      assertThat(Runs.time(second)).isAfter(gone);
+    }
+    // Reachable again, it joins again and takes work.
+    Cluster.await(
+        "the node to be ready again", Duration.ofSeconds(20), () -> ready(cluster.node(victim)));
+    String after = submit(victim, Specs.workflow("after-cut", Specs.shell("a", "true")), "");
+    assertThat(cluster.awaitFinished(victim, List.of(after), Duration.ofSeconds(20)))
+        .allMatch(Cluster::succeeded);
+    assertThat(cluster.node(victim).logText()).contains("joined again");
+  }
+
   private String submit(int node, WorkflowSpec spec, String requestId) {
     return cluster
         .node(node)
