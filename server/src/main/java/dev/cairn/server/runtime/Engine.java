@@ -377,6 +377,11 @@ public final class Engine implements AutoCloseable {
     return loop;
   }
 
+  /** For tests: how long the engine waits before it tries an unreachable database again. */
+  void retryUnreachableAfter(Duration pause) {
+    commit.retryUnreachableAfter(pause);
+  }
+
   /** For tests that take batches themselves. */
   Inbox inboxForTests() {
     return inbox;

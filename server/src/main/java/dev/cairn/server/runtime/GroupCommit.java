@@ -58,7 +58,7 @@ final class GroupCommit {
   // the commit is tried again at retryAt (System.nanoTime()).
   private volatile boolean unreachable;
   private long retryAt;
-  private static final long UNREACHABLE_RETRY_NANOS = 500_000_000L;
+  private long unreachableRetryNanos = 500_000_000L;
 
   GroupCommit(
       EventStore store,
@@ -295,7 +295,12 @@ final class GroupCommit {
       inbox.refuseCommands(e);
     }
     unreachable = true;
-    retryAt = System.nanoTime() + UNREACHABLE_RETRY_NANOS;
+    retryAt = System.nanoTime() + unreachableRetryNanos;
+  }
+
+  /** For tests that drive passes themselves: how long to wait before trying the database again. */
+  void retryUnreachableAfter(java.time.Duration pause) {
+    unreachableRetryNanos = pause.toNanos();
   }
 
   /** Puts the internal work of the failed batch back, to be decided again after a pause. */
