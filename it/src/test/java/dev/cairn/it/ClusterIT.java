@@ -9,6 +9,8 @@ import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.StepStarted;
 import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.WorkflowSpec;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,14 +90,32 @@ class ClusterIT {
           .isEqualTo(runIds.get(index));
     }
 
+    // The same request sent to two nodes at once is one run: the node that loses the race is
+    // refused by the database, answers UNAVAILABLE, and finds the run when asked again.
+    int races = 4;
+    for (int index = 0; index < races; index++) {
+      WorkflowSpec spec = Specs.workflow("race-" + index, Specs.shell("only", "true"));
+      String requestId = "race-" + index;
+      int first = index % cluster.size();
+      int second = (index + 1) % cluster.size();
+      CompletableFuture<String> one =
+          CompletableFuture.supplyAsync(() -> submitRetrying(first, spec, requestId));
+      CompletableFuture<String> other =
+          CompletableFuture.supplyAsync(() -> submitRetrying(second, spec, requestId));
+      assertThat(one.get(30, TimeUnit.SECONDS)).isEqualTo(other.get(30, TimeUnit.SECONDS));
+      runIds.add(one.get());
+    }
+
     List<Run> runs = cluster.awaitFinished(0, runIds, Duration.ofSeconds(60));
     assertThat(runs).allMatch(Cluster::succeeded);
-    assertThat(new HashSet<>(runIds)).hasSize(count);
+    assertThat(new HashSet<>(runIds)).hasSize(count + races);
+    assertThat(cluster.queryLong("SELECT count(*) FROM runs WHERE request_id LIKE 'race-%'"))
+        .isEqualTo(races);
     assertThat(cluster.queryLong("SELECT count(*) FROM runs WHERE request_id LIKE 'round-robin-%'"))
         .isEqualTo(count);
     // Each run ran on the node it was submitted to, so every node ran steps.
     Set<String> nodes = new HashSet<>();
-    for (String runId : runIds) {
+    for (String runId : runIds.subList(0, count)) {
       List<Event> events = cluster.events(runId);
       History.assertNoOverlappingAttempts(events);
       events.stream()
@@ -269,6 +290,20 @@ class ClusterIT {
         .withDeadlineAfter(20, TimeUnit.SECONDS)
         .submitRun(SubmitRunRequest.newBuilder().setSpec(spec).setRequestId(requestId).build())
         .getRunId();
+  }
+
+  /** Submits, trying again while the node answers UNAVAILABLE, as a client would. */
+  private String submitRetrying(int node, WorkflowSpec spec, String requestId) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return submit(node, spec, requestId);
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || attempt == 5) {
+          throw e;
+        }
+        ServerProcess.pause(100);
+      }
+    }
   }
 
   private static WorkflowSpec longFirstAttempt(String name) {

@@ -7,6 +7,7 @@ import dev.cairn.server.engine.RunState;
 import dev.cairn.server.engine.StepState;
 import dev.cairn.server.engine.Trigger;
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.RequestIdTakenException;
 import dev.cairn.server.store.StoreFencedException;
 import dev.cairn.server.store.StoreFullException;
 import dev.cairn.server.store.StoreUnreachableException;
@@ -215,6 +216,13 @@ final class GroupCommit {
       stored = store.append(List.copyOf(pending));
     } catch (StoreUnreachableException e) {
       waitForDatabase(e);
+      return;
+    } catch (RequestIdTakenException e) {
+      // Another server sharing the store created a run for the same request id first. The client
+      // is told to try again (UNAVAILABLE), and then finds that run; the rest is decided again.
+      LOG.warnf("append of %d events refused: %s", pending.size(), e.getMessage());
+      rollBack(e);
+      retryLater(clock.now());
       return;
     } catch (StoreFencedException e) {
       // Another node took these runs over: this node must forget them, never halt for it.

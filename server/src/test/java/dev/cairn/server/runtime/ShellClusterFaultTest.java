@@ -9,6 +9,7 @@ import static dev.cairn.v1.Event.PayloadCase.STEP_SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.server.store.RequestIdTakenException;
 import dev.cairn.server.store.StoreFencedException;
 import dev.cairn.server.store.StoreUnreachableException;
 import dev.cairn.v1.RunStatus;
@@ -88,6 +89,23 @@ class ShellClusterFaultTest {
     shell.then(c::started);
     shell.then(() -> c.exited(0, 0));
     assertThat(shell.status(other)).isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);
+  }
+
+  @Test
+  void aRequestIdAnotherServerTookFirstIsAnsweredUnavailableWithoutHalting() {
+    shell.store.failAppends(
+        () -> new RequestIdTakenException("request_id req-1 was already used by run elsewhere"));
+    CompletableFuture<Engine.Submitted> raced =
+        shell.engine.submit(spec(step("a")), "req-1", "test");
+    shell.drain();
+    assertThatThrownBy(raced::join)
+        .isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(StoreUnavailableException.class);
+    assertThat(shell.fatal).isNotDone();
+    assertThat(shell.runner.launches).isEmpty();
+
+    shell.store.failAppends(null);
+    assertThat(shell.submit(spec(step("b")), "req-2")).isNotEmpty();
   }
 
   @Test

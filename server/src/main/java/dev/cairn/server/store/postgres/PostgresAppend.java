@@ -2,6 +2,7 @@ package dev.cairn.server.store.postgres;
 
 import dev.cairn.server.store.AppendRules;
 import dev.cairn.server.store.EpochMicros;
+import dev.cairn.server.store.RequestIdTakenException;
 import dev.cairn.server.store.StoreConflictException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.Event.PayloadCase;
@@ -110,7 +111,7 @@ final class PostgresAppend {
     }
     String existing = usedRequestIds.get(requestId);
     if (existing != null) {
-      throw new StoreConflictException(
+      throw new RequestIdTakenException(
           "request_id " + requestId + " was already used by run " + existing);
     }
     if (!requestIdsInBatch.add(requestId)) {
