@@ -21,10 +21,7 @@ import dev.cairn.v1.RunSummary;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -175,7 +172,7 @@ public final class PostgresEventStore implements EventStore {
     reconnectIfBroken("learn whether an append landed");
     List<Event> landed;
     try {
-      landed = landedPrefix(writer, unknown);
+      landed = PostgresLandedEvents.of(writer, unknown);
     } catch (JdbiException e) {
       writerBroken = true;
       throw new StoreUnreachableException(
@@ -190,53 +187,6 @@ public final class PostgresEventStore implements EventStore {
       node.committed(landed);
     }
     unknownBatch = null;
-    return landed;
-  }
-
-  /** The events of {@code batch} found stored, in batch order; they must be a prefix of it. */
-  private static List<Event> landedPrefix(Handle handle, List<Event> batch) {
-    Map<String, long[]> ranges = new LinkedHashMap<>();
-    for (Event event : batch) {
-      long[] range = ranges.computeIfAbsent(event.getRunId(), id -> new long[] {Long.MAX_VALUE, 0});
-      range[0] = Math.min(range[0], event.getRunSeq());
-      range[1] = Math.max(range[1], event.getRunSeq());
-    }
-    Map<String, Event> found = new HashMap<>();
-    for (Map.Entry<String, long[]> run : ranges.entrySet()) {
-      handle
-          .createQuery(
-              "SELECT "
-                  + PostgresRows.EVENT_COLUMNS
-                  + " FROM events WHERE run_id = :run AND run_seq BETWEEN :low AND :high")
-          .bind("run", run.getKey())
-          .bind("low", run.getValue()[0])
-          .bind("high", run.getValue()[1])
-          .map((row, ctx) -> PostgresRows.event(row))
-          .forEach(event -> found.put(event.getRunId() + "/" + event.getRunSeq(), event));
-    }
-    List<Event> landed = new ArrayList<>();
-    for (Event event : batch) {
-      Event stored = found.get(event.getRunId() + "/" + event.getRunSeq());
-      if (stored == null) {
-        break;
-      }
-      if (!stored.toBuilder()
-          .clearGlobalSeq()
-          .build()
-          .equals(event.toBuilder().clearGlobalSeq().build())) {
-        throw new StoreConflictException(
-            "run "
-                + event.getRunId()
-                + " has another event at run_seq "
-                + event.getRunSeq()
-                + " than the append in doubt wrote");
-      }
-      landed.add(stored);
-    }
-    if (landed.size() < found.size()) {
-      throw new StoreConflictException(
-          "the append in doubt landed in part, or another writer continued its runs");
-    }
     return landed;
   }
 
