@@ -13,10 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,48 +44,41 @@ class ClusterDatabaseRestartIT {
             "-Dcairn.cluster.lease-time=10s",
             "-Dcairn.cluster.lease-margin=3s",
             "-Dcairn.stop-grace=1s")) {
-      Map<String, String> acknowledged = new LinkedHashMap<>();
-      Map<String, Integer> refusals = new TreeMap<>();
-      List<String> sent = new ArrayList<>();
-      Instant restartAt = Instant.now().plusSeconds(2);
-      Instant endAt = restartAt.plusSeconds(6);
-      Thread restart =
-          new Thread(
-              () -> {
-                ServerProcess.pause(2_000);
-                restartPostgres(pgDir);
-              });
-      restart.start();
-      int index = 0;
-      while (Instant.now().isBefore(endAt)) {
-        String requestId = "load-" + index;
-        int node = index % cluster.size();
-        sent.add(requestId);
-        try {
-          acknowledged.put(requestId, submit(cluster, node, requestId));
-        } catch (StatusRuntimeException e) {
-          refusals.merge(e.getStatus().getCode().name(), 1, Integer::sum);
-        }
-        // A run acknowledged before is never reported unknown: found, or UNAVAILABLE.
-        if (!acknowledged.isEmpty()) {
-          String runId = acknowledged.values().iterator().next();
-          try {
-            Run run =
-                cluster
-                    .node((node + 1) % cluster.size())
-                    .stub()
-                    .withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .getRun(GetRunRequest.newBuilder().setRunId(runId).build())
-                    .getRun();
-            assertThat(run.getRunId()).isEqualTo(runId);
-          } catch (StatusRuntimeException e) {
-            refusals.merge("GetRun " + e.getStatus().getCode().name(), 1, Integer::sum);
-          }
-        }
-        index++;
-        ServerProcess.pause(100);
+      Map<String, String> acknowledged = new ConcurrentHashMap<>();
+      Map<String, Integer> refusals = new ConcurrentSkipListMap<>();
+      List<String> sent = new CopyOnWriteArrayList<>();
+      String startedBefore = postmasterStart(cluster);
+      Instant endAt = Instant.now().plusSeconds(8);
+      // One client per node, each submitting and reading back as fast as it is answered.
+      List<Thread> clients = new ArrayList<>();
+      for (int node = 0; node < cluster.size(); node++) {
+        int own = node;
+        Thread client =
+            new Thread(
+                () -> {
+                  for (int index = 0; Instant.now().isBefore(endAt); index++) {
+                    String requestId = "load-" + own + "-" + index;
+                    sent.add(requestId);
+                    try {
+                      acknowledged.put(requestId, submit(cluster, own, requestId));
+                    } catch (StatusRuntimeException e) {
+                      refusals.merge(e.getStatus().getCode().name(), 1, Integer::sum);
+                    }
+                    readBack(cluster, (own + 1) % cluster.size(), acknowledged, refusals);
+                    ServerProcess.pause(20);
+                  }
+                },
+                "client-" + own);
+        client.start();
+        clients.add(client);
       }
-      restart.join();
+      // Down for two seconds in the middle of the load.
+      ServerProcess.pause(2_000);
+      restartPostgres(pgDir, 2);
+      for (Thread client : clients) {
+        client.join();
+      }
+      assertThat(postmasterStart(cluster)).as("the database restarted").isNotEqualTo(startedBefore);
       assertThat(refusals.keySet())
           .as("what clients were told while the database was down")
           .allMatch(code -> code.endsWith("UNAVAILABLE"));
@@ -121,7 +115,34 @@ class ClusterDatabaseRestartIT {
       System.out.printf(
           "database restart under load: %d submits, %d acknowledged at once, refusals %s%n",
           sent.size(), sent.size() - refusals.getOrDefault("UNAVAILABLE", 0), refusals);
+      assertThat(acknowledged).hasSize(sent.size());
     }
+  }
+
+  /** A run acknowledged before is never reported unknown: found, or UNAVAILABLE. */
+  private static void readBack(
+      Cluster cluster, int node, Map<String, String> acknowledged, Map<String, Integer> refusals) {
+    if (acknowledged.isEmpty()) {
+      return;
+    }
+    String runId = acknowledged.values().iterator().next();
+    try {
+      Run run =
+          cluster
+              .node(node)
+              .stub()
+              .withDeadlineAfter(10, TimeUnit.SECONDS)
+              .getRun(GetRunRequest.newBuilder().setRunId(runId).build())
+              .getRun();
+      assertThat(run.getRunId()).isEqualTo(runId);
+    } catch (StatusRuntimeException e) {
+      refusals.merge("GetRun " + e.getStatus().getCode().name(), 1, Integer::sum);
+    }
+  }
+
+  private static String postmasterStart(Cluster cluster) throws java.sql.SQLException {
+    return Long.toString(
+        cluster.queryLong("SELECT (extract(epoch FROM pg_postmaster_start_time()) * 1e6)::bigint"));
   }
 
   private static String submit(Cluster cluster, int node, String requestId) {
@@ -148,11 +169,14 @@ class ClusterDatabaseRestartIT {
     }
   }
 
-  private static void restartPostgres(String pgDir) {
+  private static void restartPostgres(String pgDir, int pauseSeconds) {
     try {
       Process restart =
           new ProcessBuilder(
-                  REPO.resolve("scripts/postgres-test-server.sh").toString(), "restart", pgDir)
+                  REPO.resolve("scripts/postgres-test-server.sh").toString(),
+                  "restart",
+                  pgDir,
+                  Integer.toString(pauseSeconds))
               .redirectErrorStream(true)
               .start();
       String output = new String(restart.getInputStream().readAllBytes());
