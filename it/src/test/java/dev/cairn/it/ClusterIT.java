@@ -146,6 +146,7 @@ class ClusterIT {
 
     List<Run> runs = cluster.awaitFinished(1, runIds, Duration.ofSeconds(30));
     assertThat(runs).allMatch(Cluster::succeeded);
+    long latestTakeover = 0;
     for (String runId : runIds) {
       List<Event> events = cluster.events(runId);
       History.assertNoOverlappingAttempts(events);
@@ -157,7 +158,13 @@ class ClusterIT {
       // within the lease time and a few seconds.
       assertThat(Runs.time(second)).isAfter(gone);
       assertThat(Duration.between(killed, Runs.time(second))).isLessThan(LEASE.plusSeconds(5));
+      latestTakeover =
+          Math.max(latestTakeover, Duration.between(killed, Runs.time(second)).toMillis());
     }
+    System.out.printf(
+        "kill -9: step processes gone %d ms after the kill, last second attempt started %d ms"
+            + " after it (lease %d ms)%n",
+        Duration.between(killed, gone).toMillis(), latestTakeover, LEASE.toMillis());
     cluster.launch(victim);
   }
 
@@ -196,10 +203,14 @@ class ClusterIT {
       signal("CONT", pid);
     }
     // Resumed, the node finds it can no longer renew those leases, and stops their processes.
+    Instant resumed = Instant.now();
     Cluster.await(
         "the paused node's stale step processes to be gone",
         Duration.ofSeconds(6),
         () -> gone(firsts));
+    System.out.printf(
+        "SIGSTOP: stale step processes gone %d ms after SIGCONT%n",
+        Duration.between(resumed, Instant.now()).toMillis());
 
     List<Run> runs = cluster.awaitFinished(0, runIds, Duration.ofSeconds(30));
     assertThat(runs).allMatch(Cluster::succeeded);
@@ -245,6 +256,7 @@ class ClusterIT {
     List<Long> sessions = cluster.sessionsOf(victim);
     assertThat(sessions).isNotEmpty();
     Instant gone;
+    Instant cutAt = Instant.now();
     try {
       for (long session : sessions) {
         // The database's processes belong to its own user: root (as in CI) may signal them.
@@ -256,6 +268,10 @@ class ClusterIT {
       Cluster.await(
           "the cut-off node's steps to be stopped", Duration.ofSeconds(8), () -> gone(firsts));
       gone = Instant.now();
+      System.out.printf(
+          "cut off: steps stopped %d ms after the database stopped answering (lease %d ms, margin"
+              + " 1500 ms)%n",
+          Duration.between(cutAt, gone).toMillis(), LEASE.toMillis());
       Cluster.await(
           "the cut-off node to say it is not ready",
           Duration.ofSeconds(5),
