@@ -11,7 +11,6 @@ import dev.cairn.server.store.RunListCursor;
 import dev.cairn.server.store.RunOwnership;
 import dev.cairn.server.store.RunPage;
 import dev.cairn.server.store.RunQuery;
-import dev.cairn.server.store.StoreConflictException;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreStats;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -44,18 +42,8 @@ public final class PostgresEventStore implements EventStore {
   private final PostgresConnections connections;
   private final Jdbi readers;
 
-  /** The writer's connection; replaced after it broke. Guarded by this. */
-  private Handle writer;
-
-  /** Whether the writer's connection broke, so the next write connects again; guarded by this. */
-  private boolean writerBroken;
-
-  /**
-   * The events of the last append whose connection broke before its outcome was known, or null: the
-   * next append must begin with them, and learns from the database which of them landed. Guarded by
-   * this.
-   */
-  private List<Event> unknownBatch;
+  /** The writer's connection and what it knows of its failures; guarded by this. */
+  private final PostgresWriter writer;
 
   /** The node this store writes for, or null when the store is not shared by nodes. */
   private final PostgresNode node;
@@ -63,15 +51,12 @@ public final class PostgresEventStore implements EventStore {
   private volatile boolean closed;
   private volatile StoreStats stats = new StoreStats(0, 0);
 
-  /** The failure that stopped appends, or null while the writer is healthy; guarded by this. */
-  private StoreException writeFailure;
-
   private PostgresEventStore(
       PostgresAddress address, PostgresConnections connections, Handle writer, PostgresNode node) {
     this.address = address;
     this.connections = connections;
     this.readers = Jdbi.create(connections);
-    this.writer = writer;
+    this.writer = new PostgresWriter(address, connections, writer);
     this.node = node;
   }
 
@@ -126,12 +111,15 @@ public final class PostgresEventStore implements EventStore {
       return List.of();
     }
     try {
-      List<Event> landed = settleUnknownBatch(events);
+      List<Event> landed = writer.settleInDoubt(events);
+      if (node != null) {
+        node.committed(landed);
+      }
       List<Event> rest = events.subList(landed.size(), events.size());
       List<Event> stored =
           rest.isEmpty()
               ? List.of()
-              : inWriteTransaction("append events", h -> PostgresAppend.append(h, rest, node));
+              : writer.inTransaction("append events", h -> PostgresAppend.append(h, rest, node));
       if (node != null) {
         node.committed(stored);
       }
@@ -146,54 +134,15 @@ public final class PostgresEventStore implements EventStore {
     } catch (StoreUnreachableException e) {
       // Whatever of this batch landed, the caller learns it on its next append, which begins with
       // the same events.
-      unknownBatch = List.copyOf(events);
+      writer.inDoubt(events);
       throw e;
     }
-  }
-
-  /**
-   * After an append whose outcome was unknown: which of its events landed, as stored. They are a
-   * prefix of the batch (each transaction lands whole, and a later one only after an earlier one).
-   * The caller must retry with the same events first; a store that cannot tell which of its writes
-   * landed fails closed.
-   */
-  private List<Event> settleUnknownBatch(List<Event> events) {
-    List<Event> unknown = unknownBatch;
-    if (unknown == null) {
-      return List.of();
-    }
-    if (events.size() < unknown.size() || !events.subList(0, unknown.size()).equals(unknown)) {
-      writeFailure =
-          new StoreException(
-              "an append whose outcome was unknown after a lost connection was not tried again");
-      throw writeFailure;
-    }
-    // On the writer's own new connection: the pooled ones may be as broken as the old writer.
-    reconnectIfBroken("learn whether an append landed");
-    List<Event> landed;
-    try {
-      landed = PostgresLandedEvents.of(writer, unknown);
-    } catch (JdbiException e) {
-      writerBroken = true;
-      throw new StoreUnreachableException(
-          "could not learn whether an append landed in "
-              + address
-              + ": "
-              + PostgresErrors.describe(e),
-          e,
-          true);
-    }
-    if (node != null) {
-      node.committed(landed);
-    }
-    unknownBatch = null;
-    return landed;
   }
 
   @Override
   public synchronized void rebuildProjection() {
     requireWritable();
-    inWriteTransaction(
+    writer.inTransaction(
         "rebuild the runs projection",
         handle -> {
           // Appends of other servers wait on the log head while the rows are replaced.
@@ -207,7 +156,7 @@ public final class PostgresEventStore implements EventStore {
   public synchronized Optional<RemovedRun> removeRun(
       String runId, RemovedRun.Cause cause, Instant removedAt) {
     requireWritable();
-    return inWriteTransaction(
+    return writer.inTransaction(
         "remove run " + runId,
         handle -> PostgresRunRemoval.remove(handle, runId, cause, removedAt));
   }
@@ -215,7 +164,7 @@ public final class PostgresEventStore implements EventStore {
   @Override
   public synchronized int forgetRemovedRuns(Instant removedBefore, int limit) {
     requireWritable();
-    return inWriteTransaction(
+    return writer.inTransaction(
         "forget tombstones",
         handle -> PostgresRunRemoval.forget(handle, removedBefore, requireLimit(limit)));
   }
@@ -235,81 +184,6 @@ public final class PostgresEventStore implements EventStore {
   @Override
   public LogHorizon logHorizon() {
     return read("the oldest kept event", PostgresRunRemoval::horizon);
-  }
-
-  /**
-   * Runs the work in one transaction on the writer. A conflict rolls back and leaves the store
-   * usable, as does a full disk (PostgreSQL rolls back whole). Any other failure stops further
-   * writes: after a lost connection above all, this process cannot know whether the commit
-   * happened, and only a fresh start that reads the log back can.
-   */
-  private <T> T inWriteTransaction(String what, Function<Handle, T> work) {
-    reconnectIfBroken(what);
-    try {
-      writer.begin();
-      T result = work.apply(writer);
-      writer.commit();
-      return result;
-    } catch (StoreConflictException conflict) {
-      rollback(what, conflict);
-      throw conflict;
-    } catch (RuntimeException e) {
-      StoreException failure = PostgresErrors.classify(what + " in " + address, e);
-      rollbackQuietly();
-      if (PostgresErrors.connectionLost(e)) {
-        // The database restarted or the connection broke: connect again on the next write.
-        writerBroken = true;
-        throw new StoreUnreachableException(failure.getMessage(), e, true);
-      }
-      if (!PostgresErrors.leavesTheStoreUsable(failure)) {
-        writeFailure = failure;
-      }
-      throw failure;
-    }
-  }
-
-  /** Opens a new writer connection in place of one that broke. */
-  private void reconnectIfBroken(String what) {
-    if (!writerBroken) {
-      return;
-    }
-    try {
-      Handle fresh = Jdbi.open(connections.openDedicated());
-      try {
-        writer.close();
-      } catch (RuntimeException ignored) {
-        // The broken connection has nothing left to release.
-      }
-      writer = fresh;
-      writerBroken = false;
-    } catch (SQLException | JdbiException e) {
-      throw new StoreUnreachableException(
-          "could not "
-              + what
-              + ": the database "
-              + address
-              + " cannot be reached: "
-              + PostgresErrors.describe(e),
-          e,
-          false);
-    }
-  }
-
-  private void rollback(String what, StoreConflictException conflict) {
-    try {
-      writer.rollback();
-    } catch (RuntimeException e) {
-      writeFailure = new StoreException("could not " + what + " in " + address, e);
-      conflict.addSuppressed(e);
-    }
-  }
-
-  private void rollbackQuietly() {
-    try {
-      writer.rollback();
-    } catch (RuntimeException ignored) {
-      // The connection may be gone; the transaction is then rolled back by the server.
-    }
   }
 
   /** The ownership of runs among nodes, when the store was opened for a node. */
@@ -335,7 +209,7 @@ public final class PostgresEventStore implements EventStore {
       synchronized (PostgresEventStore.this) {
         requireWritable();
         Optional<RunLease> lease =
-            inWriteTransaction("take the lease of run " + runId, h -> node.acquire(h, runId));
+            writer.inTransaction("take the lease of run " + runId, h -> node.acquire(h, runId));
         lease.ifPresent(node::acquired);
         return lease;
       }
@@ -345,7 +219,7 @@ public final class PostgresEventStore implements EventStore {
     public Set<String> renew() {
       synchronized (PostgresEventStore.this) {
         requireWritable();
-        return inWriteTransaction(
+        return writer.inTransaction(
             "renew the leases of node " + node.identity().nodeId(), node::renew);
       }
     }
@@ -359,7 +233,7 @@ public final class PostgresEventStore implements EventStore {
     public void rejoin() {
       synchronized (PostgresEventStore.this) {
         requireWritable();
-        inWriteTransaction(
+        writer.inTransaction(
             "rejoin as node " + node.identity().nodeId(),
             handle -> {
               node.rejoin(handle);
@@ -493,8 +367,6 @@ public final class PostgresEventStore implements EventStore {
       closed = true;
       try {
         writer.close();
-      } catch (JdbiException ignored) {
-        // A connection the server already dropped has nothing left to release.
       } finally {
         connections.close();
       }
@@ -537,12 +409,6 @@ public final class PostgresEventStore implements EventStore {
 
   private void requireWritable() {
     requireOpen();
-    if (writeFailure != null) {
-      throw new StoreException(
-          "the event store no longer accepts writes after an earlier failure; restart the server ("
-              + writeFailure.getMessage()
-              + ")",
-          writeFailure);
-    }
+    writer.requireWritable();
   }
 }
