@@ -86,14 +86,14 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Takes over the runs no live lease holds, one at a time; never on the engine thread. */
   private void takeOver() {
-    if (closed || !takingOver || engine.fenced()) {
+    if (closed || !takingOver || engine.nodeRuns().fenced()) {
       return;
     }
     try {
       List<String> orphans = ownership.orphanedRuns(TAKEOVER_BATCH);
-      Set<String> mine = engine.liveRunIds();
+      Set<String> mine = engine.nodeRuns().liveRunIds();
       for (String runId : orphans) {
-        if (mine.contains(runId) || closed || engine.fenced()) {
+        if (mine.contains(runId) || closed || engine.nodeRuns().fenced()) {
           continue;
         }
         Optional<RunLease> lease = ownership.acquire(runId);
@@ -106,7 +106,7 @@ public final class ClusterNode implements AutoCloseable {
         LOG.infof(
             "node %s takes over run %s at epoch %d",
             ownership.node().nodeId(), runId, Long.valueOf(lease.get().epoch()));
-        engine.adopt(runId, log);
+        engine.nodeRuns().adopt(runId, log);
       }
       lastTakeoverFailure = null;
     } catch (RuntimeException e) {
@@ -122,7 +122,7 @@ public final class ClusterNode implements AutoCloseable {
   private final class Listener implements LeaseKeeper.Listener {
     @Override
     public void lost(Set<String> runIds) {
-      engine.drop(runIds, "their leases expired or another node took them");
+      engine.nodeRuns().drop(runIds, "their leases expired or another node took them");
     }
 
     @Override
@@ -131,7 +131,7 @@ public final class ClusterNode implements AutoCloseable {
           "%s: stopping every step of this node's runs before another node may take them", reason);
       long began = System.nanoTime();
       // Past the margin less the grace, what still runs is killed at once.
-      boolean gone = engine.fence(margin.minus(Duration.ofMillis(200)));
+      boolean gone = engine.nodeRuns().fence(margin.minus(Duration.ofMillis(200)));
       LOG.warnf(
           "every step process of this node is %s after %d ms; the node joins again once it"
               + " reaches the database",
@@ -149,7 +149,7 @@ public final class ClusterNode implements AutoCloseable {
       return;
     }
     try {
-      if (!engine.fenceSettled()) {
+      if (!engine.nodeRuns().fenceSettled()) {
         // The engine thread has not forgotten its runs yet (it may wait for the database too).
         LOG.debug("waiting for the engine to forget its runs before joining again");
         retryRejoin();
@@ -170,7 +170,7 @@ public final class ClusterNode implements AutoCloseable {
       if (keeper != null) {
         keeper.close();
       }
-      engine.unfence();
+      engine.nodeRuns().unfence();
       keeper = new LeaseKeeper(ownership, leaseTime, margin, System::nanoTime, new Listener());
     }
     LOG.infof("node %s joined again and takes runs over as before", ownership.node().nodeId());
@@ -184,7 +184,7 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Whether the node is fenced now (health says not ready then). */
   public boolean fenced() {
-    return engine.fenced();
+    return engine.nodeRuns().fenced();
   }
 
   /** Stops renewing and taking over; the leases then run out unless the engine ended its runs. */

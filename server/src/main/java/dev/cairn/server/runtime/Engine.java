@@ -8,14 +8,12 @@ import dev.cairn.server.engine.Trigger;
 import dev.cairn.server.process.ProcessSupervisor;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.RunOwnership;
-import dev.cairn.v1.Event;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.WorkflowSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -45,8 +43,8 @@ public final class Engine implements AutoCloseable {
   private final GroupCommit commit;
   private final EngineLoop loop;
   private final StartPass starts;
-  private final AttemptRunner runner;
   private final NodeFence fence = new NodeFence();
+  private final NodeRuns nodeRuns;
 
   /** The outcome of a submit: the run id and whether an earlier submit had created it. */
   public record Submitted(String runId, boolean existing) {}
@@ -114,7 +112,7 @@ public final class Engine implements AutoCloseable {
       Consumer<Throwable> onFatal,
       Optional<RunOwnership> ownership) {
     this.settings = settings;
-    this.runner = runner;
+    this.nodeRuns = new NodeRuns(inbox, fence, runner, live);
     this.timers = timers;
     StraySweeper sweeper = new StraySweeper(runner, settings.markerPrefix(), this::liveMarkers);
     if (timers instanceof ScheduledTimers scheduled) {
@@ -319,52 +317,14 @@ public final class Engine implements AutoCloseable {
     return attempts.started();
   }
 
-  /** The runs this engine works on now; any thread may read them. */
-  public Set<String> liveRunIds() {
-    return live.ids();
+  /** The engine's runs as a node of a cluster handles them: takeovers, losses, fencing. */
+  public NodeRuns nodeRuns() {
+    return nodeRuns;
   }
 
-  /**
-   * A node took over a run (its lease, at a higher epoch) and then read its log: the engine
-   * recovers it as a start does, unless it still works on the run itself.
-   */
-  public void adopt(String runId, List<Event> log) {
-    inbox.add(new Input.Adopt(runId, log));
-  }
-
-  /** These runs are no longer this node's: their processes are killed and they are forgotten. */
-  public void drop(Set<String> runIds, String reason) {
-    inbox.add(new Input.Drop(runIds, reason));
-  }
-
-  /**
-   * The node could not renew its leases in time: refuses new launches and submits, stops every
-   * process of every run (SIGTERM, the stop grace, SIGKILL) and waits until they are gone, on the
-   * calling thread, never waiting for the engine thread; the engine thread then forgets every run
-   * before it decides anything else.
-   *
-   * @return whether every process was gone within {@code timeout}
-   */
-  public boolean fence(Duration timeout) {
-    fence.raise();
-    inbox.add(new Input.Wakeup());
-    return runner.suspendAndStopAll(timeout);
-  }
-
-  /** Whether the engine thread forgot its runs after the last {@link #fence}. */
-  public boolean fenceSettled() {
-    return fence.settled();
-  }
-
-  /** The node joined again: launches and submits are taken again. */
-  public void unfence() {
-    runner.resume();
-    fence.lower();
-  }
-
-  /** Whether the node is fenced now. */
+  /** Whether the node fenced itself and has not joined again (always false on a single server). */
   public boolean fenced() {
-    return fence.fenced();
+    return nodeRuns.fenced();
   }
 
   /** Whether the database could not be reached at the last commit. */

@@ -76,7 +76,7 @@ class ShellClusterFaultTest {
     shell.then(() -> a.exited(0, 0));
     assertThat(shell.fatal).isNotDone();
     assertThat(shell.runner.kills).contains(b.marker);
-    assertThat(shell.engine.liveRunIds()).doesNotContain(lost);
+    assertThat(shell.engine.nodeRuns().liveRunIds()).doesNotContain(lost);
     assertThat(shell.history(lost)).containsExactly(RUN_SUBMITTED, STEP_STARTED, STEP_STARTED);
 
     shell.store.failAppends(null);
@@ -114,12 +114,12 @@ class ShellClusterFaultTest {
     ScriptedRunner.Launch a = shell.runner.launch(run, "a");
     shell.then(a::started);
 
-    assertThat(shell.engine.fence(Duration.ofSeconds(1))).isTrue();
+    assertThat(shell.engine.nodeRuns().fence(Duration.ofSeconds(1))).isTrue();
     // The stop the fence sent ends the process; its exit is not recorded as a failure.
     shell.then(() -> a.exited(0, 15));
     assertThat(shell.history(run)).containsExactly(RUN_SUBMITTED, STEP_STARTED);
-    assertThat(shell.engine.liveRunIds()).isEmpty();
-    assertThat(shell.engine.fenceSettled()).isTrue();
+    assertThat(shell.engine.nodeRuns().liveRunIds()).isEmpty();
+    assertThat(shell.engine.nodeRuns().fenceSettled()).isTrue();
 
     CompletableFuture<Engine.Submitted> refused = shell.engine.submit(spec(step("b")), "", "test");
     shell.drain();
@@ -127,7 +127,7 @@ class ShellClusterFaultTest {
         .isInstanceOf(CompletionException.class)
         .hasCauseInstanceOf(StoreUnavailableException.class);
 
-    shell.engine.unfence();
+    shell.engine.nodeRuns().unfence();
     assertThat(shell.submit(spec(step("b")))).isNotEmpty();
     assertThat(shell.fatal).isNotDone();
   }
