@@ -7,6 +7,9 @@
 #                                               exist or be empty) and prints its URL, the form
 #                                               cairn.store takes: postgresql://USER:PASSWORD@HOST:PORT/DB
 #   scripts/postgres-test-server.sh stop DIR    stops that server and removes DIR
+#   scripts/postgres-test-server.sh restart DIR [PAUSE]
+#                                               restarts that server on the same port, down for
+#                                               PAUSE seconds (default 0)
 #
 # PostgreSQL refuses to run as root, so as root the server runs as the postgres user (created by
 # the package), which then owns DIR. fsync is off: the data is thrown away at the end, and the
@@ -14,13 +17,16 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|stop DIR, or $0 restart DIR [PAUSE_SECONDS]" >&2
   exit 2
 }
 
-[ $# -eq 2 ] || usage
+[ $# -eq 2 ] || { [ $# -eq 3 ] && [ "$1" = restart ]; } || usage
 command="$1"
 dir="$2"
+pause="${3:-0}"
+# Fast to start and to throw away; the same at every (re)start.
+settings="-c fsync=off -c full_page_writes=off -c max_connections=200"
 
 bindir() {
   local found
@@ -69,8 +75,7 @@ free_port() {
 
 start() {
   install_when_missing
-  local bin user password port settings
-  settings="-c fsync=off -c full_page_writes=off -c max_connections=200"
+  local bin user password port
   bin="$(bindir)"
   mkdir -p "$dir"
   if [ -n "$(ls -A "$dir")" ]; then
@@ -114,8 +119,22 @@ stop() {
   rm -rf "$dir"
 }
 
+# Restarts the server in place on the same port, down for PAUSE seconds between the stop (fast:
+# sessions end at once) and the start: what the cluster tests do to show that nodes connect again.
+restart() {
+  local bin port
+  bin="$(bindir)"
+  port="$(cat "$dir/port")"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
+  sleep "$pause"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='$dir' $settings" \
+    >/dev/null
+}
+
 case "$command" in
   start) start ;;
   stop) stop ;;
+  restart) restart ;;
   *) usage ;;
 esac

@@ -580,7 +580,13 @@ type StepStarted struct {
 	// Path of the file holding the attempt's stdout and stderr.
 	OutputPath string `protobuf:"bytes,7,opt,name=output_path,json=outputPath,proto3" json:"output_path,omitempty"`
 	// When the attempt times out; unset when it has no timeout.
-	Deadline      *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	Deadline *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	// The node that started the attempt, when servers share the store as a cluster; empty for a
+	// single server. Its processes run on that node's machine.
+	NodeId string `protobuf:"bytes,9,opt,name=node_id,json=nodeId,proto3" json:"node_id,omitempty"`
+	// The boot of that node (new at every start), which tells an attempt of a node's earlier life
+	// from one of its current life; empty for a single server.
+	BootId        string `protobuf:"bytes,10,opt,name=boot_id,json=bootId,proto3" json:"boot_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -669,6 +675,20 @@ func (x *StepStarted) GetDeadline() *timestamppb.Timestamp {
 		return x.Deadline
 	}
 	return nil
+}
+
+func (x *StepStarted) GetNodeId() string {
+	if x != nil {
+		return x.NodeId
+	}
+	return ""
+}
+
+func (x *StepStarted) GetBootId() string {
+	if x != nil {
+		return x.BootId
+	}
+	return ""
 }
 
 // StepSucceeded records an attempt that exited 0.
@@ -1452,7 +1472,7 @@ const file_cairn_v1_event_proto_rawDesc = "" +
 	"\vfrom_run_id\x18\a \x01(\tR\tfromRunId\x1a:\n" +
 	"\fOutputsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x87\x02\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xb9\x02\n" +
 	"\vStepStarted\x12\x17\n" +
 	"\astep_id\x18\x01 \x01(\tR\x06stepId\x12\x18\n" +
 	"\aattempt\x18\x02 \x01(\rR\aattempt\x12\x10\n" +
@@ -1462,7 +1482,10 @@ const file_cairn_v1_event_proto_rawDesc = "" +
 	"\x06marker\x18\x06 \x01(\tR\x06marker\x12\x1f\n" +
 	"\voutput_path\x18\a \x01(\tR\n" +
 	"outputPath\x126\n" +
-	"\bdeadline\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\"\x98\x02\n" +
+	"\bdeadline\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\bdeadline\x12\x17\n" +
+	"\anode_id\x18\t \x01(\tR\x06nodeId\x12\x17\n" +
+	"\aboot_id\x18\n" +
+	" \x01(\tR\x06bootId\"\x98\x02\n" +
 	"\rStepSucceeded\x12\x17\n" +
 	"\astep_id\x18\x01 \x01(\tR\x06stepId\x12\x18\n" +
 	"\aattempt\x18\x02 \x01(\rR\aattempt\x125\n" +

@@ -114,7 +114,7 @@ class CarriedStep(_message.Message):
     def __init__(self, step_id: _Optional[str] = ..., status: _Optional[_Union[_run_pb2.StepStatus, str]] = ..., attempts: _Optional[_Iterable[_Union[_run_pb2.Attempt, _Mapping]]] = ..., outputs: _Optional[_Mapping[str, str]] = ..., skip_cause_step_id: _Optional[str] = ..., skip_reason: _Optional[_Union[_run_pb2.SkipReason, str]] = ..., from_run_id: _Optional[str] = ...) -> None: ...
 
 class StepStarted(_message.Message):
-    __slots__ = ("step_id", "attempt", "pid", "pgid", "process_start_ticks", "marker", "output_path", "deadline")
+    __slots__ = ("step_id", "attempt", "pid", "pgid", "process_start_ticks", "marker", "output_path", "deadline", "node_id", "boot_id")
     STEP_ID_FIELD_NUMBER: _ClassVar[int]
     ATTEMPT_FIELD_NUMBER: _ClassVar[int]
     PID_FIELD_NUMBER: _ClassVar[int]
@@ -123,6 +123,8 @@ class StepStarted(_message.Message):
     MARKER_FIELD_NUMBER: _ClassVar[int]
     OUTPUT_PATH_FIELD_NUMBER: _ClassVar[int]
     DEADLINE_FIELD_NUMBER: _ClassVar[int]
+    NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    BOOT_ID_FIELD_NUMBER: _ClassVar[int]
     step_id: str
     attempt: int
     pid: int
@@ -131,7 +133,9 @@ class StepStarted(_message.Message):
     marker: str
     output_path: str
     deadline: _timestamp_pb2.Timestamp
-    def __init__(self, step_id: _Optional[str] = ..., attempt: _Optional[int] = ..., pid: _Optional[int] = ..., pgid: _Optional[int] = ..., process_start_ticks: _Optional[int] = ..., marker: _Optional[str] = ..., output_path: _Optional[str] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    node_id: str
+    boot_id: str
+    def __init__(self, step_id: _Optional[str] = ..., attempt: _Optional[int] = ..., pid: _Optional[int] = ..., pgid: _Optional[int] = ..., process_start_ticks: _Optional[int] = ..., marker: _Optional[str] = ..., output_path: _Optional[str] = ..., deadline: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., node_id: _Optional[str] = ..., boot_id: _Optional[str] = ...) -> None: ...
 
 class StepSucceeded(_message.Message):
     __slots__ = ("step_id", "attempt", "duration", "output_bytes", "outputs")

@@ -73,7 +73,7 @@ class ClusterAccessIT {
       List<String> settings = new ArrayList<>();
       settings.add("-Dcairn.store=" + database.storeUrl());
       if (servers.isEmpty()) {
-        settings.add("-Dcairn.cluster-max-live-runs=1");
+        settings.add("-Dcairn.cluster.max-live-runs=1");
       }
       servers.add(ServerProcess.start(dataDir, settings.toArray(String[]::new)));
     }

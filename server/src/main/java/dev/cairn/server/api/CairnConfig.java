@@ -110,6 +110,49 @@ public interface CairnConfig {
    */
   Optional<String> runAsUser();
 
+  /**
+   * How this server takes part in a cluster, when its store is shared by several servers (a
+   * PostgreSQL store): see docs/cluster.md. A store of one server's own ignores these.
+   */
+  Cluster cluster();
+
+  /** The node settings of a server whose store several servers share. */
+  interface Cluster {
+    /**
+     * This node's id, stable across restarts: letters, digits, '.', '_' and '-', at most 64.
+     * Default: one generated on the first start into the file node-id of the data directory.
+     */
+    Optional<String> nodeId();
+
+    /**
+     * Where other nodes and clients reach this node, host:port. Default: cairn.host and the bound
+     * port.
+     */
+    Optional<String> advertisedAddress();
+
+    /**
+     * How long a node's lease of a run lasts without renewal, on the database's clock; another node
+     * takes the run over once it ran out. Renewed every third of it.
+     */
+    @WithDefault("15s")
+    Duration leaseTime();
+
+    /**
+     * How long before its lease could run out a node that cannot renew must have stopped every
+     * process of its runs. More than cairn.stop-grace (a stop is SIGTERM, the grace, SIGKILL) and
+     * less than the lease time.
+     */
+    @WithDefault("7s")
+    Duration leaseMargin();
+
+    /**
+     * How many live runs this node owns before it places new submits on the least-loaded other node
+     * (see docs/cluster.md); 0 keeps every submit on the node it is sent to.
+     */
+    @WithDefault("0")
+    int maxLiveRuns();
+  }
+
   /** Largest serialized workflow spec accepted, in bytes. */
   @WithDefault("1048576")
   int maxSpecBytes();
@@ -117,19 +160,4 @@ public interface CairnConfig {
   /** Largest number of steps in one workflow. */
   @WithDefault("10000")
   int maxSteps();
-
-  /**
-   * On PostgreSQL with several servers: how many live runs this node owns before it places new
-   * submits on the least-loaded other node (see docs/cluster.md); 0 keeps every submit on the node
-   * it is sent to.
-   */
-  @WithDefault("0")
-  int clusterMaxLiveRuns();
-
-  /**
-   * On PostgreSQL with several servers: host:port at which the other nodes reach this one (for
-   * StreamLogs and placed submits). Default: {@code cairn.host} and the port bound, which other
-   * machines cannot reach when the host is a wildcard or loopback address.
-   */
-  Optional<String> clusterAddress();
 }

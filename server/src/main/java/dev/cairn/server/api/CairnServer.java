@@ -5,6 +5,7 @@ import dev.cairn.server.engine.SpecLimits;
 import dev.cairn.server.process.LauncherKind;
 import dev.cairn.server.process.ProcessSupervisor;
 import dev.cairn.server.process.RunAsUser;
+import dev.cairn.server.runtime.ClusterNode;
 import dev.cairn.server.runtime.Engine;
 import dev.cairn.server.runtime.EngineObserver;
 import dev.cairn.server.runtime.EngineSettings;
@@ -15,6 +16,7 @@ import dev.cairn.server.runtime.ScheduleRuns;
 import dev.cairn.server.runtime.ScheduleTimer;
 import dev.cairn.server.runtime.Schedules;
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.RunOwnership;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunServiceGrpc;
@@ -106,13 +108,14 @@ public class CairnServer {
   private EventStore store;
   private ProcessSupervisor supervisor;
   private Engine engine;
+  private ClusterNode clusterNode;
   private EventBroadcaster broadcaster;
   private EngineSettings settings;
   private final OpenStreams openStreams = new OpenStreams();
   private ExecutorService queryWorkers;
   private ScheduledExecutorService streamWorkers;
   private RunRemover remover;
-  private ClusterNode cluster;
+  private ClusterPeers cluster;
   private Retention retention;
   private Schedules schedules;
   private ScheduleTimer scheduleTimer;
@@ -165,7 +168,7 @@ public class CairnServer {
         StoreOpening.open(
             config.dataDir(),
             config.store(),
-            Optional.of(config.clusterAddress().orElse(config.host() + ":" + config.port())));
+            Optional.of(() -> NodeSetting.of(config, config.port())));
     dataDirectory = opened.directory();
     store = opened.store();
     store.onCorruption(this::stopOnDamage);
@@ -186,12 +189,30 @@ public class CairnServer {
             baseEnvironment(runAs),
             config.commitWindow(),
             runAs);
+    Optional<RunOwnership> ownership = store.ownership();
+    if (ownership.isPresent()) {
+      settings = settings.asNode(ownership.get().node().nodeId(), ownership.get().node().bootId());
+    }
     // On a store several servers share, watchers are fed from the log, where every node's events
-    // are, rather than from this engine's commits (ClusterNode).
+    // are, rather than from this engine's commits (ClusterPeers).
     EventBroadcaster engineEvents =
         store.cluster().isPresent() ? new EventBroadcaster() : broadcaster;
     engine =
-        new Engine(store, supervisor, EngineClock.system(), settings, engineEvents, this::fatal);
+        new Engine(
+            store,
+            supervisor,
+            EngineClock.system(),
+            settings,
+            engineEvents,
+            this::fatal,
+            ownership);
+    if (ownership.isPresent()) {
+      NodeSetting node = opened.node().orElseThrow();
+      clusterNode =
+          new ClusterNode(engine, store, ownership.get(), node.leaseTime(), node.margin());
+      // Renewing from before recovery, which takes the leases of this node's earlier boot.
+      clusterNode.keepLeases();
+    }
     engine.observe(EngineObserver.all(metrics, new RunLog(store)));
     metrics.bind(engine, store, broadcaster);
     // Recovery runs on the engine thread while Quarkus binds the port; the engine starts no step
@@ -211,7 +232,7 @@ public class CairnServer {
             Math.min(reads, Math.max(2, cores)), daemon("cairn-stream"));
     if (store.cluster().isPresent()) {
       cluster =
-          new ClusterNode(
+          new ClusterPeers(
               store.cluster().get(),
               store,
               broadcaster,
@@ -221,7 +242,7 @@ public class CairnServer {
               dataDirectory.token(),
               config.tls().certificate(),
               streamWorkers,
-              config.clusterMaxLiveRuns());
+              config.cluster().maxLiveRuns());
       cluster.listen();
     }
     LOG.debugf(
@@ -255,7 +276,8 @@ public class CairnServer {
     engine.open();
     if (cluster != null) {
       cluster.serving(
-          config.clusterAddress().orElse(config.host() + ":" + boundPort), engine::liveRuns);
+          config.cluster().advertisedAddress().orElse(config.host() + ":" + boundPort),
+          engine::liveRuns);
     }
     Thread waiter =
         new Thread(
@@ -275,6 +297,9 @@ public class CairnServer {
               }
               ready = true;
               health.serving();
+              if (clusterNode != null) {
+                clusterNode.startTakeovers();
+              }
               LOG.infof(
                   "Cairn ready: gRPC on %s:%d%s (and HTTP: /q/health, /q/metrics), data directory"
                       + " %s, max %d parallel attempts, steps started by the %s",
@@ -297,9 +322,18 @@ public class CairnServer {
 
   /** Why the store takes no writes now (a full disk), if it does not. */
   Optional<String> storeUnwritable() {
-    return engine.storeFull()
-        ? Optional.of("the disk holding the event store is full; free space to go on")
-        : Optional.empty();
+    if (engine.storeFull()) {
+      return Optional.of("the disk holding the event store is full; free space to go on");
+    }
+    if (engine.storeUnreachable()) {
+      return Optional.of("the database cannot be reached; this server connects again by itself");
+    }
+    if (engine.fenced()) {
+      return Optional.of(
+          "this node could not renew its run leases and stopped its steps; it joins again once it"
+              + " reaches the database");
+    }
+    return Optional.empty();
   }
 
   Engine engine() {
@@ -339,7 +373,7 @@ public class CairnServer {
   }
 
   /** This server as a node of several on one database; empty on a store it owns alone. */
-  Optional<ClusterNode> cluster() {
+  Optional<ClusterPeers> cluster() {
     return Optional.ofNullable(cluster);
   }
 
@@ -606,6 +640,10 @@ public class CairnServer {
     }
     if (cluster != null) {
       cluster.close();
+    }
+    // After the engine recorded its attempts as interrupted, which needs the leases.
+    if (clusterNode != null) {
+      clusterNode.close();
     }
     if (broadcaster != null) {
       broadcaster.close();

@@ -106,6 +106,14 @@ public final class DataDirectory implements AutoCloseable {
     return readOrCreate(root.resolve("store-id"), () -> random(6, false));
   }
 
+  /**
+   * The id of this server as a node of a cluster, generated on first use: kept here, it stays the
+   * same across restarts, so a restarted node takes its own runs back at once.
+   */
+  public String nodeId() {
+    return readOrCreate(root.resolve("node-id"), () -> "node-" + random(4, false));
+  }
+
   private static String random(int bytes, boolean base64) {
     byte[] value = new byte[bytes];
     new SecureRandom().nextBytes(value);

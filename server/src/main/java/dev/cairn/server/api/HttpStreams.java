@@ -24,7 +24,7 @@ final class HttpStreams {
   private final EventFeed feed;
   private final OutputReader output;
   private final ScheduledExecutorService timers;
-  private final java.util.Optional<ClusterNode> cluster;
+  private final java.util.Optional<ClusterPeers> cluster;
 
   HttpStreams(CairnServer server) {
     this.cluster = server.cluster();
@@ -138,7 +138,7 @@ final class HttpStreams {
                             .setAttempt(chunk.attempt()))),
             timers);
     if (cluster.isPresent()) {
-      // From the node that ran the attempt, as StreamLogs (ClusterNode).
+      // From the node that ran the attempt, as StreamLogs (ClusterPeers).
       sink.start(
           cluster
               .get()

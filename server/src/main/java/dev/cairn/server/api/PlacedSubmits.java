@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /**
  * Where a submit goes, on a cluster: the node it is sent to keeps it (and owns the run) unless that
- * node already owns {@code cairn.cluster-max-live-runs} live runs; then it is placed on the other
+ * node already owns {@code cairn.cluster.max-live-runs} live runs; then it is placed on the other
  * live node with the fewest live runs that is under its own limit, as the nodes last said (every
  * second, in {@code node_services}). When no node has room the node it was sent to keeps it: the
  * limit places submits, it does not refuse them. A placed submit carries {@link #HEADER}, and the

@@ -75,7 +75,7 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
   private final RunRemover remover;
 
   /** This server as a node of several, or empty when it is alone. */
-  private Optional<ClusterNode> cluster = Optional.empty();
+  private Optional<ClusterPeers> cluster = Optional.empty();
 
   private Executor streams;
 

@@ -1,6 +1,8 @@
 package dev.cairn.server.api;
 
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.EventStores;
+import dev.cairn.server.store.NodeIdentity;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreUrl;
@@ -12,8 +14,17 @@ import java.util.Optional;
  */
 final class StoreOpening {
 
-  /** What was opened. */
-  record Opened(DataDirectory directory, StoreUrl url, EventStore store) {}
+  /**
+   * What was opened.
+   *
+   * @param node the node settings, when the store is shared by nodes and opened for this one
+   */
+  record Opened(
+      DataDirectory directory, StoreUrl url, EventStore store, Optional<NodeSetting> node) {
+    Opened(DataDirectory directory, StoreUrl url, EventStore store) {
+      this(directory, url, store, Optional.empty());
+    }
+  }
 
   private StoreOpening() {}
 
@@ -31,11 +42,14 @@ final class StoreOpening {
   }
 
   /**
-   * As {@link #open(Optional, Optional)}; on PostgreSQL with {@code nodeAddress} given, the store
-   * is opened as one node of several (see {@link ClusterOpening}).
+   * As {@link #open(Optional, Optional)}; when the store is of a kind several servers share and
+   * {@code node} is given, the store is opened for the node it names in the data directory. The
+   * node settings are read and checked only then, so a store of one server's own never sees them.
    */
   static Opened open(
-      Optional<String> configured, Optional<String> store, Optional<String> nodeAddress) {
+      Optional<String> configured,
+      Optional<String> store,
+      Optional<java.util.function.Supplier<NodeSetting>> node) {
     DataDirectory directory = DataDirectory.open(configured);
     try {
       // The token and the store id are created on the first start: a directory they cannot be
@@ -43,11 +57,16 @@ final class StoreOpening {
       directory.token();
       directory.storeId();
       StoreUrl url = StoreSetting.resolve(store, directory.root());
-      EventStore opened =
-          nodeAddress.isPresent() && ClusterOpening.shared(url)
-              ? StoreReport.opened(ClusterOpening.open(url, directory, nodeAddress.get()), url)
-              : StoreReport.open(url, directory.root());
-      return new Opened(directory, url, opened);
+      if (node.isPresent() && EventStores.sharedByNodes(url)) {
+        NodeSetting setting = node.get().get();
+        NodeIdentity identity = setting.identity(directory);
+        return new Opened(
+            directory,
+            url,
+            StoreReport.openAsNode(url, directory.root(), identity, setting.leaseTime()),
+            Optional.of(setting));
+      }
+      return new Opened(directory, url, StoreReport.open(url, directory.root()));
     } catch (StoreCorruptException e) {
       directory.close();
       throw new StartRefused(

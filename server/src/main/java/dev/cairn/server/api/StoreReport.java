@@ -2,6 +2,7 @@ package dev.cairn.server.api;
 
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.EventStores;
+import dev.cairn.server.store.NodeIdentity;
 import dev.cairn.server.store.StoreUrl;
 import java.nio.file.Path;
 import org.jboss.logging.Logger;
@@ -16,11 +17,21 @@ final class StoreReport {
   private StoreReport() {}
 
   static EventStore open(StoreUrl url, Path localFiles) {
-    return opened(EventStores.open(url, localFiles), url);
+    return report(url, EventStores.open(url, localFiles));
   }
 
-  /** Says what a store opened elsewhere holds; closes it when even that cannot be read. */
-  static EventStore opened(EventStore store, StoreUrl url) {
+  /** Opens the store for a node of several sharing it, and says what it holds. */
+  static EventStore openAsNode(
+      StoreUrl url, Path localFiles, NodeIdentity node, java.time.Duration leaseTime) {
+    EventStore store = report(url, EventStores.openAsNode(url, localFiles, node, leaseTime));
+    LOG.infof(
+        "this server is node %s (address %s, boot %s) of the servers sharing the store; leases"
+            + " last %d ms",
+        node.nodeId(), node.address(), node.bootId(), Long.valueOf(leaseTime.toMillis()));
+    return store;
+  }
+
+  private static EventStore report(StoreUrl url, EventStore store) {
     long lastSeq;
     int unfinished;
     try {

@@ -170,7 +170,9 @@ public final class Decider {
             .setPgid(started.pgid())
             .setProcessStartTicks(started.startTicks())
             .setMarker(started.marker())
-            .setOutputPath(started.outputPath());
+            .setOutputPath(started.outputPath())
+            .setNodeId(started.nodeId())
+            .setBootId(started.bootId());
     if (timeout != null) {
       event.setDeadline(Times.timestamp(out.now().plus(timeout)));
     }

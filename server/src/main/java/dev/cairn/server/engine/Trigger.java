@@ -54,7 +54,12 @@ public sealed interface Trigger {
     }
   }
 
-  /** The shell started an attempt's process. */
+  /**
+   * The shell started an attempt's process.
+   *
+   * @param nodeId the node whose machine runs it, empty for a single server
+   * @param bootId that node's current boot, empty for a single server
+   */
   record AttemptStarted(
       String stepId,
       int attempt,
@@ -62,8 +67,23 @@ public sealed interface Trigger {
       long pgid,
       long startTicks,
       String marker,
-      String outputPath)
-      implements Trigger {}
+      String outputPath,
+      String nodeId,
+      String bootId)
+      implements Trigger {
+
+    /** A start on a single server, which names no node. */
+    public AttemptStarted(
+        String stepId,
+        int attempt,
+        long pid,
+        long pgid,
+        long startTicks,
+        String marker,
+        String outputPath) {
+      this(stepId, attempt, pid, pgid, startTicks, marker, outputPath, "", "");
+    }
+  }
 
   /** The shell could not start an attempt's process. */
   record AttemptSpawnFailed(String stepId, int attempt, String message) implements Trigger {}

@@ -57,6 +57,8 @@ public final class ProcessSupervisor implements AutoCloseable {
   // Stops of attempts this supervisor did not start, waiting out their grace period.
   private final Map<Launched, String> untrackedStops = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  // Set while the node fences itself: nothing new starts, and a start in flight is killed.
+  private volatile boolean suspended;
 
   /**
    * Creates a supervisor that starts steps through the util-linux wrappers; enough for one that
@@ -182,6 +184,11 @@ public final class ProcessSupervisor implements AutoCloseable {
     if (closed.get()) {
       throw new IllegalStateException("the process supervisor is closed");
     }
+    if (suspended) {
+      onFailed.accept(
+          new SpawnException("this node is stopping its steps: it could not renew its run leases"));
+      return;
+    }
     long startNanos = System.nanoTime();
     launcher.start(
         request,
@@ -194,8 +201,9 @@ public final class ProcessSupervisor implements AutoCloseable {
             live.put(launched, attempt);
             onStarted.accept(launched);
             attempt.watch();
-            if (closed.get()) {
-              // close() ran while this attempt was starting and did not see it.
+            if (closed.get() || suspended) {
+              // close() or suspendAndStopAll() ran while this attempt was starting and did not see
+              // it.
               kill(launched, request.marker());
             }
           }
@@ -271,6 +279,40 @@ public final class ProcessSupervisor implements AutoCloseable {
       throw new IllegalArgumentException("the marker prefix must not be empty");
     }
     return sweep.prefix(markerPrefix);
+  }
+
+  /**
+   * Refuses every new launch and stops every live attempt (SIGTERM to its group, SIGKILL after the
+   * grace period), then waits until every group is gone: a node that may lose its runs to another
+   * node must have no process of them left. Past {@code timeout} the groups still alive get SIGKILL
+   * at once.
+   *
+   * @return whether every attempt's group was gone before this returned
+   */
+  public boolean suspendAndStopAll(Duration timeout) {
+    suspended = true;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (SupervisedAttempt attempt : List.copyOf(live.values())) {
+      attempt.stop();
+    }
+    while (!live.isEmpty() && System.nanoTime() - deadline < 0) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+    if (!live.isEmpty()) {
+      for (SupervisedAttempt attempt : List.copyOf(live.values())) {
+        kill(attempt.launched(), attempt.marker());
+      }
+      long killDeadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+      while (!live.isEmpty() && System.nanoTime() - killDeadline < 0) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      }
+    }
+    return live.isEmpty();
+  }
+
+  /** Takes launches again after {@link #suspendAndStopAll}. */
+  public void resume() {
+    suspended = false;
   }
 
   /** How many launched attempts have not yet reported their exit. */

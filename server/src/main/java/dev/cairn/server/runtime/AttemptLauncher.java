@@ -89,7 +89,9 @@ final class AttemptLauncher implements AttemptRunner {
                     launched.pgid(),
                     launched.startTicks(),
                     marker,
-                    output.toString())),
+                    output.toString(),
+                    settings.nodeId(),
+                    settings.bootId())),
         failure ->
             events.spawnFailed(
                 runId,
@@ -129,6 +131,16 @@ final class AttemptLauncher implements AttemptRunner {
   @Override
   public int sweep(String markerPrefix) {
     return supervisor.sweep(markerPrefix);
+  }
+
+  @Override
+  public boolean suspendAndStopAll(java.time.Duration timeout) {
+    return supervisor.suspendAndStopAll(timeout);
+  }
+
+  @Override
+  public void resume() {
+    supervisor.resume();
   }
 
   private static List<String> command(StepSpec step) {

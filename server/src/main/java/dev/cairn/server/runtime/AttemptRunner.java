@@ -24,4 +24,17 @@ interface AttemptRunner {
 
   /** Kills every process whose marker starts with the prefix; returns how many. */
   int sweep(String markerPrefix);
+
+  /**
+   * Refuses new launches and stops every running attempt, waiting until their groups are gone, at
+   * most {@code timeout} before it kills what is left: the node fences itself.
+   *
+   * @return whether everything was gone in time
+   */
+  default boolean suspendAndStopAll(java.time.Duration timeout) {
+    return true;
+  }
+
+  /** Takes launches again after {@link #suspendAndStopAll}. */
+  default void resume() {}
 }

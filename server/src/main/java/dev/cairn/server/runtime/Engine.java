@@ -7,11 +7,13 @@ import dev.cairn.server.engine.SpecValidator;
 import dev.cairn.server.engine.Trigger;
 import dev.cairn.server.process.ProcessSupervisor;
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.RunOwnership;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.WorkflowSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -41,6 +43,8 @@ public final class Engine implements AutoCloseable {
   private final GroupCommit commit;
   private final EngineLoop loop;
   private final StartPass starts;
+  private final NodeFence fence = new NodeFence();
+  private final NodeRuns nodeRuns;
 
   /** The outcome of a submit: the run id and whether an earlier submit had created it. */
   public record Submitted(String runId, boolean existing) {}
@@ -60,6 +64,21 @@ public final class Engine implements AutoCloseable {
       EngineSettings settings,
       EventBroadcaster broadcaster,
       Consumer<Throwable> onFatal) {
+    this(store, supervisor, clock, settings, broadcaster, onFatal, Optional.empty());
+  }
+
+  /**
+   * An engine that is a node of a cluster when {@code ownership} is given: it recovers only the
+   * runs it can lease, takes over runs from {@link #adopt}, and drops runs it lost.
+   */
+  public Engine(
+      EventStore store,
+      ProcessSupervisor supervisor,
+      EngineClock clock,
+      EngineSettings settings,
+      EventBroadcaster broadcaster,
+      Consumer<Throwable> onFatal,
+      Optional<RunOwnership> ownership) {
     this(
         store,
         new AttemptLauncher(settings, supervisor),
@@ -67,7 +86,8 @@ public final class Engine implements AutoCloseable {
         clock,
         settings,
         broadcaster,
-        onFatal);
+        onFatal,
+        ownership);
   }
 
   /** The shell over any runner and timers: the server's, or a test's scripted ones. */
@@ -79,7 +99,20 @@ public final class Engine implements AutoCloseable {
       EngineSettings settings,
       EventBroadcaster broadcaster,
       Consumer<Throwable> onFatal) {
+    this(store, runner, timers, clock, settings, broadcaster, onFatal, Optional.empty());
+  }
+
+  private Engine(
+      EventStore store,
+      AttemptRunner runner,
+      Timers timers,
+      EngineClock clock,
+      EngineSettings settings,
+      EventBroadcaster broadcaster,
+      Consumer<Throwable> onFatal,
+      Optional<RunOwnership> ownership) {
     this.settings = settings;
+    this.nodeRuns = new NodeRuns(inbox, fence, runner, live);
     this.timers = timers;
     StraySweeper sweeper = new StraySweeper(runner, settings.markerPrefix(), this::liveMarkers);
     if (timers instanceof ScheduledTimers scheduled) {
@@ -88,6 +121,7 @@ public final class Engine implements AutoCloseable {
     this.attempts = new AttemptTable(settings, runner, sweeper::markDirty);
     RunIsolation isolation = new RunIsolation(live, attempts);
     Effects effects = new Effects(live, attempts, timers, inbox);
+    DroppedRuns dropped = new DroppedRuns(live, attempts);
     this.commit =
         new GroupCommit(
             store,
@@ -100,12 +134,17 @@ public final class Engine implements AutoCloseable {
             isolation,
             timers,
             inbox,
-            onFatal);
+            onFatal,
+            dropped);
     InputHandler handler =
-        new InputHandler(store, clock, live, attempts, commit, effects, isolation, inbox);
+        new InputHandler(store, clock, live, attempts, commit, effects, isolation, inbox, fence);
     this.starts =
         new StartPass(settings, clock, live, attempts, isolation, new QueuedEvents(inbox));
-    Recovery recovery = new Recovery(store, runner, settings, clock);
+    Recovery recovery = new Recovery(store, runner, settings, clock, ownership);
+    if (ownership.isPresent()) {
+      handler.handleOwnership(
+          new OwnershipInputs(live, recovery, commit, effects, dropped, fence, inbox));
+    }
     this.loop =
         new EngineLoop(
             inbox,
@@ -115,7 +154,9 @@ public final class Engine implements AutoCloseable {
             attempts,
             isolation,
             () -> recover(recovery, effects),
-            onFatal);
+            onFatal,
+            fence,
+            dropped);
   }
 
   private java.util.Set<String> liveMarkers() {
@@ -309,9 +350,29 @@ public final class Engine implements AutoCloseable {
     return attempts.started();
   }
 
+  /** The engine's runs as a node of a cluster handles them: takeovers, losses, fencing. */
+  public NodeRuns nodeRuns() {
+    return nodeRuns;
+  }
+
+  /** Whether the node fenced itself and has not joined again (always false on a single server). */
+  public boolean fenced() {
+    return nodeRuns.fenced();
+  }
+
+  /** Whether the database could not be reached at the last commit. */
+  public boolean storeUnreachable() {
+    return commit.unreachable();
+  }
+
   /** For tests that drive the shell on their own thread: the loop, never started. */
   EngineLoop loop() {
     return loop;
+  }
+
+  /** For tests: how long the engine waits before it tries an unreachable database again. */
+  void retryUnreachableAfter(Duration pause) {
+    commit.retryUnreachableAfter(pause);
   }
 
   /** For tests that take batches themselves. */

@@ -24,6 +24,8 @@ final class EngineLoop {
   private final RunIsolation isolation;
   private final Runnable recovery;
   private final Consumer<Throwable> onFatal;
+  private final NodeFence fence;
+  private final DroppedRuns dropped;
   private final Thread thread = new Thread(this::loop, "cairn-engine");
   private final CountDownLatch ready = new CountDownLatch(1);
   private final CountDownLatch opened = new CountDownLatch(1);
@@ -39,7 +41,11 @@ final class EngineLoop {
       AttemptTable attempts,
       RunIsolation isolation,
       Runnable recovery,
-      Consumer<Throwable> onFatal) {
+      Consumer<Throwable> onFatal,
+      NodeFence fence,
+      DroppedRuns dropped) {
+    this.fence = fence;
+    this.dropped = dropped;
     this.inbox = inbox;
     this.handler = handler;
     this.commit = commit;
@@ -149,6 +155,12 @@ final class EngineLoop {
    * ready, commit when due, and end the loop once a shutdown has nothing left to wait for.
    */
   void runOnePass(List<Input> batch) {
+    if (fence.dropDue()) {
+      // The node fenced itself and stopped every process: forget the runs before deciding any
+      // input, so that no exit of a process it stopped is recorded and nothing starts for them.
+      dropped.dropAll("this node could not renew its leases in time");
+      fence.droppedUpTo();
+    }
     for (Input input : batch) {
       commit.noteInput(input);
       try {
@@ -164,7 +176,7 @@ final class EngineLoop {
     if (commit.hasAcks()) {
       commit.commit();
     }
-    if (!commit.storeFull() && !handler.shuttingDown()) {
+    if (!commit.storeFull() && !commit.unreachable() && !handler.shuttingDown()) {
       starts.run();
     }
     if (commit.due(handler.shuttingDown())) {

@@ -24,6 +24,8 @@ import java.util.Optional;
  *     client waits for them
  * @param runAs the user steps run as, when the server runs as root and one is set; the run
  *     directories are made that user's
+ * @param nodeId this server's node id when servers share the store as a cluster, else empty
+ * @param bootId this start of the node, else empty
  */
 public record EngineSettings(
     Path dataDir,
@@ -35,11 +37,64 @@ public record EngineSettings(
     SpecLimits specLimits,
     Map<String, String> baseEnvironment,
     Duration commitWindow,
-    Optional<RunAsUser> runAs) {
+    Optional<RunAsUser> runAs,
+    String nodeId,
+    String bootId) {
 
   public EngineSettings {
     baseEnvironment = Map.copyOf(baseEnvironment);
     runAs = Objects.requireNonNull(runAs, "runAs");
+    nodeId = Objects.requireNonNull(nodeId, "nodeId");
+    bootId = Objects.requireNonNull(bootId, "bootId");
+  }
+
+  /** Settings of a single server, which is no node of a cluster. */
+  public EngineSettings(
+      Path dataDir,
+      Path workRoot,
+      String storeId,
+      int maxParallel,
+      long outputLimitBytes,
+      Duration stopGrace,
+      SpecLimits specLimits,
+      Map<String, String> baseEnvironment,
+      Duration commitWindow,
+      Optional<RunAsUser> runAs) {
+    this(
+        dataDir,
+        workRoot,
+        storeId,
+        maxParallel,
+        outputLimitBytes,
+        stopGrace,
+        specLimits,
+        baseEnvironment,
+        commitWindow,
+        runAs,
+        "",
+        "");
+  }
+
+  /** The same settings for a node of a cluster. */
+  public EngineSettings asNode(String nodeId, String bootId) {
+    return new EngineSettings(
+        dataDir,
+        workRoot,
+        storeId,
+        maxParallel,
+        outputLimitBytes,
+        stopGrace,
+        specLimits,
+        baseEnvironment,
+        commitWindow,
+        runAs,
+        nodeId,
+        bootId);
+  }
+
+  /** Whether this server is a node of a cluster. */
+  public boolean clustered() {
+    return !nodeId.isEmpty();
   }
 
   /** Settings whose steps run as the server's own user. */
@@ -71,9 +126,13 @@ public record EngineSettings(
     return "cairn/" + storeId + "/";
   }
 
-  /** The marker of one attempt; the trailing slash keeps attempt 1 from matching attempt 10. */
+  /**
+   * The marker of one attempt; the trailing slash keeps attempt 1 from matching attempt 10. A node
+   * of a cluster adds its id and boot, so that a process names the node life that started it.
+   */
   public String marker(String runId, String stepId, int attempt) {
-    return markerPrefix() + runId + "/" + stepId + "/" + attempt + "/";
+    String marker = markerPrefix() + runId + "/" + stepId + "/" + attempt + "/";
+    return clustered() ? marker + nodeId + "." + bootId + "/" : marker;
   }
 
   /** The file holding one attempt's stdout and stderr. */

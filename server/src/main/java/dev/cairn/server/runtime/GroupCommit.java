@@ -7,7 +7,10 @@ import dev.cairn.server.engine.RunState;
 import dev.cairn.server.engine.StepState;
 import dev.cairn.server.engine.Trigger;
 import dev.cairn.server.store.EventStore;
+import dev.cairn.server.store.RequestIdTakenException;
+import dev.cairn.server.store.StoreFencedException;
 import dev.cairn.server.store.StoreFullException;
+import dev.cairn.server.store.StoreUnreachableException;
 import dev.cairn.v1.Event;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +44,7 @@ final class GroupCommit {
   private final Timers timers;
   private final Inbox inbox;
   private final Consumer<Throwable> onFatal;
+  private final DroppedRuns dropped;
   private final List<Event> pending = new ArrayList<>();
   private final List<Ack> acks = new ArrayList<>();
   private final Map<String, String> batchRequests = new HashMap<>();
@@ -51,6 +55,11 @@ final class GroupCommit {
   // retry): what health and metrics say, read from other threads.
   private volatile boolean diskFull;
   private EngineObserver observer = EngineObserver.NONE;
+  // Set while the database cannot be reached: the pass's events and acknowledgements are kept and
+  // the commit is tried again at retryAt (System.nanoTime()).
+  private volatile boolean unreachable;
+  private long retryAt;
+  private long unreachableRetryNanos = 500_000_000L;
 
   GroupCommit(
       EventStore store,
@@ -63,7 +72,9 @@ final class GroupCommit {
       RunIsolation isolation,
       Timers timers,
       Inbox inbox,
-      Consumer<Throwable> onFatal) {
+      Consumer<Throwable> onFatal,
+      DroppedRuns dropped) {
+    this.dropped = dropped;
     this.store = store;
     this.broadcaster = broadcaster;
     this.settings = settings;
@@ -162,6 +173,9 @@ final class GroupCommit {
    * Nothing reaches a client, a watcher or a timer before its commit.
    */
   boolean due(boolean shuttingDown) {
+    if (waitingForDatabase()) {
+      return false;
+    }
     return !acks.isEmpty()
         || pending.size() >= MAX_BATCH
         || System.nanoTime() - commitDeadline >= 0
@@ -174,11 +188,24 @@ final class GroupCommit {
 
   /** The time left in the commit window, for the loop's wait. */
   long nanosLeft() {
-    return Math.max(0, commitDeadline - System.nanoTime());
+    long until = unreachable ? retryAt : commitDeadline;
+    return Math.max(0, until - System.nanoTime());
+  }
+
+  /** Whether the database could not be reached at the last commit: nothing new starts then. */
+  boolean unreachable() {
+    return unreachable;
+  }
+
+  private boolean waitingForDatabase() {
+    return unreachable && System.nanoTime() - retryAt < 0;
   }
 
   /** Appends everything decided in this pass as one transaction, then performs its effects. */
   void commit() {
+    if (waitingForDatabase()) {
+      return;
+    }
     if (pending.isEmpty()) {
       completeAcks();
       return;
@@ -187,6 +214,23 @@ final class GroupCommit {
     long began = System.nanoTime();
     try {
       stored = store.append(List.copyOf(pending));
+    } catch (StoreUnreachableException e) {
+      waitForDatabase(e);
+      return;
+    } catch (RequestIdTakenException e) {
+      // Another server sharing the store created a run for the same request id first. The client
+      // is told to try again (UNAVAILABLE), and then finds that run; the rest is decided again.
+      LOG.warnf("append of %d events refused: %s", pending.size(), e.getMessage());
+      rollBack(e);
+      retryLater(clock.now());
+      return;
+    } catch (StoreFencedException e) {
+      // Another node took these runs over: this node must forget them, never halt for it.
+      LOG.warnf("append of %d events was fenced: %s", pending.size(), e.getMessage());
+      rollBack(e);
+      dropped.drop(e.runIds(), "another node took them over");
+      retryLater(clock.now());
+      return;
     } catch (RuntimeException e) {
       LOG.errorf(
           "append of %d events failed; nothing of this pass is acknowledged: %s",
@@ -203,6 +247,11 @@ final class GroupCommit {
       diskFull = true;
       retryLater();
       return;
+    }
+    if (unreachable) {
+      LOG.infof("the database is reachable again; %d events committed", stored.size());
+      unreachable = false;
+      inbox.acceptCommands();
     }
     storeFull = false;
     diskFull = false;
@@ -239,9 +288,35 @@ final class GroupCommit {
     acks.clear();
   }
 
+  /**
+   * The database cannot be reached. Everything decided stays pending, in order, with the clients
+   * that wait for it, and the same events lead the next append: the store learns then whether an
+   * append whose outcome it lost landed. New client commands are refused (UNAVAILABLE) meanwhile,
+   * and nothing new starts.
+   */
+  private void waitForDatabase(StoreUnreachableException e) {
+    if (!unreachable) {
+      LOG.warnf(
+          "the database cannot be reached; %d decided events wait for it and new requests are"
+              + " refused: %s",
+          pending.size(), e.getMessage());
+      inbox.refuseCommands(e);
+    }
+    unreachable = true;
+    retryAt = System.nanoTime() + unreachableRetryNanos;
+  }
+
+  /** For tests that drive passes themselves: how long to wait before trying the database again. */
+  void retryUnreachableAfter(java.time.Duration pause) {
+    unreachableRetryNanos = pause.toNanos();
+  }
+
   /** Puts the internal work of the failed batch back, to be decided again after a pause. */
   private void retryLater() {
-    var later = clock.now().plusSeconds(1);
+    retryLater(clock.now().plusSeconds(1));
+  }
+
+  private void retryLater(java.time.Instant later) {
     for (Input input : uncommittedInputs) {
       // A start or spawn failure is not retried: rollBack killed every attempt whose start was
       // not durable, and its step is started again. An exit or a timer is a fact to decide again.

@@ -12,6 +12,8 @@ final class Inbox {
   private final LinkedBlockingQueue<Input> queue = new LinkedBlockingQueue<>();
   private volatile boolean running = true;
   private volatile boolean accepting = true;
+  // Why client commands are refused for now (the database cannot be reached), or null.
+  private volatile RuntimeException refusal;
 
   /**
    * Queues an input from outside the engine thread. A client command is refused once the engine
@@ -28,6 +30,10 @@ final class Inbox {
     }
     if (!running || (clientCommand && !accepting)) {
       throw new EngineStoppedException();
+    }
+    RuntimeException refused = refusal;
+    if (clientCommand && refused != null) {
+      throw new StoreUnavailableException(refused);
     }
     queue.add(input);
     if (!running && queue.remove(input)) {
@@ -63,6 +69,15 @@ final class Inbox {
 
   void stopRunning() {
     running = false;
+  }
+
+  /** Refuses client commands, as UNAVAILABLE, until {@link #acceptCommands}. */
+  void refuseCommands(RuntimeException cause) {
+    refusal = cause;
+  }
+
+  void acceptCommands() {
+    refusal = null;
   }
 
   boolean accepting() {

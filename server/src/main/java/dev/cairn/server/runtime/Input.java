@@ -76,4 +76,24 @@ sealed interface Input {
 
   /** A retry of the run fell due: look at it in the next scheduling pass. */
   record RetryDue(String runId) implements Input {}
+
+  /**
+   * This node took over the run (its lease, at a higher epoch) and read its log after: recover it
+   * as a start does, recording the attempts that were running LOST.
+   */
+  record Adopt(String runId, java.util.List<dev.cairn.v1.Event> log) implements Input {
+    public Adopt {
+      log = java.util.List.copyOf(log);
+    }
+  }
+
+  /**
+   * These runs are no longer this node's (their leases expired or were taken): kill their processes
+   * and forget them, appending nothing for them.
+   */
+  record Drop(java.util.Set<String> runIds, String reason) implements Input {
+    public Drop {
+      runIds = java.util.Set.copyOf(runIds);
+    }
+  }
 }

@@ -35,6 +35,8 @@ final class InputHandler {
   private final RunIsolation isolation;
   private final Inbox inbox;
   private final Optional<InjectedFault> injectedFault = InjectedFault.fromSystemProperty();
+  private final NodeFence fence;
+  private OwnershipInputs ownership;
   private boolean shuttingDown;
 
   InputHandler(
@@ -45,7 +47,9 @@ final class InputHandler {
       GroupCommit commit,
       Effects effects,
       RunIsolation isolation,
-      Inbox inbox) {
+      Inbox inbox,
+      NodeFence fence) {
+    this.fence = fence;
     this.store = store;
     this.clock = clock;
     this.live = live;
@@ -58,6 +62,11 @@ final class InputHandler {
 
   boolean shuttingDown() {
     return shuttingDown;
+  }
+
+  /** Set once, before the engine thread starts, on a node of a cluster. */
+  void handleOwnership(OwnershipInputs ownership) {
+    this.ownership = ownership;
   }
 
   void handle(Input input) {
@@ -74,6 +83,14 @@ final class InputHandler {
       fire(fire, now);
     } else if (input instanceof Input.Wakeup) {
       wakeUp(now);
+    } else if (input instanceof Input.Adopt adopt) {
+      if (ownership != null && !shuttingDown) {
+        ownership.adopt(adopt);
+      }
+    } else if (input instanceof Input.Drop drop) {
+      if (ownership != null) {
+        ownership.drop(drop);
+      }
     } else if (input instanceof Input.RetryDue due) {
       live.markSchedulable(due.runId());
       // A timer may fire a little before the clock reaches the due time (the wall clock can be
@@ -87,6 +104,10 @@ final class InputHandler {
   }
 
   private void submit(Input.Submit submit, Instant now) {
+    if (fence.fenced()) {
+      submit.future().completeExceptionally(FencedRefusal.create());
+      return;
+    }
     String duplicate = commit.earlierRun(submit.requestId());
     if (duplicate != null) {
       // Answered after this pass's commit, like the submit it repeats, which may be in it.
@@ -113,6 +134,10 @@ final class InputHandler {
    * its future.
    */
   private void rerun(Input.Rerun rerun, Instant now) {
+    if (fence.fenced()) {
+      rerun.future().completeExceptionally(FencedRefusal.create());
+      return;
+    }
     String duplicate = commit.earlierRun(rerun.requestId());
     if (duplicate != null) {
       commit.ack(
@@ -210,6 +235,11 @@ final class InputHandler {
       attempts.launched(runId, started.stepId());
       attempts.started(runId, started);
       RunState state = live.get(runId);
+      if (state == null) {
+        // The run was dropped while this attempt was being launched: it is no longer this node's.
+        attempts.kill(new AttemptKey(runId, started.stepId(), started.attempt()));
+        return;
+      }
       if (state != null) {
         injectedFault.ifPresent(fault -> fault.check(state));
       }

@@ -43,6 +43,10 @@ public final class LeaseKeeper implements AutoCloseable {
   private final LongSupplier nanoClock;
   private final Listener listener;
   private final ScheduledExecutorService timer;
+  // The deadline is watched on a thread of its own: a renewal that hangs on a database that does
+  // not answer (a partition drops packets, nothing resets the connection) must not keep the node
+  // from stopping its processes in time.
+  private final ScheduledExecutorService watchdog;
 
   /** When the last successful renewal was sent, on nanoClock; guarded by this. */
   private long lastRenewalSent;
@@ -82,11 +86,18 @@ public final class LeaseKeeper implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "cairn-lease-deadline");
+              thread.setDaemon(true);
+              return thread;
+            });
     long period = Math.max(1, leaseNanos / 3);
     timer.scheduleWithFixedDelay(this::renew, 0, period, TimeUnit.NANOSECONDS);
     // Checked often enough that the deadline is noticed well inside the margin.
     long check = Math.max(1_000_000, Math.min(marginNanos / 4, period));
-    timer.scheduleWithFixedDelay(this::checkDeadline, check, check, TimeUnit.NANOSECONDS);
+    watchdog.scheduleWithFixedDelay(this::checkDeadline, check, check, TimeUnit.NANOSECONDS);
   }
 
   /** The moment, on nanoClock, by which the node must have stopped its runs. */
@@ -125,7 +136,8 @@ public final class LeaseKeeper implements AutoCloseable {
       stopped = true;
       late = now - lastRenewalSent;
     }
-    timer.shutdown();
+    timer.shutdownNow();
+    watchdog.shutdown();
     listener.mustStop(
         "node "
             + nodeId()
@@ -149,9 +161,13 @@ public final class LeaseKeeper implements AutoCloseable {
       stopped = true;
     }
     timer.shutdownNow();
+    watchdog.shutdownNow();
     try {
-      if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
-        LOG.warn("the lease keeper did not stop within 10 s");
+      // A renewal that hangs on the database is left to finish on its own; it changes nothing
+      // once stopped is set.
+      if (!watchdog.awaitTermination(10, TimeUnit.SECONDS)
+          || !timer.awaitTermination(1, TimeUnit.SECONDS)) {
+        LOG.warn("the lease keeper did not stop at once");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -23,6 +23,8 @@ final class LiveRuns {
   private final Map<String, Long> liveOrder = new HashMap<>();
   private long nextLiveOrder;
   private volatile int published;
+  // The live run ids, for other threads (a takeover leaves alone the runs this node works on).
+  private final java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   RunState get(String runId) {
     return live.get(runId);
@@ -35,12 +37,30 @@ final class LiveRuns {
   /** The run's new state after a decision: it may have something to start now. */
   void put(String runId, RunState state) {
     live.put(runId, state);
+    ids.add(runId);
     markSchedulable(runId);
   }
 
-  /** The live map itself, for recovery to fill before the first pass (a Wakeup follows). */
+  /** The live map, for recovery to fill before the first pass (a Wakeup follows). */
   Map<String, RunState> forRecovery() {
-    return live;
+    return new java.util.AbstractMap<>() {
+      @Override
+      public RunState put(String runId, RunState state) {
+        RunState before = live.get(runId);
+        LiveRuns.this.put(runId, state);
+        return before;
+      }
+
+      @Override
+      public java.util.Set<Map.Entry<String, RunState>> entrySet() {
+        return java.util.Collections.unmodifiableMap(live).entrySet();
+      }
+    };
+  }
+
+  /** The ids of the live runs; any thread may read them. */
+  java.util.Set<String> ids() {
+    return java.util.Collections.unmodifiableSet(ids);
   }
 
   /** A snapshot of the live runs, in the order they became live. */
@@ -73,6 +93,7 @@ final class LiveRuns {
   /** The run left the live set: it has nothing more to schedule. */
   void retire(String runId) {
     live.remove(runId);
+    ids.remove(runId);
     Long order = liveOrder.remove(runId);
     if (order != null) {
       schedulable.remove(order);

@@ -31,7 +31,9 @@ public interface EventStore extends AutoCloseable {
    * unused; otherwise the whole batch is rejected with {@link StoreConflictException} and nothing
    * is written. Returns only after the commit is durable. Any database or I/O failure rolls back
    * and throws {@link StoreException}; the store then refuses further appends (fails closed) until
-   * reopened.
+   * reopened. A store on a database server may instead throw {@link StoreUnreachableException} when
+   * the connection broke: it stays usable, and if the append's outcome is unknown, the next append
+   * must begin with the same events; the store returns them as they landed, or appends them.
    *
    * @throws IllegalArgumentException if an event lacks a run id, a time or a payload
    */
@@ -171,4 +173,12 @@ public interface EventStore extends AutoCloseable {
   /** Closes the store; later calls throw {@link StoreException}. Idempotent. */
   @Override
   void close();
+
+  /**
+   * Which node owns which run, when the store was opened for a node of several sharing it; empty
+   * for a store one server has to itself.
+   */
+  default java.util.Optional<RunOwnership> ownership() {
+    return java.util.Optional.empty();
+  }
 }

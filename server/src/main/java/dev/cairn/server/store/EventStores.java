@@ -37,6 +37,19 @@ public final class EventStores {
     return provider(url).open(url, localFiles);
   }
 
+  /** Whether the store the URL names may be shared by several servers as nodes. */
+  public static boolean sharedByNodes(StoreUrl url) {
+    return provider(url).sharedByNodes();
+  }
+
+  /**
+   * Opens the store the URL names for one node of several (see {@link StoreProvider#openAsNode}).
+   */
+  public static EventStore openAsNode(
+      StoreUrl url, Path localFiles, NodeIdentity node, java.time.Duration leaseTime) {
+    return provider(url).openAsNode(url, localFiles, node, leaseTime);
+  }
+
   /** The offline checks of the store the URL names. */
   public static StoreChecks checks(StoreUrl url, Path localFiles) {
     return provider(url).checks(url, localFiles);

@@ -39,6 +39,22 @@ public interface RunOwnership {
    */
   Set<String> renew();
 
+  /**
+   * Unfinished runs that no live lease holds: their owner stopped renewing, or they were never
+   * leased (submitted by a server that was no node). Any node may try to take them.
+   *
+   * @param limit how many to return at most
+   */
+  List<String> orphanedRuns(int limit);
+
+  /**
+   * Joins again after this node stopped its runs because it could not renew: records a heartbeat,
+   * lets every lease this boot still holds expire at once, and forgets them, so that any node (this
+   * one too) may take those runs over with a higher epoch. Nothing this node appends for them
+   * passes the fence until it takes them again.
+   */
+  void rejoin();
+
   /** The run's lease as stored, if it has one. */
   Optional<RunLease> leaseOf(String runId);
 

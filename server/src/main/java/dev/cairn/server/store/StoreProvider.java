@@ -21,6 +21,23 @@ public interface StoreProvider {
    */
   EventStore open(StoreUrl url, Path localFiles);
 
+  /** Whether several servers may share stores of this kind as nodes ({@link #openAsNode}). */
+  default boolean sharedByNodes() {
+    return false;
+  }
+
+  /**
+   * Opens the store for one node of several sharing it: the node is registered and every append is
+   * fenced on the leases of its runs (see {@link RunOwnership}).
+   *
+   * @param leaseTime how long a lease lasts without renewal
+   * @throws UnsupportedOperationException unless {@link #sharedByNodes}
+   */
+  default EventStore openAsNode(
+      StoreUrl url, Path localFiles, NodeIdentity node, java.time.Duration leaseTime) {
+    throw new UnsupportedOperationException(scheme() + " stores are not shared by nodes");
+  }
+
   /** The offline checks of the store at the URL, for a stopped server. */
   StoreChecks checks(StoreUrl url, Path localFiles);
 }

@@ -2,6 +2,7 @@ package dev.cairn.server.store.postgres;
 
 import dev.cairn.server.store.AppendRules;
 import dev.cairn.server.store.EpochMicros;
+import dev.cairn.server.store.RequestIdTakenException;
 import dev.cairn.server.store.StoreConflictException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.Event.PayloadCase;
@@ -51,6 +52,11 @@ final class PostgresAppend {
             .createQuery("SELECT last_global_seq FROM log_head WHERE id = 1 FOR UPDATE")
             .mapTo(Long.class)
             .one();
+    // The fence first: a run another node took over has moved on, and its sequence would refuse
+    // this append as a plain conflict, which says nothing of why.
+    if (node != null) {
+      node.fence(handle, events);
+    }
     readRuns(events);
     List<Event> sequenced = new ArrayList<>(events.size());
     for (Event event : events) {
@@ -62,9 +68,6 @@ final class PostgresAppend {
       lastRunSeqs.put(runId, event.getRunSeq());
       globalSeq++;
       sequenced.add(event.toBuilder().setGlobalSeq(globalSeq).build());
-    }
-    if (node != null) {
-      node.fence(handle, sequenced);
     }
     insert(sequenced);
     sequenced.forEach(event -> PostgresRuns.apply(handle, event));
@@ -108,7 +111,7 @@ final class PostgresAppend {
     }
     String existing = usedRequestIds.get(requestId);
     if (existing != null) {
-      throw new StoreConflictException(
+      throw new RequestIdTakenException(
           "request_id " + requestId + " was already used by run " + existing);
     }
     if (!requestIdsInBatch.add(requestId)) {

@@ -29,6 +29,15 @@ final class PostgresErrors {
         || ROLLED_BACK_WHOLE.contains(sqlState(failure));
   }
 
+  /**
+   * Whether the connection broke rather than the statement failed: SQLSTATE class 08 (connection
+   * exception) or 57P (the server shut down or restarts). The database may be back in a moment.
+   */
+  static boolean connectionLost(Throwable failure) {
+    String state = sqlState(failure);
+    return state != null && (state.startsWith("08") || state.startsWith("57P"));
+  }
+
   /** The failure of a write, as the store reports it; {@code what} says what was being done. */
   static StoreException classify(String what, RuntimeException failure) {
     if (failure instanceof StoreException known) {

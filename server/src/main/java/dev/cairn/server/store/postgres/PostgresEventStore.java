@@ -14,10 +14,10 @@ import dev.cairn.server.store.RunPage;
 import dev.cairn.server.store.RunQuery;
 import dev.cairn.server.store.ScheduleLog;
 import dev.cairn.server.store.ScheduleRows;
-import dev.cairn.server.store.StoreConflictException;
 import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreStats;
+import dev.cairn.server.store.StoreUnreachableException;
 import dev.cairn.server.store.Tombstones;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunSummary;
@@ -27,10 +27,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -53,7 +53,9 @@ public final class PostgresEventStore implements EventStore {
   private final PostgresAddress address;
   private final PostgresConnections connections;
   private final Jdbi readers;
-  private final Handle writer;
+
+  /** The writer's connection and what it knows of its failures; guarded by this. */
+  private final PostgresWriter writer;
 
   /** The node this store writes for, or null when the store is not shared by nodes. */
   private final PostgresNode node;
@@ -61,15 +63,12 @@ public final class PostgresEventStore implements EventStore {
   private volatile boolean closed;
   private volatile StoreStats stats = new StoreStats(0, 0);
 
-  /** The failure that stopped appends, or null while the writer is healthy; guarded by this. */
-  private StoreException writeFailure;
-
   private PostgresEventStore(
       PostgresAddress address, PostgresConnections connections, Handle writer, PostgresNode node) {
     this.address = address;
     this.connections = connections;
     this.readers = Jdbi.create(connections);
-    this.writer = writer;
+    this.writer = new PostgresWriter(address, connections, writer);
     this.node = node;
   }
 
@@ -123,14 +122,33 @@ public final class PostgresEventStore implements EventStore {
     if (events.isEmpty()) {
       return List.of();
     }
-    List<Event> stored =
-        inWriteTransaction("append events", h -> PostgresAppend.append(h, events, node));
-    if (node != null) {
-      node.committed(stored);
+    try {
+      List<Event> landed = writer.settleInDoubt(events);
+      if (node != null) {
+        node.committed(landed);
+      }
+      List<Event> rest = events.subList(landed.size(), events.size());
+      List<Event> stored =
+          rest.isEmpty()
+              ? List.of()
+              : writer.inTransaction("append events", h -> PostgresAppend.append(h, rest, node));
+      if (node != null) {
+        node.committed(stored);
+      }
+      StoreStats before = stats;
+      stats = new StoreStats(before.commits() + 1, before.eventsAppended() + stored.size());
+      if (landed.isEmpty()) {
+        return stored;
+      }
+      List<Event> all = new ArrayList<>(landed);
+      all.addAll(stored);
+      return all;
+    } catch (StoreUnreachableException e) {
+      // Whatever of this batch landed, the caller learns it on its next append, which begins with
+      // the same events.
+      writer.inDoubt(events);
+      throw e;
     }
-    StoreStats before = stats;
-    stats = new StoreStats(before.commits() + 1, before.eventsAppended() + stored.size());
-    return stored;
   }
 
   @Override
@@ -149,7 +167,7 @@ public final class PostgresEventStore implements EventStore {
     if (events.isEmpty()) {
       return;
     }
-    inWriteTransaction(
+    writer.inTransaction(
         "append schedule events",
         handle -> {
           // A unique violation (another server took the number) is classified as a conflict.
@@ -158,34 +176,15 @@ public final class PostgresEventStore implements EventStore {
         });
   }
 
-  /** Whether this store's writer session holds the schedule-firing lock; guarded by this. */
-  private boolean leadsFiring;
-
   /**
    * Takes the session-level advisory lock that elects the one server firing schedules, on the
    * writer's connection, so that it is held exactly as long as this server can write: it goes with
-   * the connection when the server dies or loses the database.
+   * the connection when the server dies or loses the database, and a writer that connected again
+   * must win it again.
    */
   private synchronized boolean leadFiring() {
     requireWritable();
-    if (!leadsFiring) {
-      try {
-        leadsFiring =
-            writer
-                .createQuery("SELECT pg_try_advisory_lock(:key)")
-                .bind("key", SCHEDULE_LEAD_LOCK)
-                .mapTo(Boolean.class)
-                .one();
-      } catch (JdbiException e) {
-        throw new StoreException(
-            "could not ask "
-                + address
-                + " which server fires schedules: "
-                + PostgresErrors.describe(e),
-            e);
-      }
-    }
-    return leadsFiring;
+    return writer.holdSessionLock(SCHEDULE_LEAD_LOCK, "learn which server fires schedules");
   }
 
   /** The advisory lock key of schedule firing: "cairnSCH" in ASCII, clear of other users. */
@@ -219,7 +218,7 @@ public final class PostgresEventStore implements EventStore {
   @Override
   public synchronized void rebuildProjection() {
     requireWritable();
-    inWriteTransaction(
+    writer.inTransaction(
         "rebuild the runs projection",
         handle -> {
           // Appends of other servers wait on the log head while the rows are replaced.
@@ -233,7 +232,7 @@ public final class PostgresEventStore implements EventStore {
   public synchronized Optional<RemovedRun> removeRun(
       String runId, RemovedRun.Cause cause, Instant removedAt) {
     requireWritable();
-    return inWriteTransaction(
+    return writer.inTransaction(
         "remove run " + runId,
         handle -> PostgresRunRemoval.remove(handle, runId, cause, removedAt));
   }
@@ -241,7 +240,7 @@ public final class PostgresEventStore implements EventStore {
   @Override
   public synchronized int forgetRemovedRuns(Instant removedBefore, int limit) {
     requireWritable();
-    return inWriteTransaction(
+    return writer.inTransaction(
         "forget tombstones",
         handle -> Tombstones.forget(handle, removedBefore, requireLimit(limit)));
   }
@@ -294,48 +293,6 @@ public final class PostgresEventStore implements EventStore {
     return read("the oldest kept event", PostgresRunRemoval::horizon);
   }
 
-  /**
-   * Runs the work in one transaction on the writer. A conflict rolls back and leaves the store
-   * usable, as does a full disk (PostgreSQL rolls back whole). Any other failure stops further
-   * writes: after a lost connection above all, this process cannot know whether the commit
-   * happened, and only a fresh start that reads the log back can.
-   */
-  private <T> T inWriteTransaction(String what, Function<Handle, T> work) {
-    try {
-      writer.begin();
-      T result = work.apply(writer);
-      writer.commit();
-      return result;
-    } catch (StoreConflictException conflict) {
-      rollback(what, conflict);
-      throw conflict;
-    } catch (RuntimeException e) {
-      StoreException failure = PostgresErrors.classify(what + " in " + address, e);
-      rollbackQuietly();
-      if (!PostgresErrors.leavesTheStoreUsable(failure)) {
-        writeFailure = failure;
-      }
-      throw failure;
-    }
-  }
-
-  private void rollback(String what, StoreConflictException conflict) {
-    try {
-      writer.rollback();
-    } catch (RuntimeException e) {
-      writeFailure = new StoreException("could not " + what + " in " + address, e);
-      conflict.addSuppressed(e);
-    }
-  }
-
-  private void rollbackQuietly() {
-    try {
-      writer.rollback();
-    } catch (RuntimeException ignored) {
-      // The connection may be gone; the transaction is then rolled back by the server.
-    }
-  }
-
   @Override
   public Optional<ClusterAccess> cluster() {
     return node == null
@@ -344,6 +301,7 @@ public final class PostgresEventStore implements EventStore {
   }
 
   /** The ownership of runs among nodes, when the store was opened for a node. */
+  @Override
   public Optional<RunOwnership> ownership() {
     return node == null ? Optional.empty() : Optional.of(new Ownership());
   }
@@ -365,7 +323,7 @@ public final class PostgresEventStore implements EventStore {
       synchronized (PostgresEventStore.this) {
         requireWritable();
         Optional<RunLease> lease =
-            inWriteTransaction("take the lease of run " + runId, h -> node.acquire(h, runId));
+            writer.inTransaction("take the lease of run " + runId, h -> node.acquire(h, runId));
         lease.ifPresent(node::acquired);
         return lease;
       }
@@ -375,8 +333,27 @@ public final class PostgresEventStore implements EventStore {
     public Set<String> renew() {
       synchronized (PostgresEventStore.this) {
         requireWritable();
-        return inWriteTransaction(
+        return writer.inTransaction(
             "renew the leases of node " + node.identity().nodeId(), node::renew);
+      }
+    }
+
+    @Override
+    public List<String> orphanedRuns(int limit) {
+      return read("runs no node holds", h -> PostgresNode.orphanedRuns(h, requireLimit(limit)));
+    }
+
+    @Override
+    public void rejoin() {
+      synchronized (PostgresEventStore.this) {
+        requireWritable();
+        writer.inTransaction(
+            "rejoin as node " + node.identity().nodeId(),
+            handle -> {
+              node.rejoin(handle);
+              return null;
+            });
+        node.forgetHeld();
       }
     }
 
@@ -504,8 +481,6 @@ public final class PostgresEventStore implements EventStore {
       closed = true;
       try {
         writer.close();
-      } catch (JdbiException ignored) {
-        // A connection the server already dropped has nothing left to release.
       } finally {
         connections.close();
       }
@@ -518,6 +493,16 @@ public final class PostgresEventStore implements EventStore {
       return readers.withHandle(query);
     } catch (JdbiException e) {
       connections.dropIdle();
+      if (PostgresErrors.connectionLost(e)) {
+        // The idle connection died with a restart of the database; a new one may well work, and a
+        // read is safe to run again.
+        try {
+          return readers.withHandle(query);
+        } catch (JdbiException again) {
+          connections.dropIdle();
+          e = again;
+        }
+      }
       throw new StoreException(
           "could not read " + what + " from " + address + ": " + PostgresErrors.describe(e), e);
     }
@@ -538,12 +523,6 @@ public final class PostgresEventStore implements EventStore {
 
   private void requireWritable() {
     requireOpen();
-    if (writeFailure != null) {
-      throw new StoreException(
-          "the event store no longer accepts writes after an earlier failure; restart the server ("
-              + writeFailure.getMessage()
-              + ")",
-          writeFailure);
-    }
+    writer.requireWritable();
   }
 }

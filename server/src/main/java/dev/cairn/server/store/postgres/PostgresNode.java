@@ -92,7 +92,18 @@ final class PostgresNode {
           .bindList("runs", List.copyOf(continued))
           .map((row, ctx) -> lease(row))
           .forEach(lease -> leases.put(lease.runId(), lease));
-      continued.forEach(runId -> requireHeld(runId, leases.get(runId)));
+      Set<String> notHeld = new LinkedHashSet<>();
+      StringBuilder reasons = new StringBuilder();
+      for (String runId : continued) {
+        String reason = notHeldReason(runId, leases.get(runId));
+        if (reason != null) {
+          notHeld.add(runId);
+          reasons.append(reasons.length() == 0 ? "" : "; ").append(reason);
+        }
+      }
+      if (!notHeld.isEmpty()) {
+        throw new StoreFencedException(reasons.toString(), notHeld);
+      }
     }
     for (String runId : submitted) {
       handle
@@ -113,24 +124,24 @@ final class PostgresNode {
     }
   }
 
-  private void requireHeld(String runId, RunLease lease) {
+  /** Why this node may not write to the run, or null when it holds it. */
+  private String notHeldReason(String runId, RunLease lease) {
     Long epoch = held.get(runId);
     if (lease != null
         && epoch != null
         && lease.epoch() == epoch
         && lease.nodeId().equals(identity.nodeId())
         && lease.bootId().equals(identity.bootId())) {
-      return;
+      return null;
     }
-    throw new StoreFencedException(
-        "run "
-            + runId
-            + " is not this node's to write: node "
-            + identity.nodeId()
-            + (epoch == null ? " holds no lease of it" : " held it at epoch " + epoch)
-            + (lease == null
-                ? " and no node holds it now"
-                : ", now node " + lease.nodeId() + " holds it at epoch " + lease.epoch()));
+    return "run "
+        + runId
+        + " is not this node's to write: node "
+        + identity.nodeId()
+        + (epoch == null ? " holds no lease of it" : " held it at epoch " + epoch)
+        + (lease == null
+            ? " and no node holds it now"
+            : ", now node " + lease.nodeId() + " holds it at epoch " + lease.epoch());
   }
 
   /** Updates the epochs held after the append's commit. */
@@ -217,6 +228,37 @@ final class PostgresNode {
     lost.removeAll(kept);
     lost.forEach(held::remove);
     return lost;
+  }
+
+  /** See {@link dev.cairn.server.store.RunOwnership#orphanedRuns}. */
+  static List<String> orphanedRuns(Handle handle, int limit) {
+    return handle
+        .createQuery(
+            "SELECT r.run_id FROM runs r LEFT JOIN run_leases l ON l.run_id = r.run_id"
+                + " WHERE r.status IN (:running, :cancelling)"
+                + " AND (l.run_id IS NULL OR l.expires_at <= now())"
+                + " ORDER BY r.run_id LIMIT :limit")
+        .bind("running", RunStatus.RUN_STATUS_RUNNING_VALUE)
+        .bind("cancelling", RunStatus.RUN_STATUS_CANCELLING_VALUE)
+        .bind("limit", limit)
+        .mapTo(String.class)
+        .list();
+  }
+
+  /** See {@link dev.cairn.server.store.RunOwnership#rejoin}; the caller commits. */
+  void rejoin(Handle handle) {
+    register(handle);
+    handle
+        .createUpdate(
+            "UPDATE run_leases SET expires_at = now() WHERE node_id = :node AND boot_id = :boot")
+        .bind("node", identity.nodeId())
+        .bind("boot", identity.bootId())
+        .execute();
+  }
+
+  /** Forgets every lease held, once a rejoin committed. */
+  void forgetHeld() {
+    held.clear();
   }
 
   static Optional<RunLease> leaseOf(Handle handle, String runId) {

@@ -46,6 +46,17 @@ public final class PostgresStores implements StoreProvider {
   }
 
   @Override
+  public boolean sharedByNodes() {
+    return true;
+  }
+
+  @Override
+  public EventStore openAsNode(
+      StoreUrl url, Path localFiles, NodeIdentity node, Duration leaseTime) {
+    return openAsNode(url, node, leaseTime);
+  }
+
+  @Override
   public StoreChecks checks(StoreUrl url, Path localFiles) {
     return new DatabaseChecks(PostgresAddress.of(url));
   }

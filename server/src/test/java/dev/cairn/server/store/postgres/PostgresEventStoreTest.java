@@ -9,6 +9,7 @@ import dev.cairn.server.store.EventStores;
 import dev.cairn.server.store.StoreConflictException;
 import dev.cairn.server.store.StoreException;
 import dev.cairn.server.store.StoreStats;
+import dev.cairn.server.store.StoreUnreachableException;
 import dev.cairn.server.store.TestEvents;
 import dev.cairn.v1.Event;
 import java.nio.file.Path;
@@ -127,16 +128,13 @@ class PostgresEventStoreTest extends EventStoreContractTest {
   }
 
   @Test
-  void afterLosingItsSessionsTheStoreReadsAgainButTakesNoMoreWrites() throws SQLException {
+  void afterLosingItsSessionsTheStoreConnectsAgainAndAnAppendInDoubtIsNotWrittenTwice()
+      throws SQLException {
     store.append(List.of(events.submitted("run-a", "w")));
     assertThat(store.readAll(0, 10)).hasSize(1);
 
     // The database server ends every session of the store, as a restart of it would.
-    assertThat(
-            queryRaw(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                    + " WHERE datname = current_database() AND pid <> pg_backend_pid()"))
-        .isNotEqualTo("0");
+    terminateSessions();
 
     // A read may fail once, in one line, on a connection that was idle; the next one reconnects.
     List<Event> read = null;
@@ -148,16 +146,52 @@ class PostgresEventStoreTest extends EventStoreContractTest {
       }
     }
     assertThat(read).hasSize(1);
-    // Whether a write on a lost session committed is unknown: the store takes no more writes.
-    assertThatThrownBy(() -> store.append(List.of(events.stepStarted("run-a", "s"))))
-        .isInstanceOf(StoreException.class)
-        .isNotInstanceOf(StoreConflictException.class);
-    assertThatThrownBy(() -> store.append(List.of(events.submitted("run-b", "w"))))
-        .hasMessageContaining("no longer accepts writes");
-    reopen();
-    assertThat(store.append(List.of(TestEvents.at(events.stepStarted("run-a", "s"), 2))))
+    // The writer's session is gone: the append fails as unreachable, with its outcome unknown.
+    Event started = TestEvents.at(events.stepStarted("run-a", "s"), 2);
+    assertThatThrownBy(() -> store.append(List.of(started)))
+        .isInstanceOfSatisfying(
+            StoreUnreachableException.class, e -> assertThat(e.outcomeUnknown()).isTrue());
+    // It did not land: the same append, tried again, connects again and writes it once.
+    assertThat(store.append(List.of(started))).extracting(Event::getGlobalSeq).containsExactly(2L);
+
+    // An append whose commit happened though its answer was lost: another writer stands in for
+    // the lost answer here. Tried again, the store finds it stored and writes only what follows.
+    terminateSessions();
+    Event failed = TestEvents.at(events.stepFailed("run-a", "s"), 3);
+    assertThatThrownBy(() -> store.append(List.of(failed)))
+        .isInstanceOf(StoreUnreachableException.class);
+    try (EventStore other = EventStores.open(EventStores.parse(storeUrl), dir)) {
+      other.append(List.of(failed));
+    }
+    Event again = TestEvents.at(events.stepStarted("run-a", "s"), 4);
+    assertThat(store.append(List.of(failed, again)))
         .extracting(Event::getGlobalSeq)
-        .containsExactly(2L);
+        .containsExactly(3L, 4L);
+    // The pooled read connections died with the sessions: the first read may fail, once.
+    try {
+      store.readRun("run-a", 0, 10);
+    } catch (StoreException e) {
+      assertThat(e.getMessage()).doesNotContain("\n");
+    }
+    assertThat(store.readRun("run-a", 0, 10)).hasSize(4);
+    // A caller that does not begin with the append in doubt is refused: the store fails closed.
+    terminateSessions();
+    Event later = TestEvents.at(events.stepFailed("run-a", "s"), 5);
+    assertThatThrownBy(() -> store.append(List.of(later)))
+        .isInstanceOf(StoreUnreachableException.class);
+    assertThatThrownBy(() -> store.append(List.of(events.submitted("run-b", "w"))))
+        .isInstanceOf(StoreException.class)
+        .isNotInstanceOf(StoreUnreachableException.class);
+    assertThatThrownBy(() -> store.append(List.of(later)))
+        .hasMessageContaining("no longer accepts writes");
+  }
+
+  private void terminateSessions() throws SQLException {
+    assertThat(
+            queryRaw(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        .isNotEqualTo("0");
   }
 
   @Test

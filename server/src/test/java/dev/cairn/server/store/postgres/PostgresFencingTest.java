@@ -209,6 +209,40 @@ class PostgresFencingTest {
     assertThat(ownership(after).renew()).isEmpty();
   }
 
+  @Test
+  void anOldOwnerBehindTheNewOwnersSequenceIsToldItIsFencedNamingTheRun() throws Exception {
+    PostgresEventStore a = node(NodeIdentity.booting("node-a", "a:1"), SHORT_LEASE);
+    PostgresEventStore b = node(NodeIdentity.booting("node-b", "b:1"), LONG_LEASE);
+    a.append(List.of(events.submitted("run-1", "w"), events.submitted("run-2", "w")));
+    assertThat(ownership(b).orphanedRuns(10)).isEmpty();
+
+    // node-a stops renewing: its runs are orphaned, node-b takes one and moves it on.
+    awaitTakeover(ownership(b), "run-1");
+    assertThat(ownership(b).orphanedRuns(10)).containsExactly("run-2");
+    b.append(List.of(TestEvents.at(events.stepStarted("run-1", "s"), 2)));
+
+    // node-a's next event for run-1 has a run_seq node-b already used: it is refused as fenced,
+    // with the run named, so that node-a drops it rather than take it for a broken store.
+    assertThatThrownBy(() -> a.append(List.of(TestEvents.at(events.stepStarted("run-1", "t"), 2))))
+        .isInstanceOfSatisfying(
+            StoreFencedException.class, e -> assertThat(e.runIds()).containsExactly("run-1"));
+  }
+
+  @Test
+  void aRejoiningNodeLetsItsLeasesGoAtOnceSoAnyNodeMayTakeTheRuns() {
+    PostgresEventStore a = node(NodeIdentity.booting("node-a", "a:1"), LONG_LEASE);
+    PostgresEventStore b = node(NodeIdentity.booting("node-b", "b:1"), LONG_LEASE);
+    a.append(List.of(events.submitted("run-1", "w")));
+    assertThat(ownership(b).acquire("run-1")).isEmpty();
+
+    ownership(a).rejoin();
+    assertThat(ownership(b).orphanedRuns(10)).containsExactly("run-1");
+    assertThat(ownership(b).acquire("run-1")).map(RunLease::epoch).contains(2L);
+    assertThatThrownBy(() -> a.append(List.of(events.stepStarted("run-1", "s"))))
+        .isInstanceOf(StoreFencedException.class);
+    assertThat(ownership(a).renew()).isEmpty();
+  }
+
   /** Tries to take the run until its lease has run out, for at most 20 s. */
   private static RunLease awaitTakeover(RunOwnership taker, String runId)
       throws InterruptedException {

@@ -33,13 +33,15 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
- * This server as one node of several on one PostgreSQL database, serving any client whatever node
- * owns the run: watchers are fed from the shared log ({@link StoreTail}), cancels reach the owner
- * through the database ({@link ClusterCommands}), and StreamLogs is relayed to the node that ran
- * the attempt ({@link NodeClient}). Absent on a store one server owns alone.
+ * The other nodes, as this server reaches them when several share one PostgreSQL database, so that
+ * it serves any client whatever node owns the run (ownership itself, leases and takeovers, is
+ * {@link dev.cairn.server.runtime.ClusterNode}): watchers are fed from the shared log ({@link
+ * StoreTail}), cancels reach the owner through the database ({@link ClusterCommands}), and
+ * StreamLogs is relayed to the node that ran the attempt ({@link NodeClient}). Absent on a store
+ * one server owns alone.
  */
-final class ClusterNode implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(ClusterNode.class);
+final class ClusterPeers implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(ClusterPeers.class);
 
   /** How often the listener looks at the database whatever it heard: the polling fallback. */
   static final Duration TICK = Duration.ofMillis(250);
@@ -64,7 +66,7 @@ final class ClusterNode implements AutoCloseable {
   private final ScheduledExecutorService publisher;
   private AutoCloseable listening;
 
-  ClusterNode(
+  ClusterPeers(
       ClusterAccess access,
       EventStore store,
       EventBroadcaster feed,
