@@ -91,7 +91,7 @@ class ClusterAccessIT {
   }
 
   private static String nodeId(ServerProcess server) throws Exception {
-    return Files.readString(server.dataDir().resolve("store-id"), StandardCharsets.UTF_8).trim();
+    return Files.readString(server.dataDir().resolve("node-id"), StandardCharsets.UTF_8).trim();
   }
 
   @Test
@@ -364,15 +364,15 @@ class ClusterAccessIT {
   /** The node whose marker prefix the run's first attempt carries: the node that ran it. */
   private static String markerNode(ServerProcess server, String runId) {
     new Runs(server).awaitStatus(runId, Runs::terminal, Duration.ofSeconds(60));
-    String marker =
+    String node =
         new Runs(server)
             .follow(runId).stream()
                 .filter(Event::hasStepStarted)
                 .findFirst()
                 .orElseThrow()
                 .getStepStarted()
-                .getMarker();
-    return marker.split("/")[1];
+                .getNodeId();
+    return node;
   }
 
   /** The node holding the run's lease, or null when it has none (it ended). */
