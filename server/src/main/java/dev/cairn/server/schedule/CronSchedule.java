@@ -8,6 +8,7 @@ import com.cronutils.parser.CronParser;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -77,6 +78,10 @@ public final class CronSchedule {
 
   /** The first nominal time strictly after the instant, if the expression names one. */
   public Optional<Instant> next(Instant after) {
-    return times.nextExecution(ZonedDateTime.ofInstant(after, zone)).map(ZonedDateTime::toInstant);
+    // Whole seconds: the library keeps the fraction of the time it starts from, so a schedule
+    // created at 10:00:07.4 would otherwise fire at 10:00:08.4, 10:00:09.4 and so on.
+    return times
+        .nextExecution(ZonedDateTime.ofInstant(after, zone))
+        .map(next -> next.toInstant().truncatedTo(ChronoUnit.SECONDS));
   }
 }

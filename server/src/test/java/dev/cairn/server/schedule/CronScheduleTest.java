@@ -27,6 +27,18 @@ class CronScheduleTest {
   }
 
   @Test
+  void nominalTimesAreWholeSecondsWhateverTheFractionOfTheTimeBefore() {
+    CronSchedule everySecond = CronSchedule.parse("* * * * * *", ZoneId.of("UTC"));
+    assertThat(everySecond.next(Instant.parse("2026-05-01T10:20:07.400Z")))
+        .contains(Instant.parse("2026-05-01T10:20:08Z"));
+    assertThat(everySecond.next(Instant.parse("2026-05-01T10:20:07.999999999Z")))
+        .contains(Instant.parse("2026-05-01T10:20:08Z"));
+    CronSchedule everyMinute = CronSchedule.parse("* * * * *", ZoneId.of("UTC"));
+    assertThat(everyMinute.next(Instant.parse("2026-05-01T10:20:59.500Z")))
+        .contains(Instant.parse("2026-05-01T10:21:00Z"));
+  }
+
+  @Test
   void aTimeInTheSkippedHourOfSpringForwardDoesNotFireThatDay() {
     // 2026-03-29 in Berlin: 02:00 CET jumps to 03:00 CEST; 02:30 does not exist that day.
     CronSchedule daily = CronSchedule.parse("30 2 * * *", BERLIN);
