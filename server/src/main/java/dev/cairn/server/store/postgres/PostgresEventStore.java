@@ -211,7 +211,7 @@ public final class PostgresEventStore implements EventStore {
         public List<ScheduleEvent> readSchedule(String scheduleId, long afterSeq, int limit) {
           return read(
               "events of schedule " + scheduleId,
-              handle -> ScheduleRows.read(handle, scheduleId, afterSeq, limit));
+              handle -> ScheduleRows.read(handle, scheduleId, afterSeq, requireLimit(limit)));
         }
       };
 
