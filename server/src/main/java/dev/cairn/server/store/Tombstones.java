@@ -51,6 +51,29 @@ public final class Tombstones {
         .findOne();
   }
 
+  /** The highest global sequence number among the run's events, 0 when it has none. */
+  public static long lastGlobalSeq(Handle writer, String runId) {
+    return writer
+        .createQuery("SELECT COALESCE(MAX(global_seq), 0) FROM events WHERE run_id = :run")
+        .bind("run", runId)
+        .mapTo(Long.class)
+        .one();
+  }
+
+  /** Records the tombstone of a run just removed, in the caller's write transaction. */
+  public static void record(Handle writer, RemovedRun removed) {
+    writer
+        .createUpdate(
+            "INSERT INTO removed_runs (run_id, removed_at_us, cause, last_global_seq)"
+                + " VALUES (:run, :at, :cause, :last)")
+        .bind("run", removed.runId())
+        .bind("at", micros(removed.removedAt()))
+        // A short, as one store keeps the cause in a smallint column.
+        .bind("cause", (short) code(removed.cause()))
+        .bind("last", removed.lastGlobalSeq())
+        .execute();
+  }
+
   /** Finished runs that ended before the time, those that ended first first, at most limit. */
   public static List<String> endedBefore(Handle handle, Instant endedBefore, int limit) {
     return handle

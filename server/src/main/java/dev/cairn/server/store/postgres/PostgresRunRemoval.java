@@ -36,12 +36,7 @@ final class PostgresRunRemoval {
     if (!Tombstones.ended(status.get())) {
       throw new RunStillLiveException(runId);
     }
-    long lastGlobalSeq =
-        writer
-            .createQuery("SELECT COALESCE(MAX(global_seq), 0) FROM events WHERE run_id = :run")
-            .bind("run", runId)
-            .mapTo(Long.class)
-            .one();
+    long lastGlobalSeq = Tombstones.lastGlobalSeq(writer, runId);
     writer
         .createQuery("SELECT set_config('cairn.removing_run', :run, true)")
         .bind("run", runId)
@@ -55,24 +50,20 @@ final class PostgresRunRemoval {
     writer.createUpdate("DELETE FROM runs WHERE run_id = :run").bind("run", runId).execute();
     // A removed rerun is no longer listed among the reruns of the run it took up again.
     writer.createUpdate("DELETE FROM reruns WHERE run_id = :run").bind("run", runId).execute();
-    writer
-        .createUpdate(
-            "INSERT INTO removed_runs (run_id, removed_at_us, cause, last_global_seq)"
-                + " VALUES (:run, :at, :cause, :last)")
-        .bind("run", runId)
-        .bind("at", Tombstones.micros(removedAt))
-        .bind("cause", (short) Tombstones.code(cause))
-        .bind("last", lastGlobalSeq)
-        .execute();
+    RemovedRun removed = new RemovedRun(runId, removedAt, cause, lastGlobalSeq);
+    Tombstones.record(writer, removed);
     writer
         .createUpdate(
             "UPDATE removal_mark SET highest_removed = GREATEST(highest_removed, :last) WHERE id = 1")
         .bind("last", lastGlobalSeq)
         .execute();
-    return Optional.of(new RemovedRun(runId, removedAt, cause, lastGlobalSeq));
+    return Optional.of(removed);
   }
 
-  /** {@link #highestRemoved}, or 0 for a database whose schema predates the removal of runs. */
+  /**
+   * {@link Tombstones#highestRemoved}, or 0 for a database whose schema predates the removal of
+   * runs.
+   */
   static long highestRemovedIfKept(Handle handle) {
     boolean kept =
         handle

@@ -37,12 +37,7 @@ final class SqliteRunRemoval {
     if (!Tombstones.ended(status.get())) {
       throw new RunStillLiveException(runId);
     }
-    long lastGlobalSeq =
-        writer
-            .createQuery("SELECT COALESCE(MAX(global_seq), 0) FROM events WHERE run_id = :run")
-            .bind("run", runId)
-            .mapTo(Long.class)
-            .one();
+    long lastGlobalSeq = Tombstones.lastGlobalSeq(writer, runId);
     writer
         .createUpdate("INSERT INTO run_removal (run_id) VALUES (:run)")
         .bind("run", runId)
@@ -53,15 +48,7 @@ final class SqliteRunRemoval {
     writer.createUpdate("DELETE FROM reruns WHERE run_id = :run").bind("run", runId).execute();
     writer.createUpdate("DELETE FROM run_removal WHERE run_id = :run").bind("run", runId).execute();
     RemovedRun removed = new RemovedRun(runId, removedAt, cause, lastGlobalSeq);
-    writer
-        .createUpdate(
-            "INSERT INTO removed_runs (run_id, removed_at_us, cause, last_global_seq)"
-                + " VALUES (:run, :at, :cause, :last)")
-        .bind("run", runId)
-        .bind("at", Tombstones.micros(removedAt))
-        .bind("cause", Tombstones.code(cause))
-        .bind("last", lastGlobalSeq)
-        .execute();
+    Tombstones.record(writer, removed);
     writer
         .createUpdate(
             "UPDATE removal_mark SET highest_removed = MAX(highest_removed, :last) WHERE id = 1")
@@ -70,7 +57,9 @@ final class SqliteRunRemoval {
     return Optional.of(removed);
   }
 
-  /** {@link #highestRemoved}, or 0 for a file whose schema predates the removal of runs. */
+  /**
+   * {@link Tombstones#highestRemoved}, or 0 for a file whose schema predates the removal of runs.
+   */
   static long highestRemovedIfKept(Handle handle) {
     boolean kept =
         handle
