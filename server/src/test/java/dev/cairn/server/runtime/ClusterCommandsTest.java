@@ -6,27 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.server.engine.SpecLimits;
 import dev.cairn.server.store.ClusterAccess;
-import dev.cairn.server.store.EventStores;
-import dev.cairn.server.store.NodeIdentity;
-import dev.cairn.server.store.StoreUrl;
+import dev.cairn.server.store.postgres.FreshPostgresDatabase;
 import dev.cairn.server.store.postgres.PostgresEventStore;
-import dev.cairn.server.store.postgres.PostgresStores;
-import dev.cairn.server.store.postgres.PostgresTestDatabases;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunStatus;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Cancels through the database between two nodes of one real PostgreSQL, each an engine shell over
@@ -37,35 +29,7 @@ import org.junit.jupiter.api.Test;
 class ClusterCommandsTest {
   private static final Duration LEASE = Duration.ofMinutes(5);
 
-  private static PostgresTestDatabases databases;
-
-  private final List<AutoCloseable> opened = new ArrayList<>();
-  private StoreUrl url;
-
-  @BeforeAll
-  static void connectToTheServerIfGiven() {
-    databases = PostgresTestDatabases.ifGiven();
-  }
-
-  @AfterAll
-  static void dropTheDatabases() {
-    if (databases != null) {
-      databases.close();
-    }
-  }
-
-  @BeforeEach
-  void createADatabase() {
-    PostgresTestDatabases.assumeGiven(databases);
-    url = EventStores.parse(databases.create());
-  }
-
-  @AfterEach
-  void closeEverything() throws Exception {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
-  }
+  @RegisterExtension static final FreshPostgresDatabase postgres = new FreshPostgresDatabase();
 
   /** A node: its store, an engine the test drives, and its commands, listening or not. */
   private final class Node {
@@ -75,8 +39,7 @@ class ClusterCommandsTest {
     final ClusterCommands commands;
 
     Node(String id, Duration answerTime, boolean listening) {
-      store = PostgresStores.openAsNode(url, NodeIdentity.booting(id, id + ":1"), LEASE);
-      opened.add(store);
+      store = postgres.node(id, LEASE);
       EngineSettings settings =
           new EngineSettings(
               Path.of("/nonexistent/cairn-data"),
@@ -103,9 +66,9 @@ class ClusterCommandsTest {
       engine.loop().drain();
       ClusterAccess access = store.cluster().orElseThrow();
       commands = new ClusterCommands(access, engine, answerTime);
-      opened.add(commands);
+      postgres.closeAfter(commands);
       if (listening) {
-        opened.add(
+        postgres.closeAfter(
             access.listen(
                 new ClusterAccess.Signals() {
                   @Override

@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.server.store.ClusterAccess;
 import dev.cairn.server.store.EncodedEvent;
-import dev.cairn.server.store.EventStores;
 import dev.cairn.server.store.NodeIdentity;
-import dev.cairn.server.store.StoreUrl;
 import dev.cairn.server.store.TestEvents;
+import dev.cairn.server.store.postgres.FreshPostgresDatabase;
 import dev.cairn.server.store.postgres.PostgresEventStore;
 import dev.cairn.server.store.postgres.PostgresStores;
-import dev.cairn.server.store.postgres.PostgresTestDatabases;
 import dev.cairn.v1.Event;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,11 +19,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Watchers of one node see the events every node commits, in global order, through the store tail
@@ -36,37 +31,14 @@ import org.junit.jupiter.api.Test;
 class StoreTailTest {
   private static final Duration LEASE = Duration.ofMinutes(5);
 
-  private static PostgresTestDatabases databases;
+  @RegisterExtension static final FreshPostgresDatabase postgres = new FreshPostgresDatabase();
 
   private final TestEvents events = new TestEvents();
-  private final List<AutoCloseable> opened = new ArrayList<>();
   private final ScheduledExecutorService streams = Executors.newScheduledThreadPool(2);
-  private StoreUrl url;
-
-  @BeforeAll
-  static void connectToTheServerIfGiven() {
-    databases = PostgresTestDatabases.ifGiven();
-  }
-
-  @AfterAll
-  static void dropTheDatabases() {
-    if (databases != null) {
-      databases.close();
-    }
-  }
-
-  @BeforeEach
-  void createADatabase() {
-    PostgresTestDatabases.assumeGiven(databases);
-    url = EventStores.parse(databases.create());
-  }
 
   @AfterEach
   void closeEverything() throws Exception {
     streams.shutdownNow();
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
   }
 
   /** One node: its store, and a feed whose broadcaster the tail fills from the log. */
@@ -82,13 +54,12 @@ class StoreTailTest {
 
     /** With {@code notified} false, the node hears no notification of commits: it polls. */
     Node(String id, Duration tick, boolean notified) {
-      store = PostgresStores.openAsNode(url, NodeIdentity.booting(id, id + ":1"), LEASE);
-      opened.add(store);
+      store = postgres.node(id, LEASE);
       tail = new StoreTail(store, broadcaster);
-      opened.add(tail);
+      postgres.closeAfter(tail);
       feed = new EventFeed(store, broadcaster, 1 << 20, streams);
       ClusterAccess access = store.cluster().orElseThrow();
-      opened.add(
+      postgres.closeAfter(
           access.listen(
               new ClusterAccess.Signals() {
                 @Override
@@ -156,8 +127,8 @@ class StoreTailTest {
   void withoutNotificationsTheTickAloneDeliversEveryEvent() {
     Node a = new Node("node-a", Duration.ofMillis(200), false);
     PostgresEventStore b =
-        PostgresStores.openAsNode(url, NodeIdentity.booting("node-b", "b:1"), LEASE);
-    opened.add(b);
+        PostgresStores.openAsNode(postgres.url(), NodeIdentity.booting("node-b", "b:1"), LEASE);
+    postgres.closeAfter(b);
     Watcher onA = a.watch(0);
     awaitTrue(() -> a.broadcaster.watchers() == 1);
     for (int i = 0; i < 5; i++) {

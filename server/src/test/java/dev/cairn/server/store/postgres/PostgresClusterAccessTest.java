@@ -6,21 +6,14 @@ import dev.cairn.server.store.ClusterAccess;
 import dev.cairn.server.store.ClusterAccess.CommandAnswer;
 import dev.cairn.server.store.ClusterAccess.NodeService;
 import dev.cairn.server.store.ClusterAccess.RunCommand;
-import dev.cairn.server.store.EventStores;
-import dev.cairn.server.store.NodeIdentity;
-import dev.cairn.server.store.StoreUrl;
 import dev.cairn.server.store.TestEvents;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The nodes' side channel on a real database: a command recorded on one node reaches the node
@@ -31,49 +24,19 @@ class PostgresClusterAccessTest {
   private static final Duration LEASE = Duration.ofMinutes(5);
   private static final Duration NO_TICK = Duration.ofMinutes(10);
 
-  private static PostgresTestDatabases databases;
+  @RegisterExtension static final FreshPostgresDatabase postgres = new FreshPostgresDatabase();
 
   private final TestEvents events = new TestEvents();
-  private final List<AutoCloseable> opened = new ArrayList<>();
-  private StoreUrl url;
-
-  @BeforeAll
-  static void connectToTheServerIfGiven() {
-    databases = PostgresTestDatabases.ifGiven();
-  }
-
-  @AfterAll
-  static void dropTheDatabases() {
-    if (databases != null) {
-      databases.close();
-    }
-  }
-
-  @BeforeEach
-  void createADatabase() {
-    PostgresTestDatabases.assumeGiven(databases);
-    url = EventStores.parse(databases.create());
-  }
-
-  @AfterEach
-  void closeEverything() throws Exception {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
-  }
 
   private PostgresEventStore node(String id) {
-    PostgresEventStore store =
-        PostgresStores.openAsNode(url, NodeIdentity.booting(id, id + ":1"), LEASE);
-    opened.add(store);
-    return store;
+    return postgres.node(id, LEASE);
   }
 
   /** What a node's listener heard, in order: "events", "commands", "answered N". */
   private BlockingQueue<String> heard(PostgresEventStore store) throws InterruptedException {
     BlockingQueue<String> heard = new LinkedBlockingQueue<>();
     java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
-    opened.add(
+    postgres.closeAfter(
         store
             .cluster()
             .orElseThrow()

@@ -3,24 +3,17 @@ package dev.cairn.server.store.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.server.runtime.LeaseKeeper;
-import dev.cairn.server.store.EventStores;
-import dev.cairn.server.store.NodeIdentity;
 import dev.cairn.server.store.RunLease;
 import dev.cairn.server.store.RunOwnership;
-import dev.cairn.server.store.StoreUrl;
 import dev.cairn.server.store.TestEvents;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The lease keeper on a real database: renewals keep a node's runs its own, and a node that cannot
@@ -30,48 +23,18 @@ class SelfFencingTest {
   private static final Duration LEASE = Duration.ofMillis(900);
   private static final Duration MARGIN = Duration.ofMillis(400);
 
-  private static PostgresTestDatabases databases;
+  @RegisterExtension static final FreshPostgresDatabase postgres = new FreshPostgresDatabase();
 
   private final TestEvents events = new TestEvents();
-  private final List<AutoCloseable> opened = new ArrayList<>();
-  private StoreUrl url;
-
-  @BeforeAll
-  static void connectToTheServerIfGiven() {
-    databases = PostgresTestDatabases.ifGiven();
-  }
-
-  @AfterAll
-  static void dropTheDatabases() {
-    if (databases != null) {
-      databases.close();
-    }
-  }
-
-  @BeforeEach
-  void createADatabase() {
-    PostgresTestDatabases.assumeGiven(databases);
-    url = EventStores.parse(databases.create());
-  }
-
-  @AfterEach
-  void closeEverything() throws Exception {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
-  }
 
   private PostgresEventStore node(String nodeId) {
-    PostgresEventStore store =
-        PostgresStores.openAsNode(url, NodeIdentity.booting(nodeId, nodeId + ":1"), LEASE);
-    opened.add(store);
-    return store;
+    return postgres.node(nodeId, LEASE);
   }
 
   private LeaseKeeper keeper(PostgresEventStore store, Listener listener) {
     LeaseKeeper keeper =
         new LeaseKeeper(store.ownership().orElseThrow(), LEASE, MARGIN, System::nanoTime, listener);
-    opened.add(keeper);
+    postgres.closeAfter(keeper);
     return keeper;
   }
 
