@@ -19,19 +19,44 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Turns a scheduled start into a process: the command line, the environment (built explicitly, so
  * nothing of the server's own environment but the documented base reaches a step), the working
  * directory (the spec's, or the run's own under the work root), the output file and the marker.
+ *
+ * <p>All of that is done on a thread of its own, in the order the engine asked: making a run's
+ * directories and its inputs file costs about a dozen system calls, and on the engine thread they
+ * delayed the next client's commit. The engine learns the outcome as it learns a spawn's, through
+ * {@link AttemptEvents}.
  */
 final class AttemptLauncher implements AttemptRunner {
+  private static final Logger LOG = Logger.getLogger(AttemptLauncher.class);
   private final EngineSettings settings;
   private final ProcessSupervisor supervisor;
+  // One thread, so attempts are launched in the order they were scheduled. It ends when idle: the
+  // processes are forked by the supervisor's own long-lived thread, never by this one.
+  private final ThreadPoolExecutor preparer =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          10,
+          TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(),
+          work -> {
+            Thread thread = new Thread(work, "cairn-attempt-launcher");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   AttemptLauncher(EngineSettings settings, ProcessSupervisor supervisor) {
     this.settings = settings;
     this.supervisor = supervisor;
+    preparer.allowCoreThreadTimeOut(true);
   }
 
   /**
@@ -40,6 +65,28 @@ final class AttemptLauncher implements AttemptRunner {
    */
   @Override
   public void launch(RunState state, Scheduler.Start start, AttemptEvents events) {
+    preparer.execute(
+        () -> {
+          try {
+            prepareAndLaunch(state, start, events);
+          } catch (RuntimeException e) {
+            // Whatever refused the launch (a closed supervisor above all), it is this attempt's
+            // spawn error: the step fails by its policies and the engine goes on.
+            LOG.errorf(
+                e,
+                "run %s, step %s, attempt %d: cannot launch",
+                state.runId(),
+                start.stepId(),
+                start.attempt());
+            events.spawnFailed(
+                state.runId(),
+                new Trigger.AttemptSpawnFailed(
+                    start.stepId(), start.attempt(), "cannot launch: " + describe(e)));
+          }
+        });
+  }
+
+  private void prepareAndLaunch(RunState state, Scheduler.Start start, AttemptEvents events) {
     String runId = state.runId();
     WorkflowSpec spec = state.plan().spec();
     StepSpec step = state.step(start.stepId()).spec();
@@ -163,6 +210,10 @@ final class AttemptLauncher implements AttemptRunner {
     env.put(StepEnvironment.STEP_ID, step.getId());
     env.put(StepEnvironment.ATTEMPT, Integer.toString(attempt));
     return env;
+  }
+
+  private static String describe(RuntimeException e) {
+    return e.getMessage() != null ? e.getMessage() : e.toString();
   }
 
   private static String describe(IOException e) {

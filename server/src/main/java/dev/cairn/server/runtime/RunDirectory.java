@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -14,6 +15,7 @@ import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The working directory of a run whose spec names none: {@code <work root>/<run id>}, made 0700 at
@@ -42,29 +44,54 @@ final class RunDirectory {
     return prepare(workRoot, runId, Optional.empty());
   }
 
-  /** Returns the run's directory, made if it is missing, and owned by {@code runAs} if present. */
+  /**
+   * Returns the run's directory, made if it is missing, and owned by {@code runAs} if present. The
+   * work root is checked before the first directory is made in it, and again whenever it is found
+   * missing: the check costs half a dozen system calls, which every run's start paid while the
+   * answer could not change without the server's user (or root) changing the work root.
+   */
   static Path prepare(Path workRoot, String runId, Optional<RunAsUser> runAs) throws IOException {
     Path directory = workRoot.resolve(runId);
-    if (Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-      return directory;
-    }
     Set<PosixFilePermission> rootMode = runAs.isPresent() ? PASS_THROUGH : OWNER_ONLY;
-    Files.createDirectories(workRoot, PosixFilePermissions.asFileAttribute(rootMode));
-    if (runAs.isPresent()) {
-      openToPassThrough(workRoot);
+    CheckedRoot root = new CheckedRoot(workRoot.toAbsolutePath(), rootMode);
+    if (!CHECKED.contains(root)) {
+      checkWorkRoot(workRoot, runAs, rootMode);
+      CHECKED.add(root);
     }
-    checkOwnedAndClosed(workRoot, rootMode);
     try {
       Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
     } catch (FileAlreadyExistsException e) {
       if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
         throw e;
       }
+      return directory;
+    } catch (NoSuchFileException e) {
+      // The work root was removed since it was checked: make it and check it again.
+      CHECKED.remove(root);
+      checkWorkRoot(workRoot, runAs, rootMode);
+      CHECKED.add(root);
+      Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
     }
     if (runAs.isPresent()) {
       giveTo(directory, runAs.get());
     }
     return directory;
+  }
+
+  /** Work roots found fit to make run directories in, each with the mode it was checked for. */
+  private static final Set<CheckedRoot> CHECKED = ConcurrentHashMap.newKeySet();
+
+  private record CheckedRoot(Path workRoot, Set<PosixFilePermission> mode) {}
+
+  /** Makes the work root if it is missing, and refuses one another user could enter or change. */
+  private static void checkWorkRoot(
+      Path workRoot, Optional<RunAsUser> runAs, Set<PosixFilePermission> rootMode)
+      throws IOException {
+    Files.createDirectories(workRoot, PosixFilePermissions.asFileAttribute(rootMode));
+    if (runAs.isPresent()) {
+      openToPassThrough(workRoot);
+    }
+    checkOwnedAndClosed(workRoot, rootMode);
   }
 
   /**

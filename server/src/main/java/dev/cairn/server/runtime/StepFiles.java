@@ -1,17 +1,20 @@
 package dev.cairn.server.runtime;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.cairn.server.engine.RunState;
 import dev.cairn.server.engine.StepOutputs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,6 +25,9 @@ import java.util.Set;
  * directory, {@code <work root>/<run id>.io}, owned by the user the steps run as.
  */
 final class StepFiles {
+  /** The one inputs file of every attempt with no upstream outputs, in the work root. */
+  static final String NO_INPUTS = "no-inputs.json";
+
   private StepFiles() {}
 
   /**
@@ -36,12 +42,21 @@ final class StepFiles {
         RunDirectory.prepare(settings.workRoot(), state.runId() + ".io", settings.runAs());
     Path outputs = directory.resolve(stepId + "." + attempt + ".outputs");
     Map<String, Map<String, String>> upstream = StepOutputs.upstreamOf(state, stepId);
-    // Most steps have no upstream outputs: they share one empty file, written once per run.
-    Path inputs =
-        directory.resolve(
-            upstream.isEmpty() ? "no-inputs.json" : stepId + "." + attempt + ".inputs.json");
-    if (!upstream.isEmpty() || !Files.exists(inputs, LinkOption.NOFOLLOW_LINKS)) {
-      Files.writeString(inputs, StepOutputs.inputsJson(upstream), StandardCharsets.UTF_8);
+    Path inputs;
+    if (upstream.isEmpty()) {
+      // Most steps have no upstream outputs: they all read one empty file, made once in the work
+      // root and read-only, rather than one more file made for every run.
+      inputs = settings.workRoot().resolve(NO_INPUTS);
+      if (!Files.exists(inputs, LinkOption.NOFOLLOW_LINKS)) {
+        Path written = settings.workRoot().resolve(NO_INPUTS + ".new");
+        Files.deleteIfExists(written);
+        Files.writeString(written, StepOutputs.inputsJson(upstream), UTF_8);
+        Files.setPosixFilePermissions(written, PosixFilePermissions.fromString("r--r--r--"));
+        Files.move(written, inputs, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } else {
+      inputs = directory.resolve(stepId + "." + attempt + ".inputs.json");
+      Files.writeString(inputs, StepOutputs.inputsJson(upstream), UTF_8);
     }
     for (Map.Entry<String, Map<String, String>> step : upstream.entrySet()) {
       for (Map.Entry<String, String> output : step.getValue().entrySet()) {
