@@ -33,7 +33,7 @@ class StoreCorruptionIT {
   @TempDir Path work;
 
   @ParameterizedTest(name = "{0} seed {1}")
-  @CsvSource({"runs, 11", "sqlite_autoindex_runs_2, 12", "events, 13"})
+  @CsvSource({"runs, 11", "runs_by_request, 12", "events, 13"})
   void aDamagedStoreFailsClosed(String tree, long seed) throws Exception {
     Path data = work.resolve("data");
     List<String> runIds = new ArrayList<>();

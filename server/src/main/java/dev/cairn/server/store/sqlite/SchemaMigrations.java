@@ -26,7 +26,8 @@ final class SchemaMigrations {
           "V3__checksums.sql",
           "V4__reruns.sql",
           "V5__run_removal.sql",
-          "V6__schedules.sql");
+          "V6__schedules.sql",
+          "V7__runs_keyed_by_submit_seq.sql");
 
   private static final String LOCATION = "/db/migration/";
 

@@ -129,7 +129,7 @@ class StoreCorruptionTest {
     "runs, 7",
     "runs, 8",
     "sqlite_autoindex_runs_1, 9",
-    "sqlite_autoindex_runs_2, 10",
+    "runs_by_request, 10",
   })
   void flippedBytesAreReportedNeverReadAsAbsence(String tree, long seed) throws Exception {
     List<String> runIds = fill();
