@@ -16,9 +16,12 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -29,10 +32,12 @@ import org.jboss.logging.Logger;
  * nothing of the server's own environment but the documented base reaches a step), the working
  * directory (the spec's, or the run's own under the work root), the output file and the marker.
  *
- * <p>All of that is done on a thread of its own, in the order the engine asked: making a run's
- * directories and its inputs file costs about a dozen system calls, and on the engine thread they
- * delayed the next client's commit. The engine learns the outcome as it learns a spawn's, through
- * {@link AttemptEvents}.
+ * <p>A run's first attempt is prepared on a thread of its own, in the order the engine asked:
+ * making the run's directories costs a dozen system calls, and on the engine thread they delayed
+ * the next client's commit. The engine learns the outcome as it learns a spawn's, through {@link
+ * AttemptEvents}. Later attempts of a run whose directories exist are launched at once on the
+ * engine thread: there the hand-off to the other thread would be the larger cost, paid by every
+ * step of a chain.
  */
 final class AttemptLauncher implements AttemptRunner {
   private static final Logger LOG = Logger.getLogger(AttemptLauncher.class);
@@ -53,6 +58,18 @@ final class AttemptLauncher implements AttemptRunner {
             return thread;
           });
 
+  // Runs whose directories are made, most recent last; one forgotten is only prepared again.
+  private final Set<String> prepared =
+      Collections.newSetFromMap(
+          Collections.synchronizedMap(
+              new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                  return size() > PREPARED_RUNS;
+                }
+              }));
+  private static final int PREPARED_RUNS = 4096;
+
   AttemptLauncher(EngineSettings settings, ProcessSupervisor supervisor) {
     this.settings = settings;
     this.supervisor = supervisor;
@@ -65,6 +82,10 @@ final class AttemptLauncher implements AttemptRunner {
    */
   @Override
   public void launch(RunState state, Scheduler.Start start, AttemptEvents events) {
+    if (prepared.contains(state.runId())) {
+      prepareAndLaunch(state, start, events);
+      return;
+    }
     preparer.execute(
         () -> {
           try {
@@ -112,6 +133,7 @@ final class AttemptLauncher implements AttemptRunner {
     Path outputsFile;
     try {
       outputsFile = StepFiles.prepare(settings, state, start.stepId(), start.attempt(), env);
+      prepared.add(runId);
     } catch (IOException e) {
       events.spawnFailed(
           runId,

@@ -52,6 +52,10 @@ final class RunDirectory {
    */
   static Path prepare(Path workRoot, String runId, Optional<RunAsUser> runAs) throws IOException {
     Path directory = workRoot.resolve(runId);
+    if (Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+      // A later step of the run: one stat, where trying to make it again would build an exception.
+      return directory;
+    }
     Set<PosixFilePermission> rootMode = runAs.isPresent() ? PASS_THROUGH : OWNER_ONLY;
     CheckedRoot root = new CheckedRoot(workRoot.toAbsolutePath(), rootMode);
     if (!CHECKED.contains(root)) {
