@@ -6,9 +6,15 @@ package dev.cairn.server.process;
  * @param exitCode its exit status, or {@code 128 + signal} when a signal ended it (as a shell
  *     reports it)
  * @param signal the signal that ended it, 0 when it exited
+ * @param attemptOver whether the launcher vouches that no process of the attempt is left (the
+ *     native launcher reports the end only then); when false the supervisor looks for itself
  */
-record LeaderExit(int exitCode, int signal) {
+record LeaderExit(int exitCode, int signal, boolean attemptOver) {
   private static final int MAX_SIGNAL = 64;
+
+  LeaderExit(int exitCode, int signal) {
+    this(exitCode, signal, false);
+  }
 
   /**
    * From a raw wait status, as {@code waitpid} returns it: exact, so {@code exit 137} is not taken
@@ -20,6 +26,12 @@ record LeaderExit(int exitCode, int signal) {
       return new LeaderExit((status >> 8) & 0xff, 0);
     }
     return new LeaderExit(128 + signal, signal);
+  }
+
+  /** The end of a whole attempt, its leader's raw wait status, reported once nothing of it runs. */
+  static LeaderExit ofEndedAttempt(int status) {
+    LeaderExit leader = fromWaitStatus(status);
+    return new LeaderExit(leader.exitCode(), leader.signal(), true);
   }
 
   /**

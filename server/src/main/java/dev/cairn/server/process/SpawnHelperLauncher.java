@@ -273,7 +273,8 @@ final class SpawnHelperLauncher implements ProcessLauncher {
           CompletableFuture<LeaderExit> exit = leaders.remove(pid);
           shims.remove(pid);
           if (exit != null) {
-            exit.complete(LeaderExit.fromWaitStatus(value));
+            // The shim reports only once it has no process of the attempt left.
+            exit.complete(LeaderExit.ofEndedAttempt(value));
           }
         }
         default -> throw new IllegalStateException("unknown reply kind " + kind);

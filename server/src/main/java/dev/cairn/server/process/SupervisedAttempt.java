@@ -1,7 +1,5 @@
 package dev.cairn.server.process;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -108,7 +106,7 @@ final class SupervisedAttempt {
     leaderExited = true;
     this.exit = exit;
     leaderExitNanos = System.nanoTime();
-    if (!groupAlive()) {
+    if (exit.attemptOver() || !groupAlive()) {
       finish();
     } else {
       // The leader left members of its group behind (a backgrounded child): they belong to the
@@ -207,12 +205,10 @@ final class SupervisedAttempt {
     }
   }
 
+  // 0 when there is no file: a silent step makes none, and asking through java.nio would build an
+  // exception for it on every exit.
   private long outputSize() {
-    try {
-      return Files.size(request.outputFile());
-    } catch (IOException e) {
-      return 0;
-    }
+    return request.outputFile().toFile().length();
   }
 
   private synchronized void locked(Runnable action) {

@@ -73,6 +73,10 @@ final class StepFiles {
    * runs as another user must not have the server read a file for it that it cannot read itself.
    */
   static StepOutputs.Parsed readOutputs(Path file) {
+    if (!file.toFile().exists()) {
+      // Most steps write no outputs: answered without the exception java.nio would build for it.
+      return new StepOutputs.Parsed(Map.of(), "");
+    }
     try (SeekableByteChannel channel =
         Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
       if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
