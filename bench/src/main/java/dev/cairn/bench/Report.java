@@ -58,14 +58,16 @@ record Report(
                 + " steps' execution on the same %d cores adds to a submit.%n"
                 + "- The floor of a durable submit here: the same calls to a grpc-java server with"
                 + " Cairn's listener settings and JVM flags whose SubmitRun only commits the request"
-                + " to SQLite (WAL, synchronous=FULL) and answers: %s. Cairn over that floor: p50"
-                + " %s, p99 %s.%n"
+                + " to SQLite (WAL, synchronous=FULL) and answers, timed in %d blocks that"
+                + " alternate with Cairn's, both servers up (the floor's blocks start once Cairn's"
+                + " runs have ended): %s. Cairn over that floor: p50 %s, p99 %s.%n"
                 + "- GetServerStats on the same connection, which touches no store (the floor of a"
                 + " unary call here): %s.%n",
             submit.submits(),
             latencies(cairn),
             latencies(submit.queued()),
             Runtime.getRuntime().availableProcessors(),
+            SubmitLatencyBench.BLOCKS,
             latencies(floor),
             ratio((double) cairn.p50() / floor.p50()),
             ratio((double) cairn.p99() / floor.p99()),

@@ -16,11 +16,12 @@ import java.util.concurrent.TimeUnit;
  * submits warm the server and the client up first: with a fifth as many, the first 500 measured
  * submits still ran at twice the p50 of the last 500.
  *
- * <p>Two more measurements tell what bounds the figure. The same submits to a server whose only
- * slot a long {@code sleep} holds, so that each run waits in the queue and no step starts while
- * submits are timed: what the steps' execution, on the same cores, adds to a submit. And the same
- * submits against {@link SubmitFloorServer}, which only commits each request to SQLite and answers:
- * the floor of a durable submit over gRPC on this machine.
+ * <p>Two more measurements tell what bounds the figure. The same submits against {@link
+ * SubmitFloorServer}, which only commits each request to SQLite and answers: the floor of a durable
+ * submit over gRPC on this machine, timed in blocks that alternate with Cairn's. And the same
+ * submits to a server whose only slot a long {@code sleep} holds, so that each run waits in the
+ * queue and no step starts while submits are timed: what the steps' execution, on the same cores,
+ * adds to a submit.
  */
 final class SubmitLatencyBench {
   private SubmitLatencyBench() {}
@@ -45,17 +46,38 @@ final class SubmitLatencyBench {
    */
   record Result(int submits, Latencies cairn, Latencies queued, Latencies ping, Latencies floor) {}
 
+  /** Timed submits go to Cairn and to the floor in this many alternating blocks. */
+  static final int BLOCKS = 10;
+
   static Result run(Path root, Path workDir, int submits, int serverMaxParallel)
       throws IOException, InterruptedException {
     SubmitRunRequest request = oneStep("bench-submit", "true");
     Latencies cairn;
     Latencies ping;
+    Latencies floor;
+    int timed;
+    // Cairn and the floor are timed in alternating blocks, both servers up throughout, so that
+    // both see the same machine: the floor's p50 alone ranged from 0.53 to 0.98 ms between full
+    // runs here, which made a ratio measured minutes apart a draw.
     try (CairnServerProcess server =
-        CairnServerProcess.start(root, workDir.resolve("cairn-data"), serverMaxParallel)) {
+            CairnServerProcess.start(root, workDir.resolve("cairn-data"), serverMaxParallel);
+        SubmitFloorProcess floorServer = SubmitFloorProcess.start(root, workDir.resolve("floor"))) {
       warmUp(submits, () -> submit(server.runs(), request));
       awaitIdle(server);
-      cairn = time(submits, () -> submit(server.runs(), request));
-      awaitIdle(server);
+      warmUp(submits, () -> submit(floorServer.runs(), request));
+      int block = Math.max(1, submits / BLOCKS);
+      long[] cairnTimes = new long[block * BLOCKS];
+      long[] floorTimes = new long[block * BLOCKS];
+      for (int i = 0; i < BLOCKS; i++) {
+        timeInto(cairnTimes, i * block, block, () -> submit(server.runs(), request));
+        // The floor's block starts once Cairn's last runs have ended: their steps would be its
+        // load, not the floor's.
+        awaitIdle(server);
+        timeInto(floorTimes, i * block, block, () -> submit(floorServer.runs(), request));
+      }
+      timed = cairnTimes.length;
+      cairn = sorted(cairnTimes);
+      floor = sorted(floorTimes);
       ping = time(submits, server::stats);
     }
     Latencies queued;
@@ -69,12 +91,7 @@ final class SubmitLatencyBench {
         throw new IllegalStateException("a queued submit's step ran while submits were timed");
       }
     }
-    Latencies floor;
-    try (SubmitFloorProcess server = SubmitFloorProcess.start(root, workDir.resolve("floor"))) {
-      warmUp(submits, () -> submit(server.runs(), request));
-      floor = time(submits, () -> submit(server.runs(), request));
-    }
-    return new Result(submits, cairn, queued, ping, floor);
+    return new Result(timed, cairn, queued, ping, floor);
   }
 
   private static SubmitRunRequest oneStep(String name, String... argv) {
@@ -97,11 +114,19 @@ final class SubmitLatencyBench {
 
   private static Latencies time(int calls, Runnable call) {
     long[] latencies = new long[calls];
-    for (int i = 0; i < calls; i++) {
+    timeInto(latencies, 0, calls, call);
+    return sorted(latencies);
+  }
+
+  private static void timeInto(long[] latencies, int from, int calls, Runnable call) {
+    for (int i = from; i < from + calls; i++) {
       long start = System.nanoTime();
       call.run();
       latencies[i] = System.nanoTime() - start;
     }
+  }
+
+  private static Latencies sorted(long[] latencies) {
     Arrays.sort(latencies);
     return Latencies.of(latencies);
   }
