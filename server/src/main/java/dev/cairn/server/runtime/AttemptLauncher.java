@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.jboss.logging.Logger;
 
 /**
  * Turns a scheduled start into a process: the command line, the environment (built explicitly, so
@@ -40,7 +39,6 @@ import org.jboss.logging.Logger;
  * step of a chain.
  */
 final class AttemptLauncher implements AttemptRunner {
-  private static final Logger LOG = Logger.getLogger(AttemptLauncher.class);
   private final EngineSettings settings;
   private final ProcessSupervisor supervisor;
   // One thread, so attempts are launched in the order they were scheduled. It ends when idle: the
@@ -91,18 +89,7 @@ final class AttemptLauncher implements AttemptRunner {
           try {
             prepareAndLaunch(state, start, events);
           } catch (RuntimeException e) {
-            // Whatever refused the launch (a closed supervisor above all), it is this attempt's
-            // spawn error: the step fails by its policies and the engine goes on.
-            LOG.errorf(
-                e,
-                "run %s, step %s, attempt %d: cannot launch",
-                state.runId(),
-                start.stepId(),
-                start.attempt());
-            events.spawnFailed(
-                state.runId(),
-                new Trigger.AttemptSpawnFailed(
-                    start.stepId(), start.attempt(), "cannot launch: " + describe(e)));
+            AttemptTable.launchRefused(state.runId(), start, e, events);
           }
         });
   }
@@ -232,10 +219,6 @@ final class AttemptLauncher implements AttemptRunner {
     env.put(StepEnvironment.STEP_ID, step.getId());
     env.put(StepEnvironment.ATTEMPT, Integer.toString(attempt));
     return env;
-  }
-
-  private static String describe(RuntimeException e) {
-    return e.getMessage() != null ? e.getMessage() : e.toString();
   }
 
   private static String describe(IOException e) {

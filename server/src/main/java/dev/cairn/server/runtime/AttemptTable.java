@@ -64,18 +64,26 @@ final class AttemptTable {
     try {
       runner.launch(state, start, events);
     } catch (RuntimeException e) {
-      // Whatever refused the launch (a request the launcher rejects, a closed supervisor), it is
-      // this attempt's spawn error: the step fails by its policies and the engine goes on.
-      String message = "cannot launch: " + (e.getMessage() != null ? e.getMessage() : e.toString());
-      LOG.errorf(
-          e, "run %s, step %s, attempt %d: %s", runId, start.stepId(), start.attempt(), message);
-      events.spawnFailed(
-          runId, new Trigger.AttemptSpawnFailed(start.stepId(), start.attempt(), message));
+      launchRefused(runId, start, e, events);
     }
     launching.computeIfAbsent(runId, id -> new HashSet<>()).add(start.stepId());
     launchTimes.put(new AttemptKey(runId, start.stepId(), start.attempt()), System.nanoTime());
     runningAttempts++;
     attemptsStarted.incrementAndGet();
+  }
+
+  /**
+   * Whatever refused a launch (a request the launcher rejects, a closed supervisor), it is the
+   * attempt's spawn error: the step fails by its policies and the engine goes on. Also for a runner
+   * that launches on a thread of its own, where the refusal cannot reach {@link #launch}.
+   */
+  static void launchRefused(
+      String runId, Scheduler.Start start, RuntimeException e, AttemptEvents events) {
+    String message = "cannot launch: " + (e.getMessage() != null ? e.getMessage() : e.toString());
+    LOG.errorf(
+        e, "run %s, step %s, attempt %d: %s", runId, start.stepId(), start.attempt(), message);
+    events.spawnFailed(
+        runId, new Trigger.AttemptSpawnFailed(start.stepId(), start.attempt(), message));
   }
 
   /** The run's steps whose attempt is being launched: started, perhaps, but not yet recorded. */

@@ -59,8 +59,7 @@ final class RunDirectory {
     Set<PosixFilePermission> rootMode = runAs.isPresent() ? PASS_THROUGH : OWNER_ONLY;
     CheckedRoot root = new CheckedRoot(workRoot.toAbsolutePath(), rootMode);
     if (!CHECKED.contains(root)) {
-      checkWorkRoot(workRoot, runAs, rootMode);
-      CHECKED.add(root);
+      checkWorkRoot(root, runAs);
     }
     try {
       Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
@@ -72,8 +71,7 @@ final class RunDirectory {
     } catch (NoSuchFileException e) {
       // The work root was removed since it was checked: make it and check it again.
       CHECKED.remove(root);
-      checkWorkRoot(workRoot, runAs, rootMode);
-      CHECKED.add(root);
+      checkWorkRoot(root, runAs);
       Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
     }
     if (runAs.isPresent()) {
@@ -87,15 +85,18 @@ final class RunDirectory {
 
   private record CheckedRoot(Path workRoot, Set<PosixFilePermission> mode) {}
 
-  /** Makes the work root if it is missing, and refuses one another user could enter or change. */
-  private static void checkWorkRoot(
-      Path workRoot, Optional<RunAsUser> runAs, Set<PosixFilePermission> rootMode)
+  /**
+   * Makes the work root if it is missing, refuses one another user could enter or change, and
+   * remembers one found fit.
+   */
+  private static void checkWorkRoot(CheckedRoot root, Optional<RunAsUser> runAs)
       throws IOException {
-    Files.createDirectories(workRoot, PosixFilePermissions.asFileAttribute(rootMode));
+    Files.createDirectories(root.workRoot(), PosixFilePermissions.asFileAttribute(root.mode()));
     if (runAs.isPresent()) {
-      openToPassThrough(workRoot);
+      openToPassThrough(root.workRoot());
     }
-    checkOwnedAndClosed(workRoot, rootMode);
+    checkOwnedAndClosed(root.workRoot(), root.mode());
+    CHECKED.add(root);
   }
 
   /**
