@@ -225,17 +225,7 @@ public final class Engine implements AutoCloseable {
       String principal,
       Map<String, String> params,
       Map<String, String> labels) {
-    validate(spec);
-    Map<String, String> resolved = Params.resolve(spec, params);
-    RunFeatures.checkSubmitLabels(labels);
-    Map<String, String> merged = new TreeMap<>(spec.getLabelsMap());
-    merged.putAll(labels);
-    CompletableFuture<Submitted> future = new CompletableFuture<>();
-    inbox.enqueue(
-        new Input.Submit(
-            new Trigger.Submit(spec, requestId, principal, resolved, merged, "", List.of()),
-            future));
-    return future;
+    return submit(spec, requestId, principal, params, labels, "", null);
   }
 
   /**
@@ -245,6 +235,18 @@ public final class Engine implements AutoCloseable {
   public CompletableFuture<Submitted> submitScheduled(
       WorkflowSpec spec,
       String requestId,
+      Map<String, String> params,
+      Map<String, String> labels,
+      String scheduleId,
+      java.time.Instant nominalTime) {
+    return submit(
+        spec, requestId, "schedule:" + scheduleId, params, labels, scheduleId, nominalTime);
+  }
+
+  private CompletableFuture<Submitted> submit(
+      WorkflowSpec spec,
+      String requestId,
+      String principal,
       Map<String, String> params,
       Map<String, String> labels,
       String scheduleId,
@@ -260,7 +262,7 @@ public final class Engine implements AutoCloseable {
             new Trigger.Submit(
                 spec,
                 requestId,
-                "schedule:" + scheduleId,
+                principal,
                 resolved,
                 merged,
                 "",
