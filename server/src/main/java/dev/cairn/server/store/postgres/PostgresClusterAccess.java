@@ -145,15 +145,7 @@ final class PostgresClusterAccess implements ClusterAccess {
     try {
       handle = jdbi.open();
     } catch (JdbiException e) {
-      connections.dropIdle();
-      throw new StoreException(
-          "could not lock request_id "
-              + requestId
-              + " in "
-              + address
-              + ": "
-              + PostgresErrors.describe(e),
-          e);
+      throw lockFailed(requestId, e);
     }
     try {
       handle
@@ -164,15 +156,7 @@ final class PostgresClusterAccess implements ClusterAccess {
           .one();
     } catch (JdbiException e) {
       handle.close();
-      connections.dropIdle();
-      throw new StoreException(
-          "could not lock request_id "
-              + requestId
-              + " in "
-              + address
-              + ": "
-              + PostgresErrors.describe(e),
-          e);
+      throw lockFailed(requestId, e);
     }
     return () -> {
       try {
@@ -189,6 +173,19 @@ final class PostgresClusterAccess implements ClusterAccess {
         handle.close();
       }
     };
+  }
+
+  /** The connection is dropped from the pool's idle ones: the database may have gone away. */
+  private StoreException lockFailed(String requestId, JdbiException e) {
+    connections.dropIdle();
+    return new StoreException(
+        "could not lock request_id "
+            + requestId
+            + " in "
+            + address
+            + ": "
+            + PostgresErrors.describe(e),
+        e);
   }
 
   @Override
