@@ -115,6 +115,9 @@ final class SqliteStoreOpening {
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(SqlitePragmas.BUSY_TIMEOUT_MS);
     config.enforceForeignKeys(true);
+    // Nothing reads generated keys (the store numbers events itself); left on, the driver would
+    // prepare and run a SELECT last_insert_rowid() after every INSERT of an append.
+    config.setGetGeneratedKeys(false);
     return config;
   }
 }
