@@ -1,6 +1,7 @@
 package dev.cairn.workflow;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -12,6 +13,9 @@ import java.util.List;
 
 /** Reads a workflow file from disk into what a submit sends: its text and its directory. */
 public final class WorkflowFiles {
+  /** The most a workflow file may hold: what the parser reads at most. */
+  public static final int MAX_FILE_BYTES = WorkflowParser.CODE_POINT_LIMIT;
+
   private WorkflowFiles() {}
 
   /**
@@ -29,12 +33,26 @@ public final class WorkflowFiles {
    */
   public static Source read(Path file) throws WorkflowFileException {
     byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
+    try (InputStream in = Files.newInputStream(file)) {
+      // Read no further than a file may hold: a device (/dev/zero) or a huge file by mistake would
+      // otherwise be read whole into memory.
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
     } catch (NoSuchFileException e) {
       throw unreadable("no such file");
     } catch (IOException e) {
       throw unreadable("cannot read: " + e.getMessage());
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
+      throw new WorkflowFileException(
+          List.of(
+              new Problem(
+                  0,
+                  "",
+                  "SPEC_TOO_LARGE",
+                  "the file is larger than "
+                      + MAX_FILE_BYTES
+                      + " bytes; a workflow file is far smaller (a server takes 1 MiB by default,"
+                      + " cairn.max-spec-bytes)")));
     }
     String text;
     try {

@@ -18,9 +18,12 @@ import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.common.Anchor;
+import org.snakeyaml.engine.v2.events.AliasEvent;
 import org.snakeyaml.engine.v2.events.CollectionEndEvent;
 import org.snakeyaml.engine.v2.events.CollectionStartEvent;
 import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -109,9 +112,9 @@ public final class WorkflowParser {
             .setBufferSize(bufferSize)
             .build();
     try {
-      Optional<Problem> tooDeep = tooDeep(settings, text);
-      if (tooDeep.isPresent()) {
-        return failed(tooDeep.get());
+      Optional<Problem> beyondLimits = beyondLimits(settings, text);
+      if (beyondLimits.isPresent()) {
+        return failed(beyondLimits.get());
       }
       root = new Compose(settings).composeReader(new StringReader(text));
     } catch (MarkedYamlEngineException e) {
@@ -134,25 +137,87 @@ public final class WorkflowParser {
   }
 
   /**
-   * The composer recurses once per level of nesting, so text nested deeply enough (a megabyte of
-   * {@code [}) would overflow the stack of whichever thread parses it. The event stream is flat, so
-   * the depth is measured on it first; the format itself never nests beyond a handful of levels.
+   * Measured on the flat event stream before the composer builds anything. The composer recurses
+   * once per level of nesting, so text nested deeply enough (a megabyte of {@code [}) would
+   * overflow the stack of whichever thread parses it; the format itself never nests beyond a
+   * handful of levels. And aliases may not expand the text past what a file may hold (see {@link
+   * Expansion}).
    */
-  private static Optional<Problem> tooDeep(LoadSettings settings, String text) {
+  private static Optional<Problem> beyondLimits(LoadSettings settings, String text) {
     int depth = 0;
+    Expansion expansion = new Expansion();
     for (Event event : new Parse(settings).parseReader(new StringReader(text))) {
-      if (event instanceof CollectionStartEvent) {
+      if (event instanceof CollectionStartEvent start) {
         depth++;
         if (depth > MAX_DEPTH) {
-          int line = event.getStartMark().map(mark -> mark.getLine() + 1).orElse(0);
           return Optional.of(
-              new Problem(line, "", "INVALID_YAML", "nested deeper than " + MAX_DEPTH + " levels"));
+              new Problem(
+                  lineOf(event),
+                  "",
+                  "INVALID_YAML",
+                  "nested deeper than " + MAX_DEPTH + " levels"));
         }
+        expansion.start(start.getAnchor());
       } else if (event instanceof CollectionEndEvent) {
         depth--;
+        expansion.end();
+      } else if (event instanceof ScalarEvent scalar) {
+        expansion.scalar(scalar.getAnchor(), scalar.getValue().length());
+      } else if (event instanceof AliasEvent alias) {
+        expansion.alias(alias.getAlias());
+      }
+      if (expansion.aliased && expansion.total > CODE_POINT_LIMIT) {
+        return Optional.of(
+            new Problem(
+                lineOf(event),
+                "",
+                "SPEC_TOO_LARGE",
+                "the file's aliases expand it to more than " + CODE_POINT_LIMIT + " characters"));
       }
     }
     return Optional.empty();
+  }
+
+  private static int lineOf(Event event) {
+    return event.getStartMark().map(mark -> mark.getLine() + 1).orElse(0);
+  }
+
+  /**
+   * The characters of the file's scalars, each alias counted as the text of what its anchor names:
+   * a few kilobytes of aliases to a long scalar would otherwise make a spec of gigabytes, all of it
+   * shared in memory until something serializes it. Aliases to collections are bounded the same way
+   * (the composer also caps how many there are).
+   */
+  private static final class Expansion {
+    private final Map<Anchor, Long> anchored = new java.util.HashMap<>();
+    private final java.util.ArrayDeque<Long> starts = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Optional<Anchor>> anchors = new java.util.ArrayDeque<>();
+    long total;
+    // Without aliases the text is its own measure, and the reader's limit says so.
+    boolean aliased;
+
+    void start(Optional<Anchor> anchor) {
+      starts.push(total);
+      anchors.push(anchor);
+    }
+
+    void end() {
+      if (starts.isEmpty()) {
+        return;
+      }
+      long start = starts.pop();
+      anchors.pop().ifPresent(anchor -> anchored.put(anchor, total - start));
+    }
+
+    void scalar(Optional<Anchor> anchor, int length) {
+      total += length;
+      anchor.ifPresent(name -> anchored.put(name, (long) length));
+    }
+
+    void alias(Anchor anchor) {
+      aliased = true;
+      total += anchored.getOrDefault(anchor, 0L);
+    }
   }
 
   private static Parsed failed(Problem problem) {

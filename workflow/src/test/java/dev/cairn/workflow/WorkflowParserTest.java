@@ -132,6 +132,21 @@ class WorkflowParserTest {
   }
 
   @Test
+  void aDeviceOrAHugeFileIsReadNoFurtherThanAFileMayHold() throws Exception {
+    assertThatThrownBy(() -> WorkflowFiles.read(Path.of("/dev/zero")))
+        .isInstanceOfSatisfying(
+            WorkflowFileException.class,
+            e -> {
+              assertThat(e.problems())
+                  .singleElement()
+                  .extracting(Problem::reason)
+                  .isEqualTo("SPEC_TOO_LARGE");
+              assertThat(e.getMessage()).contains("larger than " + WorkflowFiles.MAX_FILE_BYTES);
+            });
+    assertThatThrownBy(() -> WorkflowFiles.read(dir)).hasMessageStartingWith("cannot read");
+  }
+
+  @Test
   void aTenMegabyteFileParses() throws Exception {
     StringBuilder text = new StringBuilder("steps:\n");
     String chunk = "      " + "x".repeat(1023) + "\n";
@@ -203,6 +218,59 @@ class WorkflowParserTest {
         .isInstanceOfSatisfying(
             WorkflowFileException.class,
             e -> assertThat(reasons(e.problems())).containsExactly("4 steps[1] WRONG_TYPE"));
+  }
+
+  /**
+   * 360 KB of text whose aliases name a 130,000-character scalar 20,000 times: 2.6 billion
+   * characters once expanded, which once passed the size check (an int overflowed) and stopped the
+   * server when the spec could not be stored.
+   */
+  @Test
+  void aliasesMayNotExpandTheFilePastWhatAFileMayHold() {
+    StringBuilder text =
+        new StringBuilder("env: {BIG: &big " + "a".repeat(130_000) + "}\nsteps:\n");
+    for (int i = 0; i < 2000; i++) {
+      text.append("  - {id: s").append(i).append(", run: x, env: {");
+      for (int j = 0; j < 10; j++) {
+        text.append(j == 0 ? "" : ", ").append("V").append(j).append(": *big");
+      }
+      text.append("}}\n");
+    }
+
+    assertThatThrownBy(() -> WorkflowParser.parse(text.toString(), "/srv"))
+        .isInstanceOfSatisfying(
+            WorkflowFileException.class,
+            e -> {
+              assertThat(e.problems())
+                  .singleElement()
+                  .extracting(Problem::reason)
+                  .isEqualTo("SPEC_TOO_LARGE");
+              assertThat(e.getMessage()).contains("aliases expand it to more than");
+            });
+  }
+
+  @Test
+  void aliasesOfCollectionsCountTheirWholeText() {
+    StringBuilder text =
+        new StringBuilder("env: &env {BIG: " + "a".repeat(1_000_000) + "}\nsteps:\n");
+    for (int i = 0; i < 100; i++) {
+      text.append("  - {id: s").append(i).append(", run: x, env: *env}\n");
+    }
+
+    assertThatThrownBy(() -> WorkflowParser.parse(text.toString(), "/srv"))
+        .isInstanceOfSatisfying(
+            WorkflowFileException.class,
+            e -> assertThat(e.problems()).extracting(Problem::reason).contains("SPEC_TOO_LARGE"));
+  }
+
+  @Test
+  void aFewAliasesOfALongScalarAreFine() throws Exception {
+    String text =
+        "env: {BIG: &big "
+            + "a".repeat(100_000)
+            + "}\nsteps:\n  - {id: a, run: x, env: {C: *big}}\n";
+
+    assertThat(WorkflowParser.parse(text, "/srv").getSteps(0).getEnvMap()).containsKey("C");
   }
 
   @ParameterizedTest(name = "{0} = {1}s {2}ns")

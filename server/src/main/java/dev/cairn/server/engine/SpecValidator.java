@@ -27,6 +27,13 @@ public final class SpecValidator {
    */
   public static void validate(WorkflowSpec spec, SpecLimits limits) {
     int size = spec.getSerializedSize();
+    if (size < 0) {
+      // Protobuf sums sizes in an int: a spec whose strings are shared (aliases) can pass 2 GiB.
+      throw new InvalidSpecException(
+          "SPEC_TOO_LARGE",
+          "spec",
+          "spec is over 2 GiB; the limit is " + limits.maxSpecBytes() + " bytes");
+    }
     if (size > limits.maxSpecBytes()) {
       throw new InvalidSpecException(
           "SPEC_TOO_LARGE",
