@@ -118,11 +118,26 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
           case UNAUTHENTICATED -> description + "; " + tokenHint(options, environment);
           default -> description;
         };
+    Optional<String> reason = reason(ex);
+    boolean described = status.getDescription() != null && !status.getDescription().isBlank();
+    if (status.getCode() == Status.Code.RESOURCE_EXHAUSTED && reason.isEmpty() && !described) {
+      // The server's transport refused the message before any Cairn code saw it, saying nothing
+      // (the server's own refusals carry a reason, the client's own limit a description): the
+      // request itself is too large, which is the user's to fix.
+      return new Report(
+          ExitCodes.BAD_INPUT,
+          "the request is larger than the server at "
+              + address
+              + " takes in one message (over the limit of workflow files, cairn.max-spec-bytes,"
+              + " 1 MiB by default)",
+          status.getCode().name(),
+          "MESSAGE_TOO_LARGE");
+    }
     return new Report(
         ExitCodes.forStatus(status.getCode()),
         firstLine(message),
         status.getCode().name(),
-        reason(ex).orElse(""));
+        reason.orElse(""));
   }
 
   /** The machine-readable reason the server attached as a google.rpc.ErrorInfo, if any. */

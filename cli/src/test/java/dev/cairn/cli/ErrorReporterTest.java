@@ -9,7 +9,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import org.junit.jupiter.api.Test;
 
-/** How the CLI words a server's UNAVAILABLE: the server, or another node of its cluster. */
+/**
+ * How the CLI words a server's UNAVAILABLE (the server, or another node of its cluster) and a
+ * message the server's transport refused as too large.
+ */
 class ErrorReporterTest {
 
   private static StatusRuntimeException unavailable(String reason, String message) {
@@ -47,5 +50,35 @@ class ErrorReporterTest {
     assertThat(report.message())
         .startsWith("cannot reach the server at ")
         .endsWith(": the engine is not running");
+  }
+
+  @Test
+  void aMessageTheTransportRefusedIsBadInputNamingTheLimit() {
+    ErrorReporter.Report report =
+        ErrorReporter.statusReport(
+            io.grpc.Status.RESOURCE_EXHAUSTED.asRuntimeException(),
+            null,
+            Environment.of(java.util.Map.of("CAIRN_SERVER", "127.0.0.1:7521")));
+
+    assertThat(report.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(report.message())
+        .startsWith("the request is larger than the server at ")
+        .contains("cairn.max-spec-bytes");
+  }
+
+  @Test
+  void aBusyServerIsNotBadInput() {
+    StatusRuntimeException busy =
+        StatusProto.toStatusRuntimeException(
+            com.google.rpc.Status.newBuilder()
+                .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
+                .setMessage("the server is busy")
+                .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("SERVER_BUSY").build()))
+                .build());
+    ErrorReporter.Report report =
+        ErrorReporter.statusReport(busy, null, Environment.of(java.util.Map.of()));
+
+    assertThat(report.exit()).isEqualTo(ExitCodes.OTHER);
+    assertThat(report.message()).isEqualTo("the server is busy");
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.rpc.ErrorInfo;
 import dev.cairn.v1.Argv;
+import dev.cairn.v1.CancelRunRequest;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.SubmitRunRequest;
@@ -39,7 +40,7 @@ class BadInputIT extends SharedServer {
             "EMPTY_COMMAND",
             "run is empty"),
         Arguments.of(
-            workflow("huge", shell("a", "echo " + "x".repeat(10 * 1024 * 1024))),
+            workflow("huge", shell("a", "echo " + "x".repeat(3 * 1024 * 1024))),
             "SPEC_TOO_LARGE",
             "the limit is"));
   }
@@ -135,5 +136,59 @@ class BadInputIT extends SharedServer {
                     .submitRun(SubmitRunRequest.newBuilder().setWorkflowYaml(text).build()));
     assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(error.getStatus().getDescription()).contains("workflow file is", "the limit is");
+  }
+
+  /**
+   * A message over the transport's limit (twice the spec limit, at least 4 MiB) is refused before
+   * it is held whole: the limit times the calls in flight is what a client can make the server
+   * hold, and 64 MiB messages, twenty at a time, once ran its heap out.
+   */
+  @org.junit.jupiter.api.Test
+  void aMessageOverTheTransportLimitIsRefusedAndTheServerGoesOn() {
+    WorkflowSpec huge = workflow("too-big", shell("a", "echo " + "x".repeat(5 * 1024 * 1024)));
+    assertThat(refusal(huge).getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    String next = runs.submit(workflow("after-huge", shell("a", "true")));
+    assertThat(runs.follow(next)).last().matches(Event::hasRunSucceeded);
+  }
+
+  /** Free-text fields are stored in events and read by every client: each has a limit. */
+  @org.junit.jupiter.api.Test
+  void aLongRequestIdOrCancelReasonIsRefusedAndRecordsNothing() {
+    int eventsBefore = runs.all().size();
+    StatusRuntimeException longId =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                server
+                    .stub()
+                    .submitRun(
+                        SubmitRunRequest.newBuilder()
+                            .setSpec(workflow("long-id", shell("a", "true")))
+                            .setRequestId("r".repeat(257))
+                            .build()));
+    assertThat(longId.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(longId.getStatus().getDescription()).contains("request_id", "the limit is 256");
+    assertThat(runs.all()).hasSize(eventsBefore);
+
+    String run = runs.submit(workflow("long-reason", shell("a", "sleep 30")));
+    int beforeCancel = runs.all().size();
+    StatusRuntimeException longReason =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                server
+                    .stub()
+                    .cancelRun(
+                        CancelRunRequest.newBuilder()
+                            .setRunId(run)
+                            .setReason("x".repeat(1025))
+                            .build()));
+    assertThat(longReason.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(longReason.getStatus().getDescription()).contains("reason", "the limit is 1024");
+    assertThat(runs.all().stream().filter(e -> e.getRunId().equals(run)))
+        .noneMatch(Event::hasRunCancelRequested);
+    server.stub().cancelRun(CancelRunRequest.newBuilder().setRunId(run).setReason("done").build());
+    assertThat(runs.follow(run)).last().matches(Event::hasRunCancelled);
+    assertThat(beforeCancel).isGreaterThan(eventsBefore);
   }
 }

@@ -26,8 +26,11 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  *   <li>{@code cairn.tls.certificate} and {@code cairn.tls.key} become the default TLS key store,
  *       and the port then serves TLS only (no second, plain-text port);
  *   <li>{@code cairn.max-spec-bytes} sets the largest gRPC message taken in: twice the largest spec
- *       (a submit may carry the file text and the spec), at least 64 MiB, so that an oversized spec
- *       gets the validator's INVALID_ARGUMENT naming the limit rather than a transport error.
+ *       (a submit may carry the file text and the spec), at least 4 MiB (gRPC's usual limit), so
+ *       that a spec a few times over its limit gets the validator's INVALID_ARGUMENT naming the
+ *       limit. A larger message is refused by the transport (RESOURCE_EXHAUSTED) before it is
+ *       buffered whole: Vert.x holds each call's message in memory until it is complete, so the
+ *       limit times the calls in flight is what a client can make the server hold.
  * </ul>
  *
  * Simple renamings ({@code cairn.port} to {@code quarkus.http.port}) are in {@code
@@ -67,9 +70,9 @@ public final class ListenerSettings implements ConfigSourceFactory {
     return OptionalInt.of(ORDINAL);
   }
 
-  /** Twice the largest spec, at least 64 MiB, at most what an int holds. */
+  /** Twice the largest spec, at least 4 MiB, at most what an int holds. */
   static int maxInboundMessageBytes(int maxSpecBytes) {
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(64L << 20, 2L * maxSpecBytes));
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(4L << 20, 2L * maxSpecBytes));
   }
 
   /**

@@ -115,6 +115,7 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
   @Override
   public void submitRun(SubmitRunRequest request, StreamObserver<SubmitRunResponse> response) {
     try {
+      RequestLimits.requestId(request.getRequestId());
       WorkflowSpec spec = workflowSpec(request, engine.maxSpecBytes());
       if (request.getValidateOnly()) {
         engine.validate(spec);
@@ -156,6 +157,7 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
   @Override
   public void rerunRun(RerunRunRequest request, StreamObserver<RerunRunResponse> response) {
     try {
+      RequestLimits.requestId(request.getRequestId());
       Supplier<CompletableFuture<Engine.Rerunning>> start =
           () ->
               engine.rerun(
@@ -231,6 +233,7 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
   @Override
   public void cancelRun(CancelRunRequest request, StreamObserver<CancelRunResponse> response) {
     try {
+      RequestLimits.note("reason", request.getReason());
       replyWhenDone(
           cluster.isPresent()
               ? cluster.get().commands().cancel(request.getRunId(), request.getReason(), PRINCIPAL)

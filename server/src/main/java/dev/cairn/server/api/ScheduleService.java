@@ -104,10 +104,7 @@ public class ScheduleService extends ScheduleServiceGrpc.ScheduleServiceImplBase
     onWorker(
         response,
         () -> {
-          if (request.getNote().length() > 1024) {
-            throw new IllegalArgumentException(
-                "note is " + request.getNote().length() + " characters; the limit is 1024");
-          }
+          RequestLimits.note("note", request.getNote());
           return PauseScheduleResponse.newBuilder()
               .setSchedule(
                   schedules
@@ -145,12 +142,7 @@ public class ScheduleService extends ScheduleServiceGrpc.ScheduleServiceImplBase
     onWorker(
         response,
         () -> {
-          if (request.getRequestId().length() > 256) {
-            throw new IllegalArgumentException(
-                "request_id is "
-                    + request.getRequestId().length()
-                    + " characters; the limit is 256");
-          }
+          RequestLimits.requestId(request.getRequestId());
           Schedules.Triggered triggered =
               schedules.trigger(request.getScheduleId(), request.getRequestId());
           return TriggerScheduleResponse.newBuilder()

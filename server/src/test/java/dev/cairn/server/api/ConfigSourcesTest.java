@@ -52,6 +52,14 @@ class ConfigSourcesTest {
     assertThat(config.getOptionalValue("quarkus.http.insecure-requests", String.class)).isEmpty();
   }
 
+  @Test
+  void theLargestMessageIsTwiceTheSpecLimitAndAtLeastFourMebibytes() {
+    assertThat(ListenerSettings.maxInboundMessageBytes(1 << 20)).isEqualTo(4 << 20);
+    assertThat(ListenerSettings.maxInboundMessageBytes(3 << 20)).isEqualTo(6 << 20);
+    assertThat(ListenerSettings.maxInboundMessageBytes(Integer.MAX_VALUE))
+        .isEqualTo(Integer.MAX_VALUE);
+  }
+
   private static SmallRyeConfig config(
       Map<String, String> system, Map<String, String> environment, Path file) {
     Map<String, String> properties = new HashMap<>(system);
