@@ -44,6 +44,11 @@ final class HttpApiClient {
   }
 
   Answer send(String method, String path, String body, String token) {
+    return send(method, path, body, null, token);
+  }
+
+  /** With a Content-Type header, or none when {@code contentType} is null. */
+  Answer send(String method, String path, String body, String contentType, String token) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(30))
@@ -54,6 +59,9 @@ final class HttpApiClient {
                     : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
     }
     try {
       HttpResponse<String> response =

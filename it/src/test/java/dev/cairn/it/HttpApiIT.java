@@ -169,6 +169,35 @@ class HttpApiIT extends SharedServer {
     assertThat(http.get("/api/v1/server/stats", token).body()).contains("eventsAppended");
   }
 
+  /**
+   * Bodies are JSON whatever their content type says ({@code curl -d} sends a form's), and every
+   * refusal is the API's JSON error, never a library's words or the framework's text page.
+   */
+  @Test
+  void bodiesAreJsonWhateverTheirTypeAndRefusalsAreJson() {
+    String token = server.token();
+    String yaml =
+        "name: form\\n# " + "x".repeat(10_000) + "\\nsteps:\\n  - {id: a, run: \\\"true\\\"}\\n";
+    String body = "{\"workflowYaml\": \"" + yaml + "\", \"validateOnly\": true}";
+    for (String type :
+        new String[] {"application/x-www-form-urlencoded", "multipart/form-data; boundary=x"}) {
+      HttpApiClient.Answer form = http.send("POST", "/api/v1/runs", body, type, token);
+      assertThat(form.status()).as(type).isEqualTo(200);
+      assertThat(form.body()).contains("\"resolvedSpec\"");
+    }
+
+    HttpApiClient.Answer malformed = http.post("/api/v1/runs", "{\"x\" 1}", token);
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.body())
+        .contains("bad request body: Expected ':'")
+        .doesNotContain("gson", "https://");
+
+    HttpApiClient.Answer huge =
+        http.post("/api/v1/runs", "{\"workflowYaml\": \"" + "x".repeat(6 << 20) + "\"}", token);
+    assertThat(huge.status()).isEqualTo(413);
+    assertThat(huge.body()).contains("\"code\":\"RESOURCE_EXHAUSTED\"", "over the limit of");
+  }
+
   @Test
   void aRunsEventStreamResumesFromLastEventIdWithNoGapOrDuplicate() throws Exception {
     String token = server.token();

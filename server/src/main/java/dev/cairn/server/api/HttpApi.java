@@ -10,6 +10,7 @@ import dev.cairn.v1.RerunRunRequest;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.SubmitRunRequest;
 import io.quarkus.grpc.GrpcService;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
+import org.jboss.logging.Logger;
 
 /**
  * The HTTP/JSON API under {@code /api/v1} that the web UI uses (docs/http-api.md), on the server's
@@ -38,6 +40,7 @@ import java.util.Locale;
 @Singleton
 public class HttpApi {
   static final String PREFIX = "/api/v1";
+  private static final Logger LOG = Logger.getLogger(HttpApi.class);
   private static final String SESSIONS = PREFIX + "/ui-sessions";
 
   /**
@@ -67,12 +70,14 @@ public class HttpApi {
   }
 
   void routes(@Observes Router router) {
+    router.route("/api/*").order(-1001).failureHandler(this::failed);
     router.route("/api/*").order(-1000).handler(this::authenticate);
+    router.route(PREFIX + "/*").order(-999).handler(HttpApi::bodyIsJson);
     router
         .route(PREFIX + "/*")
-        .order(-999)
+        .order(-998)
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
-    router.getWithRegex("/(index\\.html)?").order(-998).handler(HttpApi::pageHeaders);
+    router.getWithRegex("/(index\\.html)?").order(-997).handler(HttpApi::pageHeaders);
 
     router.get(PREFIX + "/runs").handler(this::listRuns);
     router.post(PREFIX + "/runs").handler(this::submitRun);
@@ -93,6 +98,57 @@ public class HttpApi {
                     context.response(),
                     HttpErrors.error(
                         404, Code.NOT_FOUND, "NO_SUCH_ENDPOINT", "no such endpoint", "")));
+  }
+
+  /**
+   * Every body of this API is JSON, whatever its content type says: {@code curl -d} sends JSON as a
+   * form, and Vert.x would decode a form's fields (refusing one over 1 KiB) instead of keeping the
+   * body. A form's content type is dropped before the body is read.
+   */
+  private static void bodyIsJson(RoutingContext context) {
+    String type = context.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type != null) {
+      String lower = type.toLowerCase(java.util.Locale.ROOT);
+      if (lower.startsWith("application/x-www-form-urlencoded")
+          || lower.startsWith("multipart/form-data")) {
+        context.request().headers().remove(HttpHeaders.CONTENT_TYPE);
+      }
+    }
+    context.next();
+  }
+
+  /**
+   * A failure in any handler of the API (a body over the limit, a bug) is answered as the API's
+   * other errors are, a JSON object with the HTTP status, never Quarkus's text page.
+   */
+  private void failed(RoutingContext context) {
+    if (context.response().ended()) {
+      return;
+    }
+    int status = context.statusCode() < 400 ? 500 : context.statusCode();
+    Code code =
+        switch (status) {
+          case 400 -> Code.INVALID_ARGUMENT;
+          case 401 -> Code.UNAUTHENTICATED;
+          case 403 -> Code.PERMISSION_DENIED;
+          case 404 -> Code.NOT_FOUND;
+          case 413 -> Code.RESOURCE_EXHAUSTED;
+          default -> status < 500 ? Code.INVALID_ARGUMENT : Code.INTERNAL;
+        };
+    if (status >= 500) {
+      LOG.errorf(
+          context.failure(),
+          "HTTP %s %s failed",
+          context.request().method(),
+          context.normalizedPath());
+    }
+    String message =
+        switch (status) {
+          case 413 -> "the request body is over the limit of " + maxBodyBytes + " bytes";
+          default ->
+              status >= 500 ? "internal error; the server's log has the details" : "bad request";
+        };
+    JsonReply.send(context.response(), HttpErrors.error(status, code, "", message, ""));
   }
 
   private void authenticate(RoutingContext context) {
@@ -160,7 +216,7 @@ public class HttpApi {
     try {
       JsonFormat.parser().merge(bodyText(context), request);
     } catch (InvalidProtocolBufferException e) {
-      badBody(context, e.getMessage());
+      badBody(context, HttpErrors.jsonProblem(e));
       return;
     }
     runs.submitRun(request.build(), new JsonReply<>(context.response()));
@@ -194,7 +250,7 @@ public class HttpApi {
       try {
         JsonFormat.parser().merge(body, request);
       } catch (InvalidProtocolBufferException e) {
-        badBody(context, e.getMessage());
+        badBody(context, HttpErrors.jsonProblem(e));
         return;
       }
     }
@@ -256,10 +312,7 @@ public class HttpApi {
   }
 
   private static void badBody(RoutingContext context, String message) {
-    JsonReply.send(
-        context.response(),
-        HttpErrors.error(
-            400, Code.INVALID_ARGUMENT, "INVALID_REQUEST", "bad request body: " + message, ""));
+    JsonReply.send(context.response(), HttpErrors.badBody(message));
   }
 
   private static String bodyText(RoutingContext context) {

@@ -52,6 +52,29 @@ final class HttpErrors {
     return error(httpStatus(code), code, reason, message, field);
   }
 
+  /**
+   * A 400 for a request body that is not the JSON expected, saying where it went wrong without the
+   * JSON library's class names and links.
+   */
+  static HttpError badBody(String problem) {
+    return error(400, Code.INVALID_ARGUMENT, "INVALID_REQUEST", "bad request body: " + problem, "");
+  }
+
+  /** What a JSON parser's message says of the body: its first line, without an exception name. */
+  static String jsonProblem(InvalidProtocolBufferException e) {
+    String message = String.valueOf(e.getMessage());
+    int newline = message.indexOf('\n');
+    String first = (newline < 0 ? message : message.substring(0, newline)).strip();
+    // "com.google.gson.stream.MalformedJsonException: Expected ':' at line 1 column 12 path $.x"
+    java.util.regex.Matcher named =
+        java.util.regex.Pattern.compile("^(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*: ").matcher(first);
+    if (named.find()) {
+      first = first.substring(named.end());
+    }
+    int link = first.indexOf(" See https://");
+    return link < 0 ? first : first.substring(0, link);
+  }
+
   static HttpError error(int httpStatus, Code code, String reason, String message, String field) {
     JsonObject body = new JsonObject().put("code", code.name()).put("message", message);
     if (!reason.isEmpty()) {

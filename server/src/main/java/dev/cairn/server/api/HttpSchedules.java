@@ -3,7 +3,6 @@ package dev.cairn.server.api;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
-import com.google.rpc.Code;
 import dev.cairn.v1.CreateScheduleRequest;
 import dev.cairn.v1.DeleteScheduleRequest;
 import dev.cairn.v1.GetScheduleRequest;
@@ -129,14 +128,7 @@ public class HttpSchedules {
       JsonFormat.parser().merge(body, request);
       return true;
     } catch (InvalidProtocolBufferException e) {
-      JsonReply.send(
-          context.response(),
-          HttpErrors.error(
-              400,
-              Code.INVALID_ARGUMENT,
-              "INVALID_REQUEST",
-              "bad request body: " + e.getMessage(),
-              ""));
+      JsonReply.send(context.response(), HttpErrors.badBody(HttpErrors.jsonProblem(e)));
       return false;
     }
   }
