@@ -185,6 +185,19 @@ class BadInputIT extends SharedServer {
                             .build()));
     assertThat(longReason.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(longReason.getStatus().getDescription()).contains("reason", "the limit is 1024");
+    StatusRuntimeException escape =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                server
+                    .stub()
+                    .cancelRun(
+                        CancelRunRequest.newBuilder()
+                            .setRunId(run)
+                            .setReason("x\u001b[2Jy\nz")
+                            .build()));
+    assertThat(escape.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(escape.getStatus().getDescription()).contains("control character");
     assertThat(runs.all().stream().filter(e -> e.getRunId().equals(run)))
         .noneMatch(Event::hasRunCancelRequested);
     server.stub().cancelRun(CancelRunRequest.newBuilder().setRunId(run).setReason("done").build());

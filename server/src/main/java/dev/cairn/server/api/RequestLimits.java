@@ -19,8 +19,13 @@ final class RequestLimits {
     atMost("request_id", requestId, MAX_REQUEST_ID);
   }
 
+  /** A free-text note, printed as it is by clients: no control character (ESC, a newline). */
   static void note(String field, String text) {
     atMost(field, text, MAX_NOTE);
+    if (text.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(
+          field + " contains a control character (such as ESC or a newline)");
+    }
   }
 
   private static void atMost(String field, String text, int limit) {

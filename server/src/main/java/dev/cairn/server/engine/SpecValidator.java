@@ -54,6 +54,11 @@ public final class SpecValidator {
       throw new InvalidSpecException("INVALID_NAME", "name", "name: longer than 256 characters");
     }
     LaunchRules.checkName(spec.getName());
+    if (spec.getName().chars().anyMatch(Character::isISOControl)) {
+      // Printed in every listing: an escape sequence or a line break would rewrite a terminal.
+      throw new InvalidSpecException(
+          "INVALID_NAME", "name", "name: contains a control character (such as ESC or a newline)");
+    }
     LaunchRules.checkWorkingDir(spec.getWorkingDir());
     if (!spec.getWorkingDir().isEmpty() && !spec.getWorkingDir().startsWith("/")) {
       throw new InvalidSpecException(

@@ -58,6 +58,10 @@ class LaunchRulesTest {
             .expect("INVALID_WORKING_DIR", "working_dir"),
         poisoned("NUL in name", spec(ok).toBuilder().setName("n" + NUL))
             .expect("INVALID_NAME", "name"),
+        poisoned("an escape sequence in name", spec(ok).toBuilder().setName("n\u001b[2J"))
+            .expect("INVALID_NAME", "name"),
+        poisoned("a line break in name", spec(ok).toBuilder().setName("n\r\nFAKE"))
+            .expect("INVALID_NAME", "name"),
         poisoned(
                 "an argument past the kernel's limit",
                 spec(StepSpec.newBuilder().setId("a").setRun(huge).build()).toBuilder())
