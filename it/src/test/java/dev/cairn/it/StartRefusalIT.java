@@ -29,7 +29,8 @@ class StartRefusalIT {
   /** How a start that had to fail ended. */
   private record Refusal(int exitCode, String stdout, List<String> stderr) {}
 
-  private Refusal start(Path dataDir) throws IOException, InterruptedException {
+  private Refusal start(Path dataDir, String... properties)
+      throws IOException, InterruptedException {
     Path out = work.resolve("stdout-" + System.nanoTime());
     Path err = work.resolve("stderr-" + System.nanoTime());
     List<String> command = new ArrayList<>();
@@ -37,6 +38,8 @@ class StartRefusalIT {
     command.add("-Xmx256m");
     command.add("-Dcairn.data-dir=" + dataDir);
     command.add("-Dcairn.port=" + ServerProcess.freePort());
+    // Later -D options win over the ones above.
+    command.addAll(List.of(properties));
     command.add("-jar");
     command.add(SERVER_JAR.toString());
     Process process =
@@ -63,6 +66,16 @@ class StartRefusalIT {
 
   private static int run(String... command) throws IOException, InterruptedException {
     return new ProcessBuilder(command).inheritIO().start().waitFor();
+  }
+
+  @Test
+  void aPortOrAParallelismOutOfRange() throws Exception {
+    assertOneLine(
+        start(work.resolve("port"), "-Dcairn.port=99999"),
+        "cairn.port is 99999; it must be between 0 and 65535");
+    assertOneLine(
+        start(work.resolve("parallel"), "-Dcairn.max-parallel=-1"),
+        "cairn.max-parallel is -1; it must be at least 0");
   }
 
   @Test

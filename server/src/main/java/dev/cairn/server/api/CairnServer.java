@@ -159,6 +159,8 @@ public class CairnServer {
             problem -> {
               throw new StartRefused(problem);
             });
+    refuseOutOfRange("cairn.port", config.port(), 0, 65535);
+    refuseOutOfRange("cairn.max-parallel", config.maxParallel(), 0, Integer.MAX_VALUE);
     refuseInsecureBind(config);
     refuseTakenPort(config);
     Optional<Duration> horizon = retentionHorizon("cairn.retention", config.retention());
@@ -534,6 +536,17 @@ public class CairnServer {
               + ": "
               + problem.get()
               + " (a PEM certificate chain and a PEM PKCS#8 private key are needed)");
+    }
+  }
+
+  private static void refuseOutOfRange(String setting, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new StartRefused(
+          setting
+              + " is "
+              + value
+              + "; it must be "
+              + (max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max));
     }
   }
 
