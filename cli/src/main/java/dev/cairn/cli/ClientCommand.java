@@ -45,4 +45,19 @@ public abstract class ClientCommand implements Callable<Integer> {
   protected PrintWriter err() {
     return spec.commandLine().getErr();
   }
+
+  /**
+   * Ends a command that follows a stream once its reader has gone ({@code cairn events --follow |
+   * head}): the JVM ignores SIGPIPE and print streams keep write errors to themselves, so without
+   * asking, the command would go on following for nobody. Ends quietly with 141, as a process
+   * killed by SIGPIPE would.
+   */
+  protected void stopIfOutputClosed() {
+    boolean closed =
+        out().checkError()
+            || (context().rawOut() instanceof java.io.PrintStream raw && raw.checkError());
+    if (closed) {
+      throw new CliException(ExitCodes.OUTPUT_CLOSED, "");
+    }
+  }
 }

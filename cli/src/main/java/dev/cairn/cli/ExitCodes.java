@@ -28,6 +28,9 @@ public final class ExitCodes {
   /** Any other error. */
   public static final int OTHER = 10;
 
+  /** Standard output was closed while following a stream (its reader, such as head, exited). */
+  public static final int OUTPUT_CLOSED = 141;
+
   /** Ctrl-C while following a run: the client detached and the run goes on. */
   public static final int DETACHED = 130;
 
@@ -42,7 +45,8 @@ public final class ExitCodes {
           + "  5    not authenticated or permission denied%n"
           + "  6    server unreachable%n"
           + "  10   other errors%n"
-          + "  130  detached with Ctrl-C (the run goes on)%n";
+          + "  130  detached with Ctrl-C (the run goes on)%n"
+          + "  141  output closed while following (as with SIGPIPE)%n";
 
   private ExitCodes() {}
 

@@ -157,6 +157,42 @@ class CliIT extends SharedServer {
     assertThat(cli("schedule", "create", "--help").out()).contains("Examples:", "--catch-up");
   }
 
+  /**
+   * {@code cairn events --follow | head -n 1}: once head has gone, the next event the CLI writes
+   * ends it (141, as SIGPIPE would), where it used to follow on for nobody until killed.
+   */
+  @Test
+  void aFollowEndsOnceItsReaderHasGone() throws Exception {
+    Path output = work.resolve("pipe.out");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "'"
+                    + java
+                    + "' -jar '"
+                    + CLI_JAR
+                    + "' events --follow --after 0 | head -n 1 >/dev/null;"
+                    + " echo \"cairn=${PIPESTATUS[0]}\"")
+            .redirectErrorStream(true);
+    builder.redirectOutput(output.toFile());
+    builder.environment().put("CAIRN_SERVER", server.target());
+    builder.environment().put("CAIRN_DATA_DIR", dataDir.toString());
+    Process pipeline = builder.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      // Each new run's events are more for the CLI to write after head has gone.
+      while (!pipeline.waitFor(200, TimeUnit.MILLISECONDS)) {
+        assertThat(System.nanoTime() - deadline).as("the follow never ended").isNegative();
+        runs.submit(Specs.workflow("pipe", Specs.shell("a", "true")));
+      }
+      assertThat(Files.readString(output)).contains("cairn=141");
+    } finally {
+      pipeline.destroyForcibly();
+    }
+  }
+
   @Test
   void theLauncherWorksThroughASymlinkOnPath() throws Exception {
     Path bin = Files.createDirectories(work.resolve("path-bin"));

@@ -61,6 +61,7 @@ public final class EventsCommand extends ClientCommand {
                         ? Json.line(event)
                         : EventText.line(event, context().zone(), allRuns));
             out().flush();
+            stopIfOutputClosed();
           });
     }
     return ExitCodes.OK;

@@ -98,6 +98,7 @@ abstract class FollowingCommand extends ClientCommand {
   private void printLine(String line) {
     out().println(line);
     out().flush();
+    stopIfOutputClosed();
   }
 
   private int finish(String runId, Event terminal) {

@@ -55,6 +55,7 @@ public final class LogsCommand extends ClientCommand {
       while (chunks.hasNext()) {
         chunks.next().getData().writeTo(raw);
         raw.flush();
+        stopIfOutputClosed();
       }
     }
     return ExitCodes.OK;

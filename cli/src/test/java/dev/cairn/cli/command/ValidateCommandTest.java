@@ -39,6 +39,10 @@ class ValidateCommandTest {
     assertThat(result.err()).isEmpty();
     assertThat(result.exit()).isZero();
     assertThat(result.out()).isEqualTo("valid: 4 steps\n");
+    CliHarness.Result json =
+        cli.execute(
+            "validate", REPO.resolve("examples/diamond-flaky.yaml").toString(), "-o", "json");
+    assertThat(json.out()).isEqualTo("{\"valid\":true,\"steps\":4}\n");
   }
 
   @ParameterizedTest
