@@ -62,6 +62,26 @@ class StatusIT extends SharedServer {
     assertThat(attempt.getOutputBytes()).isEqualTo("listening\n".length());
   }
 
+  /** A step or an attempt the run does not have is NOT_FOUND, as a run that does not exist is. */
+  @Test
+  void logsOfAStepOrAttemptTheRunDoesNotHaveAreNotFound() {
+    String runId = runs.submit(workflow("logs-missing", shell("a", "echo hi")));
+    runs.awaitStatus(runId, Runs::terminal, Duration.ofSeconds(20));
+    for (StreamLogsRequest request :
+        new StreamLogsRequest[] {
+          StreamLogsRequest.newBuilder().setRunId(runId).setStepId("nope").build(),
+          StreamLogsRequest.newBuilder().setRunId(runId).setStepId("a").setAttempt(-1).build()
+        }) {
+      io.grpc.StatusRuntimeException error =
+          org.assertj.core.api.Assertions.catchThrowableOfType(
+              io.grpc.StatusRuntimeException.class,
+              () -> server.stub().streamLogs(request).forEachRemaining(chunk -> {}));
+      assertThat(error.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND);
+      assertThat(error.getStatus().getDescription())
+          .containsAnyOf("has no step 'nope'", "has no attempt 4294967295");
+    }
+  }
+
   private static void awaitOutput(String runId, String stepId, String expected) {
     java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
     while (true) {

@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import dev.cairn.server.engine.InvalidSpecException;
+import dev.cairn.server.runtime.AttemptNotFoundException;
 import dev.cairn.server.runtime.EngineBusyException;
 import dev.cairn.server.runtime.EngineStoppedException;
 import dev.cairn.server.runtime.EventsRemovedException;
@@ -94,6 +95,13 @@ final class ErrorMapper {
     }
     if (cause instanceof RunNotFoundException notFound) {
       return status(Code.NOT_FOUND, "RUN_NOT_FOUND", notFound.getMessage(), "run_id");
+    }
+    if (cause instanceof AttemptNotFoundException notFound) {
+      return status(
+          Code.NOT_FOUND,
+          notFound.field().equals("step_id") ? "STEP_NOT_FOUND" : "ATTEMPT_NOT_FOUND",
+          notFound.getMessage(),
+          notFound.field());
     }
     if (cause instanceof RunNotFinishedException unfinished) {
       return status(

@@ -144,9 +144,14 @@ public final class SpecValidator {
   }
 
   private static void checkDuration(String field, Duration duration) {
-    boolean negative = duration.getSeconds() < 0 || duration.getNanos() < 0;
-    if (negative || duration.getNanos() > 999_999_999) {
+    if (duration.getSeconds() < 0 || duration.getNanos() < 0) {
       throw new InvalidSpecException("INVALID_DURATION", field, field + ": must not be negative");
+    }
+    if (duration.getNanos() > 999_999_999) {
+      throw new InvalidSpecException(
+          "INVALID_DURATION",
+          field,
+          field + ": nanos is " + duration.getNanos() + "; it must be at most 999999999");
     }
     if (duration.getSeconds() > MAX_DURATION_SECONDS) {
       throw new InvalidSpecException("INVALID_DURATION", field, field + ": longer than 366 days");

@@ -62,12 +62,14 @@ public final class RunQueries {
   }
 
   /**
-   * An attempt of a step (0 = the latest), or an IllegalArgumentException naming what is missing.
+   * An attempt of a step (0 = the latest); an {@link AttemptNotFoundException} for a step or
+   * attempt the run does not have, an IllegalArgumentException for one with no output here.
    */
   public static AttemptRecord attempt(RunState state, String stepId, int attempt) {
     StepState step = state.step(stepId);
     if (step == null) {
-      throw new IllegalArgumentException("run " + state.runId() + " has no step '" + stepId + "'");
+      throw new AttemptNotFoundException(
+          "run " + state.runId() + " has no step '" + stepId + "'", "step_id");
     }
     if (!step.carriedFrom().isEmpty()) {
       // The rerun kept the step's result; its output files belong to the run that produced it.
@@ -92,6 +94,7 @@ public final class RunQueries {
         return record;
       }
     }
-    throw new IllegalArgumentException("step '" + stepId + "' has no attempt " + attempt);
+    throw new AttemptNotFoundException(
+        "step '" + stepId + "' has no attempt " + Integer.toUnsignedString(attempt), "attempt");
   }
 }

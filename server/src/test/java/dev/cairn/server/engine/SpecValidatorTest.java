@@ -34,6 +34,18 @@ class SpecValidatorTest {
   }
 
   @Test
+  void aDurationsNanosOutOfRangeIsSaidAsSuch() {
+    WorkflowSpec spec =
+        spec(step("a")).toBuilder()
+            .setTimeout(com.google.protobuf.Duration.newBuilder().setNanos(2_000_000_000))
+            .build();
+    InvalidSpecException e = rejected(spec);
+    assertThat(e.reason()).isEqualTo("INVALID_DURATION");
+    assertThat(e.getMessage())
+        .isEqualTo("timeout: nanos is 2000000000; it must be at most 999999999");
+  }
+
+  @Test
   void reportsASelfDependency() {
     assertThat(rejected(spec(step("a", "a"))).reason()).isEqualTo("CYCLE");
   }
