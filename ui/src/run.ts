@@ -238,7 +238,12 @@ export function runPage(root: HTMLElement, _params: URLSearchParams, runId?: str
   rerun.addEventListener("click", async () => {
     rerun.disabled = true;
     try {
-      const answer = await call<{ runId: string }>("POST", `/api/v1/runs/${encodeURIComponent(id)}/rerun`, {});
+      // A run that succeeded runs again whole; otherwise the steps that did not succeed run again
+      // (the server's default, which refuses a rerun of a run with nothing left to run).
+      const body = runStatus === "RUN_STATUS_SUCCEEDED"
+        ? { steps: (run?.spec?.steps ?? []).map((step) => step.id) }
+        : {};
+      const answer = await call<{ runId: string }>("POST", `/api/v1/runs/${encodeURIComponent(id)}/rerun`, body);
       location.hash = `#/runs/${encodeURIComponent(answer.runId)}`;
     } catch (error) {
       showError(`Rerun failed: ${(error as Error).message}`);

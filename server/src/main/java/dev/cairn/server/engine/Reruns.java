@@ -30,7 +30,8 @@ public final class Reruns {
   /**
    * Plans a rerun of a finished run.
    *
-   * @throws InvalidSpecException naming a step the run does not have (reason UNKNOWN_STEP)
+   * @throws InvalidSpecException naming a step the run does not have (reason UNKNOWN_STEP), or when
+   *     no step is named and every step succeeded (NOTHING_TO_RERUN)
    * @throws IllegalStateException when the run has not finished
    */
   public static Plan plan(RunState original, List<String> steps) {
@@ -45,6 +46,18 @@ public final class Reruns {
         if (original.step(position).status() != StepStatus.STEP_STATUS_SUCCEEDED) {
           again.set(position);
         }
+      }
+      if (again.isEmpty()) {
+        // Such a rerun would make a run that runs nothing and says it succeeded.
+        throw new InvalidSpecException(
+            "NOTHING_TO_RERUN",
+            "steps",
+            "every step of run "
+                + original.runId()
+                + " succeeded, so there is nothing to run again; name the steps to run again"
+                + " (cairn rerun "
+                + original.runId()
+                + " --step ID)");
       }
     } else {
       for (String stepId : steps) {

@@ -85,6 +85,14 @@ class RerunsTest {
     run.exited("d", 1, 0);
     Reruns.Plan plan = Reruns.plan(run.state, List.of("b"));
     assertThat(plan.rerun()).containsExactly("b", "d");
+    // With no step named, a run whose every step succeeded has nothing to run again.
+    assertThatThrownBy(() -> Reruns.plan(run.state, List.of()))
+        .isInstanceOfSatisfying(
+            InvalidSpecException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo("NOTHING_TO_RERUN");
+              assertThat(e.getMessage()).contains("--step");
+            });
     RunFixture rerun = rerun(run.state, plan);
     assertThat(rerun.startReady(10)).extracting(Scheduler.Start::stepId).containsExactly("b");
   }
