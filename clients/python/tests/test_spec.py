@@ -94,3 +94,10 @@ def test_a_one_line_yaml_file_name_that_names_no_file_is_not_found():
     assert not os.path.exists("no-such-file.yaml")
     with pytest.raises(FileNotFoundError, match="no-such-file.yaml"):
         submit_request("no-such-file.yaml")
+
+
+def test_a_yaml_file_name_that_names_a_directory_says_so(tmp_path):
+    directory = tmp_path / "flows.yaml"
+    directory.mkdir()
+    with pytest.raises(IsADirectoryError, match="is a directory"):
+        submit_request(str(directory))

@@ -103,6 +103,8 @@ def submit_request(
             raise ValueError("workflow: empty YAML text")
         if "\n" not in source and source.strip().endswith((".yaml", ".yml")):
             # Meant as a path, surely: sent as text, it would come back as a puzzling error.
+            if os.path.isdir(source):
+                raise IsADirectoryError(f"workflow file is a directory: {source}")
             raise FileNotFoundError(f"workflow file not found: {source}")
         request.workflow_yaml = source
     else:
