@@ -101,7 +101,8 @@ class CrashRecoveryIT {
           runs.submit(
               workflow(
                   "graceful",
-                  shell("polite", "if [ \"$CAIRN_ATTEMPT\" = 1 ]; then sleep 1000; fi"),
+                  shell(
+                      "polite", "if [ \"$CAIRN_ATTEMPT\" = 1 ]; then echo waiting; sleep 1000; fi"),
                   shell(
                       "stubborn",
                       "if [ \"$CAIRN_ATTEMPT\" = 1 ]; then trap '' TERM; sleep 1000"
@@ -111,6 +112,7 @@ class CrashRecoveryIT {
           run -> run.getSteps(0).getAttemptsCount() == 1 && run.getSteps(1).getAttemptsCount() == 1,
           Duration.ofSeconds(30));
       String marker = ProcScan.runMarker(dataDir, runId);
+      awaitOutput(server, runId, "polite", "waiting\n");
 
       Duration took = server.terminate();
       assertThat(took).isLessThanOrEqualTo(Duration.ofSeconds(2 + 1));
@@ -124,6 +126,9 @@ class CrashRecoveryIT {
         assertThat(step.getAttempts(0).getFailureReason())
             .isEqualTo(FailureReason.FAILURE_REASON_INTERRUPTED);
       }
+      assertThat(run.getSteps(0).getAttempts(0).getOutputBytes())
+          .as("what the interrupted attempt wrote")
+          .isEqualTo("waiting\n".length());
       List<Event> all = runs.all();
       History.assertGapFree(all);
       History.assertNoOverlappingAttempts(all);
@@ -140,19 +145,46 @@ class CrashRecoveryIT {
     ServerProcess server = ServerProcess.start(dataDir, "-Dcairn.max-parallel=1");
     try {
       Runs runs = new Runs(server);
-      String hog = runs.submit(workflow("hog", shell("hog", "sleep 1000")));
+      String hog = runs.submit(workflow("hog", shell("hog", "echo hogging; sleep 1000")));
       runs.awaitStatus(hog, run -> run.getSteps(0).getAttemptsCount() == 1, Duration.ofSeconds(30));
+      awaitOutput(server, hog, "hog", "hogging\n");
       String waiting =
           runs.submit(
               workflow("waiting", shell("first", "true"), shell("second", "true", "first")));
       server.kill9();
       server.relaunch();
-      assertThat(runs.awaitStatus(hog, Runs::terminal, Duration.ofSeconds(30)).getStatus())
-          .isEqualTo(RunStatus.RUN_STATUS_FAILED);
+      Run lost = runs.awaitStatus(hog, Runs::terminal, Duration.ofSeconds(30));
+      assertThat(lost.getStatus()).isEqualTo(RunStatus.RUN_STATUS_FAILED);
+      assertThat(lost.getSteps(0).getAttempts(0).getFailureReason())
+          .isEqualTo(FailureReason.FAILURE_REASON_LOST);
+      assertThat(lost.getSteps(0).getAttempts(0).getOutputBytes())
+          .as("what the lost attempt wrote")
+          .isEqualTo("hogging\n".length());
       assertThat(runs.awaitStatus(waiting, Runs::terminal, Duration.ofSeconds(30)).getStatus())
           .isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);
     } finally {
       server.close();
+    }
+  }
+
+  private static void awaitOutput(ServerProcess server, String runId, String stepId, String text) {
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+    while (true) {
+      StringBuilder read = new StringBuilder();
+      server
+          .stub()
+          .streamLogs(
+              dev.cairn.v1.StreamLogsRequest.newBuilder()
+                  .setRunId(runId)
+                  .setStepId(stepId)
+                  .setAttempt(1)
+                  .build())
+          .forEachRemaining(chunk -> read.append(chunk.getData().toStringUtf8()));
+      if (read.toString().equals(text)) {
+        return;
+      }
+      assertThat(java.time.Instant.now()).as("output of " + stepId).isBefore(deadline);
+      ServerProcess.pause(20);
     }
   }
 }

@@ -74,7 +74,8 @@ public final class Decider {
       boolean shuttingDown) {
     if (shuttingDown && trigger instanceof Trigger.AttemptExited exited && !clean(exited)) {
       trigger =
-          new Trigger.AttemptInterrupted(exited.stepId(), exited.attempt(), exited.duration());
+          new Trigger.AttemptInterrupted(
+              exited.stepId(), exited.attempt(), exited.duration(), exited.outputBytes());
     }
     Decision decision = decideEvents(runId, state, trigger, now, launching);
     if (trigger instanceof Trigger.AttemptStarted started) {

@@ -28,7 +28,11 @@ final class Failures {
     }
     if (out.state().stops(step)) {
       cancelAttempt(
-          out, StepCancelled.newBuilder().setStepId(lost.stepId()).setAttempt(lost.attempt()));
+          out,
+          StepCancelled.newBuilder()
+              .setStepId(lost.stepId())
+              .setAttempt(lost.attempt())
+              .setOutputBytes(lost.outputBytes()));
       return;
     }
     out.emit(
@@ -38,7 +42,8 @@ final class Failures {
                     .setStepId(lost.stepId())
                     .setAttempt(lost.attempt())
                     .setReason(FailureReason.FAILURE_REASON_LOST)
-                    .setMessage(lost.message())));
+                    .setMessage(lost.message())
+                    .setOutputBytes(lost.outputBytes())));
     afterFailure(out, lost.stepId(), lost.attempt(), FailureReason.FAILURE_REASON_LOST, 0);
   }
 
@@ -53,7 +58,8 @@ final class Failures {
           StepCancelled.newBuilder()
               .setStepId(interrupted.stepId())
               .setAttempt(interrupted.attempt())
-              .setDuration(Times.duration(interrupted.duration())));
+              .setDuration(Times.duration(interrupted.duration()))
+              .setOutputBytes(interrupted.outputBytes()));
       return;
     }
     out.emit(
@@ -64,7 +70,8 @@ final class Failures {
                     .setAttempt(interrupted.attempt())
                     .setReason(FailureReason.FAILURE_REASON_INTERRUPTED)
                     .setMessage("the server shut down and stopped the attempt")
-                    .setDuration(Times.duration(interrupted.duration()))));
+                    .setDuration(Times.duration(interrupted.duration()))
+                    .setOutputBytes(interrupted.outputBytes())));
     out.emit(
         e ->
             e.setStepRetryScheduled(

@@ -140,14 +140,23 @@ public sealed interface Trigger {
   /** An attempt's deadline passed. */
   record TimeoutDue(String stepId, int attempt) implements Trigger {}
 
-  /** An attempt found running at recovery was killed: its outcome is unknown. */
-  record AttemptLost(String stepId, int attempt, String message) implements Trigger {}
+  /**
+   * An attempt found running at recovery was killed: its outcome is unknown. {@code outputBytes} is
+   * the size its output file was found at (0 when it ran on another node).
+   */
+  record AttemptLost(String stepId, int attempt, String message, long outputBytes)
+      implements Trigger {
+    public AttemptLost(String stepId, int attempt, String message) {
+      this(stepId, attempt, message, 0);
+    }
+  }
 
   /**
    * The server is shutting down and stopped an attempt. It did not fail on its own, so it is
    * attempted again after the restart without counting against max_attempts.
    */
-  record AttemptInterrupted(String stepId, int attempt, Duration duration) implements Trigger {}
+  record AttemptInterrupted(String stepId, int attempt, Duration duration, long outputBytes)
+      implements Trigger {}
 
   /** A client asked to cancel the run. */
   record Cancel(String reason, String principal) implements Trigger {}

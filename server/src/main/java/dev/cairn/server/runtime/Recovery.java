@@ -134,6 +134,7 @@ final class Recovery {
         AttemptRecord attempt = step.lastAttempt();
         StepStarted started = starts.get(step.id());
         String message;
+        long outputBytes = 0;
         if (ranHere(started)) {
           String marker =
               attempt.marker() == null || attempt.marker().isEmpty()
@@ -143,6 +144,11 @@ final class Recovery {
             runner.kill(new Launched(attempt.pid(), attempt.pid(), attempt.startTicks()), marker);
           }
           message = "the server stopped while the attempt ran; its processes were killed";
+          // What it wrote until then: a missing file (nothing written) is 0.
+          outputBytes =
+              attempt.outputPath() == null || attempt.outputPath().isEmpty()
+                  ? 0
+                  : new java.io.File(attempt.outputPath()).length();
         } else {
           message =
               "the attempt ran on node "
@@ -154,7 +160,7 @@ final class Recovery {
             Decider.decide(
                 runId,
                 state,
-                new Trigger.AttemptLost(step.id(), attempt.number(), message),
+                new Trigger.AttemptLost(step.id(), attempt.number(), message, outputBytes),
                 clock.now());
         decided.accept(decision.events());
         state = decision.state();

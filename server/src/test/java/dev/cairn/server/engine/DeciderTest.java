@@ -194,10 +194,14 @@ class DeciderTest {
         step("a").toBuilder().setRetry(RunFixture.retry(2, Duration.ofMillis(10), 2, 0)).build();
     run.submitted(spec(step));
     run.startReady(1);
-    run.when(new Trigger.AttemptLost("a", 1, "server crashed"));
+    run.when(new Trigger.AttemptLost("a", 1, "server crashed", 49));
     assertThat(run.decidedTypes()).containsExactly(STEP_FAILED, STEP_RETRY_SCHEDULED);
     assertThat(run.decided.get(0).getStepFailed().getReason())
         .isEqualTo(FailureReason.FAILURE_REASON_LOST);
+    assertThat(run.decided.get(0).getStepFailed().getOutputBytes())
+        .as("what the attempt wrote before it was lost")
+        .isEqualTo(49);
+    assertThat(run.step("a").attempts().get(0).outputBytes()).isEqualTo(49);
   }
 
   @Test
@@ -227,10 +231,11 @@ class DeciderTest {
   void interruptedAttemptIsRetriedAtOnceWithoutUsingTheBudget() {
     run.submitted(spec(step("a")));
     run.startReady(1);
-    run.when(new Trigger.AttemptInterrupted("a", 1, Duration.ofMillis(7)));
+    run.when(new Trigger.AttemptInterrupted("a", 1, Duration.ofMillis(7), 49));
     assertThat(run.decidedTypes()).containsExactly(STEP_FAILED, STEP_RETRY_SCHEDULED);
     assertThat(run.decided.get(0).getStepFailed().getReason())
         .isEqualTo(FailureReason.FAILURE_REASON_INTERRUPTED);
+    assertThat(run.decided.get(0).getStepFailed().getOutputBytes()).isEqualTo(49);
     assertThat(run.startReady(1)).containsExactly(new Scheduler.Start("a", 2));
     run.exited("a", 2, 1);
     assertThat(run.decidedTypes())
