@@ -68,6 +68,11 @@ class LabelsIT {
       assertThat(cli.exitCode()).isZero();
       assertThat(cli.out().lines().skip(1).count()).isEqualTo(data.size());
       assertThat(cli.out()).contains("team=data").doesNotContain("team=web");
+
+      // A label no run can carry is refused, as at submit, rather than matching nothing.
+      RunFeatures.Result badKey = cli(server, dataDir, "list", "--label", "bad key=x");
+      assertThat(badKey.exitCode()).isEqualTo(2);
+      assertThat(badKey.err()).contains("'bad key' is not a label key");
     } finally {
       server.close();
     }

@@ -59,9 +59,9 @@ public final class EventText {
                     + submitted.getRerunOf()
                     + " keeping "
                     + plural(submitted.getCarriedStepsCount(), "step");
+        String name = submitted.getSpec().getName();
         yield "run submitted: "
-            + submitted.getSpec().getName()
-            + ", "
+            + (name.isEmpty() ? "" : name + ", ")
             + plural(submitted.getSpec().getStepsCount(), "step")
             + rerun
             + by;

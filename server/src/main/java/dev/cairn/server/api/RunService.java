@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import com.google.rpc.Code;
 import dev.cairn.server.engine.InvalidSpecException;
+import dev.cairn.server.engine.RunFeatures;
 import dev.cairn.server.runtime.Engine;
 import dev.cairn.server.runtime.EventBroadcaster;
 import dev.cairn.server.runtime.EventFeed;
@@ -215,6 +216,8 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
     onWorker(
         response,
         () -> {
+          // A filter by a label no run can carry would match nothing: refused as a submit is.
+          RunFeatures.checkSubmitLabels(request.getLabelsMap());
           RunPage page =
               runs.list(
                   new RunQuery(
