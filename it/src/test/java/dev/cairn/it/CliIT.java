@@ -93,6 +93,12 @@ class CliIT extends SharedServer {
     Result status = cli("status", done);
     assertThat(status.exitCode()).isEqualTo(4);
     assertThat(status.err()).contains("was removed at").contains("by delete");
+    // A cancel or a rerun of it says so too, rather than that no such run exists.
+    for (String command : new String[] {"cancel", "rerun"}) {
+      Result gone = cli(command, done);
+      assertThat(gone.exitCode()).as(command).isEqualTo(4);
+      assertThat(gone.err()).as(command).contains("was removed at");
+    }
     // Deleting again answers with the tombstone; the cancelled run can go too.
     assertThat(cli("delete", done).exitCode()).isZero();
     assertThat(cli("delete", live, "-o", "json").out()).contains("RUN_REMOVAL_CAUSE_DELETE");

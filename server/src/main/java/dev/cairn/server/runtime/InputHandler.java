@@ -153,7 +153,8 @@ final class InputHandler {
       }
       RunState original = Evolver.replay(store.readRun(rerun.runId(), 0, Integer.MAX_VALUE));
       if (original == null) {
-        throw new RunNotFoundException(rerun.runId());
+        // A removed run is said to be removed, with when, as a status of it is.
+        throw RunQueries.notFound(store, rerun.runId());
       }
       if (!original.isTerminal()) {
         throw new RunNotFinishedException(rerun.runId());
@@ -210,10 +211,10 @@ final class InputHandler {
   private void cancel(Input.Cancel cancel, Instant now) {
     RunState state = live.get(cancel.runId());
     if (state == null) {
-      // Not live: either finished (answer its status) or unknown.
+      // Not live: either finished (answer its status), removed or unknown.
       Optional<RunStatus> status = store.findRun(cancel.runId()).map(RunSummary::getStatus);
       if (status.isEmpty()) {
-        cancel.future().completeExceptionally(new RunNotFoundException(cancel.runId()));
+        cancel.future().completeExceptionally(RunQueries.notFound(store, cancel.runId()));
       } else {
         cancel.future().complete(status.get());
       }
