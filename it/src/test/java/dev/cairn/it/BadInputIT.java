@@ -172,30 +172,10 @@ class BadInputIT extends SharedServer {
 
     String run = runs.submit(workflow("long-reason", shell("a", "sleep 30")));
     int beforeCancel = runs.all().size();
-    StatusRuntimeException longReason =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () ->
-                server
-                    .stub()
-                    .cancelRun(
-                        CancelRunRequest.newBuilder()
-                            .setRunId(run)
-                            .setReason("x".repeat(1025))
-                            .build()));
+    StatusRuntimeException longReason = cancelRefusal(run, "x".repeat(1025));
     assertThat(longReason.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(longReason.getStatus().getDescription()).contains("reason", "the limit is 1024");
-    StatusRuntimeException escape =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () ->
-                server
-                    .stub()
-                    .cancelRun(
-                        CancelRunRequest.newBuilder()
-                            .setRunId(run)
-                            .setReason("x\u001b[2Jy\nz")
-                            .build()));
+    StatusRuntimeException escape = cancelRefusal(run, "x\u001b[2Jy\nz");
     assertThat(escape.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(escape.getStatus().getDescription()).contains("control character");
     assertThat(runs.all().stream().filter(e -> e.getRunId().equals(run)))
@@ -203,5 +183,15 @@ class BadInputIT extends SharedServer {
     server.stub().cancelRun(CancelRunRequest.newBuilder().setRunId(run).setReason("done").build());
     assertThat(runs.follow(run)).last().matches(Event::hasRunCancelled);
     assertThat(beforeCancel).isGreaterThan(eventsBefore);
+  }
+
+  private static StatusRuntimeException cancelRefusal(String runId, String reason) {
+    return catchThrowableOfType(
+        StatusRuntimeException.class,
+        () ->
+            server
+                .stub()
+                .cancelRun(
+                    CancelRunRequest.newBuilder().setRunId(runId).setReason(reason).build()));
   }
 }

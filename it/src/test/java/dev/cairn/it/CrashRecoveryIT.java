@@ -112,7 +112,7 @@ class CrashRecoveryIT {
           run -> run.getSteps(0).getAttemptsCount() == 1 && run.getSteps(1).getAttemptsCount() == 1,
           Duration.ofSeconds(30));
       String marker = ProcScan.runMarker(dataDir, runId);
-      awaitOutput(server, runId, "polite", "waiting\n");
+      runs.awaitOutput(runId, "polite", "waiting\n");
 
       Duration took = server.terminate();
       assertThat(took).isLessThanOrEqualTo(Duration.ofSeconds(2 + 1));
@@ -147,7 +147,7 @@ class CrashRecoveryIT {
       Runs runs = new Runs(server);
       String hog = runs.submit(workflow("hog", shell("hog", "echo hogging; sleep 1000")));
       runs.awaitStatus(hog, run -> run.getSteps(0).getAttemptsCount() == 1, Duration.ofSeconds(30));
-      awaitOutput(server, hog, "hog", "hogging\n");
+      runs.awaitOutput(hog, "hog", "hogging\n");
       String waiting =
           runs.submit(
               workflow("waiting", shell("first", "true"), shell("second", "true", "first")));
@@ -164,27 +164,6 @@ class CrashRecoveryIT {
           .isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);
     } finally {
       server.close();
-    }
-  }
-
-  private static void awaitOutput(ServerProcess server, String runId, String stepId, String text) {
-    java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
-    while (true) {
-      StringBuilder read = new StringBuilder();
-      server
-          .stub()
-          .streamLogs(
-              dev.cairn.v1.StreamLogsRequest.newBuilder()
-                  .setRunId(runId)
-                  .setStepId(stepId)
-                  .setAttempt(1)
-                  .build())
-          .forEachRemaining(chunk -> read.append(chunk.getData().toStringUtf8()));
-      if (read.toString().equals(text)) {
-        return;
-      }
-      assertThat(java.time.Instant.now()).as("output of " + stepId).isBefore(deadline);
-      ServerProcess.pause(20);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.cairn.v1.Event;
 import dev.cairn.v1.GetRunRequest;
 import dev.cairn.v1.Run;
 import dev.cairn.v1.RunStatus;
+import dev.cairn.v1.StreamLogsRequest;
 import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.WatchEventsRequest;
 import dev.cairn.v1.WatchEventsResponse;
@@ -41,6 +42,34 @@ final class Runs {
             .watchEvents(WatchEventsRequest.newBuilder().setRunId(runId).setFollow(true).build());
     stream.forEachRemaining(response -> events.add(response.getEvent()));
     return events;
+  }
+
+  /**
+   * Waits until the first attempt of the step has written exactly {@code expected} (read through
+   * StreamLogs), up to 20 s.
+   */
+  void awaitOutput(String runId, String stepId, String expected) {
+    Instant deadline = Instant.now().plusSeconds(20);
+    while (true) {
+      StringBuilder text = new StringBuilder();
+      server
+          .stub()
+          .streamLogs(
+              StreamLogsRequest.newBuilder()
+                  .setRunId(runId)
+                  .setStepId(stepId)
+                  .setAttempt(1)
+                  .build())
+          .forEachRemaining(chunk -> text.append(chunk.getData().toStringUtf8()));
+      if (text.toString().equals(expected)) {
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(
+            "output of " + stepId + " is " + text + " after 20 s, not " + expected);
+      }
+      ServerProcess.pause(20);
+    }
   }
 
   /** Every stored event of the store, in global order. */

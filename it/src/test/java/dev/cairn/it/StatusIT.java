@@ -43,7 +43,7 @@ class StatusIT extends SharedServer {
         runId,
         r -> r.getSteps(0).getStatus() == StepStatus.STEP_STATUS_RUNNING,
         Duration.ofSeconds(20));
-    awaitOutput(runId, "serve", "listening\n");
+    runs.awaitOutput(runId, "serve", "listening\n");
     server
         .stub()
         .cancelRun(
@@ -79,27 +79,6 @@ class StatusIT extends SharedServer {
       assertThat(error.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND);
       assertThat(error.getStatus().getDescription())
           .containsAnyOf("has no step 'nope'", "has no attempt 4294967295");
-    }
-  }
-
-  private static void awaitOutput(String runId, String stepId, String expected) {
-    java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
-    while (true) {
-      StringBuilder text = new StringBuilder();
-      server
-          .stub()
-          .streamLogs(
-              StreamLogsRequest.newBuilder()
-                  .setRunId(runId)
-                  .setStepId(stepId)
-                  .setAttempt(1)
-                  .build())
-          .forEachRemaining(chunk -> text.append(chunk.getData().toStringUtf8()));
-      if (text.toString().equals(expected)) {
-        return;
-      }
-      assertThat(java.time.Instant.now()).as("output of " + stepId).isBefore(deadline);
-      ServerProcess.pause(20);
     }
   }
 
