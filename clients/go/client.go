@@ -113,7 +113,8 @@ func (c *Client) SubmitWith(ctx context.Context, spec *cairnv1.WorkflowSpec, opt
 // RerunOptions say what of a finished run a rerun runs again.
 type RerunOptions struct {
 	// Steps run again with their downstream, succeeded or not; empty means every step that
-	// did not succeed, with its downstream.
+	// did not succeed, with its downstream (a run that succeeded is then refused with
+	// INVALID_ARGUMENT, reason NOTHING_TO_RERUN).
 	Steps []string
 	// RequestID is the idempotency key: a repeat returns the first rerun.
 	RequestID string

@@ -137,8 +137,9 @@ class AsyncClient(AsyncScheduleMethods):
     ) -> Submitted:
         """Reruns a finished run as a new run linked to it (``rerun_of``); returns its id.
 
-        Without ``steps``, every step that did not succeed runs again with its downstream;
-        with ``steps``, those and their downstream. The other steps keep their results,
+        Without ``steps``, every step that did not succeed runs again with its downstream (a
+        run that succeeded is refused: InvalidArgument, NOTHING_TO_RERUN); with ``steps``,
+        those and their downstream. The other steps keep their results,
         outputs included. ``params`` replace the original run's values. The original run is
         never changed.
         """

@@ -53,6 +53,10 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
 
   @Override
   public int handleExecutionException(Exception ex, CommandLine command, ParseResult parseResult) {
+    if (ex instanceof CliException closed && closed.exitCode() == ExitCodes.OUTPUT_CLOSED) {
+      // Nobody reads the output any more: nothing to say, in text or JSON.
+      return ExitCodes.OUTPUT_CLOSED;
+    }
     Report report = report(ex, command.getCommand());
     PrintWriter err = command.getErr();
     if (command.getCommand() instanceof ClientCommand client && client.jsonOutput()) {
@@ -128,8 +132,8 @@ public final class ErrorReporter implements IExecutionExceptionHandler, IParamet
           ExitCodes.BAD_INPUT,
           "the request is larger than the server at "
               + address
-              + " takes in one message (over the limit of workflow files, cairn.max-spec-bytes,"
-              + " 1 MiB by default)",
+              + " takes in one message (twice its workflow limit cairn.max-spec-bytes, and at"
+              + " least 4 MiB; a workflow file may be 1 MiB by default)",
           status.getCode().name(),
           "MESSAGE_TOO_LARGE");
     }

@@ -171,7 +171,6 @@ class BadInputIT extends SharedServer {
     assertThat(runs.all()).hasSize(eventsBefore);
 
     String run = runs.submit(workflow("long-reason", shell("a", "sleep 30")));
-    int beforeCancel = runs.all().size();
     StatusRuntimeException longReason = cancelRefusal(run, "x".repeat(1025));
     assertThat(longReason.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(longReason.getStatus().getDescription()).contains("reason", "the limit is 1024");
@@ -182,7 +181,6 @@ class BadInputIT extends SharedServer {
         .noneMatch(Event::hasRunCancelRequested);
     server.stub().cancelRun(CancelRunRequest.newBuilder().setRunId(run).setReason("done").build());
     assertThat(runs.follow(run)).last().matches(Event::hasRunCancelled);
-    assertThat(beforeCancel).isGreaterThan(eventsBefore);
   }
 
   private static StatusRuntimeException cancelRefusal(String runId, String reason) {

@@ -206,7 +206,11 @@ class ClusterAccessIT {
     new Runs(c).awaitStatus(onA.getRunId(), Runs::terminal, Duration.ofSeconds(60));
     String rerun =
         c.stub()
-            .rerunRun(dev.cairn.v1.RerunRunRequest.newBuilder().setRunId(onA.getRunId()).build())
+            .rerunRun(
+                dev.cairn.v1.RerunRunRequest.newBuilder()
+                    .setRunId(onA.getRunId())
+                    .addSteps("one")
+                    .build())
             .getRunId();
     assertThat(new Runs(a).awaitStatus(rerun, Runs::terminal, Duration.ofSeconds(60)).getStatus())
         .isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);

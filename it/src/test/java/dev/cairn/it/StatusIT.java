@@ -67,19 +67,29 @@ class StatusIT extends SharedServer {
   void logsOfAStepOrAttemptTheRunDoesNotHaveAreNotFound() {
     String runId = runs.submit(workflow("logs-missing", shell("a", "echo hi")));
     runs.awaitStatus(runId, Runs::terminal, Duration.ofSeconds(20));
-    for (StreamLogsRequest request :
-        new StreamLogsRequest[] {
-          StreamLogsRequest.newBuilder().setRunId(runId).setStepId("nope").build(),
-          StreamLogsRequest.newBuilder().setRunId(runId).setStepId("a").setAttempt(-1).build()
-        }) {
-      io.grpc.StatusRuntimeException error =
-          org.assertj.core.api.Assertions.catchThrowableOfType(
-              io.grpc.StatusRuntimeException.class,
-              () -> server.stub().streamLogs(request).forEachRemaining(chunk -> {}));
-      assertThat(error.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND);
-      assertThat(error.getStatus().getDescription())
-          .containsAnyOf("has no step 'nope'", "has no attempt 4294967295");
-    }
+    assertNotFound(
+        StreamLogsRequest.newBuilder().setRunId(runId).setStepId("nope").build(),
+        "STEP_NOT_FOUND",
+        "step_id",
+        "has no step 'nope'");
+    assertNotFound(
+        StreamLogsRequest.newBuilder().setRunId(runId).setStepId("a").setAttempt(-1).build(),
+        "ATTEMPT_NOT_FOUND",
+        "attempt",
+        "has no attempt 4294967295");
+  }
+
+  private static void assertNotFound(
+      StreamLogsRequest request, String reason, String field, String message) {
+    io.grpc.StatusRuntimeException error =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            io.grpc.StatusRuntimeException.class,
+            () -> server.stub().streamLogs(request).forEachRemaining(chunk -> {}));
+    assertThat(error.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND);
+    assertThat(error.getStatus().getDescription()).contains(message);
+    com.google.rpc.ErrorInfo info = ErrorInfos.of(error);
+    assertThat(info.getReason()).isEqualTo(reason);
+    assertThat(info.getMetadataMap()).containsEntry("field", field);
   }
 
   @Test

@@ -40,8 +40,9 @@ import org.snakeyaml.engine.v2.nodes.Node;
  */
 public final class WorkflowParser {
   /**
-   * As large as the server's largest inbound message, so that an oversized spec reaches the
-   * server's validator, the one place that states the size limit.
+   * The most text a file may hold, and the most its aliases may expand it to: far above any spec a
+   * server takes (the server's validator states that limit), far below what would cost the parser
+   * or the serializer more than a moment.
    */
   public static final int CODE_POINT_LIMIT = 64 * 1024 * 1024;
 

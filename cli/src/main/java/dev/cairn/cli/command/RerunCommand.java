@@ -21,8 +21,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Rerun a finished run as a new run linked to it, and follow it until it ends.",
       "Without --step, every step that did not succeed runs again, with its downstream; the"
-          + " other steps keep their results (outputs included) and start no process. A run whose"
-          + " every step succeeded has none to run again: name its steps with --step.",
+          + " other steps keep their results (outputs included) and start no process. A run that"
+          + " succeeded has none to run again: name its steps with --step.",
       "The original run is never changed. Exits as 'cairn run' does."
     })
 public final class RerunCommand extends FollowingCommand {

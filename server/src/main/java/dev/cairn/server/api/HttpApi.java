@@ -125,6 +125,16 @@ public class HttpApi {
     if (context.response().ended()) {
       return;
     }
+    if (context.response().headWritten()) {
+      // A stream already answered 200: no status can follow, only the end of the connection.
+      LOG.errorf(
+          context.failure(),
+          "HTTP %s %s failed",
+          context.request().method(),
+          context.normalizedPath());
+      context.response().reset();
+      return;
+    }
     int status = context.statusCode() < 400 ? 500 : context.statusCode();
     Code code =
         switch (status) {

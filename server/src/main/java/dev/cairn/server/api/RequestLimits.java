@@ -19,10 +19,13 @@ final class RequestLimits {
     atMost("request_id", requestId, MAX_REQUEST_ID);
   }
 
-  /** A free-text note, printed as it is by clients: no control character (ESC, a newline). */
+  /**
+   * A free-text note, printed as it is by clients: no control character but a tab (no ESC, no line
+   * break).
+   */
   static void note(String field, String text) {
     atMost(field, text, MAX_NOTE);
-    if (text.chars().anyMatch(Character::isISOControl)) {
+    if (text.chars().anyMatch(c -> c != '\t' && Character.isISOControl(c))) {
       throw new IllegalArgumentException(
           field + " contains a control character (such as ESC or a newline)");
     }

@@ -2,6 +2,7 @@ package dev.cairn.server.engine;
 
 import dev.cairn.v1.Attempt;
 import dev.cairn.v1.CarriedStep;
+import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.StepRun;
 import dev.cairn.v1.StepStatus;
 import java.util.ArrayDeque;
@@ -31,7 +32,7 @@ public final class Reruns {
    * Plans a rerun of a finished run.
    *
    * @throws InvalidSpecException naming a step the run does not have (reason UNKNOWN_STEP), or when
-   *     no step is named and every step succeeded (NOTHING_TO_RERUN)
+   *     no step is named and the run succeeded (NOTHING_TO_RERUN)
    * @throws IllegalStateException when the run has not finished
    */
   public static Plan plan(RunState original, List<String> steps) {
@@ -47,14 +48,15 @@ public final class Reruns {
           again.set(position);
         }
       }
-      if (again.isEmpty()) {
-        // Such a rerun would make a run that runs nothing and says it succeeded.
+      if (original.status() == RunStatus.RUN_STATUS_SUCCEEDED) {
+        // Nothing of it failed: such a rerun would run nothing new (at most a step skipped by its
+        // run_if, skipped again) and say it succeeded.
         throw new InvalidSpecException(
             "NOTHING_TO_RERUN",
             "steps",
-            "every step of run "
+            "run "
                 + original.runId()
-                + " succeeded, so there is nothing to run again; name the steps to run again"
+                + " succeeded, so nothing of it is to run again; name the steps to run again"
                 + " (cairn rerun "
                 + original.runId()
                 + " --step ID)");

@@ -54,10 +54,13 @@ public final class SpecValidator {
       throw new InvalidSpecException("INVALID_NAME", "name", "name: longer than 256 characters");
     }
     LaunchRules.checkName(spec.getName());
-    if (spec.getName().chars().anyMatch(Character::isISOControl)) {
+    if (spec.getName().chars().anyMatch(c -> c != '\t' && Character.isISOControl(c))) {
       // Printed in every listing: an escape sequence or a line break would rewrite a terminal.
       throw new InvalidSpecException(
-          "INVALID_NAME", "name", "name: contains a control character (such as ESC or a newline)");
+          "INVALID_NAME",
+          "name",
+          "name: contains a control character (such as ESC or a line break, which a block scalar"
+              + " such as 'name: |' ends in)");
     }
     LaunchRules.checkWorkingDir(spec.getWorkingDir());
     if (!spec.getWorkingDir().isEmpty() && !spec.getWorkingDir().startsWith("/")) {

@@ -85,7 +85,7 @@ class RerunsTest {
     run.exited("d", 1, 0);
     Reruns.Plan plan = Reruns.plan(run.state, List.of("b"));
     assertThat(plan.rerun()).containsExactly("b", "d");
-    // With no step named, a run whose every step succeeded has nothing to run again.
+    // With no step named, a run that succeeded has nothing to run again.
     assertThatThrownBy(() -> Reruns.plan(run.state, List.of()))
         .isInstanceOfSatisfying(
             InvalidSpecException.class,
