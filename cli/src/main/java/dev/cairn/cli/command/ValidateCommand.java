@@ -19,9 +19,10 @@ import picocli.CommandLine.Parameters;
     description = {
       "Check a workflow file without running it and without a server.",
       "Checks its format (YAML 1.2, known keys, types, durations) and its DAG (step ids,",
-      "dependencies, cycles), and lists every problem with its line. The server still checks",
-      "the limits it alone knows (spec size, number of steps, environment names) when the file",
-      "is submitted."
+      "dependencies, cycles), and lists every problem with its line. The server checks the rest",
+      "when the file is submitted: sizes and counts against its limits, parameter and label",
+      "names, retry and duration ranges, and what the launcher would refuse (environment names,",
+      "NUL bytes)."
     })
 public final class ValidateCommand extends ClientCommand {
   @Parameters(index = "0", paramLabel = "FILE", description = "The workflow file (YAML).")
