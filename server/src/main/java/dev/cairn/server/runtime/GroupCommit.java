@@ -260,6 +260,9 @@ final class GroupCommit {
     batchRequests.clear();
     completeAcks();
     observe(stored, System.nanoTime() - began);
+    // The count first: whoever has seen a run's end event and then asks for the count must not
+    // find the run still in it. The count after the effects below is published again at the end.
+    live.publishCountWithout(endedRuns(stored));
     broadcaster.publish(stored);
     Set<String> touched = new HashSet<>();
     for (Event event : stored) {
@@ -279,6 +282,16 @@ final class GroupCommit {
       }
     }
     live.publishCount();
+  }
+
+  private static Set<String> endedRuns(List<Event> stored) {
+    Set<String> ended = new HashSet<>();
+    for (Event event : stored) {
+      if (event.hasRunSucceeded() || event.hasRunFailed() || event.hasRunCancelled()) {
+        ended.add(event.getRunId());
+      }
+    }
+    return ended;
   }
 
   private void completeAcks() {

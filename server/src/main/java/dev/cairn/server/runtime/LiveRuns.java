@@ -105,6 +105,17 @@ final class LiveRuns {
     published = live.size();
   }
 
+  /** Makes visible the count the live runs will have once {@code ended} are retired. */
+  void publishCountWithout(java.util.Set<String> ended) {
+    int count = live.size();
+    for (String runId : ended) {
+      if (live.containsKey(runId)) {
+        count--;
+      }
+    }
+    published = count;
+  }
+
   int publishedCount() {
     return published;
   }
