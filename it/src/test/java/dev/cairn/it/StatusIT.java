@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 class StatusIT extends SharedServer {
 
   @Test
-  void aRunningAttemptHasNoDurationButAStartTime() {
-    String runId = runs.submit(workflow("running", shell("busy", "sleep 30")));
+  void aRunningAttemptHasNoDurationButAStartTimeAndItsOutputSoFar() {
+    String runId = runs.submit(workflow("running", shell("busy", "echo started; sleep 30")));
     Run run =
         runs.awaitStatus(
             runId,
@@ -31,6 +31,10 @@ class StatusIT extends SharedServer {
     assertThat(attempt.hasDuration())
         .as("a running attempt's duration is not zero, it is unset")
         .isFalse();
+    runs.awaitOutput(runId, "busy", "started\n");
+    assertThat(runs.get(runId).getSteps(0).getAttempts(0).getOutputBytes())
+        .as("what the running attempt has written so far")
+        .isEqualTo("started\n".length());
     server.stub().cancelRun(CancelRunRequest.newBuilder().setRunId(runId).build());
     runs.awaitStatus(runId, Runs::terminal, Duration.ofSeconds(20));
   }

@@ -28,7 +28,9 @@ public final class RunQueries {
   /** The run as the API shows it, with the cancel's reason and principal when one was requested. */
   public Run get(String runId) {
     List<Event> events = store.readRun(runId, 0, Integer.MAX_VALUE);
-    Run.Builder run = RunView.of(fold(runId, events)).toBuilder();
+    RunState state = fold(runId, events);
+    Run.Builder run = RunView.of(state).toBuilder();
+    outputSoFar(state, run);
     run.addAllRerunRunIds(store.rerunsOf(runId));
     for (Event event : events) {
       if (event.hasRunCancelRequested()) {
@@ -38,6 +40,27 @@ public final class RunQueries {
       }
     }
     return run.build();
+  }
+
+  /**
+   * A running attempt's output so far: the size of its file now, where its end event will record
+   * the final size. One stat per running attempt of the run; an attempt that runs on another node
+   * has no file here and shows 0 until it ends.
+   */
+  private static void outputSoFar(RunState state, Run.Builder run) {
+    for (int position = 0; position < state.stepCount(); position++) {
+      List<AttemptRecord> attempts = state.step(position).attempts();
+      for (int index = 0; index < attempts.size(); index++) {
+        AttemptRecord attempt = attempts.get(index);
+        if (!attempt.finished()
+            && attempt.outputPath() != null
+            && !attempt.outputPath().isEmpty()) {
+          run.getStepsBuilder(position)
+              .getAttemptsBuilder(index)
+              .setOutputBytes(new java.io.File(attempt.outputPath()).length());
+        }
+      }
+    }
   }
 
   private RunState fold(String runId, List<Event> events) {
