@@ -14,9 +14,7 @@ import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.RunSummary;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +42,7 @@ public final class ListCommand extends ClientCommand {
       names = "--label",
       paramLabel = "KEY=VALUE",
       description = "Only runs carrying this label; repeatable (all must match).")
-  Map<String, String> labels = new LinkedHashMap<>();
+  List<String> labels = new ArrayList<>();
 
   @Option(
       names = "--limit",
@@ -77,7 +75,7 @@ public final class ListCommand extends ClientCommand {
                         .setPageToken(pageToken)
                         .addAllStatuses(statuses)
                         .setName(name)
-                        .putAllLabels(labels)
+                        .putAllLabels(NameValues.of(labels, "--label"))
                         .build());
         runs.addAll(
             page.getRunsList().subList(0, Math.min(page.getRunsCount(), limit - runs.size())));

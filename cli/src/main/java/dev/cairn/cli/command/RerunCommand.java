@@ -4,9 +4,7 @@ import dev.cairn.cli.client.CairnClient;
 import dev.cairn.v1.RerunRunRequest;
 import dev.cairn.v1.RerunRunResponse;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,7 +37,7 @@ public final class RerunCommand extends FollowingCommand {
       names = {"-p", "--param"},
       paramLabel = "NAME=VALUE",
       description = "A new value for one of the run's parameters; the others keep theirs.")
-  Map<String, String> params = new LinkedHashMap<>();
+  List<String> params = new ArrayList<>();
 
   @Option(
       names = "--request-id",
@@ -57,7 +55,7 @@ public final class RerunCommand extends FollowingCommand {
                   RerunRunRequest.newBuilder()
                       .setRunId(runId)
                       .addAllSteps(steps)
-                      .putAllParams(params)
+                      .putAllParams(NameValues.of(params, "--param"))
                       .setRequestId(requestId)
                       .build());
       String announcement =

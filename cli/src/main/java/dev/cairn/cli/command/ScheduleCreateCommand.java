@@ -14,8 +14,8 @@ import dev.cairn.v1.OverlapPolicy;
 import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.workflow.GoDuration;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,13 +79,13 @@ public final class ScheduleCreateCommand extends ClientCommand {
       names = {"-p", "--param"},
       paramLabel = "NAME=VALUE",
       description = "A value of one of the workflow's parameters, for every run; repeatable.")
-  Map<String, String> params = new LinkedHashMap<>();
+  List<String> params = new ArrayList<>();
 
   @Option(
       names = "--label",
       paramLabel = "KEY=VALUE",
       description = "A label for every run, over the workflow's own; repeatable.")
-  Map<String, String> labels = new LinkedHashMap<>();
+  List<String> labels = new ArrayList<>();
 
   @Option(names = "--paused", description = "Create it paused: it fires once resumed.")
   boolean paused;
@@ -109,8 +109,8 @@ public final class ScheduleCreateCommand extends ClientCommand {
             .setBaseDir(text.getBaseDir())
             .setCron(cron)
             .setTimeZone(zone)
-            .putAllParams(params)
-            .putAllLabels(labels)
+            .putAllParams(NameValues.of(params, "--param"))
+            .putAllLabels(NameValues.of(labels, "--label"))
             .setOverlapPolicy(overlap(overlap))
             .setPaused(paused);
     if (catchUp != null) {

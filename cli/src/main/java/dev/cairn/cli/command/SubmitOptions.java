@@ -4,8 +4,8 @@ import dev.cairn.cli.workflow.InvalidWorkflowFile;
 import dev.cairn.cli.workflow.LocalWorkflow;
 import dev.cairn.v1.SubmitRunRequest;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,13 +28,13 @@ public final class SubmitOptions {
       description =
           "A value of one of the workflow's parameters; repeatable. Steps see it as"
               + " CAIRN_PARAM_NAME in their environment.")
-  Map<String, String> params = new LinkedHashMap<>();
+  List<String> params = new ArrayList<>();
 
   @Option(
       names = "--label",
       paramLabel = "KEY=VALUE",
       description = "A label for the run, over the workflow's own; repeatable.")
-  Map<String, String> labels = new LinkedHashMap<>();
+  List<String> labels = new ArrayList<>();
 
   /**
    * Reads the workflow file into a submit request. The file is parsed here first, so that a bad
@@ -47,8 +47,8 @@ public final class SubmitOptions {
     return workflow
         .request()
         .setRequestId(requestId)
-        .putAllParams(params)
-        .putAllLabels(labels)
+        .putAllParams(NameValues.of(params, "--param"))
+        .putAllLabels(NameValues.of(labels, "--label"))
         .build();
   }
 }
