@@ -76,6 +76,20 @@ class StartRefusalIT {
     assertOneLine(
         start(work.resolve("parallel"), "-Dcairn.max-parallel=-1"),
         "cairn.max-parallel is -1; it must be at least 0");
+    // Values with which every step or every submit would fail.
+    assertOneLine(
+        start(work.resolve("output"), "-Dcairn.output-limit-bytes=0"),
+        "cairn.output-limit-bytes is 0; it must be at least 1");
+    assertOneLine(
+        start(work.resolve("grace"), "-Dcairn.stop-grace=-5s"), "cairn.stop-grace is", "negative");
+  }
+
+  @Test
+  void aDataDirectoryOthersCanWriteIn() throws Exception {
+    Path open = Files.createDirectories(work.resolve("open"));
+    Files.setPosixFilePermissions(
+        open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertOneLine(start(open), "can be written by other users", "chmod 700");
   }
 
   @Test

@@ -161,6 +161,14 @@ public class CairnServer {
             });
     refuseOutOfRange("cairn.port", config.port(), 0, 65535);
     refuseOutOfRange("cairn.max-parallel", config.maxParallel(), 0, Integer.MAX_VALUE);
+    // Values no run could work with: accepted, every submit or every step would fail.
+    refuseOutOfRange("cairn.output-limit-bytes", config.outputLimitBytes(), 1, Long.MAX_VALUE);
+    refuseOutOfRange("cairn.max-spec-bytes", config.maxSpecBytes(), 1, Integer.MAX_VALUE);
+    refuseOutOfRange("cairn.max-steps", config.maxSteps(), 1, Integer.MAX_VALUE);
+    if (config.stopGrace().isNegative()) {
+      throw new StartRefused(
+          "cairn.stop-grace is " + config.stopGrace() + "; it must not be negative");
+    }
     refuseInsecureBind(config);
     refuseTakenPort(config);
     Optional<Duration> horizon = retentionHorizon("cairn.retention", config.retention());
@@ -539,14 +547,15 @@ public class CairnServer {
     }
   }
 
-  private static void refuseOutOfRange(String setting, int value, int min, int max) {
+  private static void refuseOutOfRange(String setting, long value, long min, long max) {
     if (value < min || value > max) {
+      boolean unbounded = max == Integer.MAX_VALUE || max == Long.MAX_VALUE;
       throw new StartRefused(
           setting
               + " is "
               + value
               + "; it must be "
-              + (max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max));
+              + (unbounded ? "at least " + min : "between " + min + " and " + max));
     }
   }
 

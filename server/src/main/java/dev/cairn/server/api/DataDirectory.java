@@ -54,6 +54,7 @@ public final class DataDirectory implements AutoCloseable {
             root,
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
+      refuseOpenToOthers(root);
       FileChannel channel =
           FileChannel.open(
               root.resolve("server.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -68,6 +69,36 @@ public final class DataDirectory implements AutoCloseable {
       return new DataDirectory(root, channel, lock);
     } catch (IOException e) {
       throw new StartRefused("cannot use the data directory " + root + ": " + reason(e));
+    }
+  }
+
+  /**
+   * The directory holds the token, the database, and the helper and native library the server runs
+   * (as root, when it runs as root): any user who can write in it, or another user who owns it,
+   * could swap them. Such a directory is refused rather than used.
+   */
+  private static void refuseOpenToOthers(Path root) throws IOException {
+    Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    Object owner = Files.getAttribute(root, "unix:uid");
+    if (!self.equals(owner)) {
+      throw new StartRefused(
+          "the data directory "
+              + root
+              + " belongs to another user (uid "
+              + owner
+              + "); it must be the server's own (it holds the token and what the server runs)");
+    }
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> mode =
+        Files.getPosixFilePermissions(root);
+    // A group that may write is a choice its owner made; everyone is not.
+    if (mode.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+      throw new StartRefused(
+          "the data directory "
+              + root
+              + " can be written by other users (mode "
+              + PosixFilePermissions.toString(mode)
+              + "); it holds the token and what the server runs: chmod 700 "
+              + root);
     }
   }
 
