@@ -42,15 +42,50 @@ public final class ConfigFile implements ConfigSourceFactory {
     if (named == null || named.getValue() == null || named.getValue().isBlank()) {
       return Map.of();
     }
+    Path file = Path.of(named.getValue()).toAbsolutePath();
     Properties properties = new Properties();
-    try (Reader in = Files.newBufferedReader(Path.of(named.getValue()), StandardCharsets.UTF_8)) {
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(in);
     } catch (IOException | RuntimeException e) {
       return Map.of();
     }
     Map<String, String> values = new HashMap<>();
-    properties.forEach((key, value) -> values.put(key.toString(), value.toString()));
+    properties.forEach(
+        (key, value) -> values.put(key.toString(), besideTheFile(file, key.toString(), value)));
     return values;
+  }
+
+  /** The settings that name a file or directory. */
+  private static final java.util.Set<String> PATHS =
+      java.util.Set.of(
+          "cairn.data-dir", "cairn.work-root", "cairn.tls.certificate", "cairn.tls.key");
+
+  /**
+   * A relative path in the file is relative to the file's directory, as a reader of the file takes
+   * it: the server runs from its installation's directory (where its class data archive is), so
+   * left relative it would name a directory inside the installation. So is the path of an SQLite
+   * store ({@code sqlite:PATH}).
+   */
+  private static String besideTheFile(Path file, String key, Object value) {
+    String text = value.toString().trim();
+    Path directory = file.getParent();
+    if (directory == null || text.isEmpty()) {
+      return value.toString();
+    }
+    try {
+      if (PATHS.contains(key) && !Path.of(text).isAbsolute()) {
+        return directory.resolve(text).normalize().toString();
+      }
+      if (key.equals("cairn.store")
+          && text.startsWith("sqlite:")
+          && !text.substring(7).isEmpty()
+          && !Path.of(text.substring(7)).isAbsolute()) {
+        return "sqlite:" + directory.resolve(text.substring(7)).normalize();
+      }
+    } catch (java.nio.file.InvalidPathException e) {
+      // Refused in the setting's own words when it is used.
+    }
+    return value.toString();
   }
 
   @Override

@@ -53,6 +53,24 @@ class ConfigSourcesTest {
   }
 
   @Test
+  void relativePathsInTheFileAreRelativeToItsDirectory() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("cairn.properties"),
+            "cairn.data-dir=data\ncairn.store=sqlite:db/x.db\ncairn.tls.key=/etc/k.pem\n"
+                + "cairn.work-root=../work\n");
+    SmallRyeConfig config = config(Map.of(), Map.of(), file);
+    Path base = dir.toAbsolutePath();
+    assertThat(config.getValue("cairn.data-dir", String.class))
+        .isEqualTo(base.resolve("data").toString());
+    assertThat(config.getValue("cairn.store", String.class))
+        .isEqualTo("sqlite:" + base.resolve("db/x.db"));
+    assertThat(config.getValue("cairn.tls.key", String.class)).isEqualTo("/etc/k.pem");
+    assertThat(config.getValue("cairn.work-root", String.class))
+        .isEqualTo(base.getParent().resolve("work").toString());
+  }
+
+  @Test
   void theLargestMessageIsTwiceTheSpecLimitAndAtLeastFourMebibytes() {
     assertThat(ListenerSettings.maxInboundMessageBytes(1 << 20)).isEqualTo(4 << 20);
     assertThat(ListenerSettings.maxInboundMessageBytes(3 << 20)).isEqualTo(6 << 20);
