@@ -230,6 +230,15 @@ public final class WorkflowParser {
     WorkflowSpec.Builder spec = WorkflowSpec.newBuilder();
     if (keys.containsKey("name")) {
       nodes.string(keys.get("name"), "name").ifPresent(spec::setName);
+      if (spec.getName().chars().anyMatch(c -> c != '\t' && Character.isISOControl(c))) {
+        // The server refuses it too; printed in listings, it could rewrite a terminal.
+        nodes.problem(
+            keys.get("name"),
+            "name",
+            "INVALID_NAME",
+            "name: contains a control character (such as ESC or a line break, which a block"
+                + " scalar such as 'name: |' ends in)");
+      }
     }
     if (keys.containsKey("max_parallel")) {
       nodes

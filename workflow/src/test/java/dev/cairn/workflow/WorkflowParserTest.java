@@ -132,6 +132,15 @@ class WorkflowParserTest {
   }
 
   @Test
+  void aNameWithALineBreakIsRefusedOffline() {
+    assertThat(WorkflowParser.check("name: |\n  evil\nsteps:\n  - {id: a, run: x}\n", "/srv"))
+        .extracting(Problem::reason)
+        .containsExactly("INVALID_NAME");
+    assertThat(WorkflowParser.check("name: \"a\\tb\"\nsteps:\n  - {id: a, run: x}\n", "/srv"))
+        .isEmpty();
+  }
+
+  @Test
   void aDeviceOrAHugeFileIsReadNoFurtherThanAFileMayHold() throws Exception {
     assertThatThrownBy(() -> WorkflowFiles.read(Path.of("/dev/zero")))
         .isInstanceOfSatisfying(

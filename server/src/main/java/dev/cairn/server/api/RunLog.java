@@ -40,7 +40,11 @@ final class RunLog implements EngineObserver {
             ended(
                 event,
                 "failed",
-                ", failed steps " + String.join(", ", event.getRunFailed().getFailedStepIdsList()));
+                // A run that failed by its own timeout may have no failed step.
+                event.getRunFailed().getFailedStepIdsList().isEmpty()
+                    ? ""
+                    : ", failed steps "
+                        + String.join(", ", event.getRunFailed().getFailedStepIdsList()));
         case RUN_CANCELLED -> ended(event, "cancelled", "");
         default -> {
           // Not logged: the event history has every fact.
@@ -58,7 +62,7 @@ final class RunLog implements EngineObserver {
       MDC.put("steps", Integer.toString(run.steps()));
       LOG.infof(
           "run %s submitted: workflow %s, %d steps",
-          event.getRunId(), run.workflow(), Integer.valueOf(run.steps()));
+          event.getRunId(), printable(run.workflow()), Integer.valueOf(run.steps()));
     } finally {
       MDC.clear();
     }
@@ -77,7 +81,7 @@ final class RunLog implements EngineObserver {
           failed.getStepId(),
           Integer.valueOf(failed.getAttempt()),
           EngineMetrics.reasonLabel(failed.getReason()),
-          failed.getMessage());
+          printable(failed.getMessage()));
     } finally {
       MDC.clear();
     }
@@ -108,6 +112,32 @@ final class RunLog implements EngineObserver {
     } finally {
       MDC.clear();
     }
+  }
+
+  /**
+   * Text from a workflow (a program name in a spawn error, a name stored before names were checked)
+   * with its control characters escaped: in a plain-text log, a line break in it would start a
+   * forged line. JSON logs escape it themselves; this keeps the text readable there too.
+   */
+  static String printable(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c)) {
+        if (out == null) {
+          out = new StringBuilder(text.length() + 8).append(text, 0, i);
+        }
+        switch (c) {
+          case '\n' -> out.append("\\n");
+          case '\r' -> out.append("\\r");
+          case '\t' -> out.append("\\t");
+          default -> out.append(String.format("\\u%04x", (int) c));
+        }
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? text : out.toString();
   }
 
   private static Submitted submittedOf(Event event) {
