@@ -63,8 +63,8 @@ public final class ConfigFile implements ConfigSourceFactory {
   /**
    * A relative path in the file is relative to the file's directory, as a reader of the file takes
    * it: the server runs from its installation's directory (where its class data archive is), so
-   * left relative it would name a directory inside the installation. So is the path of an SQLite
-   * store ({@code sqlite:PATH}).
+   * left relative it would name a directory inside the installation. So is the path of a file store
+   * in {@code cairn.store} (see {@link StoreSetting#besideFile}).
    */
   private static String besideTheFile(Path file, String key, Object value) {
     String text = value.toString().trim();
@@ -76,11 +76,8 @@ public final class ConfigFile implements ConfigSourceFactory {
       if (PATHS.contains(key) && !Path.of(text).isAbsolute()) {
         return directory.resolve(text).normalize().toString();
       }
-      if (key.equals("cairn.store")
-          && text.startsWith("sqlite:")
-          && !text.substring(7).isEmpty()
-          && !Path.of(text.substring(7)).isAbsolute()) {
-        return "sqlite:" + directory.resolve(text.substring(7)).normalize();
+      if (key.equals(StoreSetting.PROPERTY)) {
+        return StoreSetting.besideFile(directory, text);
       }
     } catch (java.nio.file.InvalidPathException e) {
       // Refused in the setting's own words when it is used.
