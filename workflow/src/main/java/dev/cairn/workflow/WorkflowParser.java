@@ -191,23 +191,23 @@ public final class WorkflowParser {
    */
   private static final class Expansion {
     private final Map<Anchor, Long> anchored = new java.util.HashMap<>();
-    private final java.util.ArrayDeque<Long> starts = new java.util.ArrayDeque<>();
-    private final java.util.ArrayDeque<Optional<Anchor>> anchors = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Open> open = new java.util.ArrayDeque<>();
     long total;
     // Without aliases the text is its own measure, and the reader's limit says so.
     boolean aliased;
 
+    /** A collection not yet ended: the total when it started, and its anchor if it has one. */
+    private record Open(long start, Optional<Anchor> anchor) {}
+
     void start(Optional<Anchor> anchor) {
-      starts.push(total);
-      anchors.push(anchor);
+      open.push(new Open(total, anchor));
     }
 
     void end() {
-      if (starts.isEmpty()) {
-        return;
+      Open ended = open.poll();
+      if (ended != null) {
+        ended.anchor().ifPresent(anchor -> anchored.put(anchor, total - ended.start()));
       }
-      long start = starts.pop();
-      anchors.pop().ifPresent(anchor -> anchored.put(anchor, total - start));
     }
 
     void scalar(Optional<Anchor> anchor, int length) {
@@ -230,14 +230,9 @@ public final class WorkflowParser {
     WorkflowSpec.Builder spec = WorkflowSpec.newBuilder();
     if (keys.containsKey("name")) {
       nodes.string(keys.get("name"), "name").ifPresent(spec::setName);
-      if (spec.getName().chars().anyMatch(c -> c != '\t' && Character.isISOControl(c))) {
+      if (ControlCharacters.present(spec.getName())) {
         // The server refuses it too; printed in listings, it could rewrite a terminal.
-        nodes.problem(
-            keys.get("name"),
-            "name",
-            "INVALID_NAME",
-            "name: contains a control character (such as ESC or a line break, which a block"
-                + " scalar such as 'name: |' ends in)");
+        nodes.problem(keys.get("name"), "name", "INVALID_NAME", ControlCharacters.IN_NAME);
       }
     }
     if (keys.containsKey("max_parallel")) {

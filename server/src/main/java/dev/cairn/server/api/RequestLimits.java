@@ -1,5 +1,7 @@
 package dev.cairn.server.api;
 
+import dev.cairn.workflow.ControlCharacters;
+
 /**
  * Limits on the free-text fields of requests, checked before anything is recorded: each is stored
  * in an event and sent to every client that reads the run, so one unbounded field would grow the
@@ -25,7 +27,7 @@ final class RequestLimits {
    */
   static void note(String field, String text) {
     atMost(field, text, MAX_NOTE);
-    if (text.chars().anyMatch(c -> c != '\t' && Character.isISOControl(c))) {
+    if (ControlCharacters.present(text)) {
       throw new IllegalArgumentException(
           field + " contains a control character (such as ESC or a newline)");
     }

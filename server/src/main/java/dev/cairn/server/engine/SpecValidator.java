@@ -4,6 +4,7 @@ import com.google.protobuf.Duration;
 import dev.cairn.v1.RetryPolicy;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.WorkflowSpec;
+import dev.cairn.workflow.ControlCharacters;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,13 +55,9 @@ public final class SpecValidator {
       throw new InvalidSpecException("INVALID_NAME", "name", "name: longer than 256 characters");
     }
     LaunchRules.checkName(spec.getName());
-    if (spec.getName().chars().anyMatch(c -> c != '\t' && Character.isISOControl(c))) {
+    if (ControlCharacters.present(spec.getName())) {
       // Printed in every listing: an escape sequence or a line break would rewrite a terminal.
-      throw new InvalidSpecException(
-          "INVALID_NAME",
-          "name",
-          "name: contains a control character (such as ESC or a line break, which a block scalar"
-              + " such as 'name: |' ends in)");
+      throw new InvalidSpecException("INVALID_NAME", "name", ControlCharacters.IN_NAME);
     }
     LaunchRules.checkWorkingDir(spec.getWorkingDir());
     if (!spec.getWorkingDir().isEmpty() && !spec.getWorkingDir().startsWith("/")) {
