@@ -125,17 +125,20 @@ public class HttpApi {
     if (context.response().ended()) {
       return;
     }
-    if (context.response().headWritten()) {
-      // A stream already answered 200: no status can follow, only the end of the connection.
+    int status = context.statusCode() < 400 ? 500 : context.statusCode();
+    boolean answered = context.response().headWritten();
+    if (answered || status >= 500) {
       LOG.errorf(
           context.failure(),
           "HTTP %s %s failed",
           context.request().method(),
           context.normalizedPath());
+    }
+    if (answered) {
+      // A stream already answered 200: no status can follow, only the end of the connection.
       context.response().reset();
       return;
     }
-    int status = context.statusCode() < 400 ? 500 : context.statusCode();
     Code code =
         switch (status) {
           case 400 -> Code.INVALID_ARGUMENT;
@@ -145,13 +148,6 @@ public class HttpApi {
           case 413 -> Code.RESOURCE_EXHAUSTED;
           default -> status < 500 ? Code.INVALID_ARGUMENT : Code.INTERNAL;
         };
-    if (status >= 500) {
-      LOG.errorf(
-          context.failure(),
-          "HTTP %s %s failed",
-          context.request().method(),
-          context.normalizedPath());
-    }
     String message =
         switch (status) {
           case 413 -> "the request body is over the limit of " + maxBodyBytes + " bytes";

@@ -145,11 +145,7 @@ public sealed interface Trigger {
    * the size its output file was found at (0 when it ran on another node).
    */
   record AttemptLost(String stepId, int attempt, String message, long outputBytes)
-      implements Trigger {
-    public AttemptLost(String stepId, int attempt, String message) {
-      this(stepId, attempt, message, 0);
-    }
-  }
+      implements Trigger {}
 
   /**
    * The server is shutting down and stopped an attempt. It did not fail on its own, so it is

@@ -145,10 +145,7 @@ final class Recovery {
           }
           message = "the server stopped while the attempt ran; its processes were killed";
           // What it wrote until then: a missing file (nothing written) is 0.
-          outputBytes =
-              attempt.outputPath() == null || attempt.outputPath().isEmpty()
-                  ? 0
-                  : new java.io.File(attempt.outputPath()).length();
+          outputBytes = RunQueries.outputWritten(attempt);
         } else {
           message =
               "the attempt ran on node "

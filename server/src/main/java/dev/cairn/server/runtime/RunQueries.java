@@ -52,15 +52,23 @@ public final class RunQueries {
       List<AttemptRecord> attempts = state.step(position).attempts();
       for (int index = 0; index < attempts.size(); index++) {
         AttemptRecord attempt = attempts.get(index);
-        if (!attempt.finished()
-            && attempt.outputPath() != null
-            && !attempt.outputPath().isEmpty()) {
+        if (!attempt.finished()) {
           run.getStepsBuilder(position)
               .getAttemptsBuilder(index)
-              .setOutputBytes(new java.io.File(attempt.outputPath()).length());
+              .setOutputBytes(outputWritten(attempt));
         }
       }
     }
+  }
+
+  /**
+   * The size of the attempt's output file on this node now: 0 when it has none or nothing was
+   * written (the file is made at the first byte).
+   */
+  static long outputWritten(AttemptRecord attempt) {
+    return attempt.outputPath() == null || attempt.outputPath().isEmpty()
+        ? 0
+        : new java.io.File(attempt.outputPath()).length();
   }
 
   private RunState fold(String runId, List<Event> events) {

@@ -64,8 +64,8 @@ class RunTimeoutTest {
     run.submitted(spec);
     run.startReady(10);
     run.advance(Duration.ofSeconds(3)).when(new Trigger.RunTimeoutDue());
-    run.when(new Trigger.AttemptLost("a", 1, "lost"));
-    run.when(new Trigger.AttemptLost("b", 1, "lost"));
+    run.when(new Trigger.AttemptLost("a", 1, "lost", 0));
+    run.when(new Trigger.AttemptLost("b", 1, "lost", 0));
     assertThat(run.decidedTypes()).containsExactly(STEP_CANCELLED, RUN_FAILED);
   }
 }
