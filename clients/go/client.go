@@ -207,7 +207,9 @@ func (c *Client) Delete(ctx context.Context, runID string) (*cairnv1.DeleteRunRe
 }
 
 // Logs yields chunks of an attempt's output (attempt 0 means the latest). With follow it
-// keeps streaming until the attempt has finished.
+// waits for an attempt that has not started yet and keeps streaming until the attempt has
+// finished; a step that ends without running (skipped, cancelled) ends it with an
+// InvalidArgument error.
 func (c *Client) Logs(ctx context.Context, runID, stepID string, attempt uint32, follow bool) iter.Seq2[[]byte, error] {
 	return func(yield func([]byte, error) bool) {
 		ctx, cancel := context.WithCancel(ctx)

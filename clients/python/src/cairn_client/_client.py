@@ -204,7 +204,11 @@ class Client(ScheduleMethods):
     def logs(
         self, run_id: str, step_id: str, attempt: int = 0, follow: bool = True
     ) -> Iterator[bytes]:
-        """Yields the output of an attempt (0 = the latest) as it is written."""
+        """Yields the output of an attempt (0 = the latest) as it is written.
+
+        With ``follow`` an attempt that has not started yet is waited for; a step that ends
+        without running (skipped, cancelled) raises InvalidArgument.
+        """
         request = run_service_pb2.StreamLogsRequest(
             run_id=run_id, step_id=step_id, attempt=attempt, follow=follow
         )

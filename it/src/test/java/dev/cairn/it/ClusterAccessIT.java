@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
@@ -225,14 +226,21 @@ class ClusterAccessIT {
   @Order(5)
   void streamLogsThroughANodeThatDidNotRunTheAttemptAndWhatItSaysOnceThatNodeIsDown()
       throws Exception {
+    Path gate = root.resolve("talk-may-start");
     String runId =
         submit(
             b,
             Specs.workflow(
-                "talk", Specs.shell("say", "for i in 1 2 3; do echo line-$i; done; echo done")));
+                "talk",
+                Specs.shell("gate", "while [ ! -e '" + gate + "' ]; do sleep 0.05; done"),
+                Specs.shell("say", "for i in 1 2 3; do echo line-$i; done; echo done", "gate")));
+    // Followed on a before the step has started: a waits for it, then relays it from b.
+    CompletableFuture<String> followed = CompletableFuture.supplyAsync(() -> logs(a, runId, true));
+    Files.writeString(gate, "");
     new Runs(a).awaitStatus(runId, Runs::terminal, Duration.ofSeconds(60));
 
     String expected = "line-1\nline-2\nline-3\ndone\n";
+    assertThat(followed.get(30, TimeUnit.SECONDS)).isEqualTo(expected);
     assertThat(logs(a, runId, false)).isEqualTo(expected);
     assertThat(logs(b, runId, false)).isEqualTo(expected);
     // Followed, it ends at the end of a finished attempt, as on one server.

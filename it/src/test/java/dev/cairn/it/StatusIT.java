@@ -3,6 +3,7 @@ package dev.cairn.it;
 import static dev.cairn.it.Specs.shell;
 import static dev.cairn.it.Specs.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.cairn.v1.Attempt;
 import dev.cairn.v1.CancelRunRequest;
@@ -12,11 +13,18 @@ import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.StepRun;
 import dev.cairn.v1.StepStatus;
 import dev.cairn.v1.StreamLogsRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** GetRun, and so {@code cairn status}, says exactly what the log says. */
 class StatusIT extends SharedServer {
+  @TempDir static Path gates;
 
   @Test
   void aRunningAttemptHasNoDurationButAStartTimeAndItsOutputSoFar() {
@@ -64,6 +72,60 @@ class StatusIT extends SharedServer {
     assertThat(attempt.getExitCode()).as("128 + signal, as a shell reports it").isEqualTo(143);
     assertThat(attempt.hasDuration()).isTrue();
     assertThat(attempt.getOutputBytes()).isEqualTo("listening\n".length());
+  }
+
+  /**
+   * A followed stream of a step that waits for its upstream waits with it, then sends the step's
+   * output (before, it failed at once: "has not started yet").
+   */
+  @Test
+  void followingAStepThatHasNotStartedWaitsForIt() throws Exception {
+    Path gate = gates.resolve("upstream-may-end");
+    String runId =
+        runs.submit(
+            workflow(
+                "logs-wait",
+                shell("a", "while [ ! -e '" + gate + "' ]; do sleep 0.05; done"),
+                shell("b", "echo from-b", "a")));
+    CompletableFuture<String> followed = follow(runId, "b");
+    Files.writeString(gate, "");
+    assertThat(followed.get(30, TimeUnit.SECONDS)).isEqualTo("from-b\n");
+  }
+
+  /** A followed step that ends without running ends the stream, saying why. */
+  @Test
+  void followingAStepThatEndsWithoutRunningSaysSo() throws Exception {
+    String runId =
+        runs.submit(
+            workflow("logs-never", shell("a", "exec sleep 30"), shell("b", "echo never", "a")));
+    CompletableFuture<String> followed = follow(runId, "b");
+    runs.awaitStatus(
+        runId,
+        r -> r.getSteps(0).getStatus() == StepStatus.STEP_STATUS_RUNNING,
+        Duration.ofSeconds(20));
+    server.stub().cancelRun(CancelRunRequest.newBuilder().setRunId(runId).build());
+    Throwable error = catchThrowable(() -> followed.get(30, TimeUnit.SECONDS));
+    assertThat(error).isInstanceOf(ExecutionException.class);
+    io.grpc.Status status = io.grpc.Status.fromThrowable(error.getCause());
+    assertThat(status.getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+    assertThat(status.getDescription()).contains("step 'b' did not run (it ended CANCELLED)");
+  }
+
+  private static CompletableFuture<String> follow(String runId, String stepId) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          StringBuilder text = new StringBuilder();
+          server
+              .stub()
+              .streamLogs(
+                  StreamLogsRequest.newBuilder()
+                      .setRunId(runId)
+                      .setStepId(stepId)
+                      .setFollow(true)
+                      .build())
+              .forEachRemaining(chunk -> text.append(chunk.getData().toStringUtf8()));
+          return text.toString();
+        });
   }
 
   /** A step or an attempt the run does not have is NOT_FOUND, as a run that does not exist is. */

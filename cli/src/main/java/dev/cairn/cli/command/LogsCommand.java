@@ -31,7 +31,11 @@ public final class LogsCommand extends ClientCommand {
       description = "The attempt number (default: the latest).")
   int attempt;
 
-  @Option(names = "--follow", description = "Keep printing until the attempt has finished.")
+  @Option(
+      names = "--follow",
+      description =
+          "Keep printing until the attempt has finished; wait for it first if it has not"
+              + " started (a step that ends without running exits 2).")
   boolean follow;
 
   @Override

@@ -219,10 +219,25 @@ final class ClusterPeers implements AutoCloseable {
   }
 
   /**
-   * StreamLogs from wherever the attempt ran: its node is looked up on the first pass (on {@code
-   * streams}, which may read the store), then the stream is served here or relayed there.
+   * StreamLogs from wherever the attempt ran: once it has started (a followed stream waits for
+   * that), its node is looked up on the first pass (on {@code streams}, which may read the store),
+   * then the stream is served here or relayed there.
    */
   Runnable streamLogs(
+      StreamLogsRequest request,
+      StreamSink<OutputReader.Chunk> sink,
+      OutputReader output,
+      Executor streams) {
+    return output.whenStarted(
+        request.getRunId(),
+        request.getStepId(),
+        request.getAttempt(),
+        request.getFollow(),
+        sink,
+        () -> routed(request, sink, output, streams));
+  }
+
+  private Runnable routed(
       StreamLogsRequest request,
       StreamSink<OutputReader.Chunk> sink,
       OutputReader output,

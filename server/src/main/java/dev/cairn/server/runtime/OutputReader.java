@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Serves StreamLogs: an attempt's output file from an offset, following it while it grows. A stream
@@ -53,7 +54,88 @@ public final class OutputReader {
     if (offset < 0) {
       throw new IllegalArgumentException("offset must not be negative");
     }
-    return new LogStream(runId, stepId, attempt, offset, follow, sink)::wake;
+    return whenStarted(
+        runId,
+        stepId,
+        attempt,
+        follow,
+        sink,
+        () -> new LogStream(runId, stepId, attempt, offset, follow, sink)::wake);
+  }
+
+  /**
+   * A stream that opens once its attempt (0 = the latest) has started. Without {@code follow},
+   * {@code open} makes the stream on the first wake, which is passed on to it. With it, an attempt
+   * that has not started yet and still may is looked for again every {@link #POLL_MILLIS}: a step
+   * that waits for its upstream, its slot or its retry is waited for, and one that ends without the
+   * attempt ends the wait with the stream's own answer for it (a skipped step did not run).
+   *
+   * @param open makes the stream once there is an attempt to read; returns its wake
+   * @return wakes the stream
+   */
+  public Runnable whenStarted(
+      String runId,
+      String stepId,
+      int attempt,
+      boolean follow,
+      StreamSink<?> sink,
+      Supplier<Runnable> open) {
+    return new StartWait(runId, stepId, attempt, follow, sink, open)::wake;
+  }
+
+  private final class StartWait {
+    private final String runId;
+    private final String stepId;
+    private final int attempt;
+    private final boolean follow;
+    private final StreamSink<?> sink;
+    private final Supplier<Runnable> open;
+    private final StreamPump pump;
+    private volatile Runnable opened;
+    private boolean failed;
+
+    StartWait(
+        String runId,
+        String stepId,
+        int attempt,
+        boolean follow,
+        StreamSink<?> sink,
+        Supplier<Runnable> open) {
+      this.runId = runId;
+      this.stepId = stepId;
+      this.attempt = attempt;
+      this.follow = follow;
+      this.sink = sink;
+      this.open = open;
+      this.pump = new StreamPump(executor, this::pass);
+    }
+
+    void wake() {
+      Runnable stream = opened;
+      if (stream != null) {
+        stream.run();
+      } else {
+        pump.wake();
+      }
+    }
+
+    private void pass() {
+      if (opened != null || failed || sink.cancelled()) {
+        return;
+      }
+      try {
+        if (follow && RunQueries.mayStillStart(queries.state(runId), stepId, attempt)) {
+          executor.schedule(this::wake, POLL_MILLIS, TimeUnit.MILLISECONDS);
+          return;
+        }
+        Runnable stream = open.get();
+        opened = stream;
+        stream.run();
+      } catch (RuntimeException e) {
+        failed = true;
+        sink.fail(e);
+      }
+    }
   }
 
   private final class LogStream {

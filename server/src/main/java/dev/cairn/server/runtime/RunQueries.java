@@ -115,7 +115,16 @@ public final class RunQueries {
               + stepId);
     }
     if (step.attempts().isEmpty()) {
-      throw new IllegalArgumentException("step '" + stepId + "' has not started yet");
+      if (step.isTerminal()) {
+        throw new IllegalArgumentException(
+            "step '"
+                + stepId
+                + "' did not run (it ended "
+                + step.status().name().substring("STEP_STATUS_".length())
+                + "); it has no output");
+      }
+      throw new IllegalArgumentException(
+          "step '" + stepId + "' has not started yet; follow the stream to wait for it");
     }
     if (attempt == 0) {
       return step.lastAttempt();
@@ -127,5 +136,18 @@ public final class RunQueries {
     }
     throw new AttemptNotFoundException(
         "step '" + stepId + "' has no attempt " + Integer.toUnsignedString(attempt), "attempt");
+  }
+
+  /**
+   * Whether an attempt (0 = the latest, so any) has not started yet and still may: the run and the
+   * step have not ended, and the step has not made that attempt.
+   */
+  public static boolean mayStillStart(RunState state, String stepId, int attempt) {
+    StepState step = state.step(stepId);
+    if (step == null || !step.carriedFrom().isEmpty() || step.isTerminal() || state.isTerminal()) {
+      return false;
+    }
+    AttemptRecord last = step.lastAttempt();
+    return last == null || Integer.compareUnsigned(attempt, last.number()) > 0;
   }
 }
