@@ -128,6 +128,34 @@ class ValidateCommandTest {
     assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception");
   }
 
+  /**
+   * What the server would refuse at submit is refused here too, in its words (before, each of these
+   * files was "valid" here and refused by the server).
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          reserved variable | 'env: {CAIRN_RUN_ID: x}\nsteps: [{id: a, run: x}]\n'              | w.yaml: env.CAIRN_RUN_ID: CAIRN_RUN_ID is set by the server
+          retry range       | 'steps: [{id: a, run: x, retry: {max_attempts: 2, jitter: 3}}]\n' | w.yaml: steps[0].retry.jitter: must be between 0 and 1
+          label key         | 'labels: {"bad key": x}\nsteps: [{id: a, run: x}]\n'             | w.yaml: labels: 'bad key' is not a label key
+          parameter name    | 'params: [{name: "1x"}]\nsteps: [{id: a, run: x}]\n'             | w.yaml: params[0].name: '1x' must match
+          """)
+  void whatTheServerWouldRefuseIsRefusedHere(String caseName, String content, String message)
+      throws IOException {
+    Path file = write("w.yaml", content.replace("\\n", "\n"));
+
+    CliHarness.Result result = cli.execute("validate", file.toString());
+    CliHarness.Result json = cli.execute("validate", file.toString(), "-o", "json");
+
+    assertThat(result.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(result.err()).startsWith("cairn: " + file.getParent().resolve(message));
+    assertThat(result.err().strip()).doesNotContain("\n").doesNotContain("Exception");
+    assertThat(json.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(json.err()).contains("\"reason\":\"");
+  }
+
   @Test
   void submitChecksTheFileHereBeforeReachingForTheServer() throws IOException {
     Path missing = dir.resolve("missing.yaml");

@@ -1,7 +1,6 @@
 package dev.cairn.server.api;
 
 import dev.cairn.server.engine.EngineClock;
-import dev.cairn.server.engine.SpecLimits;
 import dev.cairn.server.process.LauncherKind;
 import dev.cairn.server.process.ProcessSupervisor;
 import dev.cairn.server.process.RunAsUser;
@@ -21,6 +20,7 @@ import dev.cairn.server.store.StoreCorruptException;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunServiceGrpc;
 import dev.cairn.v1.ServerServiceGrpc;
+import dev.cairn.workflow.spec.SpecLimits;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;

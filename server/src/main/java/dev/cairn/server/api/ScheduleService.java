@@ -1,6 +1,5 @@
 package dev.cairn.server.api;
 
-import dev.cairn.server.engine.InvalidSpecException;
 import dev.cairn.server.engine.Times;
 import dev.cairn.server.runtime.Schedules;
 import dev.cairn.v1.CreateScheduleRequest;
@@ -23,6 +22,7 @@ import dev.cairn.v1.TriggerScheduleResponse;
 import dev.cairn.v1.WorkflowSpec;
 import dev.cairn.workflow.SubmitRequests;
 import dev.cairn.workflow.WorkflowFileException;
+import dev.cairn.workflow.spec.InvalidSpecException;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import jakarta.inject.Inject;

@@ -5,6 +5,7 @@ import dev.cairn.v1.CarriedStep;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.StepRun;
 import dev.cairn.v1.StepStatus;
+import dev.cairn.workflow.spec.InvalidSpecException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;

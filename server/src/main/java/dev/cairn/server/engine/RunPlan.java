@@ -3,6 +3,7 @@ package dev.cairn.server.engine;
 import dev.cairn.v1.RetryPolicy;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.WorkflowSpec;
+import dev.cairn.workflow.spec.SpecValidator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

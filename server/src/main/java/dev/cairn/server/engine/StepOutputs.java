@@ -1,5 +1,6 @@
 package dev.cairn.server.engine;
 
+import dev.cairn.workflow.spec.StepEnvironment;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -25,13 +26,13 @@ import java.util.regex.Pattern;
  */
 public final class StepOutputs {
   /** The variable naming the file a step writes its outputs to. */
-  public static final String FILE_VARIABLE = "CAIRN_OUTPUT";
+  public static final String FILE_VARIABLE = StepEnvironment.OUTPUT_FILE;
 
   /** The variable naming the JSON file of every upstream step's outputs. */
-  public static final String INPUTS_VARIABLE = "CAIRN_INPUTS";
+  public static final String INPUTS_VARIABLE = StepEnvironment.INPUTS_FILE;
 
   /** The prefix of an upstream output's variable. */
-  public static final String ENV_PREFIX = "CAIRN_OUT_";
+  public static final String ENV_PREFIX = StepEnvironment.OUTPUT_PREFIX;
 
   /** The largest outputs file recorded, in bytes. */
   public static final int MAX_BYTES = 16 * 1024;

@@ -2,6 +2,7 @@ package dev.cairn.server.engine;
 
 import dev.cairn.v1.CarriedStep;
 import dev.cairn.v1.WorkflowSpec;
+import dev.cairn.workflow.spec.Params;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

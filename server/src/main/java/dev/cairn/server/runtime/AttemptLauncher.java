@@ -1,9 +1,7 @@
 package dev.cairn.server.runtime;
 
-import dev.cairn.server.engine.Params;
 import dev.cairn.server.engine.RunState;
 import dev.cairn.server.engine.Scheduler;
-import dev.cairn.server.engine.StepEnvironment;
 import dev.cairn.server.engine.StepOutputs;
 import dev.cairn.server.engine.Trigger;
 import dev.cairn.server.process.LaunchRequest;
@@ -11,6 +9,8 @@ import dev.cairn.server.process.Launched;
 import dev.cairn.server.process.ProcessSupervisor;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.WorkflowSpec;
+import dev.cairn.workflow.spec.Params;
+import dev.cairn.workflow.spec.StepEnvironment;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;

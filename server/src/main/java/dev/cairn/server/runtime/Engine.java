@@ -1,15 +1,15 @@
 package dev.cairn.server.runtime;
 
 import dev.cairn.server.engine.EngineClock;
-import dev.cairn.server.engine.Params;
-import dev.cairn.server.engine.RunFeatures;
-import dev.cairn.server.engine.SpecValidator;
 import dev.cairn.server.engine.Trigger;
 import dev.cairn.server.process.ProcessSupervisor;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.RunOwnership;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.WorkflowSpec;
+import dev.cairn.workflow.spec.Params;
+import dev.cairn.workflow.spec.RunFeatures;
+import dev.cairn.workflow.spec.SpecValidator;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.cairn.server.runtime;
 
-import dev.cairn.server.engine.SpecLimits;
 import dev.cairn.server.process.RunAsUser;
+import dev.cairn.workflow.spec.SpecLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package dev.cairn.server.runtime;
 
-import dev.cairn.server.engine.InvalidSpecException;
 import dev.cairn.server.engine.Times;
 import dev.cairn.server.schedule.Firing;
 import dev.cairn.server.schedule.FiringPlan;
@@ -9,6 +8,7 @@ import dev.cairn.v1.NotRunReason;
 import dev.cairn.v1.ScheduleFired;
 import dev.cairn.v1.ScheduleFiringBuffered;
 import dev.cairn.v1.ScheduleFiringsNotRun;
+import dev.cairn.workflow.spec.InvalidSpecException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

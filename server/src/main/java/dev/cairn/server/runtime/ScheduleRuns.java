@@ -35,8 +35,8 @@ public interface ScheduleRuns {
       @Override
       public void check(ScheduleDefinition definition) {
         engine.validate(definition.getSpec());
-        dev.cairn.server.engine.Params.resolve(definition.getSpec(), definition.getParamsMap());
-        dev.cairn.server.engine.RunFeatures.checkSubmitLabels(definition.getLabelsMap());
+        dev.cairn.workflow.spec.Params.resolve(definition.getSpec(), definition.getParamsMap());
+        dev.cairn.workflow.spec.RunFeatures.checkSubmitLabels(definition.getLabelsMap());
       }
 
       @Override

@@ -1,8 +1,8 @@
 package dev.cairn.server.schedule;
 
-import dev.cairn.server.engine.InvalidSpecException;
 import dev.cairn.server.engine.Times;
 import dev.cairn.v1.ScheduleDefinition;
+import dev.cairn.workflow.spec.InvalidSpecException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;

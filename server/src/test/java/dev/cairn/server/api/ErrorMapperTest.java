@@ -3,8 +3,8 @@ package dev.cairn.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.rpc.ErrorInfo;
-import dev.cairn.server.engine.InvalidSpecException;
 import dev.cairn.server.runtime.RunNotFoundException;
+import dev.cairn.workflow.spec.InvalidSpecException;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -10,6 +10,7 @@ import dev.cairn.v1.CarriedStep;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.StepStatus;
 import dev.cairn.v1.WorkflowSpec;
+import dev.cairn.workflow.spec.InvalidSpecException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

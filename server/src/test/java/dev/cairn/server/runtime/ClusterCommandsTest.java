@@ -4,12 +4,12 @@ import static dev.cairn.server.runtime.ShellSpecs.spec;
 import static dev.cairn.server.runtime.ShellSpecs.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.server.engine.SpecLimits;
 import dev.cairn.server.store.ClusterAccess;
 import dev.cairn.server.store.postgres.FreshPostgresDatabase;
 import dev.cairn.server.store.postgres.PostgresEventStore;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunStatus;
+import dev.cairn.workflow.spec.SpecLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

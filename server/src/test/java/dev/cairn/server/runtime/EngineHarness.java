@@ -1,11 +1,11 @@
 package dev.cairn.server.runtime;
 
 import dev.cairn.server.engine.EngineClock;
-import dev.cairn.server.engine.SpecLimits;
 import dev.cairn.server.process.LauncherKind;
 import dev.cairn.server.process.ProcessSupervisor;
 import dev.cairn.server.store.sqlite.SqliteEventStore;
 import dev.cairn.v1.Event;
+import dev.cairn.workflow.spec.SpecLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

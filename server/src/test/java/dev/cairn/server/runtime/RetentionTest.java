@@ -2,10 +2,10 @@ package dev.cairn.server.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.server.engine.SpecLimits;
 import dev.cairn.server.store.InMemoryEventStore;
 import dev.cairn.server.store.RemovedRun;
 import dev.cairn.server.store.TestEvents;
+import dev.cairn.workflow.spec.SpecLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -3,7 +3,6 @@ package dev.cairn.server.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.server.engine.InvalidSpecException;
 import dev.cairn.server.engine.Times;
 import dev.cairn.server.schedule.Firing;
 import dev.cairn.server.store.InMemoryEventStore;
@@ -12,6 +11,7 @@ import dev.cairn.v1.OverlapPolicy;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.ScheduleEvent;
 import dev.cairn.v1.ScheduleFiringsNotRun;
+import dev.cairn.workflow.spec.InvalidSpecException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

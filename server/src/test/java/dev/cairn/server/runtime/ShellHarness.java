@@ -2,11 +2,11 @@ package dev.cairn.server.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.server.engine.SpecLimits;
 import dev.cairn.server.store.InMemoryEventStore;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.WorkflowSpec;
+import dev.cairn.workflow.spec.SpecLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.server.engine.Decider;
 import dev.cairn.server.engine.RunState;
-import dev.cairn.server.engine.SpecLimits;
 import dev.cairn.server.engine.StepOutputs;
 import dev.cairn.server.engine.Trigger;
+import dev.cairn.workflow.spec.SpecLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.cairn.server.engine;
+package dev.cairn.workflow.spec;
 
 /**
  * Bounds a spec must respect before anything is recorded.

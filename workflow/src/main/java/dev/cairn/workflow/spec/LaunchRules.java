@@ -1,4 +1,4 @@
-package dev.cairn.server.engine;
+package dev.cairn.workflow.spec;
 
 import dev.cairn.v1.StepSpec;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.cairn.server.engine;
+package dev.cairn.workflow.spec;
 
 /**
  * A workflow spec that cannot run. It carries a machine-readable reason (such as {@code CYCLE}) and

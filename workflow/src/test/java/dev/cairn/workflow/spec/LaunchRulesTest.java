@@ -1,12 +1,11 @@
-package dev.cairn.server.engine;
+package dev.cairn.workflow.spec;
 
-import static dev.cairn.server.engine.RunFixture.argv;
-import static dev.cairn.server.engine.RunFixture.spec;
-import static dev.cairn.server.engine.RunFixture.step;
+import static dev.cairn.workflow.spec.SpecFixture.argv;
+import static dev.cairn.workflow.spec.SpecFixture.spec;
+import static dev.cairn.workflow.spec.SpecFixture.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.cairn.server.process.LaunchRequest;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.WorkflowSpec;
 import java.util.stream.Stream;
@@ -92,11 +91,6 @@ class LaunchRulesTest {
             .putEnv("GREETING", "héllo")
             .build(),
         SpecLimits.DEFAULT);
-  }
-
-  @Test
-  void theMarkerNameIsTheLaunchersOwn() {
-    assertThat(StepEnvironment.MARKER).isEqualTo(LaunchRequest.MARKER_VARIABLE);
   }
 
   private static Poisoned poisoned(String variant, WorkflowSpec.Builder spec) {

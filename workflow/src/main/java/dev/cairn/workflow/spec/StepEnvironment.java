@@ -1,4 +1,4 @@
-package dev.cairn.server.engine;
+package dev.cairn.workflow.spec;
 
 import java.util.List;
 
@@ -23,14 +23,21 @@ public final class StepEnvironment {
    */
   public static final String MARKER = "CAIRN_MARKER";
 
-  /** Every name above, and the outputs' files: a spec that sets one is refused. */
+  /** The file the attempt writes its outputs to, {@code key=value} lines. */
+  public static final String OUTPUT_FILE = "CAIRN_OUTPUT";
+
+  /** The file holding the outputs of every step upstream of the attempt, as JSON. */
+  public static final String INPUTS_FILE = "CAIRN_INPUTS";
+
+  /** The prefix of the variables carrying upstream outputs: {@code CAIRN_OUT_<step>_<key>}. */
+  public static final String OUTPUT_PREFIX = "CAIRN_OUT_";
+
+  /** Every name above: a spec that sets one is refused. */
   public static final List<String> RESERVED =
-      List.of(
-          RUN_ID, STEP_ID, ATTEMPT, MARKER, StepOutputs.FILE_VARIABLE, StepOutputs.INPUTS_VARIABLE);
+      List.of(RUN_ID, STEP_ID, ATTEMPT, MARKER, OUTPUT_FILE, INPUTS_FILE);
 
   /** The prefixes of the variables of parameters and outputs, which a spec may not set either. */
-  public static final List<String> RESERVED_PREFIXES =
-      List.of(Params.ENV_PREFIX, StepOutputs.ENV_PREFIX);
+  public static final List<String> RESERVED_PREFIXES = List.of(Params.ENV_PREFIX, OUTPUT_PREFIX);
 
   private StepEnvironment() {}
 }

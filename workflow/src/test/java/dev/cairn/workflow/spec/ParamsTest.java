@@ -1,7 +1,7 @@
-package dev.cairn.server.engine;
+package dev.cairn.workflow.spec;
 
-import static dev.cairn.server.engine.RunFixture.spec;
-import static dev.cairn.server.engine.RunFixture.step;
+import static dev.cairn.workflow.spec.SpecFixture.spec;
+import static dev.cairn.workflow.spec.SpecFixture.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,18 +41,6 @@ class ParamsTest {
         .hasMessageContaining("'tagret'")
         .extracting(e -> ((InvalidSpecException) e).reason())
         .isEqualTo("UNKNOWN_PARAM");
-  }
-
-  @Test
-  void theValuesAreRecordedInRunSubmitted() {
-    RunFixture run = new RunFixture();
-    Map<String, String> values = Params.resolve(spec, Map.of("target", "$(touch /tmp/x); \"'"));
-    run.when(
-        new Trigger.Submit(
-            spec, "", "test", values, Map.of("team", "data"), "", java.util.List.of()));
-    assertThat(run.decided.get(0).getRunSubmitted().getParamsMap())
-        .containsEntry("target", "$(touch /tmp/x); \"'");
-    assertThat(run.state.info().labels()).containsEntry("team", "data");
   }
 
   @Test

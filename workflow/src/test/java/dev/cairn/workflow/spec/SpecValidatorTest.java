@@ -1,9 +1,8 @@
-package dev.cairn.server.engine;
+package dev.cairn.workflow.spec;
 
-import static dev.cairn.server.engine.RunFixture.spec;
-import static dev.cairn.server.engine.RunFixture.step;
+import static dev.cairn.workflow.spec.SpecFixture.spec;
+import static dev.cairn.workflow.spec.SpecFixture.step;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.WorkflowSpec;
@@ -70,7 +69,7 @@ class SpecValidatorTest {
         .isEqualTo("EMPTY_COMMAND");
     assertThat(rejected(spec(StepSpec.newBuilder().setId("a").build())).reason())
         .isEqualTo("EMPTY_COMMAND");
-    assertThat(rejected(spec(RunFixture.argv("a"))).reason()).isEqualTo("EMPTY_COMMAND");
+    assertThat(rejected(spec(SpecFixture.argv("a"))).reason()).isEqualTo("EMPTY_COMMAND");
   }
 
   @Test
@@ -88,7 +87,7 @@ class SpecValidatorTest {
     assertThat(rejected(spec()).reason()).isEqualTo("NO_STEPS");
     StepSpec jittery =
         step("a").toBuilder()
-            .setRetry(RunFixture.retry(2, java.time.Duration.ofSeconds(1), 2, 3))
+            .setRetry(SpecFixture.retry(2, java.time.Duration.ofSeconds(1), 2, 3))
             .build();
     assertThat(rejected(spec(jittery)).field()).isEqualTo("steps[0].retry.jitter");
     WorkflowSpec relative = spec(step("a")).toBuilder().setWorkingDir("rel").build();
@@ -103,19 +102,5 @@ class SpecValidatorTest {
       steps[i] = step("s" + i, "s" + (i - 1));
     }
     SpecValidator.validate(spec(steps), new SpecLimits(16 << 20, 20_000));
-  }
-
-  @Test
-  void evolveRejectsAGap() {
-    RunFixture run = new RunFixture().submitted(spec(step("a")));
-    var event =
-        run.history.get(0).toBuilder()
-            .setRunSeq(3)
-            .clearRunSubmitted()
-            .setRunCancelRequested(dev.cairn.v1.RunCancelRequested.getDefaultInstance())
-            .build();
-    assertThatThrownBy(() -> Evolver.evolve(run.state, event))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("expected seq 2");
   }
 }

@@ -1,4 +1,4 @@
-package dev.cairn.server.engine;
+package dev.cairn.workflow.spec;
 
 import dev.cairn.v1.ParamSpec;
 import dev.cairn.v1.WorkflowSpec;

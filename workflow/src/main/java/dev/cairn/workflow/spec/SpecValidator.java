@@ -1,4 +1,4 @@
-package dev.cairn.server.engine;
+package dev.cairn.workflow.spec;
 
 import com.google.protobuf.Duration;
 import dev.cairn.v1.RetryPolicy;
