@@ -68,6 +68,29 @@ class StartRefusalIT {
     return new ProcessBuilder(command).inheritIO().start().waitFor();
   }
 
+  /** The launcher's own flags take numbers: anything else is refused there, in one line. */
+  @Test
+  void aPortOrAParallelismThatIsNotANumber() throws Exception {
+    Path launcher = Path.of(System.getProperty("cairn.repo"), "bin", "cairn");
+    for (List<String> flags :
+        List.of(
+            List.of("--port", "abc"), List.of("--port=7420x"), List.of("--max-parallel", "-1"))) {
+      List<String> command = new ArrayList<>(List.of(launcher.toString(), "server"));
+      command.addAll(flags);
+      command.addAll(List.of("--data-dir", work.resolve("flags").toString()));
+      Process process = new ProcessBuilder(command).start();
+      String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(process.exitValue()).as(stderr).isEqualTo(2);
+      assertThat(stderr.lines())
+          .as(flags.toString())
+          .singleElement()
+          .asString()
+          .startsWith("cairn server: " + flags.get(0).split("=")[0] + " needs a whole number");
+    }
+    assertThat(work.resolve("flags")).doesNotExist();
+  }
+
   @Test
   void aPortOrAParallelismOutOfRange() throws Exception {
     assertOneLine(
