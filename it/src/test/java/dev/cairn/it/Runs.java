@@ -44,6 +44,22 @@ final class Runs {
     return events;
   }
 
+  /** An attempt's output (0 = the latest) through StreamLogs, followed to its end if asked. */
+  String logs(String runId, String stepId, int attempt, boolean follow) {
+    StringBuilder text = new StringBuilder();
+    server
+        .stub()
+        .streamLogs(
+            StreamLogsRequest.newBuilder()
+                .setRunId(runId)
+                .setStepId(stepId)
+                .setAttempt(attempt)
+                .setFollow(follow)
+                .build())
+        .forEachRemaining(chunk -> text.append(chunk.getData().toStringUtf8()));
+    return text.toString();
+  }
+
   /**
    * Waits until the first attempt of the step has written exactly {@code expected} (read through
    * StreamLogs), up to 20 s.
@@ -51,17 +67,8 @@ final class Runs {
   void awaitOutput(String runId, String stepId, String expected) {
     Instant deadline = Instant.now().plusSeconds(20);
     while (true) {
-      StringBuilder text = new StringBuilder();
-      server
-          .stub()
-          .streamLogs(
-              StreamLogsRequest.newBuilder()
-                  .setRunId(runId)
-                  .setStepId(stepId)
-                  .setAttempt(1)
-                  .build())
-          .forEachRemaining(chunk -> text.append(chunk.getData().toStringUtf8()));
-      if (text.toString().equals(expected)) {
+      String text = logs(runId, stepId, 1, false);
+      if (text.equals(expected)) {
         return;
       }
       if (Instant.now().isAfter(deadline)) {

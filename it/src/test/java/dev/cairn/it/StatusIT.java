@@ -112,20 +112,7 @@ class StatusIT extends SharedServer {
   }
 
   private static CompletableFuture<String> follow(String runId, String stepId) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          StringBuilder text = new StringBuilder();
-          server
-              .stub()
-              .streamLogs(
-                  StreamLogsRequest.newBuilder()
-                      .setRunId(runId)
-                      .setStepId(stepId)
-                      .setFollow(true)
-                      .build())
-              .forEachRemaining(chunk -> text.append(chunk.getData().toStringUtf8()));
-          return text.toString();
-        });
+    return CompletableFuture.supplyAsync(() -> runs.logs(runId, stepId, 0, true));
   }
 
   /** A step or an attempt the run does not have is NOT_FOUND, as a run that does not exist is. */
