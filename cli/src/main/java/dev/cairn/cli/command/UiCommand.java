@@ -2,6 +2,7 @@ package dev.cairn.cli.command;
 
 import dev.cairn.cli.CliException;
 import dev.cairn.cli.ClientCommand;
+import dev.cairn.cli.Environment;
 import dev.cairn.cli.ExitCodes;
 import dev.cairn.cli.OutputOptions;
 import dev.cairn.cli.client.ServerAddress;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -24,6 +26,10 @@ import picocli.CommandLine.Option;
  * command asks the server for a one-time code (valid 60 s, good for one sign-in) and opens the page
  * with it in the URL's fragment, which browsers do not send to the server; the page exchanges it
  * for the token and keeps that for the tab only.
+ *
+ * <p>The code never goes on a command line either, where any local user could read it (in {@code
+ * /proc/PID/cmdline}) and redeem it first: the browser is opened on a small page in a directory
+ * only this user can read, which sends it on to the sign-in URL.
  */
 @Command(
     name = "ui",
@@ -62,7 +68,7 @@ public final class UiCommand extends ClientCommand {
                             + " (the token is in its data directory)"));
     String base = (globalOptions().tls() ? "https://" : "http://") + address;
     String url = base + "/#code=" + signInCode(base, token);
-    boolean opened = !printUrl && open(url);
+    boolean opened = !printUrl && open(url, context().environment());
     if (output.json()) {
       // The URL is printed only when no browser took it: it signs in once, within 60 s.
       out().println(opened ? "{\"opened\":true}" : "{\"opened\":false,\"url\":\"" + url + "\"}");
@@ -129,9 +135,25 @@ public final class UiCommand extends ClientCommand {
     return false;
   }
 
-  /** Opens {@code url} with the desktop's opener; false when there is none or it failed. */
-  private static boolean open(String url) {
-    for (List<String> command : List.of(List.of("xdg-open", url), List.of("open", url))) {
+  /**
+   * Opens {@code url} with {@code $BROWSER} or the desktop's opener, through a redirect page only
+   * this user can read; false when there is no opener, it failed, or the page cannot be written.
+   */
+  private static boolean open(String url, Environment environment) {
+    Path page;
+    try {
+      page = SignInPage.write(url, environment);
+    } catch (IOException | SecurityException e) {
+      return false;
+    }
+    String pageUrl = page.toUri().toString();
+    List<List<String>> openers =
+        environment
+            .variable("BROWSER")
+            .filter(browser -> !browser.isBlank())
+            .map(browser -> List.of(List.of(browser, pageUrl)))
+            .orElse(List.of(List.of("xdg-open", pageUrl), List.of("open", pageUrl)));
+    for (List<String> command : openers) {
       try {
         Process process =
             new ProcessBuilder(command)

@@ -11,7 +11,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -76,6 +78,72 @@ class UiCommandTest {
         .isEqualTo("http://" + server() + "/#code=Zm9vYmFy_-0123456789")
         .doesNotContain("secret-token");
     assertThat(authorizations).containsExactly("POST Bearer secret-token");
+  }
+
+  /**
+   * The browser is opened on a private page that sends it on: the code is on no command line, where
+   * any local user could read it and redeem it first.
+   */
+  @Test
+  void theBrowserIsOpenedOnAPrivatePageAndTheCodeIsOnNoCommandLine() throws Exception {
+    Path runtime = Files.createDirectories(emptyDataDir.resolve("runtime"));
+    Path argsLog = emptyDataDir.resolve("browser-args");
+    Path browser = emptyDataDir.resolve("browser");
+    Files.writeString(browser, "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + argsLog + "'\n");
+    Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
+
+    CliHarness.Result result =
+        cli(Map.of(
+                "CAIRN_SERVER",
+                server(),
+                "CAIRN_TOKEN",
+                "secret-token",
+                "BROWSER",
+                browser.toString(),
+                "XDG_RUNTIME_DIR",
+                runtime.toString()))
+            .execute("ui");
+
+    assertThat(result.exit()).as(result.err()).isEqualTo(ExitCodes.OK);
+    assertThat(result.out()).isEmpty();
+    assertThat(result.err()).isEqualTo("cairn: opened the web UI at http://" + server() + "/\n");
+    Path page = runtime.resolve("cairn").resolve("sign-in.html");
+    assertThat(Files.readAllLines(argsLog)).containsExactly(page.toUri().toString());
+    assertThat(Files.getPosixFilePermissions(page.getParent()))
+        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+    assertThat(Files.getPosixFilePermissions(page))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.readString(page))
+        .contains("url=http://" + server() + "/#code=Zm9vYmFy_-0123456789\"")
+        .doesNotContain("secret-token");
+  }
+
+  /** A directory for the page that others can enter is not used: the URL is printed instead. */
+  @Test
+  void aPageDirectoryOthersCanEnterIsRefused() throws Exception {
+    Path runtime = Files.createDirectories(emptyDataDir.resolve("runtime"));
+    Path shared = Files.createDirectories(runtime.resolve("cairn"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path browser = emptyDataDir.resolve("browser");
+    Files.writeString(browser, "#!/bin/sh\nexit 0\n");
+    Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
+
+    CliHarness.Result result =
+        cli(Map.of(
+                "CAIRN_SERVER",
+                server(),
+                "CAIRN_TOKEN",
+                "t",
+                "BROWSER",
+                browser.toString(),
+                "XDG_RUNTIME_DIR",
+                runtime.toString()))
+            .execute("ui");
+
+    assertThat(result.exit()).as(result.err()).isEqualTo(ExitCodes.OK);
+    assertThat(result.out().trim()).isEqualTo("http://" + server() + "/#code=Zm9vYmFy_-0123456789");
+    assertThat(result.err()).contains("no browser could be opened");
+    assertThat(shared.resolve("sign-in.html")).doesNotExist();
   }
 
   @Test
