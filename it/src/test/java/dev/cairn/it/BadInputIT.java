@@ -177,6 +177,9 @@ class BadInputIT extends SharedServer {
     StatusRuntimeException escape = cancelRefusal(run, "x\u001b[2Jy\nz");
     assertThat(escape.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(escape.getStatus().getDescription()).contains("control character");
+    StatusRuntimeException override = cancelRefusal(run, "approved \u202edesrever");
+    assertThat(override.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(override.getStatus().getDescription()).contains("bidirectional override");
     assertThat(runs.all().stream().filter(e -> e.getRunId().equals(run)))
         .noneMatch(Event::hasRunCancelRequested);
     server.stub().cancelRun(CancelRunRequest.newBuilder().setRunId(run).setReason("done").build());

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The DAG checks {@code cairn validate} makes without a server: at least one step, step ids valid
@@ -16,7 +15,6 @@ import java.util.regex.Pattern;
  * sizes, step counts, environment names).
  */
 final class WorkflowGraph {
-  private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
   private WorkflowGraph() {}
 
@@ -31,13 +29,10 @@ final class WorkflowGraph {
       StepSpec step = spec.getSteps(index);
       String field = "steps[" + index + "]";
       int line = stepLines.get(index);
-      if (!STEP_ID.matcher(step.getId()).matches()) {
+      if (!StepIds.valid(step.getId())) {
         problems.add(
             new Problem(
-                line,
-                field + ".id",
-                "INVALID_STEP_ID",
-                "'" + step.getId() + "' must match [A-Za-z0-9._-]{1,128}"));
+                line, field + ".id", "INVALID_STEP_ID", "'" + step.getId() + "' " + StepIds.RULE));
       } else if (ids.putIfAbsent(step.getId(), index) != null) {
         problems.add(
             new Problem(

@@ -23,13 +23,15 @@ final class RequestLimits {
 
   /**
    * A free-text note, printed as it is by clients: no control character but a tab (no ESC, no line
-   * break).
+   * break), no bidirectional formatting character.
    */
   static void note(String field, String text) {
     atMost(field, text, MAX_NOTE);
     if (ControlCharacters.present(text)) {
       throw new IllegalArgumentException(
-          field + " contains a control character (such as ESC or a newline)");
+          field
+              + " contains a control character (such as ESC or a newline) or a bidirectional"
+              + " override");
     }
   }
 

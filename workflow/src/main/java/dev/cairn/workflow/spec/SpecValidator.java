@@ -5,11 +5,11 @@ import dev.cairn.v1.RetryPolicy;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.WorkflowSpec;
 import dev.cairn.workflow.ControlCharacters;
+import dev.cairn.workflow.StepIds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Checks a spec before anything is recorded: sizes, step ids, commands, dependencies, cycles,
@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
  * LaunchRules}). The first problem found is reported with the field it concerns.
  */
 public final class SpecValidator {
-  private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final long MAX_DURATION_SECONDS = 366L * 24 * 3600;
   private static final int MAX_ATTEMPTS = 1000;
 
@@ -102,11 +101,9 @@ public final class SpecValidator {
   }
 
   private static void checkStep(StepSpec step, String field, Map<String, Integer> ids, int index) {
-    if (!STEP_ID.matcher(step.getId()).matches()) {
+    if (!StepIds.valid(step.getId())) {
       throw new InvalidSpecException(
-          "INVALID_STEP_ID",
-          field + ".id",
-          field + ".id: '" + step.getId() + "' must match [A-Za-z0-9._-]{1,128}");
+          "INVALID_STEP_ID", field + ".id", field + ".id: '" + step.getId() + "' " + StepIds.RULE);
     }
     Integer previous = ids.putIfAbsent(step.getId(), index);
     if (previous != null) {

@@ -62,6 +62,12 @@ class LaunchRulesTest {
         poisoned("a line break in name", spec(ok).toBuilder().setName("n\r\nFAKE"))
             .expect("INVALID_NAME", "name"),
         poisoned(
+                "a right-to-left override in name",
+                spec(ok).toBuilder().setName("nightly \u202edliub-dorp"))
+            .expect("INVALID_NAME", "name"),
+        poisoned("a bidi isolate in name", spec(ok).toBuilder().setName("a\u2066b"))
+            .expect("INVALID_NAME", "name"),
+        poisoned(
                 "an argument past the kernel's limit",
                 spec(StepSpec.newBuilder().setId("a").setRun(huge).build()).toBuilder())
             .expect("INVALID_COMMAND", "steps[0].run"),

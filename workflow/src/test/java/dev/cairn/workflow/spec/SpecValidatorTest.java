@@ -84,6 +84,10 @@ class SpecValidatorTest {
   @Test
   void reportsBadIdsAndLimits() {
     assertThat(rejected(spec(step("has space"))).reason()).isEqualTo("INVALID_STEP_ID");
+    // Dot segments: a client resolves /steps/../output away, so the output could not be asked for.
+    assertThat(rejected(spec(step("."))).reason()).isEqualTo("INVALID_STEP_ID");
+    assertThat(rejected(spec(step(".."))).getMessage()).contains("not be only dots");
+    SpecValidator.validate(spec(step("..a"), step(".hidden"), step("v1.2")), SpecLimits.DEFAULT);
     assertThat(rejected(spec()).reason()).isEqualTo("NO_STEPS");
     StepSpec jittery =
         step("a").toBuilder()
