@@ -218,7 +218,8 @@ try {
   log(`the Rerun button opened ${rerunRun}`);
   await page.waitForSelector("#run-status .s-succeeded", { timeout: WAIT });
   await waitStatus(page, "check", "succeeded");
-  await waitStatus(page, "first", "succeeded");
+  await waitStatus(page, "constructor", "succeeded");
+  await waitStatus(page, "__proto__", "succeeded");
   await page.waitForSelector(`#rerun-of a[href="#/runs/${failedRun}"]`, { timeout: WAIT });
   await page.click(`#rerun-of a[href="#/runs/${failedRun}"]`);
   await page.waitForSelector(`#reruns a[href="#/runs/${rerunRun}"]`, { timeout: WAIT });

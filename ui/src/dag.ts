@@ -5,15 +5,25 @@ import { h, svg } from "./dom";
 import { CHAR_WIDTH, computeLayout, type Layout, type LayoutInput } from "./layout";
 import type { StepSpec } from "./model";
 
-/** The layout of `steps`, computed in a worker; on the page's thread where workers fail. */
+/**
+ * The layout of `steps`, computed in a worker; on the page's thread where workers fail. Rejects
+ * when the layout itself fails, so that the page can say so rather than wait for ever.
+ */
 export function layoutSteps(steps: StepSpec[]): Promise<Layout> {
   const input: LayoutInput = { steps: steps.map((step) => ({ id: step.id, dependsOn: step.dependsOn })) };
-  return new Promise((resolve) => {
+  const onPage = (resolve: (layout: Layout) => void, reject: (error: unknown) => void): void => {
+    try {
+      resolve(computeLayout(input));
+    } catch (error) {
+      reject(error);
+    }
+  };
+  return new Promise((resolve, reject) => {
     let worker: Worker;
     try {
       worker = new Worker("layout-worker.js", { type: "module" });
     } catch {
-      resolve(computeLayout(input));
+      onPage(resolve, reject);
       return;
     }
     worker.onmessage = (message: MessageEvent<Layout>) => {
@@ -22,7 +32,7 @@ export function layoutSteps(steps: StepSpec[]): Promise<Layout> {
     };
     worker.onerror = () => {
       worker.terminate();
-      resolve(computeLayout(input));
+      onPage(resolve, reject);
     };
     worker.postMessage(input);
   });
@@ -48,8 +58,8 @@ export class Dag {
       edges.appendChild(svg("path", { class: "edge", d, "marker-end": "url(#arrow)" }));
     }
     root.append(defs, edges);
-    for (const step of steps) {
-      const box = layout.nodes[step.id];
+    steps.forEach((step, index) => {
+      const box = layout.nodes[index];
       const group = svg("g", {
         class: "node", tabindex: 0, role: "button", "data-step": step.id, "data-status": "pending",
         "aria-label": `${step.id}: pending`, transform: `translate(${box.x.toFixed(1)},${box.y.toFixed(1)})`,
@@ -64,7 +74,7 @@ export class Dag {
       root.appendChild(group);
       this.nodes.set(step.id, group);
       this.labels.set(step.id, title);
-    }
+    });
     // One listener for all nodes rather than two per node.
     const target = (event: Event): string | null =>
       (event.target as Element).closest?.("[data-step]")?.getAttribute("data-step") ?? null;

@@ -143,6 +143,8 @@ export function runPage(root: HTMLElement, _params: URLSearchParams, runId?: str
         for (const [stepId, status] of statuses) dag.setStatus(stepId, statusKey(status));
         dag.select(selected);
         dagSlot.replaceWith(dag.element);
+      }).catch((error: unknown) => {
+        if (!disposed) dagSlot.textContent = `The graph could not be laid out: ${(error as Error)?.message ?? error}`;
       });
       for (const step of steps) {
         stepSelect.append(h("option", { value: step.id }, step.id));

@@ -90,11 +90,15 @@ class UiBrowserIT {
             "name: ui-rerun",
             "env: { GATES: '" + work + "' }",
             "steps:",
-            "  - id: first",
+            // Ids that name properties of every JavaScript object: the graph must still draw.
+            "  - id: constructor",
             "    run: echo first",
+            "  - id: __proto__",
+            "    run: echo proto",
+            "    depends_on: [constructor]",
             "  - id: check",
             "    run: test -f \"$GATES/rerun-ok\"",
-            "    depends_on: [first]",
+            "    depends_on: [constructor]",
             ""));
     Path shots = REPO.resolve("docs");
     Path result = work.resolve("result.json");
