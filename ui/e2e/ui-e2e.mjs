@@ -93,6 +93,19 @@ try {
     (await fetch("/api/v1/ui-sessions", { method: "POST", body: JSON.stringify({ code: used }) })).status, code);
   check(again === 401, `a used code was refused (${again})`);
   log("signed in with a one-time code; the code cannot be used twice");
+  // A used code opened again in the signed-in tab (a link, the history) keeps it signed in.
+  await page.evaluate((used) => { location.hash = `#code=${used}`; }, code);
+  await page.waitForFunction(() => location.hash === "#/runs", null, { timeout: WAIT });
+  await page.waitForSelector("#runs", { timeout: WAIT });
+  check(await page.evaluate(() => sessionStorage.getItem("cairn.token") !== null),
+    "a stale code did not sign the tab out");
+  check(await page.isVisible("#sign-out"), "the tab is still signed in after a stale code");
+  // A run id that is not valid percent-encoding is a run that is not found, not a stuck page.
+  await page.evaluate(() => { location.hash = "#/runs/%E0%A4%A"; });
+  await page.waitForSelector("#main .error", { timeout: WAIT });
+  await page.evaluate(() => { location.hash = "#/runs"; });
+  await page.waitForSelector("#runs", { timeout: WAIT });
+  log("a stale code keeps the tab signed in; a malformed run id is not found");
   // A marker that a reload would lose: every check below happens in this one page load.
   await page.evaluate(() => { window.__cairnSameLoad = true; });
 

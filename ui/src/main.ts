@@ -39,9 +39,18 @@ function route(): void {
     if (link.dataset.nav === parts[0]) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  if (parts[0] === "runs" && parts[1]) show(runPage, params, decodeURIComponent(parts[1]));
+  if (parts[0] === "runs" && parts[1]) show(runPage, params, decoded(parts[1]));
   else if (parts[0] === "server") show(serverPage, params);
   else show(runsPage, params);
+}
+
+/** A path segment decoded; as it is when it is not valid percent-encoding (the run is not found). */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function signIn(message?: string): void {
@@ -89,8 +98,9 @@ async function redeemCode(): Promise<void> {
     const answer = await call<{ token: string }>("POST", "/api/v1/ui-sessions", { code: match[1] });
     setToken(answer.token);
   } catch (failure) {
+    // A tab already signed in stays signed in: a stale or made-up code must not sign it out.
+    if (token()) return;
     const message = failure instanceof ApiError ? failure.message : String(failure);
-    clearToken();
     signIn(message);
     throw failure;
   }
