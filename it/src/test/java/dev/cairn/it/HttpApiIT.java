@@ -6,6 +6,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.cairn.v1.Event;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.StreamLogsResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -257,6 +258,38 @@ class HttpApiIT extends SharedServer {
     assertThat(seen.get(0).hasRunSubmitted()).isTrue();
     assertThat(seen.stream().filter(event -> event.getRunId().equals(runId)))
         .anyMatch(Event::hasRunSucceeded);
+  }
+
+  /**
+   * DNS rebinding: a page whose own name resolves to 127.0.0.1 makes the browser send its name as
+   * Host. On a loopback port only loopback names are served: the page, the API, health and metrics.
+   */
+  @Test
+  void requestsNamingAHostOtherThanLoopbackAreRefused() throws Exception {
+    for (String path : List.of("/", "/app.js", "/api/v1/runs", "/q/metrics", "/q/health/ready")) {
+      assertThat(statusLine(path, "evil.example:" + server.port()))
+          .as(path)
+          .startsWith("HTTP/1.1 403");
+      assertThat(statusLine(path, "localhost:" + server.port())).as(path).doesNotContain(" 403");
+      assertThat(statusLine(path, "127.0.0.1:" + server.port())).as(path).doesNotContain(" 403");
+    }
+    // gRPC, which no browser can call, on the same port is not checked (its authority is its own).
+    assertThat(runs.submit(Specs.workflow("host-check", Specs.shell("a", "true")))).isNotEmpty();
+  }
+
+  /** The status line of a GET sent with {@code host} as its Host header, over a raw socket. */
+  private static String statusLine(String path, String host) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      return new java.io.BufferedReader(
+              new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -160,4 +161,10 @@ public interface CairnConfig {
   /** Largest number of steps in one workflow. */
   @WithDefault("10000")
   int maxSteps();
+
+  /**
+   * Host names an HTTP request may name, besides loopback ones, while the port is on a loopback
+   * address (a reverse proxy that passes its own Host); see HostCheck.
+   */
+  Optional<List<String>> allowedHosts();
 }

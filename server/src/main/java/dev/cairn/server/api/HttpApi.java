@@ -57,9 +57,15 @@ public class HttpApi {
   private final byte[] token;
   private final UiCodes codes = new UiCodes();
   private final long maxBodyBytes;
+  private final HostCheck hostCheck;
 
   @Inject
-  HttpApi(CairnServer server, @GrpcService RunService runs, @GrpcService ServerStatsService stats) {
+  HttpApi(
+      CairnServer server,
+      CairnConfig config,
+      @GrpcService RunService runs,
+      @GrpcService ServerStatsService stats) {
+    this.hostCheck = HostCheck.forListener(config.host(), config.allowedHosts().orElse(List.of()));
     this.runs = runs;
     this.stats = stats;
     this.streams = new HttpStreams(server);
@@ -70,6 +76,11 @@ public class HttpApi {
   }
 
   void routes(@Observes Router router) {
+    if (hostCheck != null) {
+      // The page and its assets (one path segment), the API, health and metrics; not gRPC's
+      // /package.Service/Method paths.
+      router.routeWithRegex("/(api/.*|q/.*|[^/]*)").order(-1002).handler(hostCheck::handle);
+    }
     router.route("/api/*").order(-1001).failureHandler(this::failed);
     router.route("/api/*").order(-1000).handler(this::authenticate);
     router.route(PREFIX + "/*").order(-999).handler(HttpApi::bodyIsJson);
