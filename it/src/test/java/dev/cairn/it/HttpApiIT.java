@@ -46,6 +46,13 @@ class HttpApiIT extends SharedServer {
     assertThat(script.body()).contains("/api/v1/ui-sessions").doesNotContain(server.token());
     assertThat(http.get("/style.css", null).status()).isEqualTo(200);
     assertThat(http.get("/index.html", null).status()).isEqualTo(200);
+    // Same names in every version: revalidated on each load, never kept a day after an upgrade.
+    for (HttpApiClient.Answer asset : List.of(page, script, http.get("/style.css", null))) {
+      assertThat(asset.header("Cache-Control")).isEqualTo("no-cache");
+      assertThat(asset.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    }
+    assertThat(http.get("/api/v1/runs", null).header("X-Content-Type-Options"))
+        .isEqualTo("nosniff");
   }
 
   @Test

@@ -89,6 +89,7 @@ public class HttpApi {
         .order(-998)
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
     router.getWithRegex("/(index\\.html)?").order(-997).handler(HttpApi::pageHeaders);
+    router.getWithRegex("/[^/]+\\.(js|css)").order(-997).handler(HttpApi::assetHeaders);
 
     router.get(PREFIX + "/runs").handler(this::listRuns);
     router.post(PREFIX + "/runs").handler(this::submitRun);
@@ -198,8 +199,19 @@ public class HttpApi {
     context
         .response()
         .putHeader("Content-Security-Policy", PAGE_POLICY)
-        .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "no-referrer");
+    assetHeaders(context);
+  }
+
+  /**
+   * The page's files keep their names across versions: a browser asks again each time (a 304 when
+   * unchanged) rather than keep last version's script for a day after an upgrade.
+   */
+  private static void assetHeaders(RoutingContext context) {
+    context
+        .response()
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Cache-Control", "no-cache");
     context.next();
   }
 

@@ -60,6 +60,7 @@ final class JsonReply<T extends MessageOrBuilder> implements StreamObserver<T> {
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
+        .putHeader("X-Content-Type-Options", "nosniff")
         .end(json);
   }
 }

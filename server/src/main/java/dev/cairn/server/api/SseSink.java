@@ -39,6 +39,7 @@ final class SseSink<V> implements StreamSink<V> {
         .setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
+        .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("X-Accel-Buffering", "no");
     response.closeHandler(ignored -> gone());
     response.exceptionHandler(ignored -> gone());
