@@ -78,8 +78,12 @@ public final class Retention implements AutoCloseable {
     return horizon.isPresent() || tombstones.isPresent();
   }
 
-  /** Starts looking for expired runs every {@link #period}, when a horizon is set. */
+  /**
+   * Deletes, once, the files a crash left of removed runs; then looks for expired runs every {@link
+   * #period}, when a horizon is set.
+   */
   public void start() {
+    thread.execute(remover::removeLeftovers);
     if (!enabled()) {
       return;
     }

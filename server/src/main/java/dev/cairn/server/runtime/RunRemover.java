@@ -3,6 +3,7 @@ package dev.cairn.server.runtime;
 import dev.cairn.server.store.EventStore;
 import dev.cairn.server.store.RemovedRun;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,17 +12,21 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
  * Removes one finished run: its events and projection row in one store transaction (which the store
  * refuses for a run that has not ended), then its files, the step output under {@code
- * <data>/logs/<run id>} and the run directory the server made under the work root.
+ * <data>/logs/<run id>}, and the run directory and the outputs directory ({@code <run id>.io}) the
+ * server made under the work root.
  *
  * <p>The files go after the commit: a crash between the two leaves files of a run the store no
- * longer knows, which the next removal of the same id (a delete answered from the tombstone)
- * removes again; never a run whose output is gone while its events remain.
+ * longer knows, which {@link #removeLeftovers} (once at each start) or the next removal of the same
+ * id removes; never a run whose output is gone while its events remain.
  */
 public final class RunRemover {
   private static final Logger LOG = Logger.getLogger(RunRemover.class);
@@ -58,8 +63,46 @@ public final class RunRemover {
     requirePlainName(runId);
     Optional<RemovedRun> removed = store.removeRun(runId, cause, clock.instant());
     if (removed.isPresent()) {
-      deleteTree(logsRoot.resolve(runId));
-      deleteTree(workRoot.resolve(runId));
+      deleteFiles(runId);
+    }
+    return removed;
+  }
+
+  private void deleteFiles(String runId) {
+    deleteTree(logsRoot.resolve(runId));
+    deleteTree(workRoot.resolve(runId));
+    deleteTree(StepFiles.ioDirectory(workRoot, runId));
+  }
+
+  /**
+   * Deletes the files of runs the store has removed (it keeps their tombstones) that a crash
+   * between the removal's commit and its file deletion left behind.
+   *
+   * @return how many runs' files were deleted
+   */
+  public int removeLeftovers() {
+    Set<String> seen = new HashSet<>();
+    int removed = 0;
+    for (Path root : List.of(logsRoot, workRoot)) {
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+        for (Path entry : entries) {
+          String name = entry.getFileName().toString();
+          String runId = StepFiles.runOfIoDirectory(name).orElse(name);
+          if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
+              && seen.add(runId)
+              && store.findRemovedRun(runId).isPresent()) {
+            deleteFiles(runId);
+            removed++;
+          }
+        }
+      } catch (NoSuchFileException absent) {
+        // Nothing was ever written there.
+      } catch (IOException | RuntimeException e) {
+        LOG.warnf("could not look for files of removed runs in %s: %s", root, e.getMessage());
+      }
+    }
+    if (removed > 0) {
+      LOG.infof("deleted the files left behind by %d removed runs", Integer.valueOf(removed));
     }
     return removed;
   }

@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,6 +29,20 @@ final class StepFiles {
   /** The one inputs file of every attempt with no upstream outputs, in the work root. */
   static final String NO_INPUTS = "no-inputs.json";
 
+  private static final String IO_SUFFIX = ".io";
+
+  /** The directory of a run's outputs and inputs files, beside its work directory. */
+  static Path ioDirectory(Path workRoot, String runId) {
+    return workRoot.resolve(runId + IO_SUFFIX);
+  }
+
+  /** The run whose outputs directory has this name, if it is one. */
+  static Optional<String> runOfIoDirectory(String name) {
+    return name.endsWith(IO_SUFFIX) && name.length() > IO_SUFFIX.length()
+        ? Optional.of(name.substring(0, name.length() - IO_SUFFIX.length()))
+        : Optional.empty();
+  }
+
   private StepFiles() {}
 
   /**
@@ -39,7 +54,10 @@ final class StepFiles {
       EngineSettings settings, RunState state, String stepId, int attempt, Map<String, String> env)
       throws IOException {
     Path directory =
-        RunDirectory.prepare(settings.workRoot(), state.runId() + ".io", settings.runAs());
+        RunDirectory.prepare(
+            settings.workRoot(),
+            ioDirectory(settings.workRoot(), state.runId()).getFileName().toString(),
+            settings.runAs());
     Path outputs = directory.resolve(stepId + "." + attempt + ".outputs");
     Map<String, Map<String, String>> upstream = StepOutputs.upstreamOf(state, stepId);
     Path inputs;

@@ -30,17 +30,7 @@ class RetentionTest {
   private final TestEvents events = new TestEvents();
 
   private Retention retention(Instant now, Duration horizon, Duration tombstones) {
-    EngineSettings settings =
-        new EngineSettings(
-            dataDir,
-            workRoot,
-            "store",
-            4,
-            1 << 20,
-            Duration.ofSeconds(1),
-            new SpecLimits(1 << 20, 100),
-            Map.of(),
-            Duration.ZERO);
+    EngineSettings settings = settings();
     Clock clock = Clock.fixed(now, ZoneOffset.UTC);
     return new Retention(
         store,
@@ -48,6 +38,19 @@ class RetentionTest {
         Optional.of(horizon),
         Optional.of(tombstones),
         clock);
+  }
+
+  private EngineSettings settings() {
+    return new EngineSettings(
+        dataDir,
+        workRoot,
+        "store",
+        4,
+        1 << 20,
+        Duration.ofSeconds(1),
+        new SpecLimits(1 << 20, 100),
+        Map.of(),
+        Duration.ZERO);
   }
 
   @Test
@@ -58,6 +61,8 @@ class RetentionTest {
     Files.writeString(oldLogs.resolve("a.1.log"), "output");
     Path oldWork = Files.createDirectories(workRoot.resolve("old").resolve("nested"));
     Files.writeString(oldWork.resolve("file"), "made by a step");
+    Path oldOutputs = Files.createDirectories(workRoot.resolve("old.io"));
+    Files.writeString(oldOutputs.resolve("a.1.outputs"), "secret=1\n");
 
     Retention.Batch early =
         retention(BASE.plusSeconds(5), Duration.ofSeconds(10), Duration.ofDays(1)).runBatch();
@@ -74,8 +79,32 @@ class RetentionTest {
         .contains(RemovedRun.Cause.RETENTION);
     assertThat(oldLogs).doesNotExist();
     assertThat(workRoot.resolve("old")).doesNotExist();
+    assertThat(oldOutputs).as("the outputs and inputs files").doesNotExist();
     assertThat(store.findRun("live")).isPresent();
     assertThat(store.readRun("live", 0, 10)).hasSize(1);
+  }
+
+  /** A crash between a removal's commit and its file deletion leaves files; the next start goes. */
+  @Test
+  void filesLeftByARemovalACrashCutShortAreDeletedAtTheNextStart() throws Exception {
+    store.append(List.of(events.submitted("gone", "w"), events.succeeded("gone")));
+    store.append(List.of(events.submitted("kept", "w"), events.succeeded("kept")));
+    store.removeRun("gone", RemovedRun.Cause.RETENTION, BASE.plusSeconds(60));
+    Path goneLogs = Files.createDirectories(dataDir.resolve("logs").resolve("gone"));
+    Files.writeString(goneLogs.resolve("a.1.log"), "output");
+    Path goneOutputs = Files.createDirectories(workRoot.resolve("gone.io"));
+    Path keptLogs = Files.createDirectories(dataDir.resolve("logs").resolve("kept"));
+    Path keptOutputs = Files.createDirectories(workRoot.resolve("kept.io"));
+    Files.writeString(workRoot.resolve("no-inputs.json"), "{}");
+
+    RunRemover remover = new RunRemover(store, settings(), Clock.fixed(BASE, ZoneOffset.UTC));
+
+    assertThat(remover.removeLeftovers()).isEqualTo(1);
+    assertThat(goneLogs).doesNotExist();
+    assertThat(goneOutputs).doesNotExist();
+    assertThat(keptLogs).exists();
+    assertThat(keptOutputs).exists();
+    assertThat(workRoot.resolve("no-inputs.json")).exists();
   }
 
   @Test
