@@ -7,6 +7,7 @@ import dev.cairn.server.runtime.AttemptNotFoundException;
 import dev.cairn.server.runtime.EngineBusyException;
 import dev.cairn.server.runtime.EngineStoppedException;
 import dev.cairn.server.runtime.EventsRemovedException;
+import dev.cairn.server.runtime.LiveRunsOverBudgetException;
 import dev.cairn.server.runtime.NodeUnavailableException;
 import dev.cairn.server.runtime.RequestIdReusedException;
 import dev.cairn.server.runtime.RunNotFinishedException;
@@ -113,14 +114,18 @@ final class ErrorMapper {
     if (cause instanceof ScheduleExistsException exists) {
       return status(Code.ALREADY_EXISTS, "SCHEDULE_EXISTS", exists.getMessage(), "schedule_id");
     }
+    if (cause instanceof LiveRunsOverBudgetException over) {
+      return status(Code.RESOURCE_EXHAUSTED, "LIVE_RUNS_OVER_BUDGET", over.getMessage(), "");
+    }
     if (cause instanceof EngineBusyException busy) {
       return status(Code.UNAVAILABLE, "ENGINE_BUSY", busy.getMessage(), "");
     }
     if (cause instanceof IllegalArgumentException invalid) {
       return status(Code.INVALID_ARGUMENT, "INVALID_REQUEST", invalid.getMessage(), "");
     }
-    if (cause instanceof StoreUnavailableException
-        && cause.getCause() instanceof StoreFullException) {
+    if (cause instanceof StoreFullException
+        || cause instanceof StoreUnavailableException
+            && cause.getCause() instanceof StoreFullException) {
       return status(
           Code.RESOURCE_EXHAUSTED,
           "STORE_FULL",
@@ -146,7 +151,9 @@ final class ErrorMapper {
       return status(Code.UNAVAILABLE, "ENGINE_STOPPED", cause.getMessage(), "");
     }
     LOG.error("internal error", cause);
-    return status(Code.INTERNAL, "INTERNAL", "internal error: " + cause, "");
+    // The class and words of what failed inside stay in the server's log.
+    return status(
+        Code.INTERNAL, "INTERNAL", "internal error; the server's log has the details", "");
   }
 
   /** The server has more calls waiting than it queues: the client should back off and retry. */

@@ -45,6 +45,7 @@ public final class Engine implements AutoCloseable {
   private final StartPass starts;
   private final NodeFence fence = new NodeFence();
   private final NodeRuns nodeRuns;
+  private final InputHandler inputs;
 
   /** The outcome of a submit: the run id and whether an earlier submit had created it. */
   public record Submitted(String runId, boolean existing) {}
@@ -138,6 +139,7 @@ public final class Engine implements AutoCloseable {
             dropped);
     InputHandler handler =
         new InputHandler(store, clock, live, attempts, commit, effects, isolation, inbox, fence);
+    this.inputs = handler;
     this.starts =
         new StartPass(settings, clock, live, attempts, isolation, new QueuedEvents(inbox));
     Recovery recovery = new Recovery(store, runner, settings, clock, ownership);
@@ -322,6 +324,15 @@ public final class Engine implements AutoCloseable {
    * Tells {@code observer} of every commit and spawn from now on; set before {@link #start()}, as
    * the engine thread reads it without a lock.
    */
+  /**
+   * Sets the most workflow spec the runs not yet ended may hold together (a quarter of the heap
+   * unless set): a submit or rerun past it is refused with {@link LiveRunsOverBudgetException}.
+   * Call before {@link #start}.
+   */
+  public void limitLiveSpecBytes(long budget) {
+    inputs.limitLiveSpecBytes(budget);
+  }
+
   public void observe(EngineObserver observer) {
     commit.observe(observer);
     attempts.observe(observer);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Turns one input into a decision of the core and holds its events for the group commit: a submit
@@ -29,6 +30,7 @@ final class InputHandler {
   private final EventStore store;
   private final EngineClock clock;
   private final LiveRuns live;
+  private long liveSpecBudget = Runtime.getRuntime().maxMemory() / 4;
   private final AttemptTable attempts;
   private final GroupCommit commit;
   private final Effects effects;
@@ -121,11 +123,35 @@ final class InputHandler {
       }
       return;
     }
+    if (overBudget(submit.submit().spec(), submit.future())) {
+      return;
+    }
     String runId = RunIds.next(now);
     Decision decision = Decider.decide(runId, null, submit.submit(), now);
     commit.apply(runId, decision);
     commit.claimRequest(submit.requestId(), runId);
     commit.ack(() -> submit.future().complete(new Engine.Submitted(runId, false)), submit.future());
+  }
+
+  /**
+   * Refuses (fails the future) a new run whose spec would take the live runs' specs past the
+   * budget: they stay in memory until the runs end, and a heap they fill stops the whole server.
+   */
+  private boolean overBudget(WorkflowSpec spec, CompletableFuture<?> future) {
+    long size = spec.getSerializedSize();
+    if (live.specBytes() + size <= liveSpecBudget) {
+      return false;
+    }
+    future.completeExceptionally(
+        new LiveRunsOverBudgetException(live.specBytes(), size, liveSpecBudget));
+    return true;
+  }
+
+  /**
+   * Sets the most spec bytes the live runs may hold together (by default a quarter of the heap).
+   */
+  void limitLiveSpecBytes(long budget) {
+    this.liveSpecBudget = budget;
   }
 
   /**
@@ -174,6 +200,9 @@ final class InputHandler {
               plan.carried());
     } catch (RuntimeException e) {
       rerun.future().completeExceptionally(e);
+      return;
+    }
+    if (overBudget(submit.spec(), rerun.future())) {
       return;
     }
     String runId = RunIds.next(now);

@@ -23,6 +23,10 @@ final class LiveRuns {
   private final Map<String, Long> liveOrder = new HashMap<>();
   private long nextLiveOrder;
   private volatile int published;
+  // The serialized size of each live run's spec, and their sum: what the live runs hold in memory
+  // grows with it (SubmitAdmission).
+  private final Map<String, Integer> specSizes = new HashMap<>();
+  private long specBytes;
   // The live run ids, for other threads (a takeover leaves alone the runs this node works on).
   private final java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -38,7 +42,17 @@ final class LiveRuns {
   void put(String runId, RunState state) {
     live.put(runId, state);
     ids.add(runId);
+    if (!specSizes.containsKey(runId)) {
+      int size = state.plan().spec().getSerializedSize();
+      specSizes.put(runId, size);
+      specBytes += size;
+    }
     markSchedulable(runId);
+  }
+
+  /** The summed serialized size of the live runs' specs. */
+  long specBytes() {
+    return specBytes;
   }
 
   /** The live map, for recovery to fill before the first pass (a Wakeup follows). */
@@ -94,6 +108,10 @@ final class LiveRuns {
   void retire(String runId) {
     live.remove(runId);
     ids.remove(runId);
+    Integer size = specSizes.remove(runId);
+    if (size != null) {
+      specBytes -= size;
+    }
     Long order = liveOrder.remove(runId);
     if (order != null) {
       schedulable.remove(order);

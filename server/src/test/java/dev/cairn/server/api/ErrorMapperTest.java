@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.rpc.ErrorInfo;
 import dev.cairn.server.runtime.RunNotFoundException;
+import dev.cairn.server.runtime.StoreUnavailableException;
+import dev.cairn.server.store.StoreFullException;
 import dev.cairn.workflow.spec.InvalidSpecException;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ErrorMapperTest {
@@ -63,6 +66,29 @@ class ErrorMapperTest {
     StatusRuntimeException busy =
         ErrorMapper.toStatus(new dev.cairn.server.runtime.EngineBusyException("later"));
     assertThat(busy.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+  }
+
+  /** A full disk is RESOURCE_EXHAUSTED however it reaches the API, never "unreachable". */
+  @Test
+  void aFullDiskIsStoreFullWrappedOrNot() throws Exception {
+    StoreFullException full = new StoreFullException("database or disk is full", null);
+    for (Throwable error : List.of(full, new StoreUnavailableException(full))) {
+      StatusRuntimeException status = ErrorMapper.toStatus(error);
+      assertThat(status.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(
+              StatusProto.fromThrowable(status).getDetails(0).unpack(ErrorInfo.class).getReason())
+          .isEqualTo("STORE_FULL");
+    }
+  }
+
+  /** What failed inside (its class, its words) stays in the log. */
+  @Test
+  void anInternalErrorNamesNoClass() {
+    StatusRuntimeException status = ErrorMapper.toStatus(new OutOfMemoryError("Java heap space"));
+    assertThat(status.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(status.getStatus().getDescription())
+        .doesNotContain("java.lang", "heap")
+        .contains("the server's log has the details");
   }
 
   @Test

@@ -1,0 +1,52 @@
+package dev.cairn.server.runtime;
+
+import static dev.cairn.server.runtime.ShellSpecs.spec;
+import static dev.cairn.server.runtime.ShellSpecs.step;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.v1.RunStatus;
+import dev.cairn.v1.WorkflowSpec;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The specs of runs not yet ended stay in memory: past a budget a submit is refused, before it is
+ * recorded, and taken again once runs have ended.
+ */
+class LiveSpecBudgetTest {
+  private final ShellHarness shell = new ShellHarness();
+
+  @Test
+  void aSubmitPastTheBudgetIsRefusedUntilARunEnds() throws Exception {
+    WorkflowSpec spec = spec(step("a"));
+    shell.engine.limitLiveSpecBytes(2L * spec.getSerializedSize());
+    shell.started();
+    String first = shell.submit(spec);
+    shell.submit(spec);
+
+    CompletableFuture<Engine.Submitted> third = shell.engine.submit(spec, "", "test");
+    shell.drain();
+    assertThat(third).isCompletedExceptionally();
+    assertThat(catchCause(third)).isInstanceOf(LiveRunsOverBudgetException.class);
+    assertThat(shell.engine.liveRuns()).isEqualTo(2);
+
+    ScriptedRunner.Launch a = shell.runner.launch(first, "a");
+    shell.then(a::started);
+    shell.then(() -> a.exited(0, 0));
+    assertThat(shell.status(first)).isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);
+    assertThat(shell.submit(spec)).isNotEmpty();
+  }
+
+  private static Throwable catchCause(CompletableFuture<?> future) {
+    try {
+      future.get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e;
+    }
+  }
+}
