@@ -160,6 +160,9 @@ class CrashRecoveryIT {
       assertThat(lost.getSteps(0).getAttempts(0).getOutputBytes())
           .as("what the lost attempt wrote")
           .isEqualTo("hogging\n".length());
+      assertThat(lost.getSteps(0).getAttempts(0).hasDuration())
+          .as("how long a lost attempt ran is not known: no duration rather than 0")
+          .isFalse();
       assertThat(runs.awaitStatus(waiting, Runs::terminal, Duration.ofSeconds(30)).getStatus())
           .isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);
     } finally {

@@ -90,8 +90,7 @@ public final class EventText {
             + failure(failed)
             + " (attempt "
             + failed.getAttempt()
-            + ", "
-            + HumanDuration.format(failed.getDuration())
+            + (failed.hasDuration() ? ", " + HumanDuration.format(failed.getDuration()) : "")
             + ")";
       }
       case STEP_RETRY_SCHEDULED -> {

@@ -81,7 +81,8 @@ public final class StepTable {
             StepStatus.STEP_STATUS_FAILED,
             failed.getAttempt(),
             null,
-            java(failed.getDuration()),
+            // A lost attempt's time is not known (the server was gone when it ended).
+            failed.hasDuration() ? java(failed.getDuration()) : null,
             EventText.failure(failed));
       }
       case STEP_RETRY_SCHEDULED -> {

@@ -112,6 +112,18 @@ class EventTextTest {
                             .setMessage("no such file: ./fetch.sh"))
                     .build()))
         .startsWith("failed: could not start: no such file: ./fetch.sh");
+    // A lost attempt ended while no server watched: its time is not known, not 0ms.
+    assertThat(
+            EventText.describe(
+                event(8)
+                    .setStepFailed(
+                        StepFailed.newBuilder()
+                            .setAttempt(1)
+                            .setReason(FailureReason.FAILURE_REASON_LOST)
+                            .setMessage("the server restarted while the attempt ran"))
+                    .build()))
+        .doesNotContain("0ms")
+        .endsWith("(attempt 1)");
     assertThat(
             EventText.describe(
                 event(9)

@@ -1,6 +1,7 @@
 package dev.cairn.server.engine;
 
 import dev.cairn.v1.Attempt;
+import dev.cairn.v1.FailureReason;
 import dev.cairn.v1.Run;
 import dev.cairn.v1.StepRun;
 
@@ -66,8 +67,9 @@ public final class RunView {
               .setSignal(attempt.signal())
               .setOutputBytes(attempt.outputBytes())
               .setFinished(attempt.finished());
-      if (attempt.finished()) {
-        // While it runs the elapsed time is the reader's now minus start_time, not zero.
+      if (attempt.finished() && attempt.failureReason() != FailureReason.FAILURE_REASON_LOST) {
+        // While it runs the elapsed time is the reader's now minus start_time, not zero; a lost
+        // attempt ended while no server watched it, so how long it ran is not known.
         record.setDuration(Times.duration(attempt.duration()));
       }
       if (attempt.startTime() != null) {
