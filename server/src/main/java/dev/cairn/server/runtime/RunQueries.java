@@ -15,6 +15,7 @@ import java.util.List;
 /** Answers reads by folding the stored events, so every answer is exactly what the log says. */
 public final class RunQueries {
   private final EventStore store;
+  private final FinishedRuns finished = new FinishedRuns(Runtime.getRuntime().maxMemory() / 16);
 
   public RunQueries(EventStore store) {
     this.store = store;
@@ -25,13 +26,22 @@ public final class RunQueries {
     return fold(runId, store.readRun(runId, 0, Integer.MAX_VALUE));
   }
 
-  /** The run as the API shows it, with the cancel's reason and principal when one was requested. */
+  /**
+   * The run as the API shows it, with the cancel's reason and principal when one was requested. A
+   * run that has ended is folded once and kept ({@link FinishedRuns}) while the store holds it.
+   */
   public Run get(String runId) {
+    Run ended = finished.get(runId);
+    if (ended != null) {
+      if (store.findRun(runId).isPresent()) {
+        return ended.toBuilder().addAllRerunRunIds(store.rerunsOf(runId)).build();
+      }
+      finished.remove(runId);
+    }
     List<Event> events = store.readRun(runId, 0, Integer.MAX_VALUE);
     RunState state = fold(runId, events);
     Run.Builder run = RunView.of(state).toBuilder();
     outputSoFar(state, run);
-    run.addAllRerunRunIds(store.rerunsOf(runId));
     for (Event event : events) {
       if (event.hasRunCancelRequested()) {
         run.setCancelReason(event.getRunCancelRequested().getReason())
@@ -39,7 +49,10 @@ public final class RunQueries {
         break;
       }
     }
-    return run.build();
+    if (state.isTerminal()) {
+      finished.put(runId, run.build());
+    }
+    return run.addAllRerunRunIds(store.rerunsOf(runId)).build();
   }
 
   /**

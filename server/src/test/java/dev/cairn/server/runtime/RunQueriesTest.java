@@ -2,12 +2,18 @@ package dev.cairn.server.runtime;
 
 import static dev.cairn.server.runtime.ShellSpecs.spec;
 import static dev.cairn.server.runtime.ShellSpecs.step;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.server.engine.Decider;
 import dev.cairn.server.engine.RunState;
 import dev.cairn.server.engine.Trigger;
+import dev.cairn.server.store.InMemoryEventStore;
+import dev.cairn.server.store.RemovedRun;
+import dev.cairn.server.store.TestEvents;
 import dev.cairn.v1.CarriedStep;
+import dev.cairn.v1.Run;
+import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.StepStatus;
 import java.time.Instant;
 import java.util.List;
@@ -40,5 +46,37 @@ class RunQueriesTest {
     assertThatThrownBy(() -> RunQueries.attempt(rerun, "a", 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("step 'a' was kept from run run-1; its output is there: cairn logs run-1 a");
+  }
+
+  /** An ended run is folded once; a rerun made later is linked, and a removal is seen at once. */
+  @Test
+  void anEndedRunIsKeptWhileTheStoreHoldsItWithItsRerunsReadAgain() {
+    InMemoryEventStore store = new InMemoryEventStore();
+    TestEvents events = new TestEvents();
+    store.append(
+        List.of(
+            events.submitted("r-1", "w"),
+            events.stepStarted("r-1", "build"),
+            events.stepFailed("r-1", "build"),
+            events.failed("r-1")));
+    RunQueries queries = new RunQueries(store);
+
+    Run first = queries.get("r-1");
+    assertThat(first.getStatus()).isEqualTo(RunStatus.RUN_STATUS_FAILED);
+    assertThat(first.getRerunRunIdsList()).isEmpty();
+
+    store.append(
+        List.of(
+            events.next(
+                "r-2",
+                event ->
+                    event.setRunSubmitted(
+                        events.submitted("ignored", "w").getRunSubmitted().toBuilder()
+                            .setRerunOf("r-1")))));
+    assertThat(queries.get("r-1").getRerunRunIdsList()).containsExactly("r-2");
+    assertThat(queries.get("r-1").getRerunRunIdsList()).containsExactly("r-2");
+
+    store.removeRun("r-1", RemovedRun.Cause.DELETE, Instant.parse("2026-02-01T00:00:00Z"));
+    assertThatThrownBy(() -> queries.get("r-1")).isInstanceOf(RunRemovedException.class);
   }
 }
