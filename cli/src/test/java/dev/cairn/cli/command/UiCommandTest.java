@@ -88,21 +88,9 @@ class UiCommandTest {
   void theBrowserIsOpenedOnAPrivatePageAndTheCodeIsOnNoCommandLine() throws Exception {
     Path runtime = Files.createDirectories(emptyDataDir.resolve("runtime"));
     Path argsLog = emptyDataDir.resolve("browser-args");
-    Path browser = emptyDataDir.resolve("browser");
-    Files.writeString(browser, "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + argsLog + "'\n");
-    Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
 
     CliHarness.Result result =
-        cli(Map.of(
-                "CAIRN_SERVER",
-                server(),
-                "CAIRN_TOKEN",
-                "secret-token",
-                "BROWSER",
-                browser.toString(),
-                "XDG_RUNTIME_DIR",
-                runtime.toString()))
-            .execute("ui");
+        uiWithBrowser("secret-token", "printf '%s\\n' \"$@\" > '" + argsLog + "'", runtime);
 
     assertThat(result.exit()).as(result.err()).isEqualTo(ExitCodes.OK);
     assertThat(result.out()).isEmpty();
@@ -124,26 +112,31 @@ class UiCommandTest {
     Path runtime = Files.createDirectories(emptyDataDir.resolve("runtime"));
     Path shared = Files.createDirectories(runtime.resolve("cairn"));
     Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path browser = emptyDataDir.resolve("browser");
-    Files.writeString(browser, "#!/bin/sh\nexit 0\n");
-    Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
 
-    CliHarness.Result result =
-        cli(Map.of(
-                "CAIRN_SERVER",
-                server(),
-                "CAIRN_TOKEN",
-                "t",
-                "BROWSER",
-                browser.toString(),
-                "XDG_RUNTIME_DIR",
-                runtime.toString()))
-            .execute("ui");
+    CliHarness.Result result = uiWithBrowser("t", "exit 0", runtime);
 
     assertThat(result.exit()).as(result.err()).isEqualTo(ExitCodes.OK);
     assertThat(result.out().trim()).isEqualTo("http://" + server() + "/#code=Zm9vYmFy_-0123456789");
     assertThat(result.err()).contains("no browser could be opened");
     assertThat(shared.resolve("sign-in.html")).doesNotExist();
+  }
+
+  /** {@code cairn ui} with $BROWSER a script running {@code command}, and the runtime directory. */
+  private CliHarness.Result uiWithBrowser(String token, String command, Path runtime)
+      throws IOException {
+    Path browser = emptyDataDir.resolve("browser");
+    Files.writeString(browser, "#!/bin/sh\n" + command + "\n");
+    Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
+    return cli(Map.of(
+            "CAIRN_SERVER",
+            server(),
+            "CAIRN_TOKEN",
+            token,
+            "BROWSER",
+            browser.toString(),
+            "XDG_RUNTIME_DIR",
+            runtime.toString()))
+        .execute("ui");
   }
 
   @Test
