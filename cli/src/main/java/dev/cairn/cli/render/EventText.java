@@ -90,7 +90,10 @@ public final class EventText {
             + failure(failed)
             + " (attempt "
             + failed.getAttempt()
-            + (failed.hasDuration() ? ", " + HumanDuration.format(failed.getDuration()) : "")
+            // A lost attempt ended while no server watched: how long it ran is not known.
+            + (failed.getReason() == FailureReason.FAILURE_REASON_LOST
+                ? ""
+                : ", " + HumanDuration.format(failed.getDuration()))
             + ")";
       }
       case STEP_RETRY_SCHEDULED -> {

@@ -1,6 +1,7 @@
 package dev.cairn.cli.render;
 
 import dev.cairn.v1.Event;
+import dev.cairn.v1.FailureReason;
 import dev.cairn.v1.RunStatus;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.StepStatus;
@@ -82,7 +83,9 @@ public final class StepTable {
             failed.getAttempt(),
             null,
             // A lost attempt's time is not known (the server was gone when it ended).
-            failed.hasDuration() ? java(failed.getDuration()) : null,
+            failed.getReason() == FailureReason.FAILURE_REASON_LOST
+                ? null
+                : java(failed.getDuration()),
             EventText.failure(failed));
       }
       case STEP_RETRY_SCHEDULED -> {
