@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 public final class OutputReader {
   private static final int CHUNK = 64 * 1024;
   private static final long POLL_MILLIS = 100;
+  private static final long MAX_WAIT_POLL_MILLIS = 2000;
 
   /** Chunks one pass sends at most before it lets other streams have the thread. */
   private static final int PASS_CHUNKS = 16;
@@ -66,9 +67,11 @@ public final class OutputReader {
   /**
    * A stream that opens once its attempt (0 = the latest) has started. Without {@code follow},
    * {@code open} makes the stream on the first wake, which is passed on to it. With it, an attempt
-   * that has not started yet and still may is looked for again every {@link #POLL_MILLIS}: a step
-   * that waits for its upstream, its slot or its retry is waited for, and one that ends without the
-   * attempt ends the wait with the stream's own answer for it (a skipped step did not run).
+   * that has not started yet and still may is looked for again, after {@link #POLL_MILLIS} and then
+   * twice as long each time up to {@link #MAX_WAIT_POLL_MILLIS} (each look folds the run from the
+   * store): a step that waits for its upstream, its slot or its retry is waited for, and one that
+   * ends without the attempt ends the wait with the stream's own answer for it (a skipped step did
+   * not run).
    *
    * @param open makes the stream once there is an attempt to read; returns its wake
    * @return wakes the stream
@@ -93,6 +96,7 @@ public final class OutputReader {
     private final StreamPump pump;
     private volatile Runnable opened;
     private boolean failed;
+    private long pollMillis = POLL_MILLIS;
 
     StartWait(
         String runId,
@@ -125,7 +129,8 @@ public final class OutputReader {
       }
       try {
         if (follow && RunQueries.mayStillStart(queries.state(runId), stepId, attempt)) {
-          executor.schedule(this::wake, POLL_MILLIS, TimeUnit.MILLISECONDS);
+          executor.schedule(this::wake, pollMillis, TimeUnit.MILLISECONDS);
+          pollMillis = Math.min(MAX_WAIT_POLL_MILLIS, pollMillis * 2);
           return;
         }
         Runnable stream = open.get();
