@@ -34,7 +34,7 @@ public final class RunQueries {
     Run ended = finished.get(runId);
     if (ended != null) {
       if (store.findRun(runId).isPresent()) {
-        return ended.toBuilder().addAllRerunRunIds(store.rerunsOf(runId)).build();
+        return withReruns(ended);
       }
       finished.remove(runId);
     }
@@ -49,10 +49,17 @@ public final class RunQueries {
         break;
       }
     }
+    Run view = run.build();
     if (state.isTerminal()) {
-      finished.put(runId, run.build());
+      finished.put(runId, view);
     }
-    return run.addAllRerunRunIds(store.rerunsOf(runId)).build();
+    return withReruns(view);
+  }
+
+  /** The runs made as reruns of this one, read now: a rerun may be made after the run ended. */
+  private Run withReruns(Run run) {
+    List<String> reruns = store.rerunsOf(run.getRunId());
+    return reruns.isEmpty() ? run : run.toBuilder().addAllRerunRunIds(reruns).build();
   }
 
   /**
