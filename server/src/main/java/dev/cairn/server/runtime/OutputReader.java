@@ -124,7 +124,12 @@ public final class OutputReader {
     }
 
     private void pass() {
-      if (opened != null || failed || sink.cancelled()) {
+      if (opened != null) {
+        // A wake that came through the pump while the stream was being opened is its wake.
+        opened.run();
+        return;
+      }
+      if (failed || sink.cancelled()) {
         return;
       }
       try {
