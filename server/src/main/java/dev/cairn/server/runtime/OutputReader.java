@@ -1,6 +1,7 @@
 package dev.cairn.server.runtime;
 
 import dev.cairn.server.engine.AttemptRecord;
+import dev.cairn.server.engine.RunState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -97,6 +98,9 @@ public final class OutputReader {
     private volatile Runnable opened;
     private boolean failed;
     private long pollMillis = POLL_MILLIS;
+    // The run as last looked at: each later look reads only the events since (a waiting follower
+    // of a large run, or one whose client left unnoticed, must not fold it again and again).
+    private RunState seen;
 
     StartWait(
         String runId,
@@ -123,6 +127,11 @@ public final class OutputReader {
       }
     }
 
+    private boolean mayStillStart() {
+      seen = seen == null ? queries.state(runId) : queries.advance(seen);
+      return RunQueries.mayStillStart(seen, stepId, attempt);
+    }
+
     private void pass() {
       if (opened != null) {
         // A wake that came through the pump while the stream was being opened is its wake.
@@ -133,7 +142,7 @@ public final class OutputReader {
         return;
       }
       try {
-        if (follow && RunQueries.mayStillStart(queries.state(runId), stepId, attempt)) {
+        if (follow && mayStillStart()) {
           executor.schedule(this::wake, pollMillis, TimeUnit.MILLISECONDS);
           pollMillis = Math.min(MAX_WAIT_POLL_MILLIS, pollMillis * 2);
           return;

@@ -27,6 +27,18 @@ public final class RunQueries {
   }
 
   /**
+   * The run as of now, from an earlier fold of it: only the events after that fold are read, so a
+   * run that has not moved costs one indexed read that finds nothing.
+   */
+  public RunState advance(RunState state) {
+    RunState now = state;
+    for (Event event : store.readRun(state.runId(), state.lastSeq(), Integer.MAX_VALUE)) {
+      now = Evolver.evolve(now, event);
+    }
+    return now;
+  }
+
+  /**
    * The run as the API shows it, with the cancel's reason and principal when one was requested. A
    * run that has ended is folded once and kept ({@link FinishedRuns}) while the store holds it.
    */
