@@ -138,7 +138,7 @@ final class InputHandler {
    * budget: they stay in memory until the runs end, and a heap they fill stops the whole server.
    */
   private boolean overBudget(WorkflowSpec spec, CompletableFuture<?> future) {
-    long size = spec.getSerializedSize();
+    long size = LiveRuns.memoryOf(spec);
     if (live.specBytes() + size <= liveSpecBudget) {
       return false;
     }

@@ -1,6 +1,7 @@
 package dev.cairn.server.runtime;
 
 import dev.cairn.server.engine.RunState;
+import dev.cairn.v1.WorkflowSpec;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -23,8 +24,8 @@ final class LiveRuns {
   private final Map<String, Long> liveOrder = new HashMap<>();
   private long nextLiveOrder;
   private volatile int published;
-  // The serialized size of each live run's spec, and their sum: what the live runs hold in memory
-  // grows with it (SubmitAdmission).
+  // What each live run is reckoned to hold in memory (memoryOf), and their sum; see
+  // InputHandler.overBudget.
   private final Map<String, Integer> specSizes = new HashMap<>();
   private long specBytes;
   // The live run ids, for other threads (a takeover leaves alone the runs this node works on).
@@ -43,16 +44,26 @@ final class LiveRuns {
     live.put(runId, state);
     ids.add(runId);
     if (!specSizes.containsKey(runId)) {
-      int size = state.plan().spec().getSerializedSize();
+      int size = memoryOf(state.plan().spec());
       specSizes.put(runId, size);
       specBytes += size;
     }
     markSchedulable(runId);
   }
 
-  /** The summed serialized size of the live runs' specs. */
+  /** What the live runs are reckoned to hold in memory, together. */
   long specBytes() {
     return specBytes;
+  }
+
+  /**
+   * What a live run of this spec is reckoned to hold in memory: its spec, and for each step its
+   * state and plan. Measured: a run of 10,000 one-word steps held about 4.7 MB of heap for a spec
+   * of 209 KB, some 450 bytes a step beyond the spec.
+   */
+  static int memoryOf(WorkflowSpec spec) {
+    return (int)
+        Math.min(Integer.MAX_VALUE, spec.getSerializedSize() + 512L * spec.getStepsCount());
   }
 
   /** The live map, for recovery to fill before the first pass (a Wakeup follows). */

@@ -7,9 +7,9 @@ package dev.cairn.server.runtime;
 public final class LiveRunsOverBudgetException extends RuntimeException {
   public LiveRunsOverBudgetException(long liveBytes, long specBytes, long budget) {
     super(
-        "the runs not yet ended hold "
+        "the runs not yet ended hold about "
             + liveBytes
-            + " bytes of workflow spec, and this one "
+            + " bytes of memory (their specs and steps), and this one's "
             + specBytes
             + " more would pass the server's "
             + budget

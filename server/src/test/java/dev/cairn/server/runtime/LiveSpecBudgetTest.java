@@ -20,7 +20,7 @@ class LiveSpecBudgetTest {
   @Test
   void aSubmitPastTheBudgetIsRefusedUntilARunEnds() throws Exception {
     WorkflowSpec spec = spec(step("a"));
-    shell.engine.limitLiveSpecBytes(2L * spec.getSerializedSize());
+    shell.engine.limitLiveSpecBytes(2L * LiveRuns.memoryOf(spec));
     shell.started();
     String first = shell.submit(spec);
     shell.submit(spec);
@@ -36,6 +36,18 @@ class LiveSpecBudgetTest {
     shell.then(() -> a.exited(0, 0));
     assertThat(shell.status(first)).isEqualTo(RunStatus.RUN_STATUS_SUCCEEDED);
     assertThat(shell.submit(spec)).isNotEmpty();
+  }
+
+  /** A run's steps count, beyond its spec's bytes: their state is what fills the heap. */
+  @Test
+  void aRunIsReckonedByItsStepsAsWellAsItsSpec() {
+    WorkflowSpec.Builder many = spec(step("a")).toBuilder();
+    for (int i = 0; i < 999; i++) {
+      many.addSteps(step("s" + i));
+    }
+    WorkflowSpec spec = many.build();
+    assertThat(LiveRuns.memoryOf(spec))
+        .isGreaterThanOrEqualTo(spec.getSerializedSize() + 1000 * 512);
   }
 
   private static Throwable catchCause(CompletableFuture<?> future) {
