@@ -45,6 +45,11 @@ public final class LocalWorkflow {
     return WorkflowParser.check(source.text(), source.baseDir());
   }
 
+  /** The file's size in bytes, as the server measures it against its spec limit. */
+  public long bytes() {
+    return source.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+  }
+
   /** A submit request carrying the file's text and directory. */
   public SubmitRunRequest.Builder request() {
     return SubmitRunRequest.newBuilder()

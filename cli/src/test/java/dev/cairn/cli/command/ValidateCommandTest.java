@@ -156,6 +156,18 @@ class ValidateCommandTest {
     assertThat(json.err()).contains("\"reason\":\"");
   }
 
+  /** A file over the server's limit is refused as the server refuses it, whatever its spec. */
+  @Test
+  void aFileOverTheSpecLimitIsRefused() throws IOException {
+    Path file = write("padded.yaml", "# " + "x".repeat(1_100_000) + "\nsteps: [{id: a, run: x}]\n");
+
+    CliHarness.Result result = cli.execute("validate", file.toString());
+
+    assertThat(result.exit()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(result.err())
+        .startsWith("cairn: " + file + ": the workflow file is 1100028 bytes; the limit is");
+  }
+
   @Test
   void submitChecksTheFileHereBeforeReachingForTheServer() throws IOException {
     Path missing = dir.resolve("missing.yaml");
