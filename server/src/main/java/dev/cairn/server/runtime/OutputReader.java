@@ -164,6 +164,9 @@ public final class OutputReader {
     private final StreamSink<Chunk> sink;
     private final StreamPump pump;
     private AttemptRecord record;
+    // The run as last looked at: a followed stream at the end of the file looks again every
+    // POLL_MILLIS, reading only the events since.
+    private RunState run;
     private int attempt;
     private long position;
     private boolean lastRead;
@@ -199,7 +202,8 @@ public final class OutputReader {
           return;
         }
         if (record == null) {
-          record = RunQueries.attempt(queries.state(runId), stepId, attempt);
+          run = queries.state(runId);
+          record = RunQueries.attempt(run, stepId, attempt);
           attempt = record.number();
           if (record.outputPath().isEmpty()) {
             complete();
@@ -235,7 +239,8 @@ public final class OutputReader {
           complete();
           return;
         }
-        record = RunQueries.attempt(queries.state(runId), stepId, attempt);
+        run = queries.advance(run);
+        record = RunQueries.attempt(run, stepId, attempt);
         if (record.finished()) {
           // One more read after the attempt finished catches its last writes.
           lastRead = true;

@@ -79,4 +79,21 @@ class RunQueriesTest {
     store.removeRun("r-1", RemovedRun.Cause.DELETE, Instant.parse("2026-02-01T00:00:00Z"));
     assertThatThrownBy(() -> queries.get("r-1")).isInstanceOf(RunRemovedException.class);
   }
+
+  /** A fold moved on by the events since is the fold of them all. */
+  @Test
+  void advancingAFoldReadsTheEventsSinceAndMatchesAFullFold() {
+    InMemoryEventStore store = new InMemoryEventStore();
+    TestEvents events = new TestEvents();
+    store.append(List.of(events.submitted("r-1", "w")));
+    RunQueries queries = new RunQueries(store);
+    RunState before = queries.state("r-1");
+    assertThat(queries.advance(before)).isSameAs(before);
+
+    store.append(List.of(events.stepStarted("r-1", "build"), events.stepFailed("r-1", "build")));
+    RunState after = queries.advance(before);
+    assertThat(after.lastSeq()).isEqualTo(3);
+    assertThat(after.step("build").status()).isEqualTo(StepStatus.STEP_STATUS_FAILED);
+    assertThat(after.lastSeq()).isEqualTo(queries.state("r-1").lastSeq());
+  }
 }
