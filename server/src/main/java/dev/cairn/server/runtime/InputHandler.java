@@ -139,11 +139,11 @@ final class InputHandler {
    */
   private boolean overBudget(WorkflowSpec spec, CompletableFuture<?> future) {
     long size = LiveRuns.memoryOf(spec);
-    if (live.specBytes() + size <= liveSpecBudget) {
+    if (live.memoryBytes() + size <= liveSpecBudget) {
       return false;
     }
     future.completeExceptionally(
-        new LiveRunsOverBudgetException(live.specBytes(), size, liveSpecBudget));
+        new LiveRunsOverBudgetException(live.memoryBytes(), size, liveSpecBudget));
     return true;
   }
 

@@ -24,10 +24,9 @@ final class LiveRuns {
   private final Map<String, Long> liveOrder = new HashMap<>();
   private long nextLiveOrder;
   private volatile int published;
-  // What each live run is reckoned to hold in memory (memoryOf), and their sum; see
+  // What the live runs are reckoned to hold in memory (memoryOf, summed); see
   // InputHandler.overBudget.
-  private final Map<String, Integer> specSizes = new HashMap<>();
-  private long specBytes;
+  private long memoryBytes;
   // The live run ids, for other threads (a takeover leaves alone the runs this node works on).
   private final java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -41,19 +40,16 @@ final class LiveRuns {
 
   /** The run's new state after a decision: it may have something to start now. */
   void put(String runId, RunState state) {
-    live.put(runId, state);
-    ids.add(runId);
-    if (!specSizes.containsKey(runId)) {
-      int size = memoryOf(state.plan().spec());
-      specSizes.put(runId, size);
-      specBytes += size;
+    if (live.put(runId, state) == null) {
+      memoryBytes += memoryOf(state.plan().spec());
     }
+    ids.add(runId);
     markSchedulable(runId);
   }
 
   /** What the live runs are reckoned to hold in memory, together. */
-  long specBytes() {
-    return specBytes;
+  long memoryBytes() {
+    return memoryBytes;
   }
 
   /**
@@ -117,12 +113,12 @@ final class LiveRuns {
 
   /** The run left the live set: it has nothing more to schedule. */
   void retire(String runId) {
-    live.remove(runId);
-    ids.remove(runId);
-    Integer size = specSizes.remove(runId);
-    if (size != null) {
-      specBytes -= size;
+    RunState retired = live.remove(runId);
+    if (retired != null) {
+      // A run's plan, and so its spec, is the one it was put with.
+      memoryBytes -= memoryOf(retired.plan().spec());
     }
+    ids.remove(runId);
     Long order = liveOrder.remove(runId);
     if (order != null) {
       schedulable.remove(order);

@@ -128,7 +128,7 @@ public final class OutputReader {
     }
 
     private boolean mayStillStart() {
-      seen = seen == null ? queries.state(runId) : queries.advance(seen);
+      seen = queries.latest(runId, seen);
       return RunQueries.mayStillStart(seen, stepId, attempt);
     }
 
@@ -202,7 +202,7 @@ public final class OutputReader {
           return;
         }
         if (record == null) {
-          run = queries.state(runId);
+          run = queries.latest(runId, run);
           record = RunQueries.attempt(run, stepId, attempt);
           attempt = record.number();
           if (record.outputPath().isEmpty()) {
@@ -239,7 +239,7 @@ public final class OutputReader {
           complete();
           return;
         }
-        run = queries.advance(run);
+        run = queries.latest(runId, run);
         record = RunQueries.attempt(run, stepId, attempt);
         if (record.finished()) {
           // One more read after the attempt finished catches its last writes.

@@ -27,9 +27,15 @@ public final class RunQueries {
   }
 
   /**
-   * The run as of now, from an earlier fold of it: only the events after that fold are read, so a
-   * run that has not moved costs one indexed read that finds nothing.
+   * The run as of now: folded from all its events when {@code known} is null, else {@code known}
+   * moved on by the events after it, so a run that has not moved costs one indexed read that finds
+   * nothing.
    */
+  public RunState latest(String runId, RunState known) {
+    return known == null ? state(runId) : advance(known);
+  }
+
+  /** {@code state} moved on by the run's events after it. */
   public RunState advance(RunState state) {
     RunState now = state;
     for (Event event : store.readRun(state.runId(), state.lastSeq(), Integer.MAX_VALUE)) {
