@@ -46,23 +46,11 @@ public final class ValidateCommand extends ClientCommand {
     if (!problems.isEmpty()) {
       throw new InvalidWorkflowFile(file, problems);
     }
-    // The server refuses a file over its spec limit before it parses it, whatever the spec.
-    if (workflow.bytes() > SpecLimits.DEFAULT.maxSpecBytes()) {
-      throw new InvalidWorkflowFile(
-          file,
-          List.of(
-              new Problem(
-                  0,
-                  "",
-                  "SPEC_TOO_LARGE",
-                  "the workflow file is "
-                      + workflow.bytes()
-                      + " bytes; the limit is "
-                      + SpecLimits.DEFAULT.maxSpecBytes()
-                      + " bytes")));
-    }
-    WorkflowSpec spec = workflow.parse();
+    WorkflowSpec spec;
     try {
+      // As the server: the file's size first (whatever its spec), then the spec.
+      SpecValidator.checkFileSize(workflow.bytes(), SpecLimits.DEFAULT.maxSpecBytes());
+      spec = workflow.parse();
       SpecValidator.validate(spec, SpecLimits.DEFAULT);
     } catch (InvalidSpecException e) {
       throw new InvalidWorkflowFile(file, List.of(problem(e)));

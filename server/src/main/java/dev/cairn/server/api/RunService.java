@@ -36,6 +36,7 @@ import dev.cairn.workflow.SubmitRequests;
 import dev.cairn.workflow.WorkflowFileException;
 import dev.cairn.workflow.spec.InvalidSpecException;
 import dev.cairn.workflow.spec.RunFeatures;
+import dev.cairn.workflow.spec.SpecValidator;
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
@@ -189,15 +190,8 @@ public class RunService implements RunServiceGrpc.AsyncService, BindableService 
    * and reason are the status's.
    */
   private static WorkflowSpec workflowSpec(SubmitRunRequest request, int maxBytes) {
-    // Refused before it is parsed: a file is never bigger than the spec it makes is allowed to be
-    // by much, and parsing a huge one would hold this transport thread for seconds.
-    int size = request.getWorkflowYamlBytes().size();
-    if (size > maxBytes) {
-      throw new InvalidSpecException(
-          "SPEC_TOO_LARGE",
-          "workflow_yaml",
-          "the workflow file is " + size + " bytes; the limit is " + maxBytes + " bytes");
-    }
+    // On this transport thread: refused before it is parsed.
+    SpecValidator.checkFileSize(request.getWorkflowYamlBytes().size(), maxBytes);
     try {
       return SubmitRequests.spec(request);
     } catch (WorkflowFileException e) {

@@ -23,6 +23,7 @@ import dev.cairn.v1.WorkflowSpec;
 import dev.cairn.workflow.SubmitRequests;
 import dev.cairn.workflow.WorkflowFileException;
 import dev.cairn.workflow.spec.InvalidSpecException;
+import dev.cairn.workflow.spec.SpecValidator;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import jakarta.inject.Inject;
@@ -160,13 +161,7 @@ public class ScheduleService extends ScheduleServiceGrpc.ScheduleServiceImplBase
 
   /** The request's spec, or the one the shared parser makes of its workflow file, as SubmitRun. */
   private static WorkflowSpec spec(CreateScheduleRequest request, int maxBytes) {
-    int size = request.getWorkflowYamlBytes().size();
-    if (size > maxBytes) {
-      throw new InvalidSpecException(
-          "SPEC_TOO_LARGE",
-          "workflow_yaml",
-          "the workflow file is " + size + " bytes; the limit is " + maxBytes + " bytes");
-    }
+    SpecValidator.checkFileSize(request.getWorkflowYamlBytes().size(), maxBytes);
     if (!request.hasSpec() && request.getWorkflowYaml().isEmpty()) {
       throw new InvalidSpecException(
           "NO_WORKFLOW", "spec", "a schedule needs a workflow: set spec or workflow_yaml");

@@ -23,6 +23,22 @@ public final class SpecValidator {
   private SpecValidator() {}
 
   /**
+   * Refuses workflow file text (field {@code workflow_yaml}) of more bytes than a spec may have,
+   * before it is parsed: a file is never much bigger than the spec it makes, and parsing a huge one
+   * would hold the thread for seconds.
+   *
+   * @throws InvalidSpecException SPEC_TOO_LARGE
+   */
+  public static void checkFileSize(long bytes, int maxSpecBytes) {
+    if (bytes > maxSpecBytes) {
+      throw new InvalidSpecException(
+          "SPEC_TOO_LARGE",
+          "workflow_yaml",
+          "the workflow file is " + bytes + " bytes; the limit is " + maxSpecBytes + " bytes");
+    }
+  }
+
+  /**
    * @throws InvalidSpecException naming the first problem
    */
   public static void validate(WorkflowSpec spec, SpecLimits limits) {
