@@ -71,7 +71,7 @@ public final class RunRemover {
   private void deleteFiles(String runId) {
     deleteTree(logsRoot.resolve(runId));
     deleteTree(workRoot.resolve(runId));
-    deleteTree(StepFiles.ioDirectory(workRoot, runId));
+    deleteTree(workRoot.resolve(StepFiles.ioDirectoryName(runId)));
   }
 
   /**

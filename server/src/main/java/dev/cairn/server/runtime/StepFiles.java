@@ -31,9 +31,9 @@ final class StepFiles {
 
   private static final String IO_SUFFIX = ".io";
 
-  /** The directory of a run's outputs and inputs files, beside its work directory. */
-  static Path ioDirectory(Path workRoot, String runId) {
-    return workRoot.resolve(runId + IO_SUFFIX);
+  /** The name of a run's directory of outputs and inputs files, beside its work directory. */
+  static String ioDirectoryName(String runId) {
+    return runId + IO_SUFFIX;
   }
 
   /** The run whose outputs directory has this name, if it is one. */
@@ -54,10 +54,7 @@ final class StepFiles {
       EngineSettings settings, RunState state, String stepId, int attempt, Map<String, String> env)
       throws IOException {
     Path directory =
-        RunDirectory.prepare(
-            settings.workRoot(),
-            ioDirectory(settings.workRoot(), state.runId()).getFileName().toString(),
-            settings.runAs());
+        RunDirectory.prepare(settings.workRoot(), ioDirectoryName(state.runId()), settings.runAs());
     Path outputs = directory.resolve(stepId + "." + attempt + ".outputs");
     Map<String, Map<String, String>> upstream = StepOutputs.upstreamOf(state, stepId);
     Path inputs;
