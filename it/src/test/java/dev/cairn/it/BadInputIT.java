@@ -151,6 +151,32 @@ class BadInputIT extends SharedServer {
     assertThat(runs.follow(next)).last().matches(Event::hasRunSucceeded);
   }
 
+  /**
+   * A compressed message is refused before it is inflated: the transport's limit counts compressed
+   * bytes, and 1 MB of gzip that inflated to 1 GiB once ran the heap out. This one inflates to 64
+   * MiB from about 64 KiB.
+   */
+  @org.junit.jupiter.api.Test
+  void aCompressedMessageIsRefusedUnreadAndTheServerGoesOn() {
+    String text = "name: packed\nsteps:\n  - id: a\n    run: echo " + "x".repeat(64 << 20) + "\n";
+    StatusRuntimeException error =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                server
+                    .stub()
+                    .withCompression("gzip")
+                    .submitRun(SubmitRunRequest.newBuilder().setWorkflowYaml(text).build()));
+    assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+    assertThat(ErrorInfos.of(error).getReason()).isEqualTo("COMPRESSION_NOT_ACCEPTED");
+    assertThat(error.getTrailers().get(ACCEPT_ENCODING)).isEqualTo("identity");
+    String next = runs.submit(workflow("after-packed", shell("a", "true")));
+    assertThat(runs.follow(next)).last().matches(Event::hasRunSucceeded);
+  }
+
+  private static final io.grpc.Metadata.Key<String> ACCEPT_ENCODING =
+      io.grpc.Metadata.Key.of("grpc-accept-encoding", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+
   /** Free-text fields are stored in events and read by every client: each has a limit. */
   @org.junit.jupiter.api.Test
   void aLongRequestIdOrCancelReasonIsRefusedAndRecordsNothing() {

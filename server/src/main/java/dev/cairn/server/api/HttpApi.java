@@ -76,6 +76,8 @@ public class HttpApi {
   }
 
   void routes(@Observes Router router) {
+    // Before quarkus-grpc's own route, which takes every gRPC call.
+    router.route().order(-1003).handler(MessageEncodings::handle);
     if (hostCheck != null) {
       // The page and its assets (one path segment), the API, health and metrics; not gRPC's
       // /package.Service/Method paths.
