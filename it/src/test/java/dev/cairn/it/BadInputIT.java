@@ -9,6 +9,7 @@ import com.google.rpc.ErrorInfo;
 import dev.cairn.v1.Argv;
 import dev.cairn.v1.CancelRunRequest;
 import dev.cairn.v1.Event;
+import dev.cairn.v1.RunServiceGrpc;
 import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.SubmitRunRequest;
 import dev.cairn.v1.WorkflowSpec;
@@ -127,13 +128,7 @@ class BadInputIT extends SharedServer {
   void aWorkflowFileOverTheSpecLimitIsRefusedBeforeItIsParsed() {
     String text =
         "name: big\nsteps:\n  - id: a\n    run: echo " + "x".repeat(2 * 1024 * 1024) + "\n";
-    StatusRuntimeException error =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () ->
-                server
-                    .stub()
-                    .submitRun(SubmitRunRequest.newBuilder().setWorkflowYaml(text).build()));
+    StatusRuntimeException error = fileRefusal(server.stub(), text);
     assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(error.getStatus().getDescription()).contains("workflow file is", "the limit is");
   }
@@ -159,19 +154,19 @@ class BadInputIT extends SharedServer {
   @org.junit.jupiter.api.Test
   void aCompressedMessageIsRefusedUnreadAndTheServerGoesOn() {
     String text = "name: packed\nsteps:\n  - id: a\n    run: echo " + "x".repeat(64 << 20) + "\n";
-    StatusRuntimeException error =
-        catchThrowableOfType(
-            StatusRuntimeException.class,
-            () ->
-                server
-                    .stub()
-                    .withCompression("gzip")
-                    .submitRun(SubmitRunRequest.newBuilder().setWorkflowYaml(text).build()));
+    StatusRuntimeException error = fileRefusal(server.stub().withCompression("gzip"), text);
     assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
     assertThat(ErrorInfos.of(error).getReason()).isEqualTo("COMPRESSION_NOT_ACCEPTED");
     assertThat(error.getTrailers().get(ACCEPT_ENCODING)).isEqualTo("identity");
     String next = runs.submit(workflow("after-packed", shell("a", "true")));
     assertThat(runs.follow(next)).last().matches(Event::hasRunSucceeded);
+  }
+
+  private static StatusRuntimeException fileRefusal(
+      RunServiceGrpc.RunServiceBlockingStub stub, String text) {
+    return catchThrowableOfType(
+        StatusRuntimeException.class,
+        () -> stub.submitRun(SubmitRunRequest.newBuilder().setWorkflowYaml(text).build()));
   }
 
   private static final io.grpc.Metadata.Key<String> ACCEPT_ENCODING =
