@@ -49,7 +49,16 @@ final class AllEventsWatcher
     done.complete(null);
   }
 
-  boolean ended(Set<String> runs) {
+  /** Waits until each of {@code runs} has ended on this watch; fails at once if the watch ends. */
+  void awaitEnded(Set<String> runs, java.time.Duration timeout) {
+    java.time.Instant deadline = java.time.Instant.now().plus(timeout);
+    while (!ended(runs)) {
+      assertThat(java.time.Instant.now()).as("waited " + timeout).isBefore(deadline);
+      ServerProcess.pause(20);
+    }
+  }
+
+  private boolean ended(Set<String> runs) {
     assertThat(done).as("the watch is still open").isNotDone();
     Set<String> ended = new HashSet<>();
     for (Event event : events) {

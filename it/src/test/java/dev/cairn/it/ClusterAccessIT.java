@@ -31,7 +31,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,7 +106,7 @@ class ClusterAccessIT {
     for (int i = 0; i < 6; i++) {
       first.add(submit(i % 2 == 0 ? b : c, quick("first-" + i)));
     }
-    awaitTrue(() -> onA.ended(first), Duration.ofSeconds(60));
+    onA.awaitEnded(first, Duration.ofSeconds(60));
     long resumeAfter = onA.lastSeq();
     onA.cancel();
 
@@ -116,7 +115,7 @@ class ClusterAccessIT {
       second.add(submit(i % 2 == 0 ? a : b, quick("second-" + i)));
     }
     AllEventsWatcher onC = AllEventsWatcher.start(c, resumeAfter);
-    awaitTrue(() -> onC.ended(second), Duration.ofSeconds(60));
+    onC.awaitEnded(second, Duration.ofSeconds(60));
     onC.cancel();
 
     // Every event, once, in global order, across the two watchers on two nodes.
@@ -430,13 +429,5 @@ class ClusterAccessIT {
 
   private static List<Long> range(long first, long last) {
     return LongStream.rangeClosed(first, last).boxed().toList();
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (!condition.getAsBoolean()) {
-      assertThat(Instant.now()).as("waited " + timeout).isBefore(deadline);
-      ServerProcess.pause(20);
-    }
   }
 }
