@@ -58,13 +58,21 @@ public class HttpApi {
   private final UiCodes codes = new UiCodes();
   private final long maxBodyBytes;
   private final HostCheck hostCheck;
+  private final RequestBudget budget;
+  private final io.vertx.core.Vertx vertx;
 
   @Inject
   HttpApi(
       CairnServer server,
       CairnConfig config,
+      io.vertx.core.Vertx vertx,
       @GrpcService RunService runs,
       @GrpcService ServerStatsService stats) {
+    this.vertx = vertx;
+    // The largest read answer: a run of the most steps, its spec and a few hundred bytes a step.
+    this.budget =
+        RequestBudget.forHeap(
+            Runtime.getRuntime().maxMemory(), config.maxSpecBytes() + 256L * config.maxSteps());
     this.hostCheck = HostCheck.forListener(config.host(), config.allowedHosts().orElse(List.of()));
     this.runs = runs;
     this.stats = stats;
@@ -77,7 +85,9 @@ public class HttpApi {
 
   void routes(@Observes Router router) {
     // Before quarkus-grpc's own route, which takes every gRPC call.
+    router.route().order(-1004).handler(budget::handle);
     router.route().order(-1003).handler(MessageEncodings::handle);
+    budget.start(vertx);
     if (hostCheck != null) {
       // The page and its assets (one path segment), the API, health and metrics; not gRPC's
       // /package.Service/Method paths.

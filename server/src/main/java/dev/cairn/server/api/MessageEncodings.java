@@ -1,13 +1,9 @@
 package dev.cairn.server.api;
 
 import com.google.rpc.Code;
-import com.google.rpc.ErrorInfo;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
  * Refuses gRPC calls whose messages are compressed. The Vert.x gRPC bridge inflates a compressed
@@ -23,21 +19,6 @@ final class MessageEncodings {
   private static final String MESSAGE =
       "this server does not accept compressed messages; send them uncompressed (grpc-encoding"
           + " identity)";
-  private static final String DETAILS =
-      Base64.getEncoder()
-          .withoutPadding()
-          .encodeToString(
-              com.google.rpc.Status.newBuilder()
-                  .setCode(Code.UNIMPLEMENTED_VALUE)
-                  .setMessage(MESSAGE)
-                  .addDetails(
-                      com.google.protobuf.Any.pack(
-                          ErrorInfo.newBuilder()
-                              .setReason(REASON)
-                              .setDomain(ErrorMapper.DOMAIN)
-                              .build()))
-                  .build()
-                  .toByteArray());
 
   private MessageEncodings() {}
 
@@ -51,25 +32,11 @@ final class MessageEncodings {
       context.next();
       return;
     }
-    // A trailers-only answer: the status in the one HEADERS frame that ends the stream.
-    context
-        .response()
-        .setStatusCode(200)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/grpc")
-        .putHeader("grpc-accept-encoding", "identity")
-        .putHeader("grpc-status", Integer.toString(Code.UNIMPLEMENTED_VALUE))
-        .putHeader("grpc-message", percentEncoded(MESSAGE))
-        .putHeader("grpc-status-details-bin", DETAILS)
-        .end();
+    GrpcRefusal.send(context, Code.UNIMPLEMENTED, REASON, MESSAGE, "identity");
   }
 
-  private static boolean isGrpc(HttpServerRequest request) {
+  static boolean isGrpc(HttpServerRequest request) {
     String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
     return type != null && type.startsWith("application/grpc");
-  }
-
-  // gRPC's grpc-message is percent-encoded UTF-8; a space may stay as it is.
-  private static String percentEncoded(String text) {
-    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", " ");
   }
 }
