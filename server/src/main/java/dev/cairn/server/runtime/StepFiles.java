@@ -92,11 +92,14 @@ final class StepFiles {
       // Most steps write no outputs: answered without the exception java.nio would build for it.
       return new StepOutputs.Parsed(Map.of(), "");
     }
+    // Looked at before it is opened: opening a FIFO the step left there would wait for a writer
+    // that never comes, and hold up every other attempt's exit with this thread. The attempt's
+    // processes are all gone by now, so nothing swaps it in between.
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return new StepOutputs.Parsed(Map.of(), "the outputs file ($CAIRN_OUTPUT) is not a file");
+    }
     try (SeekableByteChannel channel =
         Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
-      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-        return new StepOutputs.Parsed(Map.of(), "the outputs file ($CAIRN_OUTPUT) is not a file");
-      }
       long size = channel.size();
       if (size > StepOutputs.MAX_BYTES) {
         return StepOutputs.parse(new byte[0], size);

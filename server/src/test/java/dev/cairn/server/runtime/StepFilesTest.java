@@ -87,4 +87,24 @@ class StepFilesTest {
     assertThat(parsed.outputs()).isEmpty();
     assertThat(parsed.problem()).contains("$CAIRN_OUTPUT");
   }
+
+  /**
+   * A FIFO in place of the outputs file is refused without being opened: opening it waited for a
+   * writer for ever, and every other attempt's exit waited behind it.
+   */
+  @Test
+  void aFifoInPlaceOfTheOutputsFileIsRefusedWithoutWaiting() throws Exception {
+    Path fifo = root.resolve("outputs-fifo");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+
+    // On a thread of its own: an open of the FIFO cannot be interrupted.
+    java.util.concurrent.CompletableFuture<StepOutputs.Parsed> read =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread reader = new Thread(() -> read.complete(StepFiles.readOutputs(fifo)));
+    reader.setDaemon(true);
+    reader.start();
+    StepOutputs.Parsed parsed = read.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(parsed.outputs()).isEmpty();
+    assertThat(parsed.problem()).contains("$CAIRN_OUTPUT", "not a file");
+  }
 }
