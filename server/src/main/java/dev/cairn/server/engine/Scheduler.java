@@ -34,9 +34,11 @@ public final class Scheduler {
     if (state.isTerminal() || state.halted()) {
       return List.of();
     }
-    int runCap = state.plan().spec().getMaxParallel();
+    // An unsigned 32-bit field: a cap of 2^31 or more reads as negative, and no slot would ever be
+    // free; any cap that large is no cap.
+    long runCap = Integer.toUnsignedLong(state.plan().spec().getMaxParallel());
     int busy = state.runningCount() + launching.size();
-    int free = runCap == 0 ? globalFree : Math.min(globalFree, runCap - busy);
+    int free = runCap == 0 ? globalFree : (int) Math.min(globalFree, runCap - busy);
     List<Start> starts = new ArrayList<>();
     for (int i = 0; i < state.stepCount() && starts.size() < free; i++) {
       StepState step = state.step(i);

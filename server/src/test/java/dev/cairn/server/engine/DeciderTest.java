@@ -257,6 +257,16 @@ class DeciderTest {
     assertThat(RunView.of(replayed)).isEqualTo(before);
   }
 
+  /** max_parallel is unsigned: 2^31 (negative as a Java int) is a cap too large to matter. */
+  @Test
+  void aCapOfTwoToTheThirtyFirstStartsEveryReadyStep() {
+    run.submitted(
+        spec(step("a"), step("b"), step("c")).toBuilder()
+            .setMaxParallel(Integer.MIN_VALUE)
+            .build());
+    assertThat(Scheduler.startable(run.state, run.now, 10, java.util.Set.of())).hasSize(3);
+  }
+
   @Test
   void launchingStepsAreSkippedAndHoldASlotOfTheRun() {
     run.submitted(spec(step("a"), step("b"), step("c")).toBuilder().setMaxParallel(2).build());

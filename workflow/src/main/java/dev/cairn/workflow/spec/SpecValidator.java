@@ -172,11 +172,13 @@ public final class SpecValidator {
   }
 
   private static void checkRetry(String field, RetryPolicy retry) {
-    if (retry.getMaxAttempts() > MAX_ATTEMPTS) {
+    // Unsigned on the wire: 2^31 and more read as negative here.
+    long maxAttempts = Integer.toUnsignedLong(retry.getMaxAttempts());
+    if (maxAttempts > MAX_ATTEMPTS) {
       throw new InvalidSpecException(
           "INVALID_RETRY",
           field + ".max_attempts",
-          field + ".max_attempts: " + retry.getMaxAttempts() + " is above " + MAX_ATTEMPTS);
+          field + ".max_attempts: " + maxAttempts + " is above " + MAX_ATTEMPTS);
     }
     checkDuration(field + ".initial_backoff", retry.getInitialBackoff());
     checkDuration(field + ".max_backoff", retry.getMaxBackoff());
