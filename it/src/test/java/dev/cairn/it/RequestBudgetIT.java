@@ -78,7 +78,7 @@ class RequestBudgetIT extends SharedServer {
 
   /**
    * GetRun calls of a run whose answer (its 300 KB spec) is larger than the client's window, never
-   * read: past the cap (18 for this heap) they are refused at once, and once the calls end, reads
+   * read: past the cap (16 for this heap) they are refused at once, and once the calls end, reads
    * are served again.
    */
   @Test
@@ -120,7 +120,7 @@ class RequestBudgetIT extends SharedServer {
       }
       Instant deadline = Instant.now().plusSeconds(30);
       long refused = 0;
-      while (refused < 40 - 18) {
+      while (refused < 40 - 16) {
         assertThat(Instant.now()).as("refused only " + refused).isBefore(deadline);
         refused =
             outcomes.stream()
@@ -130,7 +130,7 @@ class RequestBudgetIT extends SharedServer {
                 .count();
         ServerProcess.pause(20);
       }
-      assertThat(refused).isEqualTo(40 - 18);
+      assertThat(refused).isEqualTo(40 - 16);
     } finally {
       slow.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
     }

@@ -69,10 +69,14 @@ public class HttpApi {
       @GrpcService RunService runs,
       @GrpcService ServerStatsService stats) {
     this.vertx = vertx;
-    // The largest read answer: a run of the most steps, its spec and a few hundred bytes a step.
+    // The largest read answer: a run of the most steps, its spec, a few hundred bytes a step and
+    // the most outputs a run may hold.
     this.budget =
         RequestBudget.forHeap(
-            Runtime.getRuntime().maxMemory(), config.maxSpecBytes() + 256L * config.maxSteps());
+            Runtime.getRuntime().maxMemory(),
+            config.maxSpecBytes()
+                + 256L * config.maxSteps()
+                + dev.cairn.server.engine.StepOutputs.MAX_RUN_BYTES);
     this.hostCheck = HostCheck.forListener(config.host(), config.allowedHosts().orElse(List.of()));
     this.runs = runs;
     this.stats = stats;

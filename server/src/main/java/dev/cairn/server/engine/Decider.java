@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -211,13 +212,32 @@ public final class Decider {
     return step != null && step.isRunning() && step.attempt() == attempt;
   }
 
+  /** Why {@code outputs} would take the run past its outputs cap, or "" when they fit. */
+  private static String overRunOutputs(RunState state, Map<String, String> outputs) {
+    long adding = StepOutputs.bytes(outputs);
+    if (adding == 0 || state.outputBytes() + adding <= StepOutputs.MAX_RUN_BYTES) {
+      return "";
+    }
+    return "the outputs file ($CAIRN_OUTPUT) holds "
+        + adding
+        + " bytes, and the run's outputs already hold "
+        + state.outputBytes()
+        + "; together a run's outputs may hold at most "
+        + StepOutputs.MAX_RUN_BYTES
+        + " bytes";
+  }
+
   private static void onExited(Emitter out, Trigger.AttemptExited exited) {
     StepState step = out.state().step(exited.stepId());
     if (!isCurrent(step, exited.attempt())) {
       return;
     }
     boolean clean = exited.exitCode() == 0 && exited.signal() == 0;
-    if (clean && !exited.outputLimitExceeded() && exited.outputsProblem().isEmpty()) {
+    String outputsProblem =
+        exited.outputsProblem().isEmpty()
+            ? overRunOutputs(out.state(), exited.outputs())
+            : exited.outputsProblem();
+    if (clean && !exited.outputLimitExceeded() && outputsProblem.isEmpty()) {
       out.emit(
           e ->
               e.setStepSucceeded(
@@ -254,8 +274,8 @@ public final class Decider {
       failure
           .setReason(FailureReason.FAILURE_REASON_TIMEOUT)
           .setMessage("timed out after " + Durations.format(timeout));
-    } else if (clean && !exited.outputsProblem().isEmpty()) {
-      failure.setReason(FailureReason.FAILURE_REASON_OUTPUTS).setMessage(exited.outputsProblem());
+    } else if (clean && !outputsProblem.isEmpty()) {
+      failure.setReason(FailureReason.FAILURE_REASON_OUTPUTS).setMessage(outputsProblem);
     } else if (exited.outputLimitExceeded()) {
       failure
           .setReason(FailureReason.FAILURE_REASON_OUTPUT_LIMIT)

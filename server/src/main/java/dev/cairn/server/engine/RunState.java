@@ -26,6 +26,9 @@ public final class RunState {
   // Steps in a terminal status, so that the completion check after each exit is not a walk over
   // every step (quadratic over a long chain).
   private final int terminal;
+  // UTF-8 bytes of every recorded output (keys and values), kept as steps change: what
+  // StepOutputs.MAX_RUN_BYTES caps.
+  private final long outputBytes;
   private final RunInfo info;
   private final boolean timedOut;
   // True only for the private intermediate states of a replay, which nobody else can see: their
@@ -59,9 +62,18 @@ public final class RunState {
         running,
         failed,
         countTerminal(steps),
+        countOutputBytes(steps),
         info,
         false,
         false);
+  }
+
+  private static long countOutputBytes(StepState[] steps) {
+    long bytes = 0;
+    for (StepState step : steps) {
+      bytes += StepOutputs.bytes(step.outputs());
+    }
+    return bytes;
   }
 
   private static int countTerminal(StepState[] steps) {
@@ -87,9 +99,11 @@ public final class RunState {
       int running,
       int failed,
       int terminal,
+      long outputBytes,
       RunInfo info,
       boolean timedOut,
       boolean scratch) {
+    this.outputBytes = outputBytes;
     this.scratch = scratch;
     this.info = info;
     this.timedOut = timedOut;
@@ -144,6 +158,11 @@ public final class RunState {
   /** Number of steps with a running attempt (each holds a slot). */
   public int runningCount() {
     return running;
+  }
+
+  /** UTF-8 bytes of the outputs the run's steps have recorded, keys and values. */
+  public long outputBytes() {
+    return outputBytes;
   }
 
   /** Whether every step has reached a terminal status. */
@@ -230,6 +249,10 @@ public final class RunState {
         (next.status() == StepStatus.STEP_STATUS_FAILED ? 1 : 0)
             - (previous.status() == StepStatus.STEP_STATUS_FAILED ? 1 : 0);
     int terminalDelta = (next.isTerminal() ? 1 : 0) - (previous.isTerminal() ? 1 : 0);
+    long outputsDelta =
+        next.outputs() == previous.outputs()
+            ? 0
+            : StepOutputs.bytes(next.outputs()) - StepOutputs.bytes(previous.outputs());
     return new RunState(
         runId,
         plan,
@@ -243,6 +266,7 @@ public final class RunState {
         running + runningDelta,
         failed + failedDelta,
         terminal + terminalDelta,
+        outputBytes + outputsDelta,
         info,
         timedOut,
         scratch);
@@ -263,6 +287,7 @@ public final class RunState {
         running,
         failed,
         terminal,
+        outputBytes,
         info,
         timedOut,
         true);
@@ -284,6 +309,7 @@ public final class RunState {
             running,
             failed,
             terminal,
+            outputBytes,
             info,
             timedOut,
             false)
@@ -304,6 +330,7 @@ public final class RunState {
         running,
         failed,
         terminal,
+        outputBytes,
         info,
         timedOut,
         scratch);
@@ -323,6 +350,7 @@ public final class RunState {
         running,
         failed,
         terminal,
+        outputBytes,
         info,
         true,
         scratch);
@@ -342,6 +370,7 @@ public final class RunState {
         running,
         failed,
         terminal,
+        outputBytes,
         info,
         timedOut,
         scratch);

@@ -5,9 +5,11 @@ import static dev.cairn.server.engine.RunFixture.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.v1.FailureReason;
+import dev.cairn.v1.StepSpec;
 import dev.cairn.v1.StepStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -67,5 +69,38 @@ class StepOutputsTest {
     assertThat(run.step("a").lastAttempt().failureReason())
         .isEqualTo(FailureReason.FAILURE_REASON_OUTPUTS);
     assertThat(run.step("a").lastAttempt().message()).isEqualTo("too big");
+  }
+
+  /**
+   * A run's outputs together are capped: the step whose outputs would pass the cap fails with
+   * reason OUTPUTS, and the run's total holds what was recorded. Each of 300 steps records 16,000
+   * bytes: the 263rd would pass 4 MiB.
+   */
+  @Test
+  void outputsThatWouldPassTheRunsCapFailTheirStep() {
+    RunFixture run = new RunFixture();
+    List<StepSpec> steps = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      steps.add(step("s" + i));
+    }
+    run.submitted(spec(steps.toArray(StepSpec[]::new)));
+    run.startReady(1000);
+    String value = "v".repeat(15_999);
+    for (int i = 0; i < 300; i++) {
+      run.when(
+          new Trigger.AttemptExited(
+              "s" + i, 1, 0, 0, 0, false, Duration.ZERO, Map.of("k", value), ""));
+    }
+    long each = 16_000;
+    int fit = (int) (StepOutputs.MAX_RUN_BYTES / each);
+    assertThat(run.step("s" + (fit - 1)).status()).isEqualTo(StepStatus.STEP_STATUS_SUCCEEDED);
+    assertThat(run.step("s" + fit).status()).isEqualTo(StepStatus.STEP_STATUS_FAILED);
+    assertThat(run.step("s" + fit).lastAttempt().failureReason())
+        .isEqualTo(FailureReason.FAILURE_REASON_OUTPUTS);
+    assertThat(run.step("s" + fit).lastAttempt().message())
+        .contains("a run's outputs may hold at most 4194304 bytes");
+    assertThat(run.state.outputBytes()).isEqualTo(fit * each);
+    // Folded from its events, the run counts the same.
+    assertThat(Evolver.replay(run.history).outputBytes()).isEqualTo(fit * each);
   }
 }
