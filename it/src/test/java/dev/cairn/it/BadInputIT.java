@@ -162,6 +162,47 @@ class BadInputIT extends SharedServer {
     assertThat(runs.follow(next)).last().matches(Event::hasRunSucceeded);
   }
 
+  /**
+   * Bytes that are not the method's message are the client's fault, said so: INVALID_ARGUMENT, not
+   * the INTERNAL "Half-closed without a request" the gRPC layer gave.
+   */
+  @org.junit.jupiter.api.Test
+  void anUnreadableRequestMessageIsAnInvalidArgument() {
+    io.grpc.MethodDescriptor.Marshaller<byte[]> raw =
+        new io.grpc.MethodDescriptor.Marshaller<>() {
+          @Override
+          public java.io.InputStream stream(byte[] value) {
+            return new java.io.ByteArrayInputStream(value);
+          }
+
+          @Override
+          public byte[] parse(java.io.InputStream stream) {
+            try {
+              return stream.readAllBytes();
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+        };
+    io.grpc.MethodDescriptor<byte[], byte[]> listRuns =
+        RunServiceGrpc.getListRunsMethod().toBuilder(raw, raw).build();
+    byte[] garbage = new byte[10];
+    java.util.Arrays.fill(garbage, (byte) 0xff);
+    StatusRuntimeException error =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () ->
+                io.grpc.stub.ClientCalls.blockingUnaryCall(
+                    server.channel(),
+                    listRuns,
+                    io.grpc.CallOptions.DEFAULT.withCallCredentials(
+                        ServerProcess.bearer(server.token())),
+                    garbage));
+    assertThat(error.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(ErrorInfos.of(error).getReason()).isEqualTo("UNREADABLE_REQUEST");
+    assertThat(error.getStatus().getDescription()).contains("cairn.v1.RunService/ListRuns");
+  }
+
   private static StatusRuntimeException fileRefusal(
       RunServiceGrpc.RunServiceBlockingStub stub, String text) {
     return catchThrowableOfType(
