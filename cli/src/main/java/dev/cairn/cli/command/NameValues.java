@@ -21,7 +21,12 @@ final class NameValues {
       if (equals <= 0) {
         throw new CliException(ExitCodes.BAD_INPUT, option + " '" + pair + "' is not NAME=VALUE");
       }
-      values.put(pair.substring(0, equals), pair.substring(equals + 1));
+      String name = pair.substring(0, equals);
+      // Given twice, one value would be dropped without a word: which one was meant is unknown.
+      if (values.put(name, pair.substring(equals + 1)) != null) {
+        throw new CliException(
+            ExitCodes.BAD_INPUT, option + " " + name + " is given twice; give it once");
+      }
     }
     return values;
   }

@@ -23,4 +23,11 @@ class NameValuesTest {
         .isInstanceOf(CliException.class)
         .hasMessage("--label '=x' is not NAME=VALUE");
   }
+
+  @Test
+  void aNameGivenTwiceIsBadInputRatherThanOneValueDropped() {
+    assertThatThrownBy(() -> NameValues.of(List.of("who=a", "who=b"), "--param"))
+        .isInstanceOf(CliException.class)
+        .hasMessage("--param who is given twice; give it once");
+  }
 }
