@@ -140,6 +140,7 @@ class ValidateCommandTest {
           reserved variable | 'env: {CAIRN_RUN_ID: x}\nsteps: [{id: a, run: x}]\n'              | w.yaml: env.CAIRN_RUN_ID: CAIRN_RUN_ID is set by the server
           retry range       | 'steps: [{id: a, run: x, retry: {max_attempts: 2, jitter: 3}}]\n' | w.yaml: steps[0].retry.jitter: must be between 0 and 1
           attempts 2^31     | 'steps: [{id: a, run: x, retry: {max_attempts: 2147483648}}]\n'  | w.yaml: steps[0].retry.max_attempts: 2147483648 is above 1000
+          366 days and 1ns  | 'steps: [{id: a, run: x, timeout: 8784h1ns}]\n'                   | w.yaml: steps[0].timeout: longer than 366 days
           label key         | 'labels: {"bad key": x}\nsteps: [{id: a, run: x}]\n'             | w.yaml: labels: 'bad key' is not a label key
           parameter name    | 'params: [{name: "1x"}]\nsteps: [{id: a, run: x}]\n'             | w.yaml: params[0].name: '1x' must match
           """)

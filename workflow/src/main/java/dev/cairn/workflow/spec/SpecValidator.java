@@ -166,7 +166,8 @@ public final class SpecValidator {
           field,
           field + ": nanos is " + duration.getNanos() + "; it must be at most 999999999");
     }
-    if (duration.getSeconds() > MAX_DURATION_SECONDS) {
+    if (duration.getSeconds() > MAX_DURATION_SECONDS
+        || duration.getSeconds() == MAX_DURATION_SECONDS && duration.getNanos() > 0) {
       throw new InvalidSpecException("INVALID_DURATION", field, field + ": longer than 366 days");
     }
   }
