@@ -61,7 +61,9 @@ public final class RunFeatures {
                 + "' is not a label key ([A-Za-z0-9][A-Za-z0-9._/-]{0,62})");
       }
       String value = label.getValue();
-      if (value.length() > MAX_LABEL_VALUE || value.chars().anyMatch(Character::isISOControl)) {
+      // Characters as people count them: an emoji is one, not two UTF-16 units.
+      if (value.codePointCount(0, value.length()) > MAX_LABEL_VALUE
+          || value.chars().anyMatch(Character::isISOControl)) {
         throw new InvalidSpecException(
             "INVALID_LABEL",
             field + "." + label.getKey(),
