@@ -245,9 +245,11 @@ final class RequestBudget {
       if (!read && request.isEnded()) {
         return true;
       }
-      return request.version() == HttpVersion.HTTP_2
-          ? request.response().closed()
-          : request.response().ended() && request.isEnded();
+      // closed(): for HTTP/2 the stream, for HTTP/1 the connection (a client that went away).
+      return request.response().closed()
+          || request.version() != HttpVersion.HTTP_2
+              && request.response().ended()
+              && request.isEnded();
     }
   }
 }
