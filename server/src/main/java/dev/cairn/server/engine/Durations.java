@@ -11,6 +11,11 @@ public final class Durations {
       return "none";
     }
     long millis = duration.toMillis();
+    if (millis == 0 && !duration.isZero()) {
+      // A timeout of 1ns was reported as "timed out after 0ms".
+      long nanos = duration.toNanos();
+      return nanos % 1000 == 0 ? nanos / 1000 + "µs" : nanos + "ns";
+    }
     if (millis < 1000) {
       return millis + "ms";
     }
