@@ -167,15 +167,19 @@ final class ErrorMapper {
 
   static StatusRuntimeException status(
       Code code, String reason, String message, Map<String, String> metadata) {
+    return StatusProto.toStatusRuntimeException(statusProto(code, reason, message, metadata));
+  }
+
+  /** The google.rpc.Status of every refusal: the code, the message and an ErrorInfo. */
+  static com.google.rpc.Status statusProto(
+      Code code, String reason, String message, Map<String, String> metadata) {
     ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN);
     metadata.forEach((key, value) -> info.putMetadata(key, shorten(value, MAX_METADATA_BYTES)));
-    com.google.rpc.Status status =
-        com.google.rpc.Status.newBuilder()
-            .setCode(code.getNumber())
-            .setMessage(shorten(String.valueOf(message), MAX_MESSAGE_BYTES))
-            .addDetails(Any.pack(info.build()))
-            .build();
-    return StatusProto.toStatusRuntimeException(status);
+    return com.google.rpc.Status.newBuilder()
+        .setCode(code.getNumber())
+        .setMessage(shorten(String.valueOf(message), MAX_MESSAGE_BYTES))
+        .addDetails(Any.pack(info.build()))
+        .build();
   }
 
   /**

@@ -1,18 +1,17 @@
 package dev.cairn.server.api;
 
 import com.google.rpc.Code;
-import com.google.rpc.ErrorInfo;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 
 /**
  * A gRPC call answered before any service sees it, by a route ahead of quarkus-grpc's: a
- * trailers-only answer (the status in the one HEADERS frame that ends the stream) with the same
- * google.rpc.Status details, ErrorInfo and reason, that {@link ErrorMapper} gives the services'
- * errors.
+ * trailers-only answer (the status in the one HEADERS frame that ends the stream) with the
+ * google.rpc.Status, ErrorInfo and reason that {@link ErrorMapper} gives the services' errors.
  */
 final class GrpcRefusal {
   private GrpcRefusal() {}
@@ -24,14 +23,7 @@ final class GrpcRefusal {
   /** As {@link #send}, with {@code acceptEncoding} as {@code grpc-accept-encoding} if not null. */
   static void send(
       RoutingContext context, Code code, String reason, String message, String acceptEncoding) {
-    com.google.rpc.Status status =
-        com.google.rpc.Status.newBuilder()
-            .setCode(code.getNumber())
-            .setMessage(message)
-            .addDetails(
-                com.google.protobuf.Any.pack(
-                    ErrorInfo.newBuilder().setReason(reason).setDomain(ErrorMapper.DOMAIN).build()))
-            .build();
+    com.google.rpc.Status status = ErrorMapper.statusProto(code, reason, message, Map.of());
     var response =
         context
             .response()
@@ -41,7 +33,7 @@ final class GrpcRefusal {
             // gRPC's grpc-message is percent-encoded UTF-8; a space may stay as it is.
             .putHeader(
                 "grpc-message",
-                URLEncoder.encode(message, StandardCharsets.UTF_8).replace("+", " "))
+                URLEncoder.encode(status.getMessage(), StandardCharsets.UTF_8).replace("+", " "))
             .putHeader(
                 "grpc-status-details-bin",
                 Base64.getEncoder().withoutPadding().encodeToString(status.toByteArray()));
