@@ -59,7 +59,6 @@ public class HttpApi {
   private final long maxBodyBytes;
   private final HostCheck hostCheck;
   private final RequestBudget budget;
-  private final io.vertx.core.Vertx vertx;
 
   @Inject
   HttpApi(
@@ -68,7 +67,6 @@ public class HttpApi {
       io.vertx.core.Vertx vertx,
       @GrpcService RunService runs,
       @GrpcService ServerStatsService stats) {
-    this.vertx = vertx;
     // The largest read answer: a run of the most steps, its spec, a few hundred bytes a step and
     // the most outputs a run may hold.
     this.budget =
@@ -77,6 +75,7 @@ public class HttpApi {
             config.maxSpecBytes()
                 + 256L * config.maxSteps()
                 + dev.cairn.server.engine.StepOutputs.MAX_RUN_BYTES);
+    budget.start(vertx);
     this.hostCheck = HostCheck.forListener(config.host(), config.allowedHosts().orElse(List.of()));
     this.runs = runs;
     this.stats = stats;
@@ -91,7 +90,6 @@ public class HttpApi {
     // Before quarkus-grpc's own route, which takes every gRPC call.
     router.route().order(-1004).handler(budget::handle);
     router.route().order(-1003).handler(MessageEncodings::handle);
-    budget.start(vertx);
     if (hostCheck != null) {
       // The page and its assets (one path segment), the API, health and metrics; not gRPC's
       // /package.Service/Method paths.
