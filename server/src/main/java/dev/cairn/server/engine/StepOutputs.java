@@ -49,27 +49,11 @@ public final class StepOutputs {
   public static long bytes(Map<String, String> outputs) {
     long bytes = 0;
     for (Map.Entry<String, String> output : outputs.entrySet()) {
-      bytes += utf8Length(output.getKey()) + utf8Length(output.getValue());
+      bytes +=
+          output.getKey().getBytes(StandardCharsets.UTF_8).length
+              + output.getValue().getBytes(StandardCharsets.UTF_8).length;
     }
     return bytes;
-  }
-
-  private static long utf8Length(String text) {
-    long length = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        length++;
-      } else if (c < 0x800) {
-        length += 2;
-      } else if (Character.isHighSurrogate(c)) {
-        length += 4;
-        i++;
-      } else {
-        length += 3;
-      }
-    }
-    return length;
   }
 
   private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
